@@ -1,0 +1,136 @@
+/**
+ * Credentials for upstream calls. A RequestAuth gives the headers of one call and, where the credential
+ * can be renewed (tokens), a way to renew it after Agora answers 401.
+ */
+import { buildChatAppToken, buildRtmToken } from './access-token.js';
+
+export interface RequestAuth {
+  headers(): Promise<Record<string, string>>;
+  /** Renews the credential; the HTTP layer calls it once after a 401 and retries once. */
+  refresh?(): Promise<void>;
+}
+
+export interface RefreshingToken {
+  /** The current token; mints a new one when none is cached or it is near expiry. Single flight. */
+  get(): Promise<string>;
+  /** Drops the cached token so that the next get() mints a new one. */
+  invalidate(): void;
+}
+
+export interface MintedToken {
+  value: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/**
+ * Caches a token and renews it when a share (`refreshAt`, default one half) of its lifetime has passed,
+ * as Agora's own server SDK does. Concurrent callers during a renewal share one mint.
+ */
+export function createRefreshingToken(
+  mint: () => Promise<MintedToken>,
+  options: { refreshAt?: number; now?: () => number } = {},
+): RefreshingToken {
+  const refreshAt = options.refreshAt ?? 0.5;
+  const now = options.now ?? Date.now;
+  let current: { token: MintedToken; renewAfter: number } | undefined;
+  let inflight: Promise<string> | undefined;
+
+  const renew = (): Promise<string> => {
+    inflight ??= (async () => {
+      try {
+        const issuedAt = now();
+        const token = await mint();
+        current = { token, renewAfter: issuedAt + (token.expiresAt - issuedAt) * refreshAt };
+        return token.value;
+      } finally {
+        inflight = undefined;
+      }
+    })();
+    return inflight;
+  };
+
+  return {
+    get() {
+      if (current && now() < current.renewAfter) return Promise.resolve(current.token.value);
+      return renew();
+    },
+    invalidate() {
+      current = undefined;
+    },
+  };
+}
+
+export type RtmCredentials =
+  | { kind: 'basic'; customerKey: string; customerSecret: string }
+  | {
+      kind: 'token';
+      appId: string;
+      appCertificate: string;
+      /** The uid used for calls that are not made on behalf of a user (event reads, history). */
+      serviceUid: string;
+      tokenTtlSeconds?: number;
+    };
+
+export interface RtmAuth {
+  /** Auth for a call made as `uid` (a send); with token auth the token must be built for that uid. */
+  forUser(uid: string): RequestAuth;
+  /** Auth for calls not made as a user. */
+  forService(): RequestAuth;
+}
+
+const basicHeader = (key: string, secret: string): string =>
+  `Basic ${Buffer.from(`${key}:${secret}`, 'utf8').toString('base64')}`;
+
+/**
+ * Signaling REST auth (seed 001): Basic auth with the customer key and secret sends as any uid;
+ * token auth (`x-agora-token`, `x-agora-uid`) sends only as the uid the token was built for, so the
+ * gateway mints an RTM token per sender from the app certificate and caches it.
+ */
+export function createRtmAuth(credentials: RtmCredentials): RtmAuth {
+  if (credentials.kind === 'basic') {
+    const auth: RequestAuth = {
+      headers: async () => ({ authorization: basicHeader(credentials.customerKey, credentials.customerSecret) }),
+    };
+    return { forUser: () => auth, forService: () => auth };
+  }
+  const ttl = credentials.tokenTtlSeconds ?? 3600;
+  const tokens = new Map<string, RefreshingToken>();
+  const tokenFor = (uid: string): RefreshingToken => {
+    let token = tokens.get(uid);
+    if (!token) {
+      token = createRefreshingToken(async () => ({
+        value: buildRtmToken({
+          appId: credentials.appId,
+          appCertificate: credentials.appCertificate,
+          userId: uid,
+          expireSeconds: ttl,
+        }),
+        expiresAt: Date.now() + ttl * 1000,
+      }));
+      tokens.set(uid, token);
+    }
+    return token;
+  };
+  const forUser = (uid: string): RequestAuth => ({
+    headers: async () => ({ 'x-agora-token': await tokenFor(uid).get(), 'x-agora-uid': uid }),
+    refresh: async () => tokenFor(uid).invalidate(),
+  });
+  return { forUser, forService: () => forUser(credentials.serviceUid) };
+}
+
+/**
+ * Agora Chat REST auth: `Authorization: Bearer <app token>`, an AccessToken2 Chat app token minted from
+ * the app id and certificate (at most 24 h), renewed at half its life and after a 401.
+ */
+export function createChatAppAuth(opts: { appId: string; appCertificate: string; ttlSeconds?: number }): RequestAuth {
+  const ttl = Math.min(opts.ttlSeconds ?? 24 * 3600, 24 * 3600);
+  const token = createRefreshingToken(async () => ({
+    value: buildChatAppToken({ appId: opts.appId, appCertificate: opts.appCertificate, expireSeconds: ttl }),
+    expiresAt: Date.now() + ttl * 1000,
+  }));
+  return {
+    headers: async () => ({ authorization: `Bearer ${await token.get()}` }),
+    refresh: async () => token.invalidate(),
+  };
+}

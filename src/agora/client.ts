@@ -1,0 +1,60 @@
+/**
+ * AgoraClient: the one object the rest of the code holds to talk to Agora. It owns the HTTP layer
+ * (pools, budgets, retries) and the service clients built on it; `close()` releases every connection.
+ */
+import type { LookupFunction } from 'node:net';
+import type { Dispatcher, Pool } from 'undici';
+import { createRtmAuth, type RtmCredentials } from './auth.js';
+import { createRateBudgets, type BudgetStore } from './budgets.js';
+import type { HostPlan } from './hosts.js';
+import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type HttpTimeouts } from './http.js';
+import { RATE_LIMITS, RTM_LIMITS } from './limits.js';
+import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.js';
+import { createRtmClient, type RtmClient } from './rtm/client.js';
+
+export interface AgoraClientOptions {
+  appId: string;
+  rtm: {
+    hosts: HostPlan;
+    credentials: RtmCredentials;
+  };
+  /** One retry "second" in milliseconds: 1000 in production (seed 000's 1 s, 3 s, 6 s); tests use a few. */
+  retryUnitMs?: number;
+  timeouts?: Partial<HttpTimeouts>;
+  budget?: { store?: BudgetStore; maxWaitMs?: number; paddingMs?: number };
+  lookup?: LookupFunction;
+  dispatcherFactory?: (origin: string, defaults: Pool.Options) => Dispatcher;
+  onAttempt?: (info: AttemptInfo) => void;
+  onPossibleLoss?: (operation: string) => void;
+}
+
+export interface AgoraClient {
+  rtm: RtmClient;
+  http: AgoraHttp;
+  close(): Promise<void>;
+}
+
+export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
+  const unit = options.retryUnitMs ?? 1000;
+  const budgets = createRateBudgets({
+    limits: RATE_LIMITS,
+    keyPrefix: options.appId,
+    ...options.budget,
+  });
+  const http = createAgoraHttp({
+    budgets,
+    schedule: unit === 1000 ? SEED_SCHEDULE : scaledSchedule(unit),
+    timeouts: options.timeouts,
+    lookup: options.lookup,
+    dispatcherFactory: options.dispatcherFactory,
+    onAttempt: options.onAttempt,
+    onPossibleLoss: options.onPossibleLoss,
+  });
+  const rtm = createRtmClient({
+    http,
+    upstream: { service: 'rtm', hosts: options.rtm.hosts, basePath: `/dev/v2/project/${encodeURIComponent(options.appId)}` },
+    auth: createRtmAuth(options.rtm.credentials),
+    historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
+  });
+  return { rtm, http, close: () => http.close() };
+}

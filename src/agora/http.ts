@@ -1,0 +1,371 @@
+/**
+ * AgoraHttp: the one door every upstream call goes through, and the only module that imports undici.
+ *
+ * For each call it: takes a slot of the endpoint's rate budget, adds the auth headers, sends on a
+ * keep-alive undici Pool for the host (explicit connect, headers and body timeouts), parses a 2xx body
+ * with the endpoint's zod schema, maps anything else to an AgoraError, and retries and fails over as
+ * `decideRetry` (seed 000) says. The caller's AbortSignal cancels the call, including a back-off wait.
+ *
+ * Guarantees:
+ * - A send (`replay: 'once'`) is never repeated once the request may have reached Agora; the caller gets
+ *   AgoraUnavailableError with `maybeDelivered: true`.
+ * - A destructive read is never repeated once a response may exist; such a possible loss is counted in
+ *   `stats().possiblyLostReads` and reported to `onPossibleLoss`.
+ * - A 401 renews the credential once and retries once, when the credential can be renewed.
+ * - A 2xx body that does not match its schema is AgoraResponseShapeError naming the operation.
+ */
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { Pool, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { sleep } from '../lib/sleep.js';
+import type { RequestAuth } from './auth.js';
+import type { Priority, RateBudgets } from './budgets.js';
+import {
+  AgoraError,
+  AgoraResponseShapeError,
+  AgoraUnavailableError,
+  fromResponse,
+  parseRetryAfter,
+  requestIdOf,
+  type AgoraService,
+} from './errors.js';
+import { originFor, type HostPlan, type HostRole } from './hosts.js';
+import { decideRetry, SEED_SCHEDULE, type Failure, type Replay, type RetrySchedule } from './retry-policy.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Where one service's calls go. */
+export interface Upstream {
+  service: AgoraService;
+  hosts: HostPlan;
+  /** Path prefix on every host, e.g. `/dev/v2/project/<appid>` or `/<org>/<app>`. */
+  basePath: string;
+}
+
+export interface AgoraRequest<T> {
+  upstream: Upstream;
+  /** A stable name for logs, errors and metrics, e.g. `rtm.sendPeerMessage`. */
+  operation: string;
+  budget: string;
+  method: HttpMethod;
+  /** Path below `basePath`; path parameters already encoded. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined> | undefined;
+  json?: unknown;
+  form?: Record<string, string> | undefined;
+  auth: RequestAuth;
+  response: z.ZodType<T>;
+  replay: Replay;
+  priority?: Priority | undefined;
+  signal?: AbortSignal | undefined;
+  /** Statuses other than 2xx whose body is a successful answer (none by default). */
+  successStatuses?: readonly number[];
+}
+
+export interface AgoraResponse<T> {
+  data: T;
+  status: number;
+  requestId: string | undefined;
+  origin: string;
+  attempts: number;
+}
+
+export interface HttpTimeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+export interface AttemptInfo {
+  operation: string;
+  origin: string;
+  attempt: number;
+  status?: number | undefined;
+  failure?: Failure['kind'] | undefined;
+  durationMs: number;
+}
+
+export interface AgoraHttpOptions {
+  budgets: RateBudgets;
+  schedule?: RetrySchedule;
+  timeouts?: Partial<HttpTimeouts>;
+  /** Connections per host. */
+  connections?: number;
+  /** Builds the dispatcher of one origin; tests and proxies inject their own. */
+  dispatcherFactory?: (origin: string, defaults: Pool.Options) => Dispatcher;
+  /** Name resolution for upstream hosts (tests map test host names without touching a DNS server). */
+  lookup?: LookupFunction;
+  random?: () => number;
+  onAttempt?: (info: AttemptInfo) => void;
+  onPossibleLoss?: (operation: string) => void;
+}
+
+export interface AgoraHttpStats {
+  requests: number;
+  attempts: number;
+  retries: number;
+  failovers: number;
+  possiblyLostReads: number;
+  maybeDeliveredSends: number;
+}
+
+export interface AgoraHttp {
+  request<T>(req: AgoraRequest<T>): Promise<AgoraResponse<T>>;
+  stats(): AgoraHttpStats;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 15_000 };
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ENETDOWN',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_REQ_RETRY') {
+      // undici wraps socket errors; the cause's code says what happened on the wire.
+      const cause = (e as { cause?: unknown }).cause;
+      const inner = cause && typeof cause === 'object' ? (cause as { code?: unknown }).code : undefined;
+      return typeof inner === 'string' && (DNS_CODES.has(inner) || CONNECT_CODES.has(inner)) ? inner : code;
+    }
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Classifies a transport error by its code: was anything sent? */
+export function classifyNetworkError(error: unknown): Failure {
+  const code = errorCode(error);
+  if (code && DNS_CODES.has(code)) return { kind: 'dns' };
+  if (code && CONNECT_CODES.has(code)) return { kind: 'connect' };
+  return { kind: 'network' };
+}
+
+function buildPath(upstream: Upstream, path: string, query: AgoraRequest<unknown>['query']): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return `${upstream.basePath}${path}${qs ? `?${qs}` : ''}`;
+}
+
+function encodeBody(req: AgoraRequest<unknown>): { body?: string; contentType?: string } {
+  if (req.form) return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
+  if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json;charset=utf-8' };
+  return {};
+}
+
+const isClientError = (failure: Failure): boolean =>
+  failure.kind === 'status' && failure.status >= 400 && failure.status < 500 && failure.status !== 408;
+
+const parseJson = (text: string): unknown => {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
+
+export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
+  const schedule = options.schedule ?? SEED_SCHEDULE;
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const random = options.random ?? Math.random;
+  const dispatchers = new Map<string, Dispatcher>();
+  const stats: AgoraHttpStats = {
+    requests: 0,
+    attempts: 0,
+    retries: 0,
+    failovers: 0,
+    possiblyLostReads: 0,
+    maybeDeliveredSends: 0,
+  };
+
+  const poolDefaults: Pool.Options = {
+    connections: options.connections ?? 64,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+    connect: { timeout: timeouts.connectMs, lookup: options.lookup ?? dnsLookup },
+  };
+
+  const dispatcherFor = (origin: string): Dispatcher => {
+    let d = dispatchers.get(origin);
+    if (!d) {
+      d = options.dispatcherFactory?.(origin, poolDefaults) ?? new Pool(origin, poolDefaults);
+      dispatchers.set(origin, d);
+    }
+    return d;
+  };
+
+  async function attempt<T>(
+    req: AgoraRequest<T>,
+    origin: string,
+  ): Promise<{ ok: true; response: AgoraResponse<T> } | { ok: false; failure: Failure; error: AgoraError | unknown }> {
+    const { body, contentType } = encodeBody(req);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...(await req.auth.headers()),
+    };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await dispatcherFor(origin).request({
+        origin,
+        path: buildPath(req.upstream, req.path, req.query),
+        method: req.method,
+        headers,
+        body: body ?? null,
+        signal: req.signal,
+      });
+    } catch (error) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      return { ok: false, failure: classifyNetworkError(error), error };
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (error) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      return { ok: false, failure: { kind: 'network' }, error };
+    }
+    const parsedBody = parseJson(text);
+    const ok = (res.statusCode >= 200 && res.statusCode < 300) || req.successStatuses?.includes(res.statusCode);
+    if (ok) {
+      const parsed = req.response.safeParse(parsedBody);
+      if (!parsed.success) {
+        throw new AgoraResponseShapeError({
+          service: req.upstream.service,
+          operation: req.operation,
+          status: res.statusCode,
+          requestId: requestIdOf(parsedBody, res.headers),
+          body: parsedBody,
+          message: `Agora ${req.upstream.service} ${req.operation} answered ${res.statusCode} with a body that does not match the documented shape: ${parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.') || '(root)'} ${i.message}`)
+            .join('; ')}`,
+        });
+      }
+      return {
+        ok: true,
+        response: {
+          data: parsed.data,
+          status: res.statusCode,
+          requestId: requestIdOf(parsedBody, res.headers),
+          origin,
+          attempts: 0,
+        },
+      };
+    }
+    const error = fromResponse({
+      service: req.upstream.service,
+      operation: req.operation,
+      status: res.statusCode,
+      body: parsedBody,
+      headers: res.headers,
+    });
+    return {
+      ok: false,
+      failure: { kind: 'status', status: res.statusCode, retryAfterMs: parseRetryAfter(res.headers['retry-after']) },
+      error,
+    };
+  }
+
+  function unavailable(req: AgoraRequest<unknown>, last: unknown, failure: Failure, maybeDelivered: boolean, why: string): AgoraError {
+    const what =
+      failure.kind === 'status' ? `answered ${failure.status}` : failure.kind === 'dns' ? 'could not be resolved' : failure.kind === 'connect' ? 'refused the connection' : 'dropped the connection';
+    const delivery =
+      req.replay === 'once' && maybeDelivered
+        ? ' Delivery is unknown: the message may have been delivered, so it was not sent again.'
+        : req.replay === 'destructive' && maybeDelivered
+          ? ' Events that Agora returned in that response may be lost.'
+          : '';
+    return new AgoraUnavailableError({
+      service: req.upstream.service,
+      operation: req.operation,
+      status: failure.kind === 'status' ? failure.status : undefined,
+      agoraCode: last instanceof AgoraError ? last.agoraCode : undefined,
+      requestId: last instanceof AgoraError ? last.requestId : undefined,
+      retryable: !maybeDelivered,
+      maybeDelivered: req.replay === 'once' && maybeDelivered,
+      cause: last,
+      message: `Agora ${req.upstream.service} ${req.operation} is unavailable: the upstream ${what} (${why}).${delivery}`,
+    });
+  }
+
+  return {
+    async request<T>(req: AgoraRequest<T>): Promise<AgoraResponse<T>> {
+      stats.requests++;
+      let host: HostRole = 'primary';
+      let attempts = 0;
+      let refreshed = false;
+      for (;;) {
+        await options.budgets.acquire(req.budget, {
+          service: req.upstream.service,
+          operation: req.operation,
+          priority: req.priority,
+          signal: req.signal,
+        });
+        const origin = originFor(req.upstream.hosts, host);
+        attempts++;
+        stats.attempts++;
+        const started = performance.now();
+        const result = await attempt(req, origin);
+        options.onAttempt?.({
+          operation: req.operation,
+          origin,
+          attempt: attempts,
+          status: result.ok ? result.response.status : result.failure.kind === 'status' ? result.failure.status : undefined,
+          failure: result.ok ? undefined : result.failure.kind,
+          durationMs: performance.now() - started,
+        });
+        if (result.ok) return { ...result.response, attempts };
+
+        const { failure, error } = result;
+        if (failure.kind === 'status' && failure.status === 401 && req.auth.refresh && !refreshed) {
+          refreshed = true;
+          await req.auth.refresh();
+          continue;
+        }
+        const decision = decideRetry({
+          replay: req.replay,
+          failure,
+          attempt: attempts,
+          host,
+          hosts: req.upstream.hosts,
+          schedule,
+          random: random(),
+        });
+        if (!decision.retry) {
+          if (decision.maybeProcessed && req.replay === 'destructive') {
+            stats.possiblyLostReads++;
+            options.onPossibleLoss?.(req.operation);
+          }
+          if (decision.maybeProcessed && req.replay === 'once') stats.maybeDeliveredSends++;
+          // Agora's 4xx answers say what is wrong with the call; they reach the caller as they are.
+          if (isClientError(failure) && error instanceof AgoraError) throw error;
+          throw unavailable(req, error, failure, decision.maybeProcessed, decision.why);
+        }
+        stats.retries++;
+        if (decision.host !== host) stats.failovers++;
+        host = decision.host;
+        await sleep(decision.delayMs, req.signal);
+      }
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      await Promise.all([...dispatchers.values()].map((d) => d.close()));
+      dispatchers.clear();
+    },
+  };
+}

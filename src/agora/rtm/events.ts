@@ -1,0 +1,82 @@
+/**
+ * Signaling user and channel events (seed 002). These reads are destructive: Agora removes every event
+ * it returns, returns at most 1,000 per read and keeps at most 2,000. So a read is never repeated once a
+ * response may exist (a repeated read could drop a batch); a possible loss is counted by the HTTP layer.
+ * Only the event poller should call these. Both share the 10 requests/s budget.
+ */
+import type { CallOptions, RtmContext } from './context.js';
+import { channelEventsResponse, userEventsResponse } from './schemas.js';
+
+export interface UserEvent {
+  userId: string;
+  type: 'login' | 'logout';
+  /** Epoch milliseconds at which Agora received the event. */
+  at: number;
+}
+
+export interface ChannelEvent {
+  channel: string;
+  userId: string;
+  type: 'join' | 'leave';
+  at: number;
+}
+
+export interface EventBatch<E> {
+  events: E[];
+  requestId: string | undefined;
+}
+
+const timeOf = (e: { ms?: number | undefined; ts?: number | undefined }): number => e.ms ?? e.ts ?? 0;
+
+export function createRtmEvents(ctx: RtmContext) {
+  return {
+    /** Reads (and so removes) up to 1,000 login and logout events, oldest first. */
+    async getUserEvents(opts: CallOptions = {}): Promise<EventBatch<UserEvent>> {
+      const res = await ctx.http.request({
+        upstream: ctx.upstream,
+        operation: 'rtm.getUserEvents',
+        budget: 'rtm.events',
+        method: 'GET',
+        path: '/rtm/vendor/user_events',
+        auth: ctx.auth.forService(),
+        response: userEventsResponse,
+        replay: 'destructive',
+        priority: 'background',
+        ...opts,
+      });
+      return {
+        requestId: res.requestId,
+        events: res.data.events.map((e) => ({
+          userId: e.user_id,
+          type: e.type === 'Login' ? 'login' : 'logout',
+          at: timeOf(e),
+        })),
+      };
+    },
+
+    /** Reads (and so removes) up to 1,000 join and leave events, oldest first. */
+    async getChannelEvents(opts: CallOptions = {}): Promise<EventBatch<ChannelEvent>> {
+      const res = await ctx.http.request({
+        upstream: ctx.upstream,
+        operation: 'rtm.getChannelEvents',
+        budget: 'rtm.events',
+        method: 'GET',
+        path: '/rtm/vendor/channel_events',
+        auth: ctx.auth.forService(),
+        response: channelEventsResponse,
+        replay: 'destructive',
+        priority: 'background',
+        ...opts,
+      });
+      return {
+        requestId: res.requestId,
+        events: res.data.events.map((e) => ({
+          channel: e.group_id ?? e.channel_id ?? '',
+          userId: e.user_id,
+          type: e.type === 'Join' ? 'join' : 'leave',
+          at: timeOf(e),
+        })),
+      };
+    },
+  };
+}

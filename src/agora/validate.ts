@@ -1,0 +1,22 @@
+/**
+ * Input validation before any upstream call: a zod failure becomes AgoraInputError naming each field,
+ * so bad input never reaches Agora.
+ */
+import type { z } from 'zod';
+import { AgoraInputError, type AgoraService } from './errors.js';
+
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: { service: AgoraService; operation: string },
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new AgoraInputError({
+    ...where,
+    issues: result.error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.') || '(input)',
+      message: issue.message,
+    })),
+  });
+}
