@@ -1,0 +1,45 @@
+import type { EmulatorState } from './state.js';
+import type { Traffic } from './traffic.js';
+
+/** The credentials of the emulated project: what the gateway (or any Agora client) must present. */
+export interface EmulatorProject {
+  appId: string;
+  appCertificate: string;
+  customerKey: string;
+  customerSecret: string;
+}
+
+export interface EmulatorSettings {
+  /** Answer 429 past the documented rate limits. */
+  rateLimits: boolean;
+  /** How long a history query stays "in progress". */
+  historyReadyDelayMs: number;
+  /** How long a history handle can be read before it answers 410. */
+  historyHandleTtlMs: number;
+}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = {
+  rateLimits: true,
+  historyReadyDelayMs: 100,
+  historyHandleTtlMs: 5 * 60_000,
+};
+
+/** What every handler of the emulator reads: state is replaced on reset, so read it at call time. */
+export interface EmulatorContext {
+  project: EmulatorProject;
+  state: EmulatorState;
+  settings: EmulatorSettings;
+  traffic: Traffic;
+  listeners(): { label: string; url: string }[];
+}
+
+/**
+ * Fixed development credentials of the embedded emulator. They are printed by `agora-graphql emulator`
+ * and are not secrets: the emulator only ever listens on the machine it runs on unless told otherwise.
+ */
+export const DEV_PROJECT: EmulatorProject = {
+  appId: '0e6d0c3b5a9f4d1e8c7b6a5f4e3d2c1b',
+  appCertificate: 'f1e2d3c4b5a69788796a5b4c3d2e1f00',
+  customerKey: 'emulator-customer-key',
+  customerSecret: 'emulator-customer-secret',
+};

@@ -1,0 +1,70 @@
+/**
+ * A typed client for the emulator's control API, over real HTTP. Tests use it to drive simulated SDK
+ * clients, read call counters and inject faults; so can anyone testing against the emulator.
+ */
+import type { FaultInput } from './control.js';
+import type { EmulatorProject, EmulatorSettings } from './context.js';
+import type { InboxMessage } from './state.js';
+import type { Fault, RouteCounter } from './traffic.js';
+
+export interface EmulatorControl {
+  info(): Promise<{ project: EmulatorProject; listeners: { label: string; url: string }[]; settings: EmulatorSettings }>;
+  reset(): Promise<void>;
+  rtm: {
+    login(uid: string): Promise<void>;
+    logout(uid: string): Promise<void>;
+    join(uid: string, channel: string): Promise<void>;
+    leave(uid: string, channel: string): Promise<void>;
+    inbox(uid: string): Promise<{ online: boolean; offlineStored: number; messages: InboxMessage[] }>;
+    clearInbox(uid: string): Promise<void>;
+    pendingEvents(): Promise<{ userEvents: number; channelEvents: number; droppedEvents: number }>;
+  };
+  calls(): Promise<Record<string, RouteCounter>>;
+  /** Calls of one route (0 when it was never called). */
+  callCount(route: string, listener?: string): Promise<number>;
+  clearCalls(): Promise<void>;
+  addFault(fault: FaultInput): Promise<Fault>;
+  clearFaults(): Promise<void>;
+  setLatency(ms: number): Promise<void>;
+  updateSettings(settings: Partial<EmulatorSettings>): Promise<EmulatorSettings>;
+}
+
+export function createEmulatorControl(baseUrl: string): EmulatorControl {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}/_emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T & { error?: string };
+    if (!res.ok) throw new Error(`emulator control ${method} ${path} answered ${res.status}: ${json.error ?? ''}`);
+    return json;
+  }
+  const enc = encodeURIComponent;
+  const calls = async () => (await call<{ routes: Record<string, RouteCounter> }>('GET', '/calls')).routes;
+
+  return {
+    info: () => call('GET', ''),
+    reset: async () => void (await call('POST', '/reset')),
+    rtm: {
+      login: async (uid) => void (await call('POST', `/rtm/clients/${enc(uid)}/login`)),
+      logout: async (uid) => void (await call('POST', `/rtm/clients/${enc(uid)}/logout`)),
+      join: async (uid, channel) => void (await call('POST', `/rtm/clients/${enc(uid)}/channels/${enc(channel)}`)),
+      leave: async (uid, channel) => void (await call('DELETE', `/rtm/clients/${enc(uid)}/channels/${enc(channel)}`)),
+      inbox: (uid) => call('GET', `/rtm/clients/${enc(uid)}/inbox`),
+      clearInbox: async (uid) => void (await call('DELETE', `/rtm/clients/${enc(uid)}/inbox`)),
+      pendingEvents: () => call('GET', '/rtm/events'),
+    },
+    calls,
+    async callCount(route, listener) {
+      const counter = (await calls())[route];
+      if (!counter) return 0;
+      return listener ? (counter.byListener[listener] ?? 0) : counter.total;
+    },
+    clearCalls: async () => void (await call('DELETE', '/calls')),
+    addFault: async (fault) => (await call<{ fault: Fault }>('POST', '/faults', fault)).fault,
+    clearFaults: async () => void (await call('DELETE', '/faults')),
+    setLatency: async (ms) => void (await call('PUT', '/latency', { ms })),
+    updateSettings: async (settings) => (await call<{ settings: EmulatorSettings }>('PUT', '/settings', settings)).settings,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The emulator's control API under /_emulator/: simulated SDK clients (login, logout, join, leave),
+ * each simulated user's inbox, call counters, fault injection, added latency, settings and reset.
+ * It is what tests and demos use to make the emulated project do what real users would.
+ */
+import { z } from 'zod';
+import type { EmulatorContext, EmulatorSettings } from './context.js';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.js';
+
+const json = (body: unknown, status = 200): EmulatorResponse => ({ status, body });
+const problem = (status: number, message: string): EmulatorResponse => ({ status, body: { error: message } });
+
+function parse<S extends z.ZodType>(schema: S, req: EmulatorRequest): { ok: true; value: z.output<S> } | { ok: false; response: EmulatorResponse } {
+  const r = schema.safeParse(req.body ?? {});
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  return { ok: false, response: problem(400, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`) };
+}
+
+const faultBody = z.object({
+  route: z.string().min(1),
+  listener: z.string().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  body: z.unknown().optional(),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  reset: z.enum(['before', 'after']).optional(),
+  times: z.number().int().min(1).default(1),
+});
+export type FaultInput = z.input<typeof faultBody>;
+
+const settingsBody = z
+  .object({
+    rateLimits: z.boolean(),
+    historyReadyDelayMs: z.number().int().min(0),
+    historyHandleTtlMs: z.number().int().min(1),
+  })
+  .partial() satisfies z.ZodType<Partial<EmulatorSettings>>;
+
+const latencyBody = z.object({ ms: z.number().int().min(0).max(60_000) });
+
+export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteSpec[] {
+  const route = (name: string, method: string, path: string, handler: RouteSpec['handler']): RouteSpec => ({
+    name: `control.${name}`,
+    service: 'control',
+    method,
+    pattern: `/_emulator${path}`,
+    handler,
+  });
+  const uid = (req: EmulatorRequest) => req.params.uid ?? '';
+
+  return [
+    route('info', 'GET', '', () =>
+      json({ project: ctx.project, listeners: ctx.listeners(), settings: ctx.settings }),
+    ),
+    route('reset', 'POST', '/reset', () => {
+      onReset();
+      return json({ reset: true });
+    }),
+    route('rtm.login', 'POST', '/rtm/clients/:uid/login', (req) => {
+      ctx.state.rtm.login(uid(req));
+      return json({ uid: uid(req), online: true });
+    }),
+    route('rtm.logout', 'POST', '/rtm/clients/:uid/logout', (req) => {
+      ctx.state.rtm.logout(uid(req));
+      return json({ uid: uid(req), online: false });
+    }),
+    route('rtm.join', 'POST', '/rtm/clients/:uid/channels/:channel', (req) => {
+      if (!ctx.state.rtm.join(uid(req), req.params.channel ?? '')) {
+        return problem(409, `${uid(req)} is not logged in; log in before joining a channel`);
+      }
+      return json({ uid: uid(req), channel: req.params.channel, joined: true });
+    }),
+    route('rtm.leave', 'DELETE', '/rtm/clients/:uid/channels/:channel', (req) => {
+      ctx.state.rtm.leave(uid(req), req.params.channel ?? '');
+      return json({ uid: uid(req), channel: req.params.channel, joined: false });
+    }),
+    route('rtm.inbox', 'GET', '/rtm/clients/:uid/inbox', (req) =>
+      json({ uid: uid(req), online: ctx.state.rtm.isOnline(uid(req)), offlineStored: ctx.state.rtm.offlineCount(uid(req)), messages: ctx.state.rtm.inbox(uid(req)) }),
+    ),
+    route('rtm.inbox.clear', 'DELETE', '/rtm/clients/:uid/inbox', (req) => {
+      ctx.state.rtm.clearInbox(uid(req));
+      return json({ uid: uid(req), cleared: true });
+    }),
+    route('rtm.events', 'GET', '/rtm/events', () =>
+      json({
+        userEvents: ctx.state.rtm.userEvents.length,
+        channelEvents: ctx.state.rtm.channelEvents.length,
+        droppedEvents: ctx.state.rtm.droppedEvents,
+      }),
+    ),
+    route('calls', 'GET', '/calls', () => json({ routes: ctx.traffic.snapshot() })),
+    route('calls.clear', 'DELETE', '/calls', () => {
+      ctx.traffic.resetCounters();
+      return json({ cleared: true });
+    }),
+    route('faults', 'GET', '/faults', () => json({ faults: ctx.traffic.listFaults() })),
+    route('faults.add', 'POST', '/faults', (req) => {
+      const p = parse(faultBody, req);
+      return p.ok ? json({ fault: ctx.traffic.addFault(p.value) }, 201) : p.response;
+    }),
+    route('faults.clear', 'DELETE', '/faults', () => {
+      ctx.traffic.clearFaults();
+      return json({ cleared: true });
+    }),
+    route('latency', 'PUT', '/latency', (req) => {
+      const p = parse(latencyBody, req);
+      if (!p.ok) return p.response;
+      ctx.traffic.latencyMs = p.value.ms;
+      return json({ latencyMs: p.value.ms });
+    }),
+    route('settings', 'PUT', '/settings', (req) => {
+      const p = parse(settingsBody, req);
+      if (!p.ok) return p.response;
+      for (const [k, v] of Object.entries(p.value)) if (v !== undefined) Object.assign(ctx.settings, { [k]: v });
+      return json({ settings: ctx.settings });
+    }),
+  ];
+}

@@ -1,0 +1,205 @@
+/**
+ * The Signaling (RTM 1.x) REST surface of the emulator, under /dev/v2/project/<appid>: peer and channel
+ * messages (seeds 001/003), user and channel events (seed 002) and message history (agora-api.md §1.1),
+ * with the documented validation, answers and status codes.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { RTM_LIMITS } from '../agora/limits.js';
+import { channelName, payload, senderId, userId } from '../agora/rtm/schemas.js';
+import type { EmulatorContext } from './context.js';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.js';
+import { newRequestId } from './state.js';
+
+export const RTM_BASE = '/dev/v2/project/:appid';
+
+/** The Signaling error answer: Agora documents only the status codes, so the body is kept minimal. */
+export function rtmError(status: number, message: string): EmulatorResponse {
+  return { status, body: { result: 'failed', request_id: newRequestId(), message } };
+}
+
+const ok = (body: Record<string, unknown>): EmulatorResponse => ({
+  status: 200,
+  body: { result: 'success', request_id: newRequestId(), ...body },
+});
+
+function invalid(error: z.ZodError): EmulatorResponse {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'request';
+  return rtmError(400, `Invalid ${field}: ${issue?.message ?? 'bad request'}`);
+}
+
+const jsonBody = (req: EmulatorRequest): Record<string, unknown> | undefined =>
+  req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : undefined;
+
+const peerBody = z.object({
+  destination: userId,
+  enable_offline_messaging: z.boolean().optional(),
+  enable_historical_messaging: z.boolean().optional(),
+  payload,
+});
+
+const channelBody = z.object({
+  channel_name: channelName,
+  enable_historical_messaging: z.boolean().optional(),
+  payload,
+});
+
+const waitForAck = z.enum(['true', 'false']).optional();
+
+/** `yyyy-mm-ddThh:mm:ssZ`; a fraction of a second is tolerated, as Agora does. */
+const agoraInstant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'must be UTC in the form yyyy-mm-ddThh:mm:ssZ')
+  .transform((s) => Date.parse(s));
+
+const historyFilter = z
+  .object({
+    source: userId.optional(),
+    destination: userId.optional(),
+    start_time: agoraInstant,
+    end_time: agoraInstant,
+  })
+  .refine((f) => f.source || f.destination, { message: 'give a source, a destination or both', path: ['destination'] });
+
+const historyQueryBody = z.object({
+  filter: historyFilter,
+  offset: z.number().int().min(0).optional(),
+  limit: z.union([z.literal(20), z.literal(50), z.literal(100)], { error: 'limit must be 20, 50 or 100' }).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+});
+
+const HISTORY_DEFAULT_LIMIT = 20;
+
+export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
+  const route = (spec: Omit<RouteSpec, 'service' | 'pattern'> & { path: string }): RouteSpec => ({
+    ...spec,
+    service: 'rtm',
+    pattern: `${RTM_BASE}${spec.path}`,
+  });
+
+  const channelEvents = () => {
+    const events = ctx.state.rtm.takeChannelEvents(RTM_LIMITS.eventsPerRead);
+    return ok({ events });
+  };
+
+  return [
+    route({
+      name: 'rtm.peer_messages',
+      method: 'POST',
+      path: '/rtm/users/:user_id/peer_messages',
+      budget: 'rtm.messages',
+      senderParam: 'user_id',
+      handler: (req) => {
+        const from = senderId.safeParse(req.params.user_id);
+        if (!from.success) return invalid(new z.ZodError(from.error.issues.map((i) => ({ ...i, path: ['user_id'] }))));
+        const ack = waitForAck.safeParse(req.query.get('wait_for_ack') ?? undefined);
+        if (!ack.success) return rtmError(400, 'Invalid wait_for_ack: must be true or false');
+        const body = peerBody.safeParse(jsonBody(req));
+        if (!body.success) return invalid(body.error);
+        const b = body.data;
+        const rtm = ctx.state.rtm;
+        const at = Date.now();
+        const delivered = rtm.deliverPeer({ from: from.data, to: b.destination, payload: b.payload, at }, b.enable_offline_messaging ?? false);
+        if (b.enable_historical_messaging) {
+          rtm.storeHistory({ src: from.data, dst: b.destination, message_type: 'peer_message', payload: b.payload, ms: at });
+        }
+        if (ack.data !== 'true') return ok({ code: 'message_sent' });
+        if (delivered === 'online') return ok({ code: 'message_delivered' });
+        // Seed 001 shows the offline answer without `result`.
+        return { status: 200, body: { request_id: newRequestId(), code: 'message_offline' } };
+      },
+    }),
+    route({
+      name: 'rtm.channel_messages',
+      method: 'POST',
+      path: '/rtm/users/:user_id/channel_messages',
+      budget: 'rtm.messages',
+      senderParam: 'user_id',
+      handler: (req) => {
+        const from = senderId.safeParse(req.params.user_id);
+        if (!from.success) return invalid(new z.ZodError(from.error.issues.map((i) => ({ ...i, path: ['user_id'] }))));
+        const body = channelBody.safeParse(jsonBody(req));
+        if (!body.success) return invalid(body.error);
+        const b = body.data;
+        const at = Date.now();
+        ctx.state.rtm.deliverChannel({ from: from.data, to: b.channel_name, payload: b.payload, at });
+        if (b.enable_historical_messaging) {
+          ctx.state.rtm.storeHistory({ src: from.data, dst: b.channel_name, message_type: 'channel_message', payload: b.payload, ms: at });
+        }
+        return ok({ code: 'message_sent' });
+      },
+    }),
+    route({
+      name: 'rtm.user_events',
+      method: 'GET',
+      path: '/rtm/vendor/user_events',
+      budget: 'rtm.events',
+      handler: () => ok({ events: ctx.state.rtm.takeUserEvents(RTM_LIMITS.eventsPerRead) }),
+    }),
+    route({ name: 'rtm.channel_events', method: 'GET', path: '/rtm/vendor/channel_events', budget: 'rtm.events', handler: channelEvents }),
+    // Seed 002's request URL for channel events reads /rtm/hook/; the endpoint line reads /rtm/vendor/. Both are served.
+    route({ name: 'rtm.channel_events', method: 'GET', path: '/rtm/hook/channel_events', budget: 'rtm.events', handler: channelEvents }),
+    route({
+      name: 'rtm.history_count',
+      method: 'GET',
+      path: '/rtm/message/history/count',
+      budget: 'rtm.history',
+      handler: (req) => {
+        const filter = historyFilter.safeParse({
+          source: req.query.get('source') || undefined,
+          destination: req.query.get('destination') || undefined,
+          start_time: req.query.get('start_time') ?? undefined,
+          end_time: req.query.get('end_time') ?? undefined,
+        });
+        if (!filter.success) return invalid(filter.error);
+        const f = filter.data;
+        const count = ctx.state.rtm.matchHistory({ source: f.source, destination: f.destination, startMs: f.start_time, endMs: f.end_time }).length;
+        return ok({ code: 'ok', count });
+      },
+    }),
+    route({
+      name: 'rtm.history_query',
+      method: 'POST',
+      path: '/rtm/message/history/query',
+      budget: 'rtm.history',
+      handler: (req) => {
+        const body = historyQueryBody.safeParse(jsonBody(req));
+        if (!body.success) return invalid(body.error);
+        const b = body.data;
+        const handle = randomBytes(12).toString('hex');
+        const now = Date.now();
+        const offset = b.offset ?? 0;
+        const limit = b.limit ?? HISTORY_DEFAULT_LIMIT;
+        const order = b.order ?? 'asc';
+        ctx.state.rtm.queries.set(handle, {
+          filter: { source: b.filter.source, destination: b.filter.destination, startMs: b.filter.start_time, endMs: b.filter.end_time },
+          offset,
+          limit,
+          order,
+          readyAt: now + ctx.settings.historyReadyDelayMs,
+          expiresAt: now + ctx.settings.historyHandleTtlMs,
+        });
+        return { status: 200, body: { result: 'success', offset, limit, order, location: `~/rtm/message/history/query/${handle}` } };
+      },
+    }),
+    route({
+      name: 'rtm.history_get',
+      method: 'GET',
+      path: '/rtm/message/history/query/:handle',
+      budget: 'rtm.history',
+      handler: (req) => {
+        const query = ctx.state.rtm.queries.get(req.params.handle ?? '');
+        if (!query) return rtmError(404, 'Unknown history query handle');
+        const now = Date.now();
+        if (now >= query.expiresAt) {
+          ctx.state.rtm.queries.delete(req.params.handle ?? '');
+          return rtmError(410, 'The history query handle has expired; start a new query');
+        }
+        if (now < query.readyAt) return ok({ code: 'in progress' });
+        const matched = ctx.state.rtm.matchHistory(query.filter).sort((a, b) => (query.order === 'asc' ? a.ms - b.ms : b.ms - a.ms));
+        return ok({ code: 'ok', messages: matched.slice(query.offset, query.offset + query.limit) });
+      },
+    }),
+  ];
+}

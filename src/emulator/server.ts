@@ -1,0 +1,231 @@
+/**
+ * The embedded Agora emulator: a node:http server that answers Agora's documented REST surface with the
+ * documented validation, limits and error envelopes, so the gateway cannot tell it from Agora except by
+ * its address. One emulator can listen on several ports that share one state, so a single test can play
+ * the primary, alternate and regional hosts.
+ *
+ * Each call passes, in order: route match (404/405), call counter, added latency, injected fault,
+ * project and credentials (401), rate limit (429), then the handler.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMemoryBudgetStore } from '../agora/budgets.js';
+import { RATE_LIMITS, type RateLimit } from '../agora/limits.js';
+import { sleep } from '../lib/sleep.js';
+import { checkRtmAuth } from './auth.js';
+import { DEFAULT_SETTINGS, DEV_PROJECT, type EmulatorContext, type EmulatorProject, type EmulatorSettings } from './context.js';
+import { controlRoutes } from './control.js';
+import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.js';
+import { rtmError, rtmRoutes } from './rtm.js';
+import { EmulatorState } from './state.js';
+import { Traffic } from './traffic.js';
+
+export interface EmulatorOptions {
+  project?: EmulatorProject;
+  settings?: Partial<EmulatorSettings>;
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** A name for counters and faults, e.g. `primary`; defaults to `listener-<n>`. */
+  label?: string;
+}
+
+export interface Emulator {
+  readonly project: EmulatorProject;
+  readonly state: EmulatorState;
+  readonly traffic: Traffic;
+  readonly settings: EmulatorSettings;
+  /** Starts one more listener sharing this emulator's state; resolves with its base URL. */
+  listen(options?: ListenOptions): Promise<string>;
+  /** Stops one listener (its port then refuses connections). */
+  closeListener(label: string): Promise<void>;
+  listeners(): { label: string; url: string }[];
+  /** The URL of the first listener. */
+  readonly url: string;
+  routes(): RouteSpec[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+function errorFor(service: RouteService, status: number, message: string): EmulatorResponse {
+  if (service === 'rtm') return rtmError(status, message);
+  return { status, body: { error: message } };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function send(res: ServerResponse, response: EmulatorResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = response.body === undefined ? '' : JSON.stringify(response.body);
+  res.writeHead(response.status, {
+    'content-type': 'application/json;charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...response.headers,
+  });
+  res.end(body);
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const project = options.project ?? DEV_PROJECT;
+  const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const traffic = new Traffic();
+  const servers = new Map<string, { server: Server; url: string }>();
+  let rateStore = createMemoryBudgetStore();
+
+  const ctx: EmulatorContext = {
+    project,
+    state: new EmulatorState(),
+    settings,
+    traffic,
+    listeners: () => [...servers].map(([label, s]) => ({ label, url: s.url })),
+  };
+
+  const reset = () => {
+    ctx.state.reset();
+    traffic.resetCounters();
+    traffic.clearFaults();
+    traffic.latencyMs = 0;
+    rateStore = createMemoryBudgetStore();
+  };
+
+  const router = new Router().add(...controlRoutes(ctx, reset), ...rtmRoutes(ctx));
+
+  async function gate(route: RouteSpec, req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
+    if (route.service === 'rtm') {
+      if (req.params.appid !== project.appId) return rtmError(404, 'No project has this app id');
+      const auth = checkRtmAuth(req, project);
+      if (!auth.ok) return rtmError(401, auth.message);
+      if (auth.uid !== undefined && route.senderParam && req.params[route.senderParam] !== auth.uid) {
+        return rtmError(401, 'With token auth a message can only be sent as the uid the token was built for');
+      }
+    }
+    if (route.budget && settings.rateLimits) {
+      const limit: RateLimit | undefined = (RATE_LIMITS as Record<string, RateLimit>)[route.budget];
+      if (limit) {
+        const taken = await rateStore.tryTake(`${project.appId}:${route.budget}`, limit.limit, limit.windowMs);
+        if (!taken.granted) return errorFor(route.service, 429, 'Too many requests');
+      }
+    }
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, listener: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    const matched = router.match(method, url.pathname);
+    const service: RouteService = url.pathname.startsWith('/dev/v2/') ? 'rtm' : url.pathname.startsWith('/_emulator') ? 'control' : 'chat';
+    if (raw === undefined) return send(res, errorFor(service, 413, 'The request body is too large'));
+    if (!matched) return send(res, errorFor(service, 404, `No such endpoint: ${method} ${url.pathname}`));
+    if ('methodMismatch' in matched) return send(res, errorFor(service, 405, `Method ${method} is not allowed here`));
+
+    const { route, params } = matched;
+    const request: EmulatorRequest = {
+      method,
+      path: url.pathname,
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      body: parseBody(raw, req.headers['content-type']),
+      rawBody: raw,
+      listener,
+    };
+    if (route.service === 'control') return send(res, await route.handler(request));
+
+    traffic.count(route.name, listener);
+    if (traffic.latencyMs > 0) await sleep(traffic.latencyMs);
+    const fault = traffic.takeFault(route.name, listener);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.reset === 'before') {
+      traffic.countStatus(route.name, 0);
+      req.socket.destroy();
+      return;
+    }
+    let response: EmulatorResponse;
+    if (fault?.status) {
+      response = fault.body === undefined ? errorFor(route.service, fault.status, 'Injected fault') : { status: fault.status, body: fault.body };
+    } else {
+      response = (await gate(route, request)) ?? (await route.handler(request));
+    }
+    if (fault?.reset === 'after') {
+      traffic.countStatus(route.name, 0);
+      req.socket.destroy();
+      return;
+    }
+    traffic.countStatus(route.name, response.status);
+    send(res, response);
+  }
+
+  const emulator: Emulator = {
+    project,
+    get state() {
+      return ctx.state;
+    },
+    traffic,
+    settings,
+    async listen(opts = {}) {
+      const label = opts.label ?? `listener-${servers.size + 1}`;
+      if (servers.has(label)) throw new Error(`the emulator already has a listener labelled ${label}`);
+      const host = opts.host ?? '127.0.0.1';
+      const server = createServer((req, res) => {
+        handle(req, res, label).catch((error: unknown) => {
+          send(res, { status: 500, body: { error: 'emulator failure', message: error instanceof Error ? error.message : String(error) } });
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(opts.port ?? 0, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const { port } = server.address() as AddressInfo;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      servers.set(label, { server, url });
+      return url;
+    },
+    async closeListener(label) {
+      const entry = servers.get(label);
+      if (!entry) return;
+      servers.delete(label);
+      await new Promise<void>((resolve) => {
+        entry.server.close(() => resolve());
+        entry.server.closeAllConnections();
+      });
+    },
+    listeners: ctx.listeners,
+    get url() {
+      const first = servers.values().next().value;
+      if (!first) throw new Error('the emulator is not listening; call listen() first');
+      return first.url;
+    },
+    routes: () => router.list(),
+    async close() {
+      await Promise.all([...servers.keys()].map((label) => emulator.closeListener(label)));
+    },
+  };
+  return emulator;
+}

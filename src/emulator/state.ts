@@ -1,0 +1,214 @@
+/**
+ * The emulator's in-memory model of one Agora project. Signaling part: simulated SDK clients (online
+ * state and joined channels), what each received, offline messages, stored history, the two destructive
+ * event feeds and the pending history queries. Everything here is plain data; HTTP lives in rtm.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { RTM_LIMITS } from '../agora/limits.js';
+
+export interface InboxMessage {
+  kind: 'peer' | 'channel';
+  from: string;
+  /** The receiving user for peer messages, the channel for channel messages. */
+  to: string;
+  payload: string;
+  at: number;
+  /** True when the message waited in offline storage until the receiver logged in. */
+  viaOffline: boolean;
+}
+
+export interface StoredHistoryMessage {
+  src: string;
+  dst: string;
+  message_type: 'peer_message' | 'channel_message';
+  payload: string;
+  ms: number;
+}
+
+export interface UserEventRecord {
+  user_id: string;
+  type: 'Login' | 'Logout';
+  ms: number;
+}
+
+export interface ChannelEventRecord {
+  group_id: string;
+  user_id: string;
+  type: 'Join' | 'Leave';
+  ms: number;
+}
+
+export interface HistoryQuery {
+  filter: { source?: string | undefined; destination?: string | undefined; startMs: number; endMs: number };
+  offset: number;
+  limit: number;
+  order: 'asc' | 'desc';
+  readyAt: number;
+  expiresAt: number;
+}
+
+interface RtmClientState {
+  online: boolean;
+  channels: Set<string>;
+  inbox: InboxMessage[];
+  offline: InboxMessage[];
+}
+
+/** A simulated user's received messages are kept up to this many, so a long-running emulator stays small. */
+export const INBOX_MAX = 10_000;
+/** Stored history is kept up to this many messages (Agora's limit is 2 GB per app). */
+export const HISTORY_MAX = 100_000;
+
+/** A bounded FIFO: pushing past `max` drops the oldest, as Agora's event store does. */
+export function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+export function newRequestId(): string {
+  // Agora's request ids are long decimal strings.
+  return BigInt(`0x${randomBytes(8).toString('hex')}`).toString();
+}
+
+export class RtmState {
+  private readonly clients = new Map<string, RtmClientState>();
+  readonly history: StoredHistoryMessage[] = [];
+  readonly userEvents: UserEventRecord[] = [];
+  readonly channelEvents: ChannelEventRecord[] = [];
+  readonly queries = new Map<string, HistoryQuery>();
+  /** Events dropped because the store was full (observable through the control API). */
+  droppedEvents = 0;
+
+  private client(uid: string): RtmClientState {
+    let c = this.clients.get(uid);
+    if (!c) this.clients.set(uid, (c = { online: false, channels: new Set(), inbox: [], offline: [] }));
+    return c;
+  }
+
+  isOnline(uid: string): boolean {
+    return this.clients.get(uid)?.online ?? false;
+  }
+
+  onlineUsers(): string[] {
+    return [...this.clients].filter(([, c]) => c.online).map(([uid]) => uid);
+  }
+
+  channelMembers(channel: string): string[] {
+    return [...this.clients].filter(([, c]) => c.online && c.channels.has(channel)).map(([uid]) => uid);
+  }
+
+  private recordUserEvent(uid: string, type: UserEventRecord['type']): void {
+    if (this.userEvents.length >= RTM_LIMITS.eventStoreMax) this.droppedEvents++;
+    pushBounded(this.userEvents, { user_id: uid, type, ms: Date.now() }, RTM_LIMITS.eventStoreMax);
+  }
+
+  private recordChannelEvent(channel: string, uid: string, type: ChannelEventRecord['type']): void {
+    if (this.channelEvents.length >= RTM_LIMITS.eventStoreMax) this.droppedEvents++;
+    pushBounded(this.channelEvents, { group_id: channel, user_id: uid, type, ms: Date.now() }, RTM_LIMITS.eventStoreMax);
+  }
+
+  /** A simulated SDK client logs in: a Login event, and offline messages are delivered. */
+  login(uid: string): void {
+    const c = this.client(uid);
+    if (c.online) return;
+    c.online = true;
+    this.recordUserEvent(uid, 'Login');
+    for (const m of c.offline.splice(0)) pushBounded(c.inbox, { ...m, viaOffline: true }, INBOX_MAX);
+  }
+
+  /** Logging out leaves every joined channel first (a Leave event each), then a Logout event. */
+  logout(uid: string): void {
+    const c = this.clients.get(uid);
+    if (!c?.online) return;
+    for (const channel of [...c.channels]) this.leave(uid, channel);
+    c.online = false;
+    this.recordUserEvent(uid, 'Logout');
+  }
+
+  /** Returns false when the user is not logged in (an SDK must log in before joining). */
+  join(uid: string, channel: string): boolean {
+    const c = this.clients.get(uid);
+    if (!c?.online) return false;
+    if (c.channels.has(channel)) return true;
+    c.channels.add(channel);
+    this.recordChannelEvent(channel, uid, 'Join');
+    return true;
+  }
+
+  leave(uid: string, channel: string): void {
+    const c = this.clients.get(uid);
+    if (!c?.channels.delete(channel)) return;
+    this.recordChannelEvent(channel, uid, 'Leave');
+  }
+
+  inbox(uid: string): InboxMessage[] {
+    return this.clients.get(uid)?.inbox ?? [];
+  }
+
+  clearInbox(uid: string): void {
+    const c = this.clients.get(uid);
+    if (c) c.inbox.length = 0;
+  }
+
+  offlineCount(uid: string): number {
+    return this.clients.get(uid)?.offline.length ?? 0;
+  }
+
+  /**
+   * Delivers a peer message. Online receivers get it at once; offline ones keep it in offline storage
+   * (at most 200, the newest replacing the oldest) when `storeOffline`, and lose it otherwise.
+   */
+  deliverPeer(message: Omit<InboxMessage, 'viaOffline' | 'kind'>, storeOffline: boolean): 'online' | 'offline' {
+    const c = this.client(message.to);
+    const m: InboxMessage = { ...message, kind: 'peer', viaOffline: false };
+    if (c.online) {
+      pushBounded(c.inbox, m, INBOX_MAX);
+      return 'online';
+    }
+    if (storeOffline) pushBounded(c.offline, m, RTM_LIMITS.offlineMessagesPerReceiver);
+    return 'offline';
+  }
+
+  /** Delivers a channel message to every member online in the channel except the sender. */
+  deliverChannel(message: Omit<InboxMessage, 'viaOffline' | 'kind'>): number {
+    let receivers = 0;
+    for (const uid of this.channelMembers(message.to)) {
+      if (uid === message.from) continue;
+      pushBounded(this.client(uid).inbox, { ...message, kind: 'channel', viaOffline: false }, INBOX_MAX);
+      receivers++;
+    }
+    return receivers;
+  }
+
+  storeHistory(message: StoredHistoryMessage): void {
+    pushBounded(this.history, message, HISTORY_MAX);
+  }
+
+  /** Removes and returns up to `max` of the oldest events: Agora's reads are destructive. */
+  takeUserEvents(max: number): UserEventRecord[] {
+    return this.userEvents.splice(0, max);
+  }
+
+  takeChannelEvents(max: number): ChannelEventRecord[] {
+    return this.channelEvents.splice(0, max);
+  }
+
+  matchHistory(filter: HistoryQuery['filter']): StoredHistoryMessage[] {
+    return this.history.filter(
+      (m) =>
+        (!filter.source || m.src === filter.source) &&
+        (!filter.destination || m.dst === filter.destination) &&
+        m.ms >= filter.startMs &&
+        m.ms <= filter.endMs,
+    );
+  }
+}
+
+/** Everything one emulated project holds. Chat state joins it in its own module. */
+export class EmulatorState {
+  rtm = new RtmState();
+
+  reset(): void {
+    this.rtm = new RtmState();
+  }
+}

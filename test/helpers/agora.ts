@@ -1,0 +1,46 @@
+import type { LookupFunction } from 'node:net';
+import { createAgoraClient, type AgoraClient, type AgoraClientOptions } from '../../src/agora/client.js';
+import type { RtmCredentials } from '../../src/agora/auth.js';
+import { hostPlanFromList } from '../../src/agora/hosts.js';
+import { createEmulatorControl, type EmulatorControl } from '../../src/emulator/control-client.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import { leftover } from './leftovers.js';
+
+export interface TestEmulator {
+  emulator: Emulator;
+  control: EmulatorControl;
+  url: string;
+}
+
+/** An emulator on an ephemeral port (or several labelled listeners), disposed after the test. */
+export async function startEmulator(options: EmulatorOptions & { labels?: string[] } = {}): Promise<TestEmulator> {
+  const emulator = leftover(createEmulator(options), (e) => e.close());
+  for (const label of options.labels ?? ['primary']) await emulator.listen({ label });
+  return { emulator, control: createEmulatorControl(emulator.url), url: emulator.url };
+}
+
+export const basicCredentials = (emulator: Emulator): RtmCredentials => ({
+  kind: 'basic',
+  customerKey: emulator.project.customerKey,
+  customerSecret: emulator.project.customerSecret,
+});
+
+/** A client against the emulator, retrying on a 5 ms unit instead of seed 000's second. */
+export function clientFor(
+  emulator: Emulator,
+  overrides: Partial<AgoraClientOptions> & { hosts?: string[]; credentials?: RtmCredentials; lookup?: LookupFunction } = {},
+): AgoraClient {
+  const { hosts, credentials, ...rest } = overrides;
+  return leftover(
+    createAgoraClient({
+      appId: emulator.project.appId,
+      rtm: {
+        hosts: hostPlanFromList(hosts ?? [emulator.url]),
+        credentials: credentials ?? basicCredentials(emulator),
+      },
+      retryUnitMs: 5,
+      ...rest,
+    }),
+    (c) => c.close(),
+  );
+}
