@@ -1,17 +1,21 @@
 /**
  * Rate budgets: the gateway keeps Agora's documented limits itself, so that Agora never has to answer
  * 429. A call asks its endpoint class for a slot; it waits in a bounded, priority-ordered queue until the
- * sliding window has room, and fails with AgoraRateLimitedError (carrying retryAfterMs) when it cannot
- * get one before its deadline.
+ * class has room, and fails with AgoraRateLimitedError (carrying retryAfterMs) when it cannot get one
+ * before its deadline.
+ *
+ * Slots are paced, not granted in window-sized bursts: a burst of `burstRatio` of the limit, then one
+ * slot per emission interval (GCRA). Granting a whole window at once is not enough, because calls then
+ * queue on the connections and reach Agora spread out, overlapping the next window; with pacing, any
+ * window of `windowMs` sees at most `limit` calls even when arrivals shift by up to `paddingMs`.
  *
  * Guarantees:
- * - At most `limit` slots are granted in any window of `windowMs + paddingMs` per class and store, so
- *   small differences in arrival time never push Agora over its own window.
- * - Interactive callers are always served before background ones, and background callers (the event
- *   poller) are held back while the window is more than `1 - backgroundReserve` full.
+ * - In any interval of `windowMs + paddingMs`, at most `limit` slots are granted per class and store.
+ * - Interactive callers are served before background ones; background callers (the event poller) wait
+ *   while less than `backgroundReserve` of the burst is left, so interactive calls keep some headroom.
  * - FIFO within a priority.
  *
- * The counting lives behind BudgetStore, so a Redis-backed store can share budgets across instances.
+ * The accounting lives behind BudgetStore, so a Redis-backed store can share budgets across instances.
  */
 import { AgoraRateLimitedError, type AgoraService } from './errors.js';
 import type { RateLimit } from './limits.js';
@@ -20,32 +24,43 @@ export type Priority = 'interactive' | 'background';
 
 export type TakeResult = { granted: true } | { granted: false; retryInMs: number };
 
-/** Where granted slots are counted. In memory for one instance; shared (Redis) for several. */
-export interface BudgetStore {
-  /** Grants one slot when fewer than `capacity` were granted in the last `windowMs`. */
-  tryTake(key: string, capacity: number, windowMs: number): Promise<TakeResult>;
+/** One class's pacing: a slot every `intervalMs`, with up to `burst` slots available at once. */
+export interface Pace {
+  intervalMs: number;
+  burst: number;
 }
 
-/** A sliding-window log per key, in this process. */
+/** Where granted slots are counted. In memory for one instance; shared (Redis) for several. */
+export interface BudgetStore {
+  /** Grants one slot when at least `1 + reserve` slots of the burst are available. */
+  tryTake(key: string, pace: Pace, reserve: number): Promise<TakeResult>;
+}
+
+/** GCRA in this process: per key, the theoretical arrival time of the next slot. */
 export function createMemoryBudgetStore(now: () => number = Date.now): BudgetStore {
-  const logs = new Map<string, number[]>();
+  const tat = new Map<string, number>();
   return {
-    async tryTake(key, capacity, windowMs) {
+    async tryTake(key, pace, reserve) {
       const t = now();
-      let log = logs.get(key);
-      if (!log) logs.set(key, (log = []));
-      let expired = 0;
-      while (expired < log.length && (log[expired] ?? 0) <= t - windowMs) expired++;
-      if (expired > 0) log.splice(0, expired);
-      if (log.length < capacity) {
-        log.push(t);
+      const next = Math.max(tat.get(key) ?? t, t);
+      const available = pace.burst - (next - t) / pace.intervalMs;
+      if (available >= 1 + reserve - 1e-9) {
+        tat.set(key, next + pace.intervalMs);
         return { granted: true };
       }
-      // The slot frees when the entry that keeps the log at capacity leaves the window.
-      const blocking = log[log.length - capacity] ?? t;
-      return { granted: false, retryInMs: Math.max(1, blocking + windowMs - t) };
+      return { granted: false, retryInMs: Math.max(1, Math.ceil((1 + reserve - available) * pace.intervalMs - 1e-6)) };
     },
   };
+}
+
+/**
+ * The pace that keeps any `windowMs` window at or under `limit` calls when arrivals shift by up to
+ * `paddingMs`: `burst + (windowMs + paddingMs) / intervalMs <= limit`.
+ */
+export function paceFor(limit: RateLimit, paddingMs: number, burstRatio: number): Pace {
+  const burst = Math.max(1, Math.floor(limit.limit * burstRatio));
+  const steady = Math.max(1, limit.limit - burst);
+  return { burst, intervalMs: (limit.windowMs + paddingMs) / steady };
 }
 
 export interface BudgetOptions {
@@ -57,8 +72,10 @@ export interface BudgetOptions {
   maxWaitMs?: number;
   /** How many calls may wait per class before new ones fail at once. */
   maxQueue?: number;
-  /** The share of each window background callers leave to interactive ones. */
+  /** The share of the burst background callers leave to interactive ones. */
   backgroundReserve?: number;
+  /** The share of the limit that may be granted at once; the rest is paced evenly. */
+  burstRatio?: number;
   /** Prefix of store keys (the app id), so that budgets of different apps never mix. */
   keyPrefix?: string;
 }
@@ -103,6 +120,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
   const defaultMaxWaitMs = options.maxWaitMs ?? 10_000;
   const maxQueue = options.maxQueue ?? 10_000;
   const backgroundReserve = options.backgroundReserve ?? 0.2;
+  const burstRatio = options.burstRatio ?? 0.1;
   const keyPrefix = options.keyPrefix ?? 'default';
   const queues = new Map<string, ClassQueue>();
   const stats = new Map<string, BudgetStats>();
@@ -119,19 +137,26 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return limit;
   };
 
-  const capacityFor = (limit: RateLimit, priority: Priority): number =>
-    priority === 'interactive' ? limit.limit : Math.max(1, Math.floor(limit.limit * (1 - backgroundReserve)));
+  const paces = new Map<string, Pace>();
+  const paceOf = (cls: string): Pace => {
+    let pace = paces.get(cls);
+    if (!pace) paces.set(cls, (pace = paceFor(limitOf(cls), paddingMs, burstRatio)));
+    return pace;
+  };
+
+  const reserveFor = (pace: Pace, priority: Priority): number =>
+    priority === 'interactive' ? 0 : Math.floor(pace.burst * backgroundReserve);
 
   async function pump(cls: string, queue: ClassQueue): Promise<void> {
     if (queue.pumping) return;
     queue.pumping = true;
-    const limit = limitOf(cls);
+    const pace = paceOf(cls);
     try {
       while (queue.waiters.length > 0) {
         const head = queue.waiters[0]!;
         let result: TakeResult;
         try {
-          result = await store.tryTake(`${keyPrefix}:${cls}`, capacityFor(limit, head.priority), limit.windowMs + paddingMs);
+          result = await store.tryTake(`${keyPrefix}:${cls}`, pace, reserveFor(pace, head.priority));
         } catch (error) {
           // A store that cannot answer must not strand callers: fail the head and go on with the next.
           queue.waiters.shift();
@@ -170,8 +195,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
       if (!queue) queues.set(cls, (queue = { waiters: [], pumping: false, wake: undefined }));
       const q = queue;
       const s = statsOf(cls);
-      const retryAfterFor = (position: number): number =>
-        Math.ceil(((position + 1) / limit.limit) * (limit.windowMs + paddingMs));
+      const retryAfterFor = (position: number): number => Math.ceil((position + 1) * paceOf(cls).intervalMs);
 
       if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
       if (q.waiters.length >= maxQueue) {

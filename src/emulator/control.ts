@@ -22,6 +22,7 @@ const faultBody = z.object({
   listener: z.string().optional(),
   status: z.number().int().min(100).max(599).optional(),
   body: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
   reset: z.enum(['before', 'after']).optional(),
   times: z.number().int().min(1).default(1),

@@ -9,12 +9,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMemoryBudgetStore } from '../agora/budgets.js';
 import { RATE_LIMITS, type RateLimit } from '../agora/limits.js';
 import { sleep } from '../lib/sleep.js';
 import { checkRtmAuth } from './auth.js';
 import { DEFAULT_SETTINGS, DEV_PROJECT, type EmulatorContext, type EmulatorProject, type EmulatorSettings } from './context.js';
 import { controlRoutes } from './control.js';
+import { SlidingWindowLimiter } from './rate-limiter.js';
 import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.js';
 import { rtmError, rtmRoutes } from './rtm.js';
 import { EmulatorState } from './state.js';
@@ -93,7 +93,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const traffic = new Traffic();
   const servers = new Map<string, { server: Server; url: string }>();
-  let rateStore = createMemoryBudgetStore();
+  let limiter = new SlidingWindowLimiter();
 
   const ctx: EmulatorContext = {
     project,
@@ -108,7 +108,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     traffic.resetCounters();
     traffic.clearFaults();
     traffic.latencyMs = 0;
-    rateStore = createMemoryBudgetStore();
+    limiter = new SlidingWindowLimiter();
   };
 
   const router = new Router().add(...controlRoutes(ctx, reset), ...rtmRoutes(ctx));
@@ -125,8 +125,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (route.budget && settings.rateLimits) {
       const limit: RateLimit | undefined = (RATE_LIMITS as Record<string, RateLimit>)[route.budget];
       if (limit) {
-        const taken = await rateStore.tryTake(`${project.appId}:${route.budget}`, limit.limit, limit.windowMs);
-        if (!taken.granted) return errorFor(route.service, 429, 'Too many requests');
+        if (!limiter.allow(`${project.appId}:${route.budget}`, limit.limit, limit.windowMs)) {
+          return errorFor(route.service, 429, 'Too many requests');
+        }
       }
     }
     return undefined;
@@ -166,7 +167,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     let response: EmulatorResponse;
     if (fault?.status) {
-      response = fault.body === undefined ? errorFor(route.service, fault.status, 'Injected fault') : { status: fault.status, body: fault.body };
+      const injected = fault.body === undefined ? errorFor(route.service, fault.status, 'Injected fault') : { status: fault.status, body: fault.body };
+      response = { ...injected, headers: fault.headers ?? {} };
     } else {
       response = (await gate(route, request)) ?? (await route.handler(request));
     }

@@ -18,6 +18,8 @@ export interface FaultSpec {
   /** Answer with this status (and `body`) instead of handling the call. */
   status?: number | undefined;
   body?: unknown;
+  /** Extra response headers with `status`, e.g. Retry-After. */
+  headers?: Record<string, string> | undefined;
   /** Wait this long before going on. */
   delayMs?: number | undefined;
   /**

@@ -76,7 +76,9 @@ const filterRules = <T extends { source?: string | undefined; destination?: stri
   if (!value.source && !value.destination) {
     ctx.addIssue({ code: 'custom', path: ['destination'], message: 'give a source, a destination or both' });
   }
-  if (value.endTime.getTime() <= value.startTime.getTime()) {
+  // zod runs object refinements even when a field failed, so the times may not be dates here.
+  const bothDates = value.startTime instanceof Date && value.endTime instanceof Date;
+  if (bothDates && value.endTime.getTime() <= value.startTime.getTime()) {
     ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'endTime must be after startTime' });
   }
 };

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { AgoraRateLimitedError, AgoraUnavailableError } from '../../src/agora/errors.js';
+import { clientFor, startEmulator } from '../helpers/agora.js';
+import { namedHost, testLookup } from '../helpers/lookup.js';
+
+const LABELS = ['primary', 'alternate', 'regional'];
+
+/** Three upstream listeners and a fourth, never faulted or closed, for the control API. */
+async function threeHosts() {
+  const t = await startEmulator({ labels: ['control', ...LABELS] });
+  const urls = Object.fromEntries(t.emulator.listeners().map((l) => [l.label, l.url])) as Record<string, string>;
+  const hosts = LABELS.map((l) => namedHost(urls[l]!, l));
+  const client = clientFor(t.emulator, { hosts, lookup: testLookup });
+  const calls = async (route: string) => Object.fromEntries(await Promise.all(LABELS.map(async (l) => [l, await t.control.callCount(route, l)])));
+  return { ...t, urls, hosts, client, calls };
+}
+
+describe('failover across primary, alternate and regional hosts (seed 000)', () => {
+  it('retries the primary once, then moves to the alternate domain when the primary keeps answering 503', async () => {
+    const { client, control, calls } = await threeHosts();
+    await control.addFault({ route: 'rtm.peer_messages', listener: 'primary', status: 503, times: 5 });
+    await control.rtm.login('bob');
+    const result = await client.rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x', waitForAck: true });
+    expect(result.status).toBe('delivered');
+    expect(await calls('rtm.peer_messages')).toEqual({ primary: 2, alternate: 1, regional: 0 });
+    expect((await control.rtm.inbox('bob')).messages).toHaveLength(1);
+    expect(client.http.stats()).toMatchObject({ retries: 2, failovers: 1 });
+  });
+
+  it('skips the alternate domain after a network failure that is not DNS (primary refuses connections)', async () => {
+    const { emulator, client, calls } = await threeHosts();
+    await emulator.closeListener('primary');
+    const result = await client.rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' });
+    expect(result.status).toBe('sent');
+    const counts = await calls('rtm.peer_messages');
+    expect(counts).toEqual({ primary: 0, alternate: 0, regional: 1 });
+  });
+
+  it('tries the alternate domain after a DNS failure of the primary', async () => {
+    const t = await startEmulator({ labels: ['alternate', 'regional'] });
+    const urls = Object.fromEntries(t.emulator.listeners().map((l) => [l.label, l.url])) as Record<string, string>;
+    const client = clientFor(t.emulator, {
+      hosts: ['http://unresolvable.agora.test:9', namedHost(urls.alternate!, 'alternate'), namedHost(urls.regional!, 'regional')],
+      lookup: testLookup,
+    });
+    const events = await client.rtm.getUserEvents();
+    expect(events.events).toEqual([]);
+    expect(await t.control.callCount('rtm.user_events', 'alternate')).toBe(1);
+    expect(await t.control.callCount('rtm.user_events', 'regional')).toBe(0);
+  });
+
+  it('reaches the regional domain when primary and alternate both fail', async () => {
+    const { client, control, calls } = await threeHosts();
+    await control.addFault({ route: 'rtm.channel_messages', listener: 'primary', status: 503, times: 5 });
+    await control.addFault({ route: 'rtm.channel_messages', listener: 'alternate', status: 502, times: 5 });
+    // 502 on a send may mean Agora processed it: only idempotent calls would go on, so use a read too.
+    await control.addFault({ route: 'rtm.history_count', listener: 'primary', status: 500, times: 5 });
+    await control.addFault({ route: 'rtm.history_count', listener: 'alternate', status: 504, times: 5 });
+    const count = await client.rtm.countHistory({ destination: 'bob', startTime: new Date(Date.now() - 1000), endTime: new Date() });
+    expect(count).toBe(0);
+    expect(await calls('rtm.history_count')).toEqual({ primary: 2, alternate: 1, regional: 1 });
+
+    const error = await client.rtm.sendChannelMessage({ from: 'a', channel: 'c', payload: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgoraUnavailableError);
+    expect(error).toMatchObject({ maybeDelivered: true, status: 502 });
+    expect(await calls('rtm.channel_messages')).toEqual({ primary: 2, alternate: 1, regional: 0 });
+  });
+
+  it('gives up after the regional host with UPSTREAM_UNAVAILABLE when every host is down', async () => {
+    const { client, control, calls } = await threeHosts();
+    await control.addFault({ route: '*', status: 503, times: 10 });
+    const started = Date.now();
+    const error = await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgoraUnavailableError);
+    expect(error).toMatchObject({ maybeDelivered: false, retryable: true, status: 503 });
+    expect((error as Error).message).toMatch(/every retry and failover host was tried/);
+    expect(await calls('rtm.peer_messages')).toEqual({ primary: 2, alternate: 1, regional: 1 });
+    // Seed 000's waits of 1, 3 and 6 units (5 ms each here) were honoured.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('no replay of what may have been processed', () => {
+  it('does not resend a message whose connection dropped after Agora handled it', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    await control.rtm.login('bob');
+    await control.addFault({ route: 'rtm.peer_messages', reset: 'after' });
+    const error = await client.rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'once' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgoraUnavailableError);
+    expect(error).toMatchObject({ maybeDelivered: true, retryable: false });
+    expect((error as Error).message).toMatch(/Delivery is unknown/);
+    expect(await control.callCount('rtm.peer_messages')).toBe(1);
+    expect((await control.rtm.inbox('bob')).messages.map((m) => m.payload)).toEqual(['once']);
+    expect(client.http.stats().maybeDeliveredSends).toBe(1);
+  });
+
+  it('does not resend after a 500 or a response timeout either', async () => {
+    const { emulator, control } = await startEmulator();
+    // undici checks header timeouts on a coarse (about 1 s) timer, so the delay is well past it.
+    const client = clientFor(emulator, { timeouts: { headersMs: 100 } });
+    await control.addFault({ route: 'rtm.peer_messages', status: 500 });
+    expect(await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' }).catch((e: unknown) => e)).toMatchObject({ maybeDelivered: true });
+    await control.addFault({ route: 'rtm.peer_messages', delayMs: 2500 });
+    expect(await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' }).catch((e: unknown) => e)).toMatchObject({ maybeDelivered: true });
+    expect(await control.callCount('rtm.peer_messages')).toBe(2);
+  });
+
+  it('treats a reset as possibly delivered, but retries a 503 (which Agora did not process) and sends once', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    // A reset before handling still looks, to the client, like a request that may have been written.
+    await control.addFault({ route: 'rtm.peer_messages', reset: 'before' });
+    expect(await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' }).catch((e: unknown) => e)).toMatchObject({ maybeDelivered: true });
+    // A 503 says Agora did not process it: retried and sent exactly once.
+    await control.addFault({ route: 'rtm.peer_messages', status: 503 });
+    expect(await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' })).toMatchObject({ status: 'sent' });
+  });
+
+  it('retries an idempotent read whose connection dropped', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    await control.addFault({ route: 'rtm.history_count', reset: 'before' });
+    const count = await client.rtm.countHistory({ source: 'a', startTime: new Date(Date.now() - 1000), endTime: new Date() });
+    expect(count).toBe(0);
+    expect(await control.callCount('rtm.history_count')).toBe(2);
+  });
+
+  it('never repeats a destructive event read whose response may exist, and counts the possible loss', async () => {
+    const { emulator, control } = await startEmulator();
+    const lost: string[] = [];
+    const client = clientFor(emulator, { onPossibleLoss: (op) => lost.push(op) });
+    await control.rtm.login('alice');
+    await control.addFault({ route: 'rtm.user_events', reset: 'after' });
+    const error = await client.rtm.getUserEvents().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgoraUnavailableError);
+    expect((error as Error).message).toMatch(/may be lost/);
+    expect(await control.callCount('rtm.user_events')).toBe(1);
+    expect(client.http.stats().possiblyLostReads).toBe(1);
+    expect(lost).toEqual(['rtm.getUserEvents']);
+    // The read took effect upstream: the event is gone, which is exactly why it must not be repeated blindly.
+    expect((await control.rtm.pendingEvents()).userEvents).toBe(0);
+  });
+
+  it('does retry a destructive read that never reached Agora (503)', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    await control.rtm.login('alice');
+    await control.addFault({ route: 'rtm.user_events', status: 503 });
+    expect((await client.rtm.getUserEvents()).events).toHaveLength(1);
+    expect(client.http.stats().possiblyLostReads).toBe(0);
+  });
+});
+
+describe('429 and cancellation', () => {
+  it('honours Retry-After on a 429', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    await control.addFault({ route: 'rtm.peer_messages', status: 429, headers: { 'retry-after': '1' } });
+    const started = Date.now();
+    expect(await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' })).toMatchObject({ status: 'sent' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(await control.callCount('rtm.peer_messages')).toBe(2);
+  });
+
+  it('gives the 429 to the caller, with retryAfterMs, when Retry-After is longer than the gateway waits', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    await control.addFault({ route: 'rtm.peer_messages', status: 429, headers: { 'retry-after': '120' } });
+    const error = await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgoraRateLimitedError);
+    expect(error).toMatchObject({ retryAfterMs: 120_000, source: 'upstream', status: 429 });
+  });
+
+  it("cancels the upstream call when the caller's signal aborts", async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator);
+    await control.addFault({ route: 'rtm.history_count', delayMs: 2000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('client went away')), 50);
+    const started = Date.now();
+    const error = await client.rtm
+      .countHistory({ source: 'a', startTime: new Date(Date.now() - 1000), endTime: new Date() }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('client went away');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('cancels during a back-off wait too', async () => {
+    const { emulator, control } = await startEmulator();
+    const client = clientFor(emulator, { retryUnitMs: 1000 });
+    await control.addFault({ route: 'rtm.history_count', status: 503 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled')), 100);
+    const started = Date.now();
+    const error = await client.rtm
+      .countHistory({ source: 'a', startTime: new Date(Date.now() - 1000), endTime: new Date() }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(await control.callCount('rtm.history_count')).toBe(1);
+  });
+});
