@@ -1,0 +1,117 @@
+/**
+ * The environment, validated with zod into a typed Config. With no Agora credentials at all the gateway
+ * runs against the embedded emulator; with credentials it talks to Agora. A half-configured environment
+ * is refused with a message that names what is missing, never what a secret is.
+ */
+import { z } from 'zod';
+import type { RtmCredentials } from './agora/auth.js';
+import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.js';
+import type { HttpTimeouts } from './agora/http.js';
+
+export type AgoraTarget =
+  | { mode: 'emulator' }
+  | {
+      mode: 'agora';
+      appId: string;
+      rtm: { hosts: HostPlan; credentials: RtmCredentials };
+    };
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  agora: AgoraTarget;
+  upstream: {
+    retryUnitMs: number;
+    timeouts: HttpTimeouts;
+    budgetMaxWaitMs: number;
+  };
+  /** Where the embedded emulator listens in emulator mode. */
+  emulator: { port: number; host: string };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const hex32 = (name: string) => z.string().regex(/^[0-9a-fA-F]{32}$/, `${name} must be 32 hexadecimal characters`);
+const port = z.coerce.number().int().min(0).max(65535);
+const ms = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const env = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AGORA_APP_ID: optionalText.pipe(hex32('AGORA_APP_ID').optional()),
+  AGORA_APP_CERTIFICATE: optionalText.pipe(hex32('AGORA_APP_CERTIFICATE').optional()),
+  AGORA_CUSTOMER_KEY: optionalText,
+  AGORA_CUSTOMER_SECRET: optionalText,
+  AGORA_RTM_AUTH: z.enum(['basic', 'token']).optional(),
+  AGORA_RTM_SERVICE_UID: z.string().min(1).max(64).default('agora-graphql'),
+  AGORA_REGION: z.enum(REGIONS, { error: `AGORA_REGION must be one of ${REGIONS.join(', ')}` }).default('us-west-1'),
+  AGORA_RTM_HOSTS: optionalText,
+  AGORA_RETRY_UNIT_MS: ms(1000),
+  AGORA_CONNECT_TIMEOUT_MS: ms(5000),
+  AGORA_RESPONSE_TIMEOUT_MS: ms(15_000),
+  AGORA_BUDGET_MAX_WAIT_MS: ms(10_000),
+  EMULATOR_PORT: port.default(0),
+  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+const CREDENTIAL_VARIABLES = ['AGORA_APP_ID', 'AGORA_APP_CERTIFICATE', 'AGORA_CUSTOMER_KEY', 'AGORA_CUSTOMER_SECRET'] as const;
+
+function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
+  if (!list) return hostPlanForRegion(region);
+  try {
+    return hostPlanFromList(list.split(',').map((s) => s.trim()).filter(Boolean));
+  } catch {
+    throw new ConfigError('AGORA_RTM_HOSTS must be one to three comma-separated URLs: primary, alternate, regional');
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  const base = {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    upstream: {
+      retryUnitMs: e.AGORA_RETRY_UNIT_MS,
+      timeouts: { connectMs: e.AGORA_CONNECT_TIMEOUT_MS, headersMs: e.AGORA_RESPONSE_TIMEOUT_MS, bodyMs: e.AGORA_RESPONSE_TIMEOUT_MS },
+      budgetMaxWaitMs: e.AGORA_BUDGET_MAX_WAIT_MS,
+    },
+    emulator: { port: e.EMULATOR_PORT, host: e.EMULATOR_HOST },
+  };
+
+  if (CREDENTIAL_VARIABLES.every((name) => e[name] === undefined)) return { ...base, agora: { mode: 'emulator' } };
+
+  if (!e.AGORA_APP_ID) throw new ConfigError('AGORA_APP_ID is required when any Agora credential is set');
+  const hasBasic = Boolean(e.AGORA_CUSTOMER_KEY && e.AGORA_CUSTOMER_SECRET);
+  if (Boolean(e.AGORA_CUSTOMER_KEY) !== Boolean(e.AGORA_CUSTOMER_SECRET)) {
+    throw new ConfigError('AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET go together: set both or neither');
+  }
+  const rtmAuth = e.AGORA_RTM_AUTH ?? (hasBasic ? 'basic' : 'token');
+  let credentials: RtmCredentials;
+  if (rtmAuth === 'basic') {
+    if (!hasBasic) throw new ConfigError('AGORA_RTM_AUTH=basic needs AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET');
+    credentials = { kind: 'basic', customerKey: e.AGORA_CUSTOMER_KEY!, customerSecret: e.AGORA_CUSTOMER_SECRET! };
+  } else {
+    if (!e.AGORA_APP_CERTIFICATE) {
+      throw new ConfigError('Signaling needs AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET (Basic auth) or AGORA_APP_CERTIFICATE (token auth)');
+    }
+    credentials = { kind: 'token', appId: e.AGORA_APP_ID, appCertificate: e.AGORA_APP_CERTIFICATE, serviceUid: e.AGORA_RTM_SERVICE_UID };
+  }
+  return {
+    ...base,
+    agora: { mode: 'agora', appId: e.AGORA_APP_ID, rtm: { hosts: rtmHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials } },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The process logger (pino, JSON lines). Anything that may hold a credential is redacted by path,
+ * and AgoraError redacts its own message and body, so tokens and secrets never reach a log line.
+ */
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+
+export type { Logger };
+
+const REDACTED_PATHS = [
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  '*["x-agora-token"]',
+  '*.headers["x-agora-token"]',
+  '*.appCertificate',
+  '*.customerSecret',
+  '*.customerKey',
+  '*.token',
+  '*.*.appCertificate',
+  '*.*.customerSecret',
+];
+
+export function createLogger(level: Config['logLevel'], destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+}

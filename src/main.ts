@@ -1,0 +1,112 @@
+/**
+ * The agora-graphql command line: load config, build, listen, and stop cleanly on SIGTERM / SIGINT.
+ *
+ *   agora-graphql [serve]                       the gateway (embedded emulator without Agora credentials)
+ *   agora-graphql emulator [--port N] [--host H] the emulator alone
+ *   agora-graphql print-schema                  the GraphQL schema as SDL
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { createEmulator } from './emulator/server.js';
+import { seedDemoData } from './emulator/seed.js';
+import { createLogger } from './logger.js';
+import { printSchema } from './schema/index.js';
+import { createServer } from './server.js';
+
+const USAGE = `Usage: agora-graphql [command] [options]
+
+Commands:
+  serve (default)            Serve GraphQL on PORT (default 4000) at /graphql, with GraphiQL.
+                             Without Agora credentials it runs the embedded Agora emulator.
+  emulator [--port N] [--host H]
+                             Run the Agora emulator alone and print its URL and credentials.
+  print-schema               Print the GraphQL schema (SDL).
+
+Configuration is read from the environment; see README.md.`;
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\nReceived ${signal}; shutting down.\n`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const server = createServer(config, { logger });
+  const started = await server.start();
+  onShutdown(() => server.stop());
+  logger.info({ graphqlUrl: started.graphqlUrl, mode: config.agora.mode }, 'agora-graphql is serving');
+  const lines = [`agora-graphql is serving GraphiQL at ${started.graphqlUrl}`];
+  if (started.emulatorUrl) {
+    lines.push(`No Agora credentials are set, so it talks to the embedded Agora emulator at ${started.emulatorUrl}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function emulator(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port must be a port number');
+  const instance = createEmulator();
+  seedDemoData(instance.state);
+  const url = await instance.listen({ port, host: values.host ?? '127.0.0.1', label: 'main' });
+  onShutdown(() => instance.close());
+  const p = instance.project;
+  process.stdout.write(
+    [
+      `Agora emulator listening at ${url}`,
+      `  Signaling REST base:   ${url}/dev/v2/project/${p.appId}`,
+      `  Control API:           ${url}/_emulator`,
+      'Credentials it accepts (development values, not secrets):',
+      `  AGORA_APP_ID=${p.appId}`,
+      `  AGORA_APP_CERTIFICATE=${p.appCertificate}`,
+      `  AGORA_CUSTOMER_KEY=${p.customerKey}`,
+      `  AGORA_CUSTOMER_SECRET=${p.customerSecret}`,
+      `  AGORA_RTM_HOSTS=${url}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'emulator':
+      return emulator(rest);
+    case 'print-schema':
+      process.stdout.write(printSchema());
+      return;
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`agora-graphql failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

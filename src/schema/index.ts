@@ -1,0 +1,8 @@
+import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './health.js';
+
+export const schema: GraphQLSchema = builder.toSchema();
+
+/** The schema as SDL, sorted so that the committed schema.graphql diffs cleanly. */
+export const printSchema = (): string => `${printGraphQLSchema(lexicographicSortSchema(schema))}\n`;

@@ -1,0 +1,199 @@
+/**
+ * createServer(config): the gateway. One node:http server carries GraphQL over HTTP (yoga: queries,
+ * mutations, SSE, GraphiQL), GraphQL over WebSocket (graphql-ws, same path) and the probes /healthz and
+ * /readyz. Both transports run through yoga's envelop pipeline, so plugins apply to both.
+ *
+ * With no Agora credentials (emulator mode) start() first starts the embedded emulator on a free port,
+ * seeds it with demo data and points the Agora client at it; otherwise the client talks to Agora.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { createAgoraClient, type AgoraClient } from './agora/client.js';
+import { hostPlanFromList } from './agora/hosts.js';
+import type { Config } from './config.js';
+import { createEmulator, type Emulator } from './emulator/server.js';
+import { seedDemoData } from './emulator/seed.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Context } from './schema/builder.js';
+import { schema } from './schema/index.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+const DEFAULT_QUERY = /* GraphQL */ `# Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
+# Press the play button to run this query.
+query Health {
+  health
+  agoraMode
+}
+`;
+
+export interface StartedServer {
+  /** Where GraphQL (and GraphiQL) is served. */
+  graphqlUrl: string;
+  /** In emulator mode, the embedded emulator's base URL. */
+  emulatorUrl?: string | undefined;
+}
+
+export interface GatewayServer {
+  start(): Promise<StartedServer>;
+  stop(): Promise<void>;
+  /** The yoga instance, for in-process requests (`yoga.fetch`). Available after start(). */
+  readonly yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  readonly emulator: Emulator | undefined;
+  readonly agora: AgoraClient;
+}
+
+export interface ServerOptions {
+  logger?: Logger;
+}
+
+interface EnvelopedRoot {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+}
+
+export function createServer(config: Config, options: ServerOptions = {}): GatewayServer {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let emulator: Emulator | undefined;
+  let agora: AgoraClient | undefined;
+  let yoga: YogaServerInstance<Record<string, unknown>, Context> | undefined;
+  let http: Server | undefined;
+  let stopWebSockets: (() => Promise<void>) | undefined;
+  let ready = false;
+
+  async function connectUpstream(): Promise<{ client: AgoraClient; mode: Context['mode'] }> {
+    const common = {
+      retryUnitMs: config.upstream.retryUnitMs,
+      timeouts: config.upstream.timeouts,
+      budget: { maxWaitMs: config.upstream.budgetMaxWaitMs },
+      onPossibleLoss: (operation: string) => logger.warn({ operation }, 'a destructive event read failed after Agora may have answered; events may be lost'),
+    };
+    if (config.agora.mode === 'agora') {
+      return { client: createAgoraClient({ appId: config.agora.appId, rtm: config.agora.rtm, ...common }), mode: 'agora' };
+    }
+    emulator = createEmulator();
+    await emulator.listen({ port: config.emulator.port, host: config.emulator.host, label: 'embedded' });
+    seedDemoData(emulator.state);
+    const { appId, customerKey, customerSecret } = emulator.project;
+    const client = createAgoraClient({
+      appId,
+      rtm: { hosts: hostPlanFromList([emulator.url]), credentials: { kind: 'basic', customerKey, customerSecret } },
+      ...common,
+    });
+    return { client, mode: 'emulator' };
+  }
+
+  const yogaLogger = {
+    debug: (...args: unknown[]) => logger.debug({ args }, 'yoga'),
+    info: (...args: unknown[]) => logger.info({ args }, 'yoga'),
+    warn: (...args: unknown[]) => logger.warn({ args }, 'yoga'),
+    error: (...args: unknown[]) => logger.error({ args }, 'yoga'),
+  };
+
+  const gateway: GatewayServer = {
+    async start() {
+      const upstream = await connectUpstream();
+      agora = upstream.client;
+      const context: Context = { agora: upstream.client, mode: upstream.mode };
+      yoga = createYoga<Record<string, unknown>, Context>({
+        schema,
+        graphqlEndpoint: GRAPHQL_PATH,
+        context: () => context,
+        graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+        landingPage: false,
+        logging: yogaLogger,
+      });
+      const y = yoga;
+
+      http = createHttpServer((req, res) => {
+        const path = (req.url ?? '/').split('?')[0];
+        if (path === '/healthz') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+          return;
+        }
+        if (path === '/readyz') {
+          res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready, mode: upstream.mode }));
+          return;
+        }
+        void y(req, res);
+      });
+
+      const wss = new WebSocketServer({ server: http, path: GRAPHQL_PATH });
+      const ws = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+        {
+          execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+          subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+          onSubscribe: async (ctx, _id, payload) => {
+            const enveloped = y.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
+            let document;
+            try {
+              document = enveloped.parse(payload.query);
+            } catch (error) {
+              return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
+            }
+            const errors = enveloped.validate(enveloped.schema, document);
+            if (errors.length > 0) return errors;
+            return {
+              schema: enveloped.schema,
+              operationName: payload.operationName,
+              document,
+              variableValues: payload.variables,
+              contextValue: await enveloped.contextFactory(),
+              rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+            };
+          },
+        },
+        wss,
+      );
+      stopWebSockets = async () => {
+        await ws.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      };
+
+      const server = http;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      ready = true;
+      const { port } = server.address() as AddressInfo;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? 'localhost' : config.host;
+      return { graphqlUrl: `http://${host}:${port}${GRAPHQL_PATH}`, emulatorUrl: emulator?.url };
+    },
+
+    async stop() {
+      ready = false;
+      const [server, stopWs, client, emu] = [http, stopWebSockets, agora, emulator];
+      http = stopWebSockets = undefined;
+      await stopWs?.();
+      if (server) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
+      await client?.close();
+      await emu?.close();
+    },
+
+    get yoga() {
+      if (!yoga) throw new Error('the server is not started');
+      return yoga;
+    },
+    get emulator() {
+      return emulator;
+    },
+    get agora() {
+      if (!agora) throw new Error('the server is not started');
+      return agora;
+    },
+  };
+  return gateway;
+}

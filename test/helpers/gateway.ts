@@ -1,0 +1,38 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { loadConfig } from '../../src/config.js';
+import { createServer, type GatewayServer, type StartedServer } from '../../src/server.js';
+import { createLogger } from '../../src/logger.js';
+import { leftover } from './leftovers.js';
+
+/** The gateway in emulator mode on an ephemeral port, stopped after the test. */
+export async function startGateway(env: Record<string, string> = {}): Promise<{ server: GatewayServer } & StartedServer> {
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const server = leftover(createServer(config, { logger: createLogger('silent') }), (s) => s.stop());
+  const started = await server.start();
+  return { server, ...started };
+}
+
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+}
+
+/** A graphql-ws client over a real WebSocket, disposed after the test. */
+export function wsClient(graphqlUrl: string): Client {
+  return leftover(
+    createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true }),
+    (c) => c.dispose(),
+  );
+}
+
+export function wsQuery<T>(client: Client, query: string): Promise<{ data?: T; errors?: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    let result: { data?: T; errors?: unknown[] } = {};
+    client.subscribe<T>({ query }, { next: (r) => (result = r as typeof result), error: reject, complete: () => resolve(result) });
+  });
+}

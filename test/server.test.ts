@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { printSchema } from '../src/schema/index.js';
+import { postGraphQL, startGateway, wsClient, wsQuery } from './helpers/gateway.js';
+
+describe('the gateway in emulator mode', () => {
+  it('answers GraphQL over HTTP on its port', async () => {
+    const { graphqlUrl, emulatorUrl } = await startGateway();
+    expect(emulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await postGraphQL(graphqlUrl, '{ health agoraMode }');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
+  });
+
+  it('answers GraphQL over WebSocket (graphql-ws) on the same path', async () => {
+    const { graphqlUrl } = await startGateway();
+    const client = wsClient(graphqlUrl);
+    expect(await wsQuery(client, '{ health agoraMode }')).toEqual({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
+  });
+
+  it('reports validation errors over WebSocket as GraphQL errors', async () => {
+    const { graphqlUrl } = await startGateway();
+    const client = wsClient(graphqlUrl);
+    const error = await wsQuery(client, '{ nope }').catch((e: unknown) => e);
+    expect(error).toEqual([expect.objectContaining({ message: 'Cannot query field "nope" on type "Query".' })]);
+  });
+
+  it('serves GraphiQL to browsers, with a default query that runs', async () => {
+    const { graphqlUrl } = await startGateway();
+    const res = await fetch(graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('agora-graphql');
+    expect(html).toContain('query Health');
+  });
+
+  it('answers the probes', async () => {
+    const { graphqlUrl } = await startGateway();
+    const base = graphqlUrl.replace(/\/graphql$/, '');
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, mode: 'emulator' });
+  });
+
+  it('seeds the embedded emulator with demo data', async () => {
+    const { server } = await startGateway();
+    expect(server.emulator?.state.rtm.onlineUsers()).toEqual(['alice', 'bob', 'carol']);
+    const history = await server.agora.rtm.countHistory({ source: 'alice', startTime: new Date(Date.now() - 3600_000), endTime: new Date() });
+    expect(history).toBe(2);
+  });
+
+  it('frees its port and the emulator port on stop', async () => {
+    const { server, graphqlUrl, emulatorUrl } = await startGateway();
+    await server.stop();
+    await expect(fetch(graphqlUrl)).rejects.toThrow();
+    await expect(fetch(`${emulatorUrl}/_emulator`)).rejects.toThrow();
+  });
+});
+
+describe('schema.graphql', () => {
+  it('is the schema printed from Pothos (run `npm run print-schema` after changing the schema)', async () => {
+    expect(await readFile(new URL('../schema.graphql', import.meta.url), 'utf8')).toBe(printSchema());
+  });
+});
