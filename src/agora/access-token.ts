@@ -149,6 +149,18 @@ const hmac = (key: Buffer | string, message: Buffer | string): Buffer =>
 
 const u32Bytes = (value: number): Buffer => new ByteWriter().u32(value).pack();
 
+const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
+
+/** Runs a decoder; any read past the end of the payload becomes TokenFormatError. */
+function decoding<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TokenFormatError) throw error;
+    throw new TokenFormatError('token payload is truncated');
+  }
+}
+
 function signingKey2(appCertificate: string, issueTs: number, salt: number): Buffer {
   return hmac(u32Bytes(salt), hmac(u32Bytes(issueTs), appCertificate));
 }
@@ -215,7 +227,7 @@ export function decodeAccessToken2(token: string, appCertificate: string): Decod
   } catch {
     throw new TokenFormatError('token payload is not a deflate stream');
   }
-  try {
+  return decoding(() => {
     const outer = new ByteReader(content);
     const signature = outer.bytes();
     const signingInfo = outer.rest();
@@ -231,24 +243,16 @@ export function decodeAccessToken2(token: string, appCertificate: string): Decod
       if (!service) break;
       services.push(service);
     }
-    const expected = hmac(signingKey2(appCertificate, issueTs, salt), signingInfo);
-    const signatureValid = expected.length === signature.length && timingSafeEqual(expected, signature);
+    const signatureValid = sameBytes(hmac(signingKey2(appCertificate, issueTs, salt), signingInfo), signature);
     return { appId, issueTs, expireSeconds, salt, services, signatureValid };
-  } catch (error) {
-    if (error instanceof TokenFormatError) throw error;
-    throw new TokenFormatError('token payload is truncated');
-  }
+  });
 }
 
+/** What every AccessToken2 builder takes besides its service fields. */
+export type TokenBasics = Omit<AccessToken2Input, 'services'>;
+
 /** `RtmTokenBuilder2.buildToken`: an RTM login token for `userId`, valid `expireSeconds` from issue. */
-export function buildRtmToken(opts: {
-  appId: string;
-  appCertificate: string;
-  userId: string;
-  expireSeconds: number;
-  issueTs?: number;
-  salt?: number;
-}): string {
+export function buildRtmToken(opts: TokenBasics & { userId: string }): string {
   return buildAccessToken2({
     ...opts,
     services: [{ type: 'rtm', userId: opts.userId, privileges: new Map([[RtmPrivilege.login, opts.expireSeconds]]) }],
@@ -256,13 +260,7 @@ export function buildRtmToken(opts: {
 }
 
 /** `ChatTokenBuilder2.buildAppToken`: the app token Agora Chat's REST API accepts as `Bearer`. */
-export function buildChatAppToken(opts: {
-  appId: string;
-  appCertificate: string;
-  expireSeconds: number;
-  issueTs?: number;
-  salt?: number;
-}): string {
+export function buildChatAppToken(opts: TokenBasics): string {
   return buildAccessToken2({
     ...opts,
     services: [{ type: 'chat', userId: '', privileges: new Map([[ChatPrivilege.app, opts.expireSeconds]]) }],
@@ -270,14 +268,7 @@ export function buildChatAppToken(opts: {
 }
 
 /** `ChatTokenBuilder2.buildUserToken`: a Chat user token (for SDK clients, not for REST). */
-export function buildChatUserToken(opts: {
-  appId: string;
-  appCertificate: string;
-  userId: string;
-  expireSeconds: number;
-  issueTs?: number;
-  salt?: number;
-}): string {
+export function buildChatUserToken(opts: TokenBasics & { userId: string }): string {
   return buildAccessToken2({
     ...opts,
     services: [{ type: 'chat', userId: opts.userId, privileges: new Map([[ChatPrivilege.user, opts.expireSeconds]]) }],
@@ -343,7 +334,7 @@ export function decodeAccessToken(
     throw new TokenFormatError('not an AccessToken (006) token');
   }
   const appId = token.slice(3, 3 + APP_ID_LENGTH);
-  try {
+  return decoding(() => {
     const r = new ByteReader(Buffer.from(token.slice(3 + APP_ID_LENGTH), 'base64'));
     const signature = r.bytes();
     const crcChannelName = r.u32();
@@ -359,13 +350,9 @@ export function decodeAccessToken(
       Buffer.from(signedFor.uid, 'utf8'),
       message,
     ]);
-    const expected = hmac(appCertificate, toSign);
-    const signatureValid = expected.length === signature.length && timingSafeEqual(expected, signature);
+    const signatureValid = sameBytes(hmac(appCertificate, toSign), signature);
     return { appId, salt, ts, privileges, crcChannelName, crcUid, signatureValid };
-  } catch (error) {
-    if (error instanceof TokenFormatError) throw error;
-    throw new TokenFormatError('token payload is truncated');
-  }
+  });
 }
 
 /** `RtmTokenBuilder.buildToken` (006): login privilege 1000 with an absolute expiry timestamp. */

@@ -50,10 +50,11 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     onAttempt: options.onAttempt,
     onPossibleLoss: options.onPossibleLoss,
   });
+  const rtmAuth = createRtmAuth(options.rtm.credentials);
   const rtm = createRtmClient({
     http,
     upstream: { service: 'rtm', hosts: options.rtm.hosts, basePath: `/dev/v2/project/${encodeURIComponent(options.appId)}` },
-    auth: createRtmAuth(options.rtm.credentials),
+    auth: (user) => (user === undefined ? rtmAuth.forService() : rtmAuth.forUser(user)),
     historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
   return { rtm, http, close: () => http.close() };

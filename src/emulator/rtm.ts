@@ -23,10 +23,15 @@ const ok = (body: Record<string, unknown>): EmulatorResponse => ({
   body: { result: 'success', request_id: newRequestId(), ...body },
 });
 
-function invalid(error: z.ZodError): EmulatorResponse {
-  const issue = error.issues[0];
-  const field = issue?.path.map(String).join('.') || 'request';
-  return rtmError(400, `Invalid ${field}: ${issue?.message ?? 'bad request'}`);
+type Parsed<T> = { ok: true; value: T } | { ok: false; response: EmulatorResponse };
+
+/** Validates a value as Agora does; a failure is the 400 answer naming the field (`at` prefixes paths). */
+function check<S extends z.ZodType>(schema: S, value: unknown, at?: string): Parsed<z.output<S>> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const field = [at, ...(issue?.path.map(String) ?? [])].filter(Boolean).join('.') || 'request';
+  return { ok: false, response: rtmError(400, `Invalid ${field}: ${issue?.message ?? 'bad request'}`) };
 }
 
 const jsonBody = (req: EmulatorRequest): Record<string, unknown> | undefined =>
@@ -91,20 +96,20 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       budget: 'rtm.messages',
       senderParam: 'user_id',
       handler: (req) => {
-        const from = senderId.safeParse(req.params.user_id);
-        if (!from.success) return invalid(new z.ZodError(from.error.issues.map((i) => ({ ...i, path: ['user_id'] }))));
-        const ack = waitForAck.safeParse(req.query.get('wait_for_ack') ?? undefined);
-        if (!ack.success) return rtmError(400, 'Invalid wait_for_ack: must be true or false');
-        const body = peerBody.safeParse(jsonBody(req));
-        if (!body.success) return invalid(body.error);
-        const b = body.data;
+        const from = check(senderId, req.params.user_id, 'user_id');
+        if (!from.ok) return from.response;
+        const ack = check(waitForAck, req.query.get('wait_for_ack') ?? undefined, 'wait_for_ack');
+        if (!ack.ok) return ack.response;
+        const body = check(peerBody, jsonBody(req));
+        if (!body.ok) return body.response;
+        const b = body.value;
         const rtm = ctx.state.rtm;
         const at = Date.now();
-        const delivered = rtm.deliverPeer({ from: from.data, to: b.destination, payload: b.payload, at }, b.enable_offline_messaging ?? false);
+        const delivered = rtm.deliverPeer({ from: from.value, to: b.destination, payload: b.payload, at }, b.enable_offline_messaging ?? false);
         if (b.enable_historical_messaging) {
-          rtm.storeHistory({ src: from.data, dst: b.destination, message_type: 'peer_message', payload: b.payload, ms: at });
+          rtm.storeHistory({ src: from.value, dst: b.destination, message_type: 'peer_message', payload: b.payload, ms: at });
         }
-        if (ack.data !== 'true') return ok({ code: 'message_sent' });
+        if (ack.value !== 'true') return ok({ code: 'message_sent' });
         if (delivered === 'online') return ok({ code: 'message_delivered' });
         // Seed 001 shows the offline answer without `result`.
         return { status: 200, body: { request_id: newRequestId(), code: 'message_offline' } };
@@ -117,15 +122,15 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       budget: 'rtm.messages',
       senderParam: 'user_id',
       handler: (req) => {
-        const from = senderId.safeParse(req.params.user_id);
-        if (!from.success) return invalid(new z.ZodError(from.error.issues.map((i) => ({ ...i, path: ['user_id'] }))));
-        const body = channelBody.safeParse(jsonBody(req));
-        if (!body.success) return invalid(body.error);
-        const b = body.data;
+        const from = check(senderId, req.params.user_id, 'user_id');
+        if (!from.ok) return from.response;
+        const body = check(channelBody, jsonBody(req));
+        if (!body.ok) return body.response;
+        const b = body.value;
         const at = Date.now();
-        ctx.state.rtm.deliverChannel({ from: from.data, to: b.channel_name, payload: b.payload, at });
+        ctx.state.rtm.deliverChannel({ from: from.value, to: b.channel_name, payload: b.payload, at });
         if (b.enable_historical_messaging) {
-          ctx.state.rtm.storeHistory({ src: from.data, dst: b.channel_name, message_type: 'channel_message', payload: b.payload, ms: at });
+          ctx.state.rtm.storeHistory({ src: from.value, dst: b.channel_name, message_type: 'channel_message', payload: b.payload, ms: at });
         }
         return ok({ code: 'message_sent' });
       },
@@ -146,14 +151,14 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       path: '/rtm/message/history/count',
       budget: 'rtm.history',
       handler: (req) => {
-        const filter = historyFilter.safeParse({
+        const filter = check(historyFilter, {
           source: req.query.get('source') || undefined,
           destination: req.query.get('destination') || undefined,
           start_time: req.query.get('start_time') ?? undefined,
           end_time: req.query.get('end_time') ?? undefined,
         });
-        if (!filter.success) return invalid(filter.error);
-        const f = filter.data;
+        if (!filter.ok) return filter.response;
+        const f = filter.value;
         const count = ctx.state.rtm.matchHistory({ source: f.source, destination: f.destination, startMs: f.start_time, endMs: f.end_time }).length;
         return ok({ code: 'ok', count });
       },
@@ -164,9 +169,9 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       path: '/rtm/message/history/query',
       budget: 'rtm.history',
       handler: (req) => {
-        const body = historyQueryBody.safeParse(jsonBody(req));
-        if (!body.success) return invalid(body.error);
-        const b = body.data;
+        const body = check(historyQueryBody, jsonBody(req));
+        if (!body.ok) return body.response;
+        const b = body.value;
         const handle = randomBytes(12).toString('hex');
         const now = Date.now();
         const offset = b.offset ?? 0;

@@ -2,9 +2,11 @@
  * Signaling user and channel events (seed 002). These reads are destructive: Agora removes every event
  * it returns, returns at most 1,000 per read and keeps at most 2,000. So a read is never repeated once a
  * response may exist (a repeated read could drop a batch); a possible loss is counted by the HTTP layer.
- * Only the event poller should call these. Both share the 10 requests/s budget.
+ * Only the event poller should call these. Both share the 10 requests/s budget, at background priority.
  */
-import type { CallOptions, RtmContext } from './context.js';
+import { z } from 'zod';
+import { endpoint } from '../endpoint.js';
+import type { RtmContext } from './context.js';
 import { channelEventsResponse, userEventsResponse } from './schemas.js';
 
 export interface UserEvent {
@@ -26,57 +28,39 @@ export interface EventBatch<E> {
   requestId: string | undefined;
 }
 
+const noInput = z.undefined();
 const timeOf = (e: { ms?: number | undefined; ts?: number | undefined }): number => e.ms ?? e.ts ?? 0;
 
 export function createRtmEvents(ctx: RtmContext) {
+  const feed = { budget: 'rtm.events', method: 'GET', replay: 'destructive', priority: 'background', input: noInput } as const;
   return {
     /** Reads (and so removes) up to 1,000 login and logout events, oldest first. */
-    async getUserEvents(opts: CallOptions = {}): Promise<EventBatch<UserEvent>> {
-      const res = await ctx.http.request({
-        upstream: ctx.upstream,
-        operation: 'rtm.getUserEvents',
-        budget: 'rtm.events',
-        method: 'GET',
-        path: '/rtm/vendor/user_events',
-        auth: ctx.auth.forService(),
-        response: userEventsResponse,
-        replay: 'destructive',
-        priority: 'background',
-        ...opts,
-      });
-      return {
-        requestId: res.requestId,
-        events: res.data.events.map((e) => ({
-          userId: e.user_id,
-          type: e.type === 'Login' ? 'login' : 'logout',
-          at: timeOf(e),
-        })),
-      };
-    },
+    getUserEvents: endpoint(ctx, {
+      ...feed,
+      operation: 'rtm.getUserEvents',
+      path: () => '/rtm/vendor/user_events',
+      response: userEventsResponse,
+      result: ({ data, requestId }): EventBatch<UserEvent> => ({
+        requestId,
+        events: data.events.map((e) => ({ userId: e.user_id, type: e.type === 'Login' ? 'login' : 'logout', at: timeOf(e) })),
+      }),
+    }),
 
     /** Reads (and so removes) up to 1,000 join and leave events, oldest first. */
-    async getChannelEvents(opts: CallOptions = {}): Promise<EventBatch<ChannelEvent>> {
-      const res = await ctx.http.request({
-        upstream: ctx.upstream,
-        operation: 'rtm.getChannelEvents',
-        budget: 'rtm.events',
-        method: 'GET',
-        path: '/rtm/vendor/channel_events',
-        auth: ctx.auth.forService(),
-        response: channelEventsResponse,
-        replay: 'destructive',
-        priority: 'background',
-        ...opts,
-      });
-      return {
-        requestId: res.requestId,
-        events: res.data.events.map((e) => ({
+    getChannelEvents: endpoint(ctx, {
+      ...feed,
+      operation: 'rtm.getChannelEvents',
+      path: () => '/rtm/vendor/channel_events',
+      response: channelEventsResponse,
+      result: ({ data, requestId }): EventBatch<ChannelEvent> => ({
+        requestId,
+        events: data.events.map((e) => ({
           channel: e.group_id ?? e.channel_id ?? '',
           userId: e.user_id,
           type: e.type === 'Join' ? 'join' : 'leave',
           at: timeOf(e),
         })),
-      };
-    },
+      }),
+    }),
   };
 }

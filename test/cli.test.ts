@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { createAgoraClient } from '../src/agora/client.js';
+import { hostPlanFromList } from '../src/agora/hosts.js';
+import { postGraphQL } from './helpers/gateway.js';
+import { leftover } from './helpers/leftovers.js';
+import { cleanEnv, runCli } from './helpers/spawn.js';
+
+describe('agora-graphql serve (npm start)', () => {
+  it('starts on the embedded emulator with no credentials, prints the GraphiQL URL, and stops on SIGTERM', async () => {
+    const run = runCli(['serve'], cleanEnv({ PORT: '0' }));
+    const [, url] = await run.waitFor(/serving GraphiQL at (http:\/\/\S+\/graphql)/);
+    expect(run.stdout()).toMatch(/embedded Agora emulator at http:\/\/127\.0\.0\.1:\d+/);
+    const res = await postGraphQL(url!, '{ health agoraMode }');
+    expect(res.body).toEqual({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('refuses a half-configured environment with a message naming what is missing, and no secret', async () => {
+    const run = runCli(['serve'], cleanEnv({ PORT: '0', AGORA_APP_ID: 'a'.repeat(32), AGORA_CUSTOMER_SECRET: 'super-secret-value' }));
+    expect(await run.exited).toBe(78);
+    expect(run.stderr()).toMatch(/AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET go together/);
+    expect(run.stderr() + run.stdout()).not.toContain('super-secret-value');
+  });
+});
+
+describe('agora-graphql emulator', () => {
+  it('prints its base URL and credentials, and those credentials work', async () => {
+    const run = runCli(['emulator', '--port', '0']);
+    await run.waitFor(/AGORA_RTM_HOSTS=\S+/);
+    const value = (name: string) => run.stdout().match(new RegExp(`${name}=(\\S+)`))?.[1] ?? '';
+    expect(run.stdout()).toMatch(/Agora emulator listening at http:\/\/127\.0\.0\.1:\d+/);
+    const client = leftover(
+      createAgoraClient({
+        appId: value('AGORA_APP_ID'),
+        rtm: {
+          hosts: hostPlanFromList([value('AGORA_RTM_HOSTS')]),
+          credentials: { kind: 'basic', customerKey: value('AGORA_CUSTOMER_KEY'), customerSecret: value('AGORA_CUSTOMER_SECRET') },
+        },
+      }),
+      (c) => c.close(),
+    );
+    // The demo data has bob online, so a send that waits for the ack is delivered.
+    expect(await client.rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'hi', waitForAck: true })).toMatchObject({ status: 'delivered' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('refuses a port that is not a number', async () => {
+    const run = runCli(['emulator', '--port', 'abc']);
+    expect(await run.exited).toBe(78);
+    expect(run.stderr()).toMatch(/--port must be a port number/);
+  });
+});
+
+describe('agora-graphql print-schema and help', () => {
+  it('prints the committed schema', async () => {
+    const run = runCli(['print-schema']);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toBe(await readFile(new URL('../schema.graphql', import.meta.url), 'utf8'));
+  });
+
+  it('explains itself, and refuses unknown commands with exit code 2', async () => {
+    const help = runCli(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toMatch(/Usage: agora-graphql/);
+    const unknown = runCli(['frobnicate']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toMatch(/Unknown command: frobnicate/);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const appId = '970ca35de60c44645bbae8a215061b33';
+const cert = '5cfd2fd1755d40ecb72977518be15d3b';
+
+describe('loadConfig', () => {
+  it('runs against the emulator when no Agora credential is set, with documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      agora: { mode: 'emulator' },
+      upstream: { retryUnitMs: 1000, timeouts: { connectMs: 5000, headersMs: 15000, bodyMs: 15000 }, budgetMaxWaitMs: 10000 },
+    });
+  });
+
+  it('uses Basic auth with a customer key and secret, and the region table of seed 000', () => {
+    const c = loadConfig({ AGORA_APP_ID: appId, AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's', AGORA_REGION: 'eu-central-1' });
+    expect(c.agora).toEqual({
+      mode: 'agora',
+      appId,
+      rtm: {
+        hosts: { primary: 'https://api.agora.io', alternate: 'https://api.sd-rtn.com', regional: 'https://api-eu-west-1.agora.io' },
+        credentials: { kind: 'basic', customerKey: 'k', customerSecret: 's' },
+      },
+    });
+  });
+
+  it('uses api.sd-rtn.com as primary in mainland China', () => {
+    const c = loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_REGION: 'cn-east-1' });
+    expect(c.agora.mode === 'agora' && c.agora.rtm.hosts).toEqual({
+      primary: 'https://api.sd-rtn.com',
+      alternate: 'https://api.agora.io',
+      regional: 'https://api-cn-north-1.sd-rtn.com',
+    });
+  });
+
+  it('uses token auth with only an app certificate, and takes an explicit host list', () => {
+    const c = loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_RTM_HOSTS: 'http://a.test:1, http://b.test:2' });
+    expect(c.agora).toMatchObject({
+      rtm: {
+        hosts: { primary: 'http://a.test:1', alternate: 'http://b.test:2', regional: undefined },
+        credentials: { kind: 'token', appId, appCertificate: cert, serviceUid: 'agora-graphql' },
+      },
+    });
+  });
+
+  it.each([
+    [{ AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's' }, /AGORA_APP_ID is required/],
+    [{ AGORA_APP_ID: 'not-hex' }, /AGORA_APP_ID must be 32 hexadecimal characters/],
+    [{ AGORA_APP_ID: appId }, /needs AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET \(Basic auth\) or AGORA_APP_CERTIFICATE/],
+    [{ AGORA_APP_ID: appId, AGORA_RTM_AUTH: 'basic', AGORA_APP_CERTIFICATE: cert }, /AGORA_RTM_AUTH=basic needs/],
+    [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_REGION: 'mars-1' }, /AGORA_REGION must be one of/],
+    [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_RTM_HOSTS: 'not a url' }, /AGORA_RTM_HOSTS must be/],
+    [{ PORT: '70000' }, /PORT/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { leftover } from './leftovers.js';
+
+export const BIN = fileURLToPath(new URL('../../src/bin.mjs', import.meta.url));
+
+/** The environment without any Agora or gateway settings of the machine running the tests. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(AGORA_|PORT$|HOST$|EMULATOR_|REDIS_)/.test(k)) env[k] = v;
+  return { ...env, LOG_LEVEL: 'silent', ...extra };
+}
+
+export interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first match of `pattern` in stdout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** Runs the agora-graphql command; the process is killed after the test if still running. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Running {
+  const child = leftover(spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }), (c) => {
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(pattern);
+          if (m) {
+            clearInterval(timer);
+            clearTimeout(deadline);
+            resolve(m);
+          }
+        };
+        const timer = setInterval(check, 25);
+        const deadline = setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`));
+        }, timeoutMs);
+        check();
+      });
+    },
+  };
+}

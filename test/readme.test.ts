@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { postGraphQL, startGateway } from './helpers/gateway.js';
+
+describe('README', () => {
+  it('quick start: the query it shows returns the JSON it shows', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const query = readme.match(/```graphql\n([\s\S]*?)```/)?.[1];
+    const answer = readme.match(/You get back:\n\n```json\n([\s\S]*?)```/)?.[1];
+    expect(query).toBeDefined();
+    expect(answer).toBeDefined();
+    const { graphqlUrl } = await startGateway();
+    const res = await postGraphQL(graphqlUrl, query!);
+    expect(res.body).toEqual(JSON.parse(answer!));
+  });
+
+  it('quick start has exactly the two documented commands', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Concepts'));
+    expect([...quickStart.matchAll(/```sh\n(.*)\n```/g)].map((m) => m[1])).toEqual(['npm install && npm start', 'npm install && npm test']);
+  });
+
+  it('documents every configuration variable that config.ts reads', async () => {
+    const [readme, config] = await Promise.all([
+      readFile(new URL('../README.md', import.meta.url), 'utf8'),
+      readFile(new URL('../src/config.ts', import.meta.url), 'utf8'),
+    ]);
+    const variables = [...config.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+    expect(variables.length).toBeGreaterThan(10);
+    for (const name of variables) expect(readme, name).toContain(`\`${name}\``);
+  });
+});
