@@ -3,11 +3,10 @@
  * (pools, budgets, retries) and the service clients built on it; `close()` releases every connection.
  */
 import type { LookupFunction } from 'node:net';
-import type { Dispatcher, Pool } from 'undici';
 import { createRtmAuth, type RtmCredentials } from './auth.js';
 import { createRateBudgets, type BudgetStore } from './budgets.js';
 import type { HostPlan } from './hosts.js';
-import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type HttpTimeouts } from './http.js';
+import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts } from './http.js';
 import { RATE_LIMITS, RTM_LIMITS } from './limits.js';
 import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.js';
 import { createRtmClient, type RtmClient } from './rtm/client.js';
@@ -23,7 +22,7 @@ export interface AgoraClientOptions {
   timeouts?: Partial<HttpTimeouts>;
   budget?: { store?: BudgetStore; maxWaitMs?: number; paddingMs?: number };
   lookup?: LookupFunction;
-  dispatcherFactory?: (origin: string, defaults: Pool.Options) => Dispatcher;
+  dispatcherFactory?: DispatcherFactory;
   onAttempt?: (info: AttemptInfo) => void;
   onPossibleLoss?: (operation: string) => void;
 }

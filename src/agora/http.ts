@@ -86,6 +86,9 @@ export interface AttemptInfo {
   durationMs: number;
 }
 
+/** Builds the dispatcher of one origin from the pool defaults (timeouts, keep-alive, lookup). */
+export type DispatcherFactory = (origin: string, defaults: Pool.Options) => Dispatcher;
+
 export interface AgoraHttpOptions {
   budgets: RateBudgets;
   schedule?: RetrySchedule;
@@ -93,7 +96,7 @@ export interface AgoraHttpOptions {
   /** Connections per host. */
   connections?: number;
   /** Builds the dispatcher of one origin; tests and proxies inject their own. */
-  dispatcherFactory?: (origin: string, defaults: Pool.Options) => Dispatcher;
+  dispatcherFactory?: DispatcherFactory;
   /** Name resolution for upstream hosts (tests map test host names without touching a DNS server). */
   lookup?: LookupFunction;
   random?: () => number;

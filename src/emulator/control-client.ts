@@ -20,6 +20,8 @@ export interface EmulatorControl {
     pendingEvents(): Promise<{ userEvents: number; channelEvents: number; droppedEvents: number }>;
   };
   calls(): Promise<Record<string, RouteCounter>>;
+  /** TCP connections each listener accepted (control calls included). */
+  connections(): Promise<Record<string, number>>;
   /** Calls of one route (0 when it was never called). */
   callCount(route: string, listener?: string): Promise<number>;
   clearCalls(): Promise<void>;
@@ -56,6 +58,7 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       pendingEvents: () => call('GET', '/rtm/events'),
     },
     calls,
+    connections: async () => (await call<{ connections: Record<string, number> }>('GET', '/calls')).connections,
     async callCount(route, listener) {
       const counter = (await calls())[route];
       if (!counter) return 0;

@@ -89,7 +89,7 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
         droppedEvents: ctx.state.rtm.droppedEvents,
       }),
     ),
-    route('calls', 'GET', '/calls', () => json({ routes: ctx.traffic.snapshot() })),
+    route('calls', 'GET', '/calls', () => json({ routes: ctx.traffic.snapshot(), connections: ctx.traffic.connections })),
     route('calls.clear', 'DELETE', '/calls', () => {
       ctx.traffic.resetCounters();
       return json({ cleared: true });

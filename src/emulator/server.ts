@@ -197,6 +197,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           send(res, { status: 500, body: { error: 'emulator failure', message: error instanceof Error ? error.message : String(error) } });
         });
       });
+      server.on('connection', () => traffic.countConnection(label));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(opts.port ?? 0, host, () => {

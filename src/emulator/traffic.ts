@@ -38,6 +38,8 @@ export interface Fault extends FaultSpec {
 
 export class Traffic {
   private counters = new Map<string, RouteCounter>();
+  /** TCP connections accepted, per listener: shows whether clients reuse keep-alive connections. */
+  connections: Record<string, number> = {};
   private faults: Fault[] = [];
   private nextFaultId = 1;
   latencyMs = 0;
@@ -60,6 +62,11 @@ export class Traffic {
 
   resetCounters(): void {
     this.counters = new Map();
+    this.connections = {};
+  }
+
+  countConnection(listener: string): void {
+    this.connections[listener] = (this.connections[listener] ?? 0) + 1;
   }
 
   addFault(spec: FaultSpec): Fault {

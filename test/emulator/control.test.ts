@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { clientFor, startEmulator } from '../helpers/agora.js';
+
+describe('the emulator control API', () => {
+  it('reset forgets users, messages, events, counters and faults', async () => {
+    const { emulator, control } = await startEmulator();
+    const rtm = clientFor(emulator).rtm;
+    await control.rtm.login('bob');
+    await rtm.sendPeerMessage({ from: 'a', to: 'bob', payload: 'x' });
+    await control.addFault({ route: 'rtm.peer_messages', status: 500, times: 3 });
+    await control.reset();
+    expect(await control.calls()).toEqual({});
+    expect((await control.rtm.inbox('bob')).messages).toEqual([]);
+    expect(await control.rtm.pendingEvents()).toEqual({ userEvents: 0, channelEvents: 0, droppedEvents: 0 });
+    expect(await rtm.sendPeerMessage({ from: 'a', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
+  });
+
+  it('adds global latency to every call', async () => {
+    const { emulator, control } = await startEmulator();
+    const rtm = clientFor(emulator).rtm;
+    await control.setLatency(150);
+    const started = performance.now();
+    await rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+  });
+
+  it('applies a fault only to the listener and number of calls it names', async () => {
+    const { emulator, control } = await startEmulator({ labels: ['one', 'two'] });
+    await control.addFault({ route: 'rtm.history_count', listener: 'two', status: 400, times: 2 });
+    const [one] = emulator.listeners();
+    const auth = `Basic ${Buffer.from(`${emulator.project.customerKey}:${emulator.project.customerSecret}`).toString('base64')}`;
+    const url = (base: string) => `${base}/dev/v2/project/${emulator.project.appId}/rtm/message/history/count?source=a&start_time=2026-01-01T00:00:00Z&end_time=2026-01-02T00:00:00Z`;
+    const two = emulator.listeners()[1]!;
+    expect((await fetch(url(one!.url), { headers: { authorization: auth } })).status).toBe(200);
+    expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(400);
+    expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(400);
+    expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(200);
+    expect((await control.calls())['rtm.history_count']).toEqual({ total: 4, byListener: { one: 1, two: 3 }, byStatus: { 200: 2, 400: 2 } });
+  });
+
+  it('turns rate limiting off and on', async () => {
+    const { emulator, control } = await startEmulator();
+    const auth = `Basic ${Buffer.from(`${emulator.project.customerKey}:${emulator.project.customerSecret}`).toString('base64')}`;
+    const burst = () =>
+      Promise.all(
+        Array.from({ length: 15 }, () =>
+          fetch(`${emulator.url}/dev/v2/project/${emulator.project.appId}/rtm/vendor/user_events`, { headers: { authorization: auth } }).then((r) => r.status),
+        ),
+      );
+    expect(await control.updateSettings({ rateLimits: false })).toMatchObject({ rateLimits: false });
+    expect((await burst()).every((s) => s === 200)).toBe(true);
+    await control.updateSettings({ rateLimits: true });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await burst()).filter((s) => s === 429)).toHaveLength(5);
+  });
+
+  it('refuses malformed control requests with 400 and says why', async () => {
+    const { url } = await startEmulator();
+    const res = await fetch(`${url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 99 }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: expect.stringMatching(/^route: /) });
+    const join = await fetch(`${url}/_emulator/rtm/clients/nobody/channels/lobby`, { method: 'POST' });
+    expect(join.status).toBe(409);
+  });
+});
