@@ -79,3 +79,22 @@ describe('refreshing tokens', () => {
     expect(await token.get()).toBe('ok');
   });
 });
+
+describe('Chat app auth', () => {
+  it('sends a Bearer AccessToken2 Chat app token, capped at 24 h, and mints a new one after refresh()', async () => {
+    const { createChatAppAuth } = await import('../../src/agora/auth.js');
+    const { decodeAccessToken2, ChatPrivilege } = await import('../../src/agora/access-token.js');
+    const appId = '970ca35de60c44645bbae8a215061b33';
+    const appCertificate = '5cfd2fd1755d40ecb72977518be15d3b';
+    const auth = createChatAppAuth({ appId, appCertificate, ttlSeconds: 48 * 3600 });
+    const first = (await auth.headers()).authorization!;
+    expect(first).toMatch(/^Bearer 007/);
+    const decoded = decodeAccessToken2(first.slice('Bearer '.length), appCertificate);
+    expect(decoded).toMatchObject({ appId, signatureValid: true, expireSeconds: 24 * 3600 });
+    expect(decoded.services).toEqual([{ type: 'chat', userId: '', privileges: new Map([[ChatPrivilege.app, 24 * 3600]]) }]);
+    expect((await auth.headers()).authorization).toBe(first);
+    await auth.refresh!();
+    // A new mint has a new salt, so the token differs.
+    expect((await auth.headers()).authorization).not.toBe(first);
+  });
+});
