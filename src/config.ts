@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { RtmCredentials } from './agora/auth.js';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.js';
+import type { ChatOptions } from './agora/client.js';
 import type { HttpTimeouts } from './agora/http.js';
 
 export type AgoraTarget =
@@ -14,6 +15,8 @@ export type AgoraTarget =
       mode: 'agora';
       appId: string;
       rtm: { hosts: HostPlan; credentials: RtmCredentials };
+      /** Agora Chat, when AGORA_CHAT_HOST and the app key are set. */
+      chat: ChatOptions | undefined;
     };
 
 export interface Config {
@@ -54,6 +57,10 @@ const env = z.object({
   AGORA_RTM_SERVICE_UID: z.string().min(1).max(64).default('agora-graphql'),
   AGORA_REGION: z.enum(REGIONS, { error: `AGORA_REGION must be one of ${REGIONS.join(', ')}` }).default('us-west-1'),
   AGORA_RTM_HOSTS: optionalText,
+  AGORA_CHAT_HOST: optionalText.pipe(z.url({ error: 'AGORA_CHAT_HOST must be a URL such as https://a41.chat.agora.io' }).optional()),
+  AGORA_CHAT_APP_KEY: optionalText.pipe(
+    z.string().regex(/^[^#\s]+#[^#\s]+$/, 'AGORA_CHAT_APP_KEY must be the app key org_name#app_name').optional(),
+  ),
   AGORA_RETRY_UNIT_MS: ms(1000),
   AGORA_CONNECT_TIMEOUT_MS: ms(5000),
   AGORA_RESPONSE_TIMEOUT_MS: ms(15_000),
@@ -62,7 +69,24 @@ const env = z.object({
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
-const CREDENTIAL_VARIABLES = ['AGORA_APP_ID', 'AGORA_APP_CERTIFICATE', 'AGORA_CUSTOMER_KEY', 'AGORA_CUSTOMER_SECRET'] as const;
+const CREDENTIAL_VARIABLES = [
+  'AGORA_APP_ID',
+  'AGORA_APP_CERTIFICATE',
+  'AGORA_CUSTOMER_KEY',
+  'AGORA_CUSTOMER_SECRET',
+  'AGORA_CHAT_HOST',
+  'AGORA_CHAT_APP_KEY',
+] as const;
+
+function chatOptions(e: z.output<typeof env>): ChatOptions | undefined {
+  if (!e.AGORA_CHAT_HOST && !e.AGORA_CHAT_APP_KEY) return undefined;
+  if (!e.AGORA_CHAT_HOST || !e.AGORA_CHAT_APP_KEY) {
+    throw new ConfigError('Agora Chat needs both AGORA_CHAT_HOST and AGORA_CHAT_APP_KEY (Console: Chat > Config)');
+  }
+  if (!e.AGORA_APP_CERTIFICATE) throw new ConfigError('Agora Chat needs AGORA_APP_CERTIFICATE to mint its app tokens');
+  const [orgName = '', appName = ''] = e.AGORA_CHAT_APP_KEY.split('#');
+  return { host: e.AGORA_CHAT_HOST, orgName, appName, appCertificate: e.AGORA_APP_CERTIFICATE };
+}
 
 function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
   if (!list) return hostPlanForRegion(region);
@@ -112,6 +136,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   return {
     ...base,
-    agora: { mode: 'agora', appId: e.AGORA_APP_ID, rtm: { hosts: rtmHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials } },
+    agora: {
+      mode: 'agora',
+      appId: e.AGORA_APP_ID,
+      rtm: { hosts: rtmHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials },
+      chat: chatOptions(e),
+    },
   };
 }

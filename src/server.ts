@@ -73,15 +73,17 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
       onPossibleLoss: (operation: string) => logger.warn({ operation }, 'a destructive event read failed after Agora may have answered; events may be lost'),
     };
     if (config.agora.mode === 'agora') {
-      return { client: createAgoraClient({ appId: config.agora.appId, rtm: config.agora.rtm, ...common }), mode: 'agora' };
+      const { appId, rtm, chat } = config.agora;
+      return { client: createAgoraClient({ appId, rtm, chat, ...common }), mode: 'agora' };
     }
     emulator = createEmulator();
     await emulator.listen({ port: config.emulator.port, host: config.emulator.host, label: 'embedded' });
     seedDemoData(emulator.state);
-    const { appId, customerKey, customerSecret } = emulator.project;
+    const { appId, appCertificate, customerKey, customerSecret, chatOrg, chatApp } = emulator.project;
     const client = createAgoraClient({
       appId,
       rtm: { hosts: hostPlanFromList([emulator.url]), credentials: { kind: 'basic', customerKey, customerSecret } },
+      chat: { host: emulator.url, orgName: chatOrg, appName: chatApp, appCertificate },
       ...common,
     });
     return { client, mode: 'emulator' };

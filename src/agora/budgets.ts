@@ -58,7 +58,9 @@ export function createMemoryBudgetStore(now: () => number = Date.now): BudgetSto
  * `paddingMs`: `burst + (windowMs + paddingMs) / intervalMs <= limit`.
  */
 export function paceFor(limit: RateLimit, paddingMs: number, burstRatio: number): Pace {
-  const burst = Math.max(1, Math.floor(limit.limit * burstRatio));
+  // Small limits (10 per minute) would pace even a handful of calls many seconds apart: let half through.
+  const ratio = limit.limit <= 20 ? Math.max(burstRatio, 0.5) : burstRatio;
+  const burst = Math.max(1, Math.floor(limit.limit * ratio));
   const steady = Math.max(1, limit.limit - burst);
   return { burst, intervalMs: (limit.windowMs + paddingMs) / steady };
 }

@@ -3,9 +3,11 @@
  * (pools, budgets, retries) and the service clients built on it; `close()` releases every connection.
  */
 import type { LookupFunction } from 'node:net';
-import { createRtmAuth, type RtmCredentials } from './auth.js';
+import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.js';
+import { createChatClient, type ChatClient } from './chat/client.js';
+import type { ServiceContext } from './endpoint.js';
 import { createRateBudgets, type BudgetStore } from './budgets.js';
-import type { HostPlan } from './hosts.js';
+import { hostPlanFromList, type HostPlan } from './hosts.js';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts } from './http.js';
 import { RATE_LIMITS, RTM_LIMITS } from './limits.js';
 import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.js';
@@ -17,6 +19,8 @@ export interface AgoraClientOptions {
     hosts: HostPlan;
     credentials: RtmCredentials;
   };
+  /** Agora Chat; absent when not configured. */
+  chat?: ChatOptions | undefined;
   /** One retry "second" in milliseconds: 1000 in production (seed 000's 1 s, 3 s, 6 s); tests use a few. */
   retryUnitMs?: number;
   timeouts?: Partial<HttpTimeouts>;
@@ -27,10 +31,36 @@ export interface AgoraClientOptions {
   onPossibleLoss?: (operation: string) => void;
 }
 
+export interface ChatOptions {
+  /** The REST host of the Chat project, e.g. https://a41.chat.agora.io (Console: Chat > Config). */
+  host: string;
+  orgName: string;
+  appName: string;
+  /** Chat app tokens are minted from the app id and this certificate. */
+  appCertificate: string;
+  tokenTtlSeconds?: number;
+}
+
 export interface AgoraClient {
   rtm: RtmClient;
+  /** Undefined when Agora Chat is not configured. */
+  chat: ChatClient | undefined;
   http: AgoraHttp;
   close(): Promise<void>;
+}
+
+/** Chat has one REST host (no documented failover) under /{org}/{app}, and authenticates with an app token. */
+function chatContext(http: AgoraHttp, appId: string, chat: ChatOptions): ServiceContext {
+  const appAuth = createChatAppAuth({ appId, appCertificate: chat.appCertificate, ttlSeconds: chat.tokenTtlSeconds });
+  return {
+    http,
+    upstream: {
+      service: 'chat',
+      hosts: hostPlanFromList([chat.host]),
+      basePath: `/${encodeURIComponent(chat.orgName)}/${encodeURIComponent(chat.appName)}`,
+    },
+    auth: () => appAuth,
+  };
 }
 
 export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
@@ -56,5 +86,6 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     auth: (user) => (user === undefined ? rtmAuth.forService() : rtmAuth.forUser(user)),
     historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
-  return { rtm, http, close: () => http.close() };
+  const chat = options.chat ? createChatClient(chatContext(http, options.appId, options.chat)) : undefined;
+  return { rtm, chat, http, close: () => http.close() };
 }

@@ -30,7 +30,7 @@ export interface Answer<W> {
 
 export interface EndpointSpec<S extends z.ZodType, W, R> {
   operation: string;
-  budget: string;
+  budget: string | readonly string[];
   method: HttpMethod;
   replay: Replay;
   priority?: Priority;

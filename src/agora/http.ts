@@ -47,7 +47,8 @@ export interface AgoraRequest<T> {
   upstream: Upstream;
   /** A stable name for logs, errors and metrics, e.g. `rtm.sendPeerMessage`. */
   operation: string;
-  budget: string;
+  /** The rate budget class(es) the call counts against; a slot of each is taken before every attempt. */
+  budget: string | readonly string[];
   method: HttpMethod;
   /** Path below `basePath`; path parameters already encoded. */
   path: string;
@@ -313,12 +314,14 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
       let attempts = 0;
       let refreshed = false;
       for (;;) {
-        await options.budgets.acquire(req.budget, {
-          service: req.upstream.service,
-          operation: req.operation,
-          priority: req.priority,
-          signal: req.signal,
-        });
+        for (const budget of typeof req.budget === 'string' ? [req.budget] : req.budget) {
+          await options.budgets.acquire(budget, {
+            service: req.upstream.service,
+            operation: req.operation,
+            priority: req.priority,
+            signal: req.signal,
+          });
+        }
         const origin = originFor(req.upstream.hosts, host);
         attempts++;
         stats.attempts++;

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import {
+  ChatPrivilege,
   decodeAccessToken,
   decodeAccessToken2,
   LEGACY_RTM_LOGIN_PRIVILEGE,
@@ -75,4 +76,44 @@ export function checkRtmAuth(req: EmulatorRequest, project: EmulatorProject): Au
     return problem ? { ok: false, message: `Token auth: ${problem}` } : { ok: true, uid };
   }
   return { ok: false, message: 'Missing credentials: use Basic auth or x-agora-token and x-agora-uid' };
+}
+
+export type ChatAuthResult = { ok: true } | { ok: false; error: 'unauthorized' | 'auth_bad_access_token'; message: string };
+
+/**
+ * Agora Chat REST accepts only app tokens (agora-api.md §2.1): `Authorization: Bearer <AccessToken2>`
+ * with the Chat service, no user and the app privilege, signed with the app certificate and unexpired.
+ * `expired` holds tokens the control API declared expired (by issue time and salt).
+ */
+export function checkChatAuth(req: EmulatorRequest, project: EmulatorProject, tokens: ChatTokenLedger): ChatAuthResult {
+  const authorization = header(req, 'authorization');
+  if (!authorization?.startsWith('Bearer ')) {
+    return { ok: false, error: 'unauthorized', message: 'Registration is not open, please contact the app admin.' };
+  }
+  const corrupt = { ok: false, error: 'auth_bad_access_token', message: 'Unable to authenticate due to corrupt access token.' } as const;
+  try {
+    const t = decodeAccessToken2(authorization.slice('Bearer '.length).trim(), project.appCertificate);
+    if (!t.signatureValid || t.appId !== project.appId) return corrupt;
+    const chat = t.services.find((s) => s.type === 'chat');
+    if (!chat || chat.type !== 'chat') return corrupt;
+    if (chat.userId !== '' || !chat.privileges.has(ChatPrivilege.app)) {
+      return { ok: false, error: 'auth_bad_access_token', message: 'Unable to authenticate. The REST API accepts only app tokens.' };
+    }
+    const key = `${t.issueTs}:${t.salt}`;
+    const expiresAt = t.issueTs + Math.min(t.expireSeconds, chat.privileges.get(ChatPrivilege.app) || t.expireSeconds);
+    if (nowSeconds() > expiresAt || tokens.expired.has(key)) {
+      return { ok: false, error: 'unauthorized', message: 'Unable to authenticate due to expired access token.' };
+    }
+    tokens.seen.add(key);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TokenFormatError) return corrupt;
+    throw error;
+  }
+}
+
+/** Chat app tokens the emulator has accepted, and those the control API has since expired. */
+export interface ChatTokenLedger {
+  seen: Set<string>;
+  expired: Set<string>;
 }

@@ -7,6 +7,9 @@ export interface EmulatorProject {
   appCertificate: string;
   customerKey: string;
   customerSecret: string;
+  /** Agora Chat's org and app names; the app key is `org#app`. */
+  chatOrg: string;
+  chatApp: string;
 }
 
 export interface EmulatorSettings {
@@ -16,12 +19,15 @@ export interface EmulatorSettings {
   historyReadyDelayMs: number;
   /** How long a history handle can be read before it answers 410. */
   historyHandleTtlMs: number;
+  /** How long after sending a Chat message can still be recalled (Agora's default: 2 minutes). */
+  recallWindowMs: number;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   rateLimits: true,
   historyReadyDelayMs: 100,
   historyHandleTtlMs: 5 * 60_000,
+  recallWindowMs: 2 * 60_000,
 };
 
 /** What every handler of the emulator reads: state is replaced on reset, so read it at call time. */
@@ -42,4 +48,6 @@ export const DEV_PROJECT: EmulatorProject = {
   appCertificate: 'f1e2d3c4b5a69788796a5b4c3d2e1f00',
   customerKey: 'emulator-customer-key',
   customerSecret: 'emulator-customer-secret',
+  chatOrg: 'emulator-org',
+  chatApp: 'demo',
 };

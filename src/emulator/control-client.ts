@@ -19,6 +19,13 @@ export interface EmulatorControl {
     clearInbox(uid: string): Promise<void>;
     pendingEvents(): Promise<{ userEvents: number; channelEvents: number; droppedEvents: number }>;
   };
+  chat: {
+    /** A simulated SDK client connects as `username` (online; offline messages delivered). */
+    connect(username: string): Promise<void>;
+    disconnect(username: string): Promise<void>;
+    /** Every Chat app token accepted so far now answers 401 "expired access token". */
+    expireTokens(): Promise<void>;
+  };
   calls(): Promise<Record<string, RouteCounter>>;
   /** TCP connections each listener accepted (control calls included). */
   connections(): Promise<Record<string, number>>;
@@ -56,6 +63,11 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       inbox: (uid) => call('GET', `/rtm/clients/${enc(uid)}/inbox`),
       clearInbox: async (uid) => void (await call('DELETE', `/rtm/clients/${enc(uid)}/inbox`)),
       pendingEvents: () => call('GET', '/rtm/events'),
+    },
+    chat: {
+      connect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/connect`)),
+      disconnect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/disconnect`)),
+      expireTokens: async () => void (await call('POST', '/chat/tokens/expire')),
     },
     calls,
     connections: async () => (await call<{ connections: Record<string, number> }>('GET', '/calls')).connections,

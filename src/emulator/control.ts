@@ -34,6 +34,7 @@ const settingsBody = z
     rateLimits: z.boolean(),
     historyReadyDelayMs: z.number().int().min(0),
     historyHandleTtlMs: z.number().int().min(1),
+    recallWindowMs: z.number().int().min(0),
   })
   .partial() satisfies z.ZodType<Partial<EmulatorSettings>>;
 
@@ -89,6 +90,21 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
         droppedEvents: ctx.state.rtm.droppedEvents,
       }),
     ),
+    route('chat.connect', 'POST', '/chat/users/:uid/connect', (req) => {
+      const result = ctx.state.chat.connect(uid(req));
+      if (result === 'no-such-user') return problem(404, `${uid(req)} is not a registered Chat user`);
+      if (result === 'banned') return problem(409, `${uid(req)} is banned (deactivated) and cannot connect`);
+      return json({ username: uid(req), online: true });
+    }),
+    route('chat.disconnect', 'POST', '/chat/users/:uid/disconnect', (req) => {
+      ctx.state.chat.disconnect(uid(req));
+      return json({ username: uid(req), online: false });
+    }),
+    route('chat.tokens.expire', 'POST', '/chat/tokens/expire', () => {
+      const tokens = ctx.state.chatTokens;
+      for (const key of tokens.seen) tokens.expired.add(key);
+      return json({ expired: tokens.expired.size });
+    }),
     route('calls', 'GET', '/calls', () => json({ routes: ctx.traffic.snapshot(), connections: ctx.traffic.connections })),
     route('calls.clear', 'DELETE', '/calls', () => {
       ctx.traffic.resetCounters();

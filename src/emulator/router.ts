@@ -38,6 +38,8 @@ export interface RouteSpec {
   budget?: string;
   /** For Signaling sends: the path parameter naming the sender (token auth sends only as its uid). */
   senderParam?: string;
+  /** The request body a Chat route takes (Agora answers 415 to another content type); JSON by default. */
+  accepts?: 'json' | 'form' | 'multipart';
   handler: Handler;
 }
 

@@ -11,7 +11,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { RATE_LIMITS, type RateLimit } from '../agora/limits.js';
 import { sleep } from '../lib/sleep.js';
-import { checkRtmAuth } from './auth.js';
+import { checkChatAuth, checkRtmAuth } from './auth.js';
+import { chatError } from './chat/envelope.js';
+import { chatRoutes } from './chat/routes.js';
 import { DEFAULT_SETTINGS, DEV_PROJECT, type EmulatorContext, type EmulatorProject, type EmulatorSettings } from './context.js';
 import { controlRoutes } from './control.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
@@ -50,8 +52,20 @@ export interface Emulator {
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+const CHAT_ERROR_CODES: Record<number, string> = {
+  400: 'illegal_argument',
+  401: 'unauthorized',
+  403: 'forbidden_op',
+  404: 'service_resource_not_found',
+  405: 'method_not_allowed',
+  413: 'file exceeding maximum limit',
+  415: 'web_application',
+  429: 'reach_limit',
+};
+
 function errorFor(service: RouteService, status: number, message: string): EmulatorResponse {
   if (service === 'rtm') return rtmError(status, message);
+  if (service === 'chat') return chatError(status, CHAT_ERROR_CODES[status] ?? 'web_application', message);
   return { status, body: { error: message } };
 }
 
@@ -88,6 +102,17 @@ function send(res: ServerResponse, response: EmulatorResponse): void {
   res.end(body);
 }
 
+/** Agora Chat refuses a body of the wrong content type (415) and JSON that does not parse (400 json_parse). */
+function chatBodyProblem(route: RouteSpec, req: EmulatorRequest): EmulatorResponse | undefined {
+  if (req.rawBody.length === 0) return undefined;
+  const contentType = String(req.headers['content-type'] ?? '');
+  const accepts = route.accepts ?? 'json';
+  const expected = { json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data' }[accepts];
+  if (!contentType.includes(expected)) return chatError(415, 'web_application', 'Unsupported Media Type.');
+  if (accepts === 'json' && typeof req.body === 'string') return chatError(400, 'json_parse', 'Unexpected character.');
+  return undefined;
+}
+
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const project = options.project ?? DEV_PROJECT;
   const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, ...options.settings };
@@ -111,7 +136,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     limiter = new SlidingWindowLimiter();
   };
 
-  const router = new Router().add(...controlRoutes(ctx, reset), ...rtmRoutes(ctx));
+  const router = new Router().add(...controlRoutes(ctx, reset), ...rtmRoutes(ctx), ...chatRoutes(ctx));
 
   async function gate(route: RouteSpec, req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
     if (route.service === 'rtm') {
@@ -122,11 +147,20 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         return rtmError(401, 'With token auth a message can only be sent as the uid the token was built for');
       }
     }
+    if (route.service === 'chat') {
+      if (req.params.org !== project.chatOrg || req.params.app !== project.chatApp) {
+        return chatError(404, 'organization_application_not_found', `Could not find application for ${req.params.org ?? ''} from URI: ${req.params.app ?? ''}`);
+      }
+      const auth = checkChatAuth(req, project, ctx.state.chatTokens);
+      if (!auth.ok) return chatError(401, auth.error, auth.message);
+      const problem = chatBodyProblem(route, req);
+      if (problem) return problem;
+    }
     if (route.budget && settings.rateLimits) {
       const limit: RateLimit | undefined = (RATE_LIMITS as Record<string, RateLimit>)[route.budget];
       if (limit) {
         if (!limiter.allow(`${project.appId}:${route.budget}`, limit.limit, limit.windowMs)) {
-          return errorFor(route.service, 429, 'Too many requests');
+          return errorFor(route.service, 429, route.service === 'chat' ? 'This request has reached API limit.' : 'Too many requests');
         }
       }
     }

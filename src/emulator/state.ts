@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RTM_LIMITS } from '../agora/limits.js';
+import { ChatState } from './chat/state.js';
 
 export interface InboxMessage {
   kind: 'peer' | 'channel';
@@ -204,11 +205,16 @@ export class RtmState {
   }
 }
 
-/** Everything one emulated project holds. Chat state joins it in its own module. */
+/** Everything one emulated project holds. */
 export class EmulatorState {
   rtm = new RtmState();
+  chat = new ChatState();
+  /** Chat app tokens accepted so far, and those declared expired through the control API. */
+  chatTokens = { seen: new Set<string>(), expired: new Set<string>() };
 
   reset(): void {
     this.rtm = new RtmState();
+    this.chat = new ChatState();
+    this.chatTokens = { seen: new Set(), expired: new Set() };
   }
 }

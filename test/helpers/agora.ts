@@ -38,9 +38,21 @@ export function clientFor(
         hosts: hostPlanFromList(hosts ?? [emulator.url]),
         credentials: credentials ?? basicCredentials(emulator),
       },
+      chat: {
+        host: emulator.url,
+        orgName: emulator.project.chatOrg,
+        appName: emulator.project.chatApp,
+        appCertificate: emulator.project.appCertificate,
+      },
       retryUnitMs: 5,
       ...rest,
     }),
     (c) => c.close(),
   );
+}
+
+/** The Chat client of a test client (always configured against the emulator). */
+export function chatOf(client: AgoraClient) {
+  if (!client.chat) throw new Error('the test client has no Chat configuration');
+  return client.chat;
 }

@@ -1,0 +1,11 @@
+import type { ServiceContext } from '../endpoint.js';
+import { createChatUsers } from './users.js';
+
+/** The Agora Chat REST client, one member per endpoint group of seed 004. */
+export function createChatClient(ctx: ServiceContext) {
+  return {
+    users: createChatUsers(ctx),
+  };
+}
+
+export type ChatClient = ReturnType<typeof createChatClient>;

@@ -1,0 +1,8 @@
+import type { EmulatorContext } from '../context.js';
+import type { RouteSpec } from '../router.js';
+import { chatUserRoutes } from './users.js';
+
+/** Every Agora Chat route of the emulator, under /{org_name}/{app_name}. */
+export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
+  return [...chatUserRoutes(ctx)];
+}

@@ -1,0 +1,108 @@
+/**
+ * The emulator's model of one Agora Chat app: users and their simulated SDK devices, attributes,
+ * contacts and blocks, groups, rooms, threads, messages, presence, mutes, reactions and push labels.
+ * Plain data and the rules Agora documents; HTTP lives in the route modules beside this file.
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface ChatUserRecord {
+  seq: number;
+  uuid: string;
+  username: string;
+  created: number;
+  modified: number;
+  activated: boolean;
+  nickname?: string | undefined;
+  /** 0: notifications say only "new message"; 1: they show the content. */
+  displayStyle: 0 | 1;
+  doNotDisturb?: { enabled: boolean; start: string; end: string } | undefined;
+  /** Simulated SDK clients connected as this user. */
+  devices: number;
+}
+
+export class ChatState {
+  private seq = 0;
+  readonly users = new Map<string, ChatUserRecord>();
+  /** Message ids each user has not received yet because they were offline. */
+  readonly offlineQueues = new Map<string, Set<string>>();
+  /** Every message id ever queued for a user, to answer delivery-state queries. */
+  readonly queuedFor = new Map<string, Set<string>>();
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  addUser(username: string, fields: { nickname?: string | undefined } = {}): ChatUserRecord {
+    const now = Date.now();
+    const user: ChatUserRecord = {
+      seq: this.nextSeq(),
+      uuid: randomUUID(),
+      username,
+      created: now,
+      modified: now,
+      activated: true,
+      nickname: fields.nickname,
+      displayStyle: 0,
+      devices: 0,
+    };
+    this.users.set(username, user);
+    return user;
+  }
+
+  deleteUser(username: string): ChatUserRecord | undefined {
+    const user = this.users.get(username);
+    if (!user) return undefined;
+    this.users.delete(username);
+    this.offlineQueues.delete(username);
+    return user;
+  }
+
+  isOnline(username: string): boolean {
+    return (this.users.get(username)?.devices ?? 0) > 0;
+  }
+
+  /** A simulated SDK client connects: offline messages are delivered. Refused for banned users. */
+  connect(username: string): 'ok' | 'no-such-user' | 'banned' {
+    const user = this.users.get(username);
+    if (!user) return 'no-such-user';
+    if (!user.activated) return 'banned';
+    user.devices++;
+    this.offlineQueues.get(username)?.clear();
+    return 'ok';
+  }
+
+  disconnect(username: string): void {
+    const user = this.users.get(username);
+    if (user) user.devices = 0;
+  }
+
+  queueOffline(username: string, messageId: string): void {
+    let queue = this.offlineQueues.get(username);
+    if (!queue) this.offlineQueues.set(username, (queue = new Set()));
+    queue.add(messageId);
+    let all = this.queuedFor.get(username);
+    if (!all) this.queuedFor.set(username, (all = new Set()));
+    all.add(messageId);
+  }
+}
+
+/** Agora's user entity as the REST API shows it. */
+export function userEntity(u: ChatUserRecord): Record<string, unknown> {
+  return {
+    uuid: u.uuid,
+    type: 'user',
+    created: u.created,
+    modified: u.modified,
+    username: u.username,
+    activated: u.activated,
+    ...(u.nickname === undefined ? {} : { nickname: u.nickname }),
+    notification_display_style: u.displayStyle,
+    ...(u.doNotDisturb
+      ? {
+          notification_no_disturbing: u.doNotDisturb.enabled,
+          notification_no_disturbing_start: u.doNotDisturb.start,
+          notification_no_disturbing_end: u.doNotDisturb.end,
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,37 @@
+import { buildChatAppToken, buildChatUserToken } from '../../src/agora/access-token.js';
+import type { Emulator } from '../../src/emulator/server.js';
+
+/** Raw HTTP to the emulator's Chat surface, for what the client never sends (bad bodies, bad tokens). */
+export async function chatFetch(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  options: { body?: unknown; contentType?: string; token?: string | null; rawBody?: string } = {},
+) {
+  const p = emulator.project;
+  const token = options.token === undefined ? buildChatAppToken({ appId: p.appId, appCertificate: p.appCertificate, expireSeconds: 600 }) : options.token;
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const res = await fetch(`${emulator.url}/${p.chatOrg}/${p.chatApp}${path}`, { method, headers, body: body ?? null });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+}
+
+export const userToken = (emulator: Emulator, user: string) =>
+  buildChatUserToken({ appId: emulator.project.appId, appCertificate: emulator.project.appCertificate, userId: user, expireSeconds: 600 });
+
+/** Agora Chat's error envelope. */
+export const chatErrorEnvelope = (error: string, description?: string | RegExp) => ({
+  error,
+  exception: expectString(),
+  timestamp: expectNumber(),
+  duration: expectNumber(),
+  error_description: description === undefined ? expectString() : description instanceof RegExp ? expectMatching(description) : description,
+});
+
+import { expect } from 'vitest';
+const expectString = () => expect.any(String) as unknown as string;
+const expectNumber = () => expect.any(Number) as unknown as number;
+const expectMatching = (r: RegExp) => expect.stringMatching(r) as unknown as string;
