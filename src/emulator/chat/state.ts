@@ -27,6 +27,16 @@ export class ChatState {
   readonly offlineQueues = new Map<string, Set<string>>();
   /** Every message id ever queued for a user, to answer delivery-state queries. */
   readonly queuedFor = new Map<string, Set<string>>();
+  readonly attributes = new Map<string, Record<string, string>>();
+  readonly contacts = new Map<string, Set<string>>();
+  readonly blocks = new Map<string, Set<string>>();
+
+  /** The set stored under `key`, created empty on first use. */
+  static setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    return set;
+  }
 
   nextSeq(): number {
     return ++this.seq;
@@ -54,6 +64,11 @@ export class ChatState {
     if (!user) return undefined;
     this.users.delete(username);
     this.offlineQueues.delete(username);
+    this.attributes.delete(username);
+    for (const map of [this.contacts, this.blocks]) {
+      map.delete(username);
+      for (const set of map.values()) set.delete(username);
+    }
     return user;
   }
 
@@ -77,12 +92,15 @@ export class ChatState {
   }
 
   queueOffline(username: string, messageId: string): void {
-    let queue = this.offlineQueues.get(username);
-    if (!queue) this.offlineQueues.set(username, (queue = new Set()));
-    queue.add(messageId);
-    let all = this.queuedFor.get(username);
-    if (!all) this.queuedFor.set(username, (all = new Set()));
-    all.add(messageId);
+    ChatState.setOf(this.offlineQueues, username).add(messageId);
+    ChatState.setOf(this.queuedFor, username).add(messageId);
+  }
+
+  /** Bytes of every user's attributes, as Agora counts capacity. */
+  attributesCapacity(): number {
+    let n = 0;
+    for (const a of this.attributes.values()) for (const [k, v] of Object.entries(a)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+    return n;
   }
 }
 
