@@ -1,5 +1,7 @@
 import type { ServiceContext } from '../endpoint.js';
 import { createChatContacts } from './contacts.js';
+import { createChatGroups } from './groups.js';
+import { createChatRooms } from './rooms.js';
 import { createChatMetadata } from './metadata.js';
 import { createChatUsers } from './users.js';
 
@@ -9,6 +11,8 @@ export function createChatClient(ctx: ServiceContext) {
     users: createChatUsers(ctx),
     metadata: createChatMetadata(ctx),
     contacts: createChatContacts(ctx),
+    groups: createChatGroups(ctx),
+    rooms: createChatRooms(ctx),
   };
 }
 

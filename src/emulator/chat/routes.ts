@@ -1,10 +1,21 @@
 import type { EmulatorContext } from '../context.js';
 import type { RouteSpec } from '../router.js';
+import { collectiveRoutes, joinedRoute } from './collectives.js';
 import { chatContactRoutes } from './contacts.js';
 import { chatMetadataRoutes } from './metadata.js';
+import { roomAttributeRoutes } from './room-attributes.js';
 import { chatUserRoutes } from './users.js';
 
 /** Every Agora Chat route of the emulator, under /{org_name}/{app_name}. */
 export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
-  return [...chatUserRoutes(ctx), ...chatMetadataRoutes(ctx), ...chatContactRoutes(ctx)];
+  return [
+    ...chatUserRoutes(ctx),
+    joinedRoute(ctx, 'group'),
+    joinedRoute(ctx, 'room'),
+    ...chatMetadataRoutes(ctx),
+    ...chatContactRoutes(ctx),
+    ...collectiveRoutes(ctx, 'group'),
+    ...collectiveRoutes(ctx, 'room'),
+    ...roomAttributeRoutes(ctx),
+  ];
 }

@@ -20,6 +20,31 @@ export interface ChatUserRecord {
   devices: number;
 }
 
+/** A chat group or chat room: they share membership, admins and lifecycle. */
+export interface CollectiveRecord {
+  kind: 'group' | 'room';
+  seq: number;
+  id: string;
+  name: string;
+  description: string;
+  avatar: string;
+  public: boolean;
+  maxUsers: number;
+  allowInvites: boolean;
+  membersOnly: boolean;
+  inviteNeedConfirm: boolean;
+  owner: string;
+  /** Members other than the owner, in joining order. */
+  members: Set<string>;
+  admins: Set<string>;
+  created: number;
+  custom: string;
+  disabled: boolean;
+  muteAll: boolean;
+  /** Room attributes: key -> value and the user who set it. */
+  attributes: Map<string, { value: string; owner: string }>;
+}
+
 export class ChatState {
   private seq = 0;
   readonly users = new Map<string, ChatUserRecord>();
@@ -30,6 +55,19 @@ export class ChatState {
   readonly attributes = new Map<string, Record<string, string>>();
   readonly contacts = new Map<string, Set<string>>();
   readonly blocks = new Map<string, Set<string>>();
+  readonly groups = new Map<string, CollectiveRecord>();
+  readonly rooms = new Map<string, CollectiveRecord>();
+  private nextId = 100_000_000_000_000;
+
+  /** Agora's group, room and message ids are long digit strings. */
+  newId(): string {
+    this.nextId += 1 + Math.floor(Math.random() * 1000);
+    return String(this.nextId);
+  }
+
+  collectives(kind: CollectiveRecord['kind']): Map<string, CollectiveRecord> {
+    return kind === 'group' ? this.groups : this.rooms;
+  }
 
   /** The set stored under `key`, created empty on first use. */
   static setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
@@ -68,6 +106,14 @@ export class ChatState {
     for (const map of [this.contacts, this.blocks]) {
       map.delete(username);
       for (const set of map.values()) set.delete(username);
+    }
+    // Groups and rooms a deleted user owns are deleted with them; they leave the others.
+    for (const map of [this.groups, this.rooms]) {
+      for (const [id, c] of map) {
+        if (c.owner === username) map.delete(id);
+        c.members.delete(username);
+        c.admins.delete(username);
+      }
     }
     return user;
   }
