@@ -186,3 +186,33 @@ export const CHAT_LIMITS = {
   /** Push tasks by label or to all: at most three ongoing at once. */
   concurrentPushTasks: 3,
 } as const;
+
+/**
+ * How groups (/chatgroups) and rooms (/chatrooms) differ on the wire (agora-api.md §2.6, §2.7): the
+ * collection, the id and name fields, the page sizes and member maxima. Client and emulator read it.
+ */
+export const COLLECTIVE_WIRE = {
+  group: {
+    collection: 'chatgroups',
+    /** Operation and route names: chat.groups.* */
+    ops: 'groups',
+    noun: 'group',
+    idField: 'groupid',
+    nameField: 'groupname',
+    listLimit: CHAT_LIMITS.groupListLimit,
+    memberPageSize: { max: CHAT_LIMITS.groupPageSize, fallback: 10 },
+    joinedPageSize: { max: CHAT_LIMITS.joinedGroupsPageSize, fallback: 5 },
+    maxUsers: { max: 100_000, fallback: 200 },
+  },
+  room: {
+    collection: 'chatrooms',
+    ops: 'rooms',
+    noun: 'chat room',
+    idField: 'id',
+    nameField: 'name',
+    listLimit: CHAT_LIMITS.roomListLimit,
+    memberPageSize: { max: CHAT_LIMITS.roomPageSize, fallback: 1000 },
+    joinedPageSize: { max: 1000, fallback: 1000 },
+    maxUsers: { max: 10_000, fallback: 1000 },
+  },
+} as const;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../limits.js';
 import { cursor, envelope, limit, resourceId, username, usernames, type CursorPage } from './schemas.js';
 
 export type CollectiveKind = 'group' | 'room';
@@ -55,37 +55,6 @@ export interface Removal {
   reason: string | undefined;
 }
 
-interface KindWire {
-  collection: 'chatgroups' | 'chatrooms';
-  ops: 'groups' | 'rooms';
-  idField: 'groupid' | 'id';
-  nameField: 'groupname' | 'name';
-  listLimit: number;
-  memberPageSize: { max: number; fallback: number };
-  joinedPageSize: { max: number; fallback: number };
-}
-
-const WIRE: Record<CollectiveKind, KindWire> = {
-  group: {
-    collection: 'chatgroups',
-    ops: 'groups',
-    idField: 'groupid',
-    nameField: 'groupname',
-    listLimit: CHAT_LIMITS.groupListLimit,
-    memberPageSize: { max: CHAT_LIMITS.groupPageSize, fallback: 10 },
-    joinedPageSize: { max: CHAT_LIMITS.joinedGroupsPageSize, fallback: 5 },
-  },
-  room: {
-    collection: 'chatrooms',
-    ops: 'rooms',
-    idField: 'id',
-    nameField: 'name',
-    listLimit: CHAT_LIMITS.roomListLimit,
-    memberPageSize: { max: CHAT_LIMITS.roomPageSize, fallback: 1000 },
-    joinedPageSize: { max: 1000, fallback: 1000 },
-  },
-};
-
 const details = z.object({
   id: z.string(),
   name: z.string().optional(),
@@ -111,7 +80,7 @@ const ownerName = (owner: string | undefined): string | undefined => owner?.repl
 export const collectiveId = (kind: CollectiveKind) => resourceId(kind === 'group' ? 'groupId' : 'roomId');
 
 export function createCollectiveEndpoints(ctx: ServiceContext, kind: CollectiveKind) {
-  const w = WIRE[kind];
+  const w = COLLECTIVE_WIRE[kind];
   const id = collectiveId(kind);
   const op = (name: string) => `chat.${w.ops}.${name}`;
   const base = (v: { id: string }) => `/${w.collection}/${enc(v.id)}`;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { enc, endpoint, type ServiceContext } from '../endpoint.js';
+import { COLLECTIVE_WIRE } from '../limits.js';
 import { collectiveFields, collectiveId, createCollectiveEndpoints } from './collectives.js';
 import { envelope, username } from './schemas.js';
 
@@ -14,7 +15,7 @@ const settings = {
   avatar: collectiveFields.avatar.optional(),
   custom: collectiveFields.custom.optional(),
   public: z.boolean().optional(),
-  maxUsers: z.number().int().min(1).max(100_000).optional(),
+  maxUsers: z.number().int().min(1).max(COLLECTIVE_WIRE.group.maxUsers.max).optional(),
   allowInvites: z.boolean().optional(),
   membersOnly: z.boolean().optional(),
   inviteNeedConfirm: z.boolean().optional(),

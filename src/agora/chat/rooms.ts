@@ -5,14 +5,14 @@
  */
 import { z } from 'zod';
 import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../limits.js';
 import { collectiveFields, collectiveId, createCollectiveEndpoints } from './collectives.js';
 import { envelope, username } from './schemas.js';
 
 const roomId = collectiveId('room');
 const settings = {
   description: collectiveFields.description.optional(),
-  maxUsers: z.number().int().min(1).max(10_000, 'maxUsers must be at most 10000').optional(),
+  maxUsers: z.number().int().min(1).max(COLLECTIVE_WIRE.room.maxUsers.max, `maxUsers must be at most ${COLLECTIVE_WIRE.room.maxUsers.max}`).optional(),
 };
 
 const attributeKey = z

@@ -1,56 +1,17 @@
 /**
  * Chat groups (/chatgroups) and chat rooms (/chatrooms) as the emulator serves them (agora-api.md §2.6,
- * §2.7). Both have the same lifecycle, membership and admin endpoints; `KINDS` holds what differs.
+ * §2.7). Both have the same lifecycle, membership and admin endpoints; COLLECTIVE_WIRE holds what differs.
  * Documented rules: at most 100 ids per details call, 60 users per member add or remove, 99 admins;
  * the owner cannot be removed; partial success answers 200 with a per-user `result` and `reason`.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../../agora/limits.js';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
 import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
 import { chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.js';
 import type { CollectiveRecord } from './state.js';
 
-interface Kind {
-  kind: CollectiveRecord['kind'];
-  collection: 'chatgroups' | 'chatrooms';
-  noun: string;
-  name: 'groups' | 'rooms';
-  /** The id field of list, create and delete answers. */
-  idField: 'groupid' | 'id';
-  nameField: 'groupname' | 'name';
-  listLimit: number;
-  memberPageSize: { max: number; fallback: number };
-  joinedPageSize: { max: number; fallback: number };
-  maxUsers: { max: number; fallback: number };
-}
-
-export const KINDS: Record<CollectiveRecord['kind'], Kind> = {
-  group: {
-    kind: 'group',
-    collection: 'chatgroups',
-    noun: 'group',
-    name: 'groups',
-    idField: 'groupid',
-    nameField: 'groupname',
-    listLimit: CHAT_LIMITS.groupListLimit,
-    memberPageSize: { max: CHAT_LIMITS.groupPageSize, fallback: 10 },
-    joinedPageSize: { max: CHAT_LIMITS.joinedGroupsPageSize, fallback: 5 },
-    maxUsers: { max: 100_000, fallback: 200 },
-  },
-  room: {
-    kind: 'room',
-    collection: 'chatrooms',
-    noun: 'chat room',
-    name: 'rooms',
-    idField: 'id',
-    nameField: 'name',
-    listLimit: CHAT_LIMITS.roomListLimit,
-    memberPageSize: { max: CHAT_LIMITS.roomPageSize, fallback: 1000 },
-    joinedPageSize: { max: 1000, fallback: 1000 },
-    maxUsers: { max: 10_000, fallback: 1000 },
-  },
-};
+type Kind = (typeof COLLECTIVE_WIRE)[CollectiveRecord['kind']];
 
 const text = (max: number, what: string) => z.string().max(max, `${what} must be at most ${max} characters`);
 
@@ -105,12 +66,12 @@ export function detailsOf(c: CollectiveRecord) {
 }
 
 export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord['kind']): RouteSpec[] {
-  const k = KINDS[kind];
+  const k = COLLECTIVE_WIRE[kind];
   const map = () => ctx.state.chat.collectives(kind);
   const users = () => ctx.state.chat.users;
   const ok = (req: EmulatorRequest, fields: Parameters<typeof chatOk>[2]) => chatOk(req, ctx.project, fields);
   const route = (op: string, method: string, path: string, handler: RouteSpec['handler']) =>
-    chatRoute(`chat.${k.name}.${op}`, method, `/${k.collection}${path}`, handler);
+    chatRoute(`chat.${k.ops}.${op}`, method, `/${k.collection}${path}`, handler);
   const missingUser = (names: string[]): EmulatorResponse | undefined => {
     const absent = names.find((n) => !users().has(n));
     return absent === undefined ? undefined : notFound(`Service resource not found: user ${absent}`);
@@ -354,8 +315,8 @@ export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord
 
 /** GET /users/{username}/joined_chatgroups and joined_chatrooms: page-number paged. */
 export function joinedRoute(ctx: ChatHandlerContext, kind: CollectiveRecord['kind']): RouteSpec {
-  const k = KINDS[kind];
-  return chatRoute(`chat.${k.name}.joined`, 'GET', `/users/:username/joined_${k.collection}`, (req) => {
+  const k = COLLECTIVE_WIRE[kind];
+  return chatRoute(`chat.${k.ops}.joined`, 'GET', `/users/:username/joined_${k.collection}`, (req) => {
     const user = req.params.username ?? '';
     if (!ctx.state.chat.users.has(user)) return notFound(`Service resource not found: user ${user}`);
     const pagesize = queryInt(req, 'pagesize', k.joinedPageSize.fallback);
