@@ -4,6 +4,7 @@
  */
 import type { FaultInput } from './control.js';
 import type { EmulatorProject, EmulatorSettings } from './context.js';
+import type { ChatMessageRecord } from './chat/state.js';
 import type { InboxMessage } from './state.js';
 import type { Fault, RouteCounter } from './traffic.js';
 
@@ -23,6 +24,8 @@ export interface EmulatorControl {
     /** A simulated SDK client connects as `username` (online; offline messages delivered). */
     connect(username: string): Promise<void>;
     disconnect(username: string): Promise<void>;
+    /** What the user's simulated devices received, and how many messages wait for them offline. */
+    inbox(username: string): Promise<{ online: boolean; offlineStored: number; messages: ChatMessageRecord[] }>;
     /** Every Chat app token accepted so far now answers 401 "expired access token". */
     expireTokens(): Promise<void>;
   };
@@ -67,6 +70,7 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
     chat: {
       connect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/connect`)),
       disconnect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/disconnect`)),
+      inbox: (u) => call('GET', `/chat/users/${enc(u)}/inbox`),
       expireTokens: async () => void (await call('POST', '/chat/tokens/expire')),
     },
     calls,

@@ -100,6 +100,14 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       ctx.state.chat.disconnect(uid(req));
       return json({ username: uid(req), online: false });
     }),
+    route('chat.inbox', 'GET', '/chat/users/:uid/inbox', (req) =>
+      json({
+        username: uid(req),
+        online: ctx.state.chat.isOnline(uid(req)),
+        offlineStored: ctx.state.chat.offlineQueues.get(uid(req))?.size ?? 0,
+        messages: ctx.state.chat.inboxes.get(uid(req)) ?? [],
+      }),
+    ),
     route('chat.tokens.expire', 'POST', '/chat/tokens/expire', () => {
       const tokens = ctx.state.chatTokens;
       for (const key of tokens.seen) tokens.expired.add(key);

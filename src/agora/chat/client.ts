@@ -2,6 +2,7 @@ import type { ServiceContext } from '../endpoint.js';
 import { createChatContacts } from './contacts.js';
 import { createChatGroups } from './groups.js';
 import { createChatRooms } from './rooms.js';
+import { createChatMessages } from './messages.js';
 import { createChatMetadata } from './metadata.js';
 import { createChatUsers } from './users.js';
 
@@ -13,6 +14,7 @@ export function createChatClient(ctx: ServiceContext) {
     contacts: createChatContacts(ctx),
     groups: createChatGroups(ctx),
     rooms: createChatRooms(ctx),
+    messages: createChatMessages(ctx),
   };
 }
 

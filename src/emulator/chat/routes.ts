@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../context.js';
 import type { RouteSpec } from '../router.js';
 import { collectiveRoutes, joinedRoute } from './collectives.js';
 import { chatContactRoutes } from './contacts.js';
+import { chatMessageRoutes } from './messages.js';
 import { chatMetadataRoutes } from './metadata.js';
 import { roomAttributeRoutes } from './room-attributes.js';
 import { chatUserRoutes } from './users.js';
@@ -17,5 +18,6 @@ export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
     ...collectiveRoutes(ctx, 'group'),
     ...collectiveRoutes(ctx, 'room'),
     ...roomAttributeRoutes(ctx),
+    ...chatMessageRoutes(ctx),
   ];
 }

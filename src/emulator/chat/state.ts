@@ -45,6 +45,33 @@ export interface CollectiveRecord {
   attributes: Map<string, { value: string; owner: string }>;
 }
 
+export type ChatType = 'chat' | 'groupchat' | 'chatroom';
+
+export interface ChatMessageRecord {
+  id: string;
+  from: string;
+  /** A username, group id or room id, by chatType. */
+  to: string;
+  chatType: ChatType;
+  /** Agora's wire type: txt, img, audio, video, file, loc, cmd, custom. */
+  type: string;
+  body: Record<string, unknown>;
+  ext: Record<string, unknown> | undefined;
+  timestamp: number;
+  recalled: boolean;
+}
+
+/** Global mutes: per scope, muted until this epoch ms (0: not muted). */
+export interface GlobalMute {
+  chat: number;
+  groupchat: number;
+  chatroom: number;
+}
+
+/** Kept messages and each user's received messages are bounded, so a long-running emulator stays small. */
+export const MESSAGES_MAX = 100_000;
+export const CHAT_INBOX_MAX = 10_000;
+
 export class ChatState {
   private seq = 0;
   readonly users = new Map<string, ChatUserRecord>();
@@ -56,6 +83,10 @@ export class ChatState {
   readonly contacts = new Map<string, Set<string>>();
   readonly blocks = new Map<string, Set<string>>();
   readonly groups = new Map<string, CollectiveRecord>();
+  readonly messages = new Map<string, ChatMessageRecord>();
+  /** What each user's simulated devices received, oldest first. */
+  readonly inboxes = new Map<string, ChatMessageRecord[]>();
+  readonly globalMutes = new Map<string, GlobalMute>();
   readonly rooms = new Map<string, CollectiveRecord>();
   private nextId = 100_000_000_000_000;
 
@@ -103,6 +134,8 @@ export class ChatState {
     this.users.delete(username);
     this.offlineQueues.delete(username);
     this.attributes.delete(username);
+    this.inboxes.delete(username);
+    this.globalMutes.delete(username);
     for (const map of [this.contacts, this.blocks]) {
       map.delete(username);
       for (const set of map.values()) set.delete(username);
@@ -128,7 +161,12 @@ export class ChatState {
     if (!user) return 'no-such-user';
     if (!user.activated) return 'banned';
     user.devices++;
-    this.offlineQueues.get(username)?.clear();
+    const queue = this.offlineQueues.get(username);
+    for (const id of queue ?? []) {
+      const message = this.messages.get(id);
+      if (message && !message.recalled) this.receive(username, message);
+    }
+    queue?.clear();
     return 'ok';
   }
 
@@ -140,6 +178,35 @@ export class ChatState {
   queueOffline(username: string, messageId: string): void {
     ChatState.setOf(this.offlineQueues, username).add(messageId);
     ChatState.setOf(this.queuedFor, username).add(messageId);
+  }
+
+  receive(username: string, message: ChatMessageRecord): void {
+    let inbox = this.inboxes.get(username);
+    if (!inbox) this.inboxes.set(username, (inbox = []));
+    inbox.push(message);
+    if (inbox.length > CHAT_INBOX_MAX) inbox.splice(0, inbox.length - CHAT_INBOX_MAX);
+  }
+
+  storeMessage(message: ChatMessageRecord): void {
+    this.messages.set(message.id, message);
+    if (this.messages.size > MESSAGES_MAX) {
+      const oldest = this.messages.keys().next().value;
+      if (oldest !== undefined) this.messages.delete(oldest);
+    }
+  }
+
+  /** Delivers to online users now; keeps it for offline ones unless `onlineOnly`. */
+  deliver(message: ChatMessageRecord, recipients: Iterable<string>, onlineOnly: boolean): void {
+    for (const username of recipients) {
+      if (!this.users.has(username)) continue;
+      if (this.isOnline(username)) this.receive(username, message);
+      else if (!onlineOnly) this.queueOffline(username, message.id);
+    }
+  }
+
+  /** Whether `username` is globally muted in a scope now. */
+  isMuted(username: string, scope: ChatType): boolean {
+    return (this.globalMutes.get(username)?.[scope] ?? 0) > Date.now();
   }
 
   /** Bytes of every user's attributes, as Agora counts capacity. */

@@ -1,0 +1,180 @@
+/**
+ * Agora Chat messages (agora-api.md §2.5): send to users (at most 600 per call), groups (3) or rooms
+ * (10) with a typed body (text, image, audio, video, file, location, command, custom) and ext, body plus
+ * ext at most 5 KB; recall within the app's recall window; delete a conversation. A send is never
+ * replayed once it may have reached Agora.
+ */
+import { z } from 'zod';
+import { enc, endpoint, type ServiceContext } from '../endpoint.js';
+import { AgoraForbiddenError, AgoraNotFoundError } from '../errors.js';
+import { CHAT_LIMITS } from '../limits.js';
+import { envelope, resourceId, username } from './schemas.js';
+
+const url = z.url({ error: 'url must be a URL' });
+const attachment = { url, filename: z.string().max(256).optional(), secret: z.string().max(256).optional() };
+
+/** A message body; `type` selects the kind, as Agora's `type` field does. */
+export const messageBody = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string().min(1, 'text must not be empty') }),
+  z.object({ type: z.literal('image'), ...attachment, width: z.number().int().min(0).optional(), height: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('audio'), ...attachment, durationSeconds: z.number().int().min(0).optional() }),
+  z.object({
+    type: z.literal('video'),
+    ...attachment,
+    durationSeconds: z.number().int().min(0).optional(),
+    thumbnailUrl: url.optional(),
+    thumbnailSecret: z.string().max(256).optional(),
+    fileLength: z.number().int().min(0).optional(),
+  }),
+  z.object({ type: z.literal('file'), url, filename: z.string().min(1, 'a file message needs a filename').max(256), secret: z.string().max(256).optional() }),
+  z.object({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), address: z.string().max(512) }),
+  z.object({ type: z.literal('command'), action: z.string().min(1, 'action must not be empty').max(256) }),
+  z.object({
+    type: z.literal('custom'),
+    event: z
+      .string()
+      .regex(/^[a-zA-Z0-9-_/.]{1,32}$/, 'event is 1 to 32 characters of letters, digits, -, _, / and .')
+      .optional(),
+    fields: z
+      .record(z.string(), z.string())
+      .refine((f) => Object.keys(f).length <= 16, 'a custom message has at most 16 fields')
+      .optional(),
+  }),
+]);
+export type MessageBody = z.output<typeof messageBody>;
+export type MessageType = MessageBody['type'];
+
+/** camelCase body -> Agora's `type` and `body`. */
+export function toWireBody(b: MessageBody): { type: string; body: Record<string, unknown> } {
+  switch (b.type) {
+    case 'text':
+      return { type: 'txt', body: { msg: b.text } };
+    case 'image':
+      return { type: 'img', body: { url: b.url, filename: b.filename, secret: b.secret, ...(b.width !== undefined || b.height !== undefined ? { size: { width: b.width ?? 0, height: b.height ?? 0 } } : {}) } };
+    case 'audio':
+      return { type: 'audio', body: { url: b.url, filename: b.filename, secret: b.secret, length: b.durationSeconds } };
+    case 'video':
+      return {
+        type: 'video',
+        body: { url: b.url, filename: b.filename, secret: b.secret, length: b.durationSeconds, thumb: b.thumbnailUrl, thumb_secret: b.thumbnailSecret, file_length: b.fileLength },
+      };
+    case 'file':
+      return { type: 'file', body: { url: b.url, filename: b.filename, secret: b.secret } };
+    case 'location':
+      return { type: 'loc', body: { lat: String(b.latitude), lng: String(b.longitude), addr: b.address } };
+    case 'command':
+      return { type: 'cmd', body: { action: b.action } };
+    case 'custom':
+      return { type: 'custom', body: { customEvent: b.event, customExts: b.fields } };
+  }
+}
+
+const TARGETS = {
+  users: { path: 'users', max: CHAT_LIMITS.messageUsers, id: username },
+  groups: { path: 'chatgroups', max: CHAT_LIMITS.messageGroups, id: resourceId('group id') },
+  rooms: { path: 'chatrooms', max: CHAT_LIMITS.messageRooms, id: resourceId('room id') },
+} as const;
+export type TargetKind = keyof typeof TARGETS;
+
+const recipients = (kind: TargetKind) =>
+  z.array(TARGETS[kind].id).min(1, 'give at least one recipient').max(TARGETS[kind].max, `at most ${TARGETS[kind].max} ${kind} per message`);
+
+const ext = z.record(z.string(), z.unknown());
+
+const sendInput = z
+  .object({
+    /** The sender; Agora sends as "admin" when absent. */
+    from: username.optional(),
+    to: z.union([z.object({ users: recipients('users') }), z.object({ groups: recipients('groups') }), z.object({ rooms: recipients('rooms') })]),
+    body: messageBody,
+    ext: ext.optional(),
+    /** Also deliver to the sender's other devices. */
+    syncDevice: z.boolean().optional(),
+    /** Deliver only to recipients online now; nothing is kept for offline ones. */
+    onlineOnly: z.boolean().optional(),
+    /** Chat rooms only: which messages Agora drops first under load. */
+    roomPriority: z.enum(['high', 'normal', 'low']).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const size = Buffer.byteLength(JSON.stringify(toWireBody(v.body).body)) + (v.ext ? Buffer.byteLength(JSON.stringify(v.ext)) : 0);
+    if (size > CHAT_LIMITS.messageBytes) ctx.addIssue({ code: 'custom', path: ['body'], message: `body and ext take ${size} bytes; Agora allows ${CHAT_LIMITS.messageBytes}` });
+  });
+export type SendMessageInput = z.input<typeof sendInput>;
+
+const targetOf = (to: z.output<typeof sendInput>['to']): { kind: TargetKind; ids: string[] } =>
+  'users' in to ? { kind: 'users', ids: to.users } : 'groups' in to ? { kind: 'groups', ids: to.groups } : { kind: 'rooms', ids: to.rooms };
+
+export function createChatMessages(ctx: ServiceContext) {
+  return {
+    /** Sends one message to each recipient; answers the message id Agora gave each recipient. */
+    send: endpoint(ctx, {
+      operation: 'chat.messages.send',
+      budget: 'chat.messages.send',
+      method: 'POST',
+      replay: 'once',
+      input: sendInput,
+      path: (v) => `/messages/${TARGETS[targetOf(v.to).kind].path}`,
+      json: (v) => ({
+        from: v.from,
+        to: targetOf(v.to).ids,
+        ...toWireBody(v.body),
+        ext: v.ext,
+        sync_device: v.syncDevice,
+        routetype: v.onlineOnly ? 'ROUTE_ONLINE' : undefined,
+        chatroom_msg_level: v.roomPriority,
+      }),
+      response: envelope({ data: z.record(z.string(), z.string()) }),
+      result: ({ data }): Record<string, string> => data.data,
+    }),
+
+    /**
+     * Recalls a message within the app's recall window (2 minutes by default); `force` recalls it
+     * whatever its age (moderation). A refusal is AgoraForbiddenError (window passed) or
+     * AgoraNotFoundError (no such message).
+     */
+    recall: endpoint(ctx, {
+      operation: 'chat.messages.recall',
+      budget: 'chat.messages.recall',
+      method: 'POST',
+      replay: 'idempotent',
+      input: z.object({
+        messageId: resourceId('messageId'),
+        /** The conversation: the other user, the group or the room. */
+        to: z.string().min(1).max(64),
+        conversation: z.enum(['user', 'group', 'room']),
+        from: username.optional(),
+        force: z.boolean().optional(),
+      }),
+      path: () => '/messages/msg_recall',
+      json: (v) => ({
+        msg_id: v.messageId,
+        to: v.to,
+        chat_type: { user: 'chat', group: 'groupchat', room: 'chatroom' }[v.conversation],
+        from: v.from,
+        force: v.force,
+      }),
+      response: envelope({ data: z.object({ recalled: z.string(), msg_id: z.string().optional() }) }),
+      result: ({ data, requestId }, v) => {
+        if (data.data.recalled === 'yes') return true as const;
+        const init = { service: 'chat' as const, operation: 'chat.messages.recall', status: 200, requestId, body: data };
+        if (/not_found/.test(data.data.recalled)) {
+          throw new AgoraNotFoundError({ ...init, agoraCode: 'message_not_found', message: `Message ${v.messageId} was not found, so it cannot be recalled` });
+        }
+        throw new AgoraForbiddenError({ ...init, agoraCode: 'recall_refused', message: `Agora refused to recall message ${v.messageId}: ${data.data.recalled}` });
+      },
+    }),
+
+    /** Deletes a user's conversation with another user or a group from the server. */
+    deleteConversation: endpoint(ctx, {
+      operation: 'chat.messages.deleteConversation',
+      budget: 'chat.messages.deleteConversation',
+      method: 'DELETE',
+      replay: 'idempotent',
+      input: z.object({ username, with: z.string().min(1).max(64), conversation: z.enum(['user', 'group']), deleteRoaming: z.boolean().default(true) }),
+      path: (v) => `/users/${enc(v.username)}/user_channel`,
+      json: (v) => ({ channel: v.with, type: v.conversation === 'user' ? 'chat' : 'groupchat', delete_roam: v.deleteRoaming }),
+      response: envelope({ data: z.object({ result: z.string() }) }),
+      result: ({ data }) => data.data.result === 'ok',
+    }),
+  };
+}
