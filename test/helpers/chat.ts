@@ -1,4 +1,7 @@
+import { expect } from 'vitest';
 import { buildChatAppToken, buildChatUserToken } from '../../src/agora/access-token.js';
+import type { EmulatorSettings } from '../../src/emulator/context.js';
+import { chatOf, clientFor, startEmulator } from './agora.js';
 import type { Emulator } from '../../src/emulator/server.js';
 
 /** Raw HTTP to the emulator's Chat surface, for what the client never sends (bad bodies, bad tokens). */
@@ -30,8 +33,15 @@ export const chatErrorEnvelope = (error: string, description?: string | RegExp) 
   duration: expectNumber(),
   error_description: description === undefined ? expectString() : description instanceof RegExp ? expectMatching(description) : description,
 });
-
-import { expect } from 'vitest';
 const expectString = () => expect.any(String) as unknown as string;
 const expectNumber = () => expect.any(Number) as unknown as number;
 const expectMatching = (r: RegExp) => expect.stringMatching(r) as unknown as string;
+
+/** An emulator and a Chat client against it, with `users` registered. */
+export async function startChat(users: string[] = [], settings: Partial<EmulatorSettings> = {}) {
+  const t = await startEmulator({ settings });
+  const chat = chatOf(clientFor(t.emulator));
+  for (let i = 0; i < users.length; i += 60) await chat.users.registerMany(users.slice(i, i + 60).map((username) => ({ username })));
+  return { ...t, chat };
+}
+

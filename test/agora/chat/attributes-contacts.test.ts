@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.js';
-import { chatOf, clientFor, startEmulator } from '../../helpers/agora.js';
-import { chatErrorEnvelope, chatFetch } from '../../helpers/chat.js';
+import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.js';
 
-async function setup(users: string[] = []) {
-  const t = await startEmulator();
-  const chat = chatOf(clientFor(t.emulator));
-  for (let i = 0; i < users.length; i += 60) await chat.users.registerMany(users.slice(i, i + 60).map((username) => ({ username })));
-  return { ...t, chat };
-}
 
 describe('Chat user attributes', () => {
   it('sets (form-encoded), merges, reads, reads many and deletes attributes', async () => {
-    const { chat, emulator } = await setup(['ann', 'ben', 'cid']);
+    const { chat, emulator } = await startChat(['ann', 'ben', 'cid']);
     expect(await chat.metadata.set({ username: 'ann', attributes: { nickname: 'Ann', avatarurl: 'https://x/a.png' } })).toEqual({
       nickname: 'Ann',
       avatarurl: 'https://x/a.png',
@@ -34,7 +27,7 @@ describe('Chat user attributes', () => {
   });
 
   it('refuses more than 2 KB of attributes per user, client-side and in the emulator', async () => {
-    const { chat, emulator, control } = await setup(['ann']);
+    const { chat, emulator, control } = await startChat(['ann']);
     // 'ext' plus 2,046 characters is 2,049 bytes: one over. (2,048 exactly is allowed.)
     const big = { ext: 'x'.repeat(2046) };
     await expect(chat.metadata.set({ username: 'ann', attributes: big })).rejects.toBeInstanceOf(AgoraInputError);
@@ -49,13 +42,13 @@ describe('Chat user attributes', () => {
   });
 
   it('answers 415 to attributes sent as JSON: Agora takes them form-encoded', async () => {
-    const { emulator } = await setup(['ann']);
+    const { emulator } = await startChat(['ann']);
     const res = await chatFetch(emulator, 'PUT', '/metadata/user/ann', { body: { nickname: 'Ann' } });
     expect(res.body).toEqual(chatErrorEnvelope('web_application', 'Unsupported Media Type.'));
   });
 
   it('reads the attributes of at most 100 users per call', async () => {
-    const { chat, emulator } = await setup();
+    const { chat, emulator } = await startChat();
     const many = Array.from({ length: 101 }, (_, i) => `u${i}`);
     await expect(chat.metadata.getMany({ usernames: many, keys: ['nickname'] })).rejects.toBeInstanceOf(AgoraInputError);
     const raw = await chatFetch(emulator, 'POST', '/metadata/user/get', { body: { targets: many, properties: ['nickname'] } });
@@ -65,7 +58,7 @@ describe('Chat user attributes', () => {
 
 describe('Chat contacts and blocks', () => {
   it('adds, lists and removes contacts', async () => {
-    const { chat } = await setup(['ann', 'ben', 'cid']);
+    const { chat } = await startChat(['ann', 'ben', 'cid']);
     await chat.contacts.add({ owner: 'ann', user: 'ben' });
     await chat.contacts.add({ owner: 'ann', user: 'cid' });
     expect(await chat.contacts.list('ann')).toEqual(['ben', 'cid']);
@@ -75,7 +68,7 @@ describe('Chat contacts and blocks', () => {
   });
 
   it('blocks and unblocks; a block request with a missing user fails as a whole', async () => {
-    const { chat } = await setup(['ann', 'ben', 'cid']);
+    const { chat } = await startChat(['ann', 'ben', 'cid']);
     expect(await chat.contacts.block({ owner: 'ann', users: ['ben', 'cid'] })).toEqual(['ben', 'cid']);
     expect(await chat.contacts.listBlocked('ann')).toEqual(['ben', 'cid']);
     await chat.contacts.unblock({ owner: 'ann', user: 'ben' });
@@ -86,7 +79,7 @@ describe('Chat contacts and blocks', () => {
 
   it('keeps at most 500 blocked users', async () => {
     const users = Array.from({ length: 501 }, (_, i) => `b${i}`);
-    const { chat } = await setup(['owner', ...users]);
+    const { chat } = await startChat(['owner', ...users]);
     await chat.contacts.block({ owner: 'owner', users: users.slice(0, 500) });
     const error = await chat.contacts.block({ owner: 'owner', users: [users[500]!] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgoraForbiddenError);

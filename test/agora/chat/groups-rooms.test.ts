@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.js';
-import { chatOf, clientFor, startEmulator } from '../../helpers/agora.js';
-import { chatErrorEnvelope, chatFetch } from '../../helpers/chat.js';
+import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.js';
 
-async function setup(users: string[]) {
-  const t = await startEmulator();
-  const chat = chatOf(clientFor(t.emulator));
-  for (let i = 0; i < users.length; i += 60) await chat.users.registerMany(users.slice(i, i + 60).map((username) => ({ username })));
-  return { ...t, chat };
-}
 
 describe('Chat groups', () => {
   it('creates a group, reads its details, updates it and deletes it', async () => {
-    const { chat } = await setup(['owner', 'm1', 'm2']);
+    const { chat } = await startChat(['owner', 'm1', 'm2']);
     const id = await chat.groups.create({ name: 'Team', description: 'Our team', owner: 'owner', members: ['m1', 'm2'], maxUsers: 50, custom: 'x=1' });
     expect(id).toMatch(/^\d+$/);
     const [group] = await chat.groups.details([id]);
@@ -24,7 +17,7 @@ describe('Chat groups', () => {
   });
 
   it('reads the details of up to 100 groups in one call, and refuses 101', async () => {
-    const { chat, emulator, control } = await setup(['owner']);
+    const { chat, emulator, control } = await startChat(['owner']);
     const ids: string[] = [];
     for (let i = 0; i < 100; i++) ids.push(await chat.groups.create({ name: `g${i}`, owner: 'owner' }));
     await control.clearCalls();
@@ -37,7 +30,7 @@ describe('Chat groups', () => {
   });
 
   it('lists every group with cursors, and the groups a user joined by page number', async () => {
-    const { chat } = await setup(['owner', 'ann']);
+    const { chat } = await startChat(['owner', 'ann']);
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) ids.push(await chat.groups.create({ name: `g${i}`, owner: 'owner', members: i % 2 ? ['ann'] : [] }));
     const seen: string[] = [];
@@ -61,7 +54,7 @@ describe('Chat groups', () => {
 
   it('adds and removes members one and many, with partial success, and never removes the owner', async () => {
     const users = Array.from({ length: 70 }, (_, i) => `u${i}`);
-    const { chat } = await setup(['owner', ...users]);
+    const { chat } = await startChat(['owner', ...users]);
     const id = await chat.groups.create({ name: 'big', owner: 'owner', maxUsers: 500 });
     expect(await chat.groups.addMember({ id, username: 'u0' })).toBe(true);
     await expect(chat.groups.addMember({ id, username: 'u0' })).rejects.toBeInstanceOf(AgoraForbiddenError);
@@ -87,7 +80,7 @@ describe('Chat groups', () => {
 
   it('pages members to the end', async () => {
     const users = Array.from({ length: 120 }, (_, i) => `p${String(i).padStart(3, '0')}`);
-    const { chat } = await setup(['owner', ...users]);
+    const { chat } = await startChat(['owner', ...users]);
     const id = await chat.groups.create({ name: 'paged', owner: 'owner', members: users, maxUsers: 500 });
     const names: string[] = [];
     for (let pageNum = 1; ; pageNum++) {
@@ -99,7 +92,7 @@ describe('Chat groups', () => {
   });
 
   it('manages admins and transfers ownership', async () => {
-    const { chat } = await setup(['owner', 'ann', 'ben', 'out']);
+    const { chat } = await startChat(['owner', 'ann', 'ben', 'out']);
     const id = await chat.groups.create({ name: 'g', owner: 'owner', members: ['ann', 'ben'] });
     expect(await chat.groups.addAdmin({ id, username: 'ann' })).toBe(true);
     expect(await chat.groups.admins(id)).toEqual(['ann']);
@@ -118,7 +111,7 @@ describe('Chat groups', () => {
   });
 
   it('bans and unbans a group', async () => {
-    const { chat } = await setup(['owner']);
+    const { chat } = await startChat(['owner']);
     const id = await chat.groups.create({ name: 'g', owner: 'owner' });
     expect(await chat.groups.disable(id)).toBe(true);
     expect((await chat.groups.details([id]))[0]?.disabled).toBe(true);
@@ -126,7 +119,7 @@ describe('Chat groups', () => {
   });
 
   it('deletes the groups a user owns when the user is deleted', async () => {
-    const { chat } = await setup(['owner', 'other']);
+    const { chat } = await startChat(['owner', 'other']);
     const owned = await chat.groups.create({ name: 'mine', owner: 'owner' });
     const kept = await chat.groups.create({ name: 'theirs', owner: 'other', members: ['owner'] });
     await chat.users.delete('owner');
@@ -137,7 +130,7 @@ describe('Chat groups', () => {
 
 describe('Chat rooms', () => {
   it('creates, reads, updates, pages members and deletes a room', async () => {
-    const { chat } = await setup(['host', 'ann', 'ben']);
+    const { chat } = await startChat(['host', 'ann', 'ben']);
     const id = await chat.rooms.create({ name: 'Lobby', owner: 'host', members: ['ann'], maxUsers: 5000 });
     expect((await chat.rooms.details([id]))[0]).toMatchObject({ kind: 'room', name: 'Lobby', owner: 'host', maxUsers: 5000, memberCount: 2 });
     expect(await chat.rooms.addMembers({ id, usernames: ['ben'] })).toEqual(['ben']);
@@ -152,7 +145,7 @@ describe('Chat rooms', () => {
   });
 
   it('keeps custom attributes per setter, unless forced', async () => {
-    const { chat } = await setup(['host', 'ann', 'ben', 'out']);
+    const { chat } = await startChat(['host', 'ann', 'ben', 'out']);
     const roomId = await chat.rooms.create({ name: 'Stage', owner: 'host', members: ['ann', 'ben'] });
     expect(await chat.rooms.setAttributes({ roomId, username: 'ann', attributes: { topic: 'music', mic: 'ann' } })).toEqual({ succeeded: ['topic', 'mic'], failed: {} });
     const byBen = await chat.rooms.setAttributes({ roomId, username: 'ben', attributes: { topic: 'sports', seat: '3' } });
@@ -169,7 +162,7 @@ describe('Chat rooms', () => {
   });
 
   it('refuses rooms over 10,000 members before any call', async () => {
-    const { chat, control } = await setup(['host']);
+    const { chat, control } = await startChat(['host']);
     await expect(chat.rooms.create({ name: 'huge', owner: 'host', maxUsers: 10_001 })).rejects.toBeInstanceOf(AgoraInputError);
     expect(await control.callCount('chat.rooms.create')).toBe(0);
   });

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.js';
-import { chatOf, clientFor, startEmulator } from '../../helpers/agora.js';
-import { chatErrorEnvelope, chatFetch } from '../../helpers/chat.js';
+import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.js';
 
-async function setup(users: string[], settings: Record<string, number> = {}) {
-  const t = await startEmulator({ settings });
-  const chat = chatOf(clientFor(t.emulator));
-  for (let i = 0; i < users.length; i += 60) await chat.users.registerMany(users.slice(i, i + 60).map((username) => ({ username })));
-  return { ...t, chat };
-}
 
 describe('Chat messages', () => {
   it('sends each message type to users, delivered now when online and at connect when offline', async () => {
-    const { chat, control } = await setup(['ann', 'ben', 'cid']);
+    const { chat, control } = await startChat(['ann', 'ben', 'cid']);
     await control.chat.connect('ben');
     const bodies = [
       { type: 'text', text: 'hello' },
@@ -44,7 +37,7 @@ describe('Chat messages', () => {
   });
 
   it('sends to groups and rooms; room messages reach only members online, and non-members cannot send', async () => {
-    const { chat, control } = await setup(['owner', 'ann', 'ben', 'out']);
+    const { chat, control } = await startChat(['owner', 'ann', 'ben', 'out']);
     const group = await chat.groups.create({ name: 'g', owner: 'owner', members: ['ann', 'ben'] });
     const room = await chat.rooms.create({ name: 'r', owner: 'owner', members: ['ann', 'ben'] });
     await control.chat.connect('ann');
@@ -65,7 +58,7 @@ describe('Chat messages', () => {
   });
 
   it('does not deliver to a user who blocked the sender', async () => {
-    const { chat, control } = await setup(['ann', 'ben']);
+    const { chat, control } = await startChat(['ann', 'ben']);
     await control.chat.connect('ben');
     await chat.contacts.block({ owner: 'ben', users: ['ann'] });
     await chat.messages.send({ from: 'ann', to: { users: ['ben'] }, body: { type: 'text', text: 'hi' } });
@@ -73,7 +66,7 @@ describe('Chat messages', () => {
   });
 
   it('refuses the documented maxima before any call: 600 users, 3 groups, 10 rooms, 5 KB', async () => {
-    const { chat, control } = await setup([]);
+    const { chat, control } = await startChat([]);
     const text = { type: 'text', text: 'x' } as const;
     const cases = [
       chat.messages.send({ to: { users: Array.from({ length: 601 }, (_, i) => `u${i}`) }, body: text }),
@@ -88,7 +81,7 @@ describe('Chat messages', () => {
   });
 
   it('validates sends in the emulator as Agora does', async () => {
-    const { emulator } = await setup(['ann']);
+    const { emulator } = await startChat(['ann']);
     const send = (body: unknown) => chatFetch(emulator, 'POST', '/messages/users', { body });
     expect((await send({ from: '', to: ['ann'], type: 'txt', body: { msg: 'x' } })).body).toEqual(chatErrorEnvelope('illegal_argument', "'From' can't be empty."));
     expect((await send({ to: ['ann'], type: 'txt', body: { msg: 'x'.repeat(5200) } })).body).toEqual(chatErrorEnvelope('illegal_argument', 'message is too large'));
@@ -102,7 +95,7 @@ describe('Chat messages', () => {
   });
 
   it('recalls within the window, refuses after it unless forced, and says when a message does not exist', async () => {
-    const { chat, control, emulator } = await setup(['ann', 'ben']);
+    const { chat, control, emulator } = await startChat(['ann', 'ben']);
     await control.chat.connect('ben');
     const first = (await chat.messages.send({ from: 'ann', to: { users: ['ben'] }, body: { type: 'text', text: 'oops' } })).ben!;
     expect(await chat.messages.recall({ messageId: first, to: 'ben', conversation: 'user', from: 'ann' })).toBe(true);
@@ -122,7 +115,7 @@ describe('Chat messages', () => {
   });
 
   it('deletes a conversation from the server', async () => {
-    const { chat, control } = await setup(['ann', 'ben', 'cid']);
+    const { chat, control } = await startChat(['ann', 'ben', 'cid']);
     await control.chat.connect('ben');
     await chat.messages.send({ from: 'ann', to: { users: ['ben'] }, body: { type: 'text', text: 'a' } });
     await chat.messages.send({ from: 'cid', to: { users: ['ben'] }, body: { type: 'text', text: 'c' } });
