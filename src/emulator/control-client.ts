@@ -24,6 +24,8 @@ export interface EmulatorControl {
     /** A simulated SDK client connects as `username` (online; offline messages delivered). */
     connect(username: string): Promise<void>;
     disconnect(username: string): Promise<void>;
+    /** A simulated client sets its presence (status "1" online, "0" offline, or any custom value). */
+    setPresence(username: string, presence: { status: string; resource?: string; ext?: string }): Promise<void>;
     /** What the user's simulated devices received, and how many messages wait for them offline. */
     inbox(username: string): Promise<{ online: boolean; offlineStored: number; messages: ChatMessageRecord[] }>;
     /** Every Chat app token accepted so far now answers 401 "expired access token". */
@@ -71,6 +73,7 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       connect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/connect`)),
       disconnect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/disconnect`)),
       inbox: (u) => call('GET', `/chat/users/${enc(u)}/inbox`),
+      setPresence: async (u, presence) => void (await call('POST', `/chat/users/${enc(u)}/presence`, presence)),
       expireTokens: async () => void (await call('POST', '/chat/tokens/expire')),
     },
     calls,

@@ -108,6 +108,13 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
         messages: ctx.state.chat.inboxes.get(uid(req)) ?? [],
       }),
     ),
+    route('chat.presence', 'POST', '/chat/users/:uid/presence', (req) => {
+      const p = parse(z.object({ resource: z.string().min(1).default('emulator'), status: z.string().min(1), ext: z.string().optional() }), req);
+      if (!p.ok) return p.response;
+      if (!ctx.state.chat.users.has(uid(req))) return problem(404, `${uid(req)} is not a registered Chat user`);
+      ctx.state.chat.setPresence(uid(req), p.value.resource, p.value.status, p.value.ext);
+      return json({ username: uid(req), ...p.value });
+    }),
     route('chat.tokens.expire', 'POST', '/chat/tokens/expire', () => {
       const tokens = ctx.state.chatTokens;
       for (const key of tokens.seen) tokens.expired.add(key);

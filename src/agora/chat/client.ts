@@ -4,6 +4,10 @@ import { createChatGroups } from './groups.js';
 import { createChatRooms } from './rooms.js';
 import { createChatMessages } from './messages.js';
 import { createChatMetadata } from './metadata.js';
+import { createChatMutes } from './mutes.js';
+import { createChatPresence } from './presence.js';
+import { createChatReactions } from './reactions.js';
+import { createChatThreads } from './threads.js';
 import { createChatUsers } from './users.js';
 
 /** The Agora Chat REST client, one member per endpoint group of seed 004. */
@@ -15,6 +19,10 @@ export function createChatClient(ctx: ServiceContext) {
     groups: createChatGroups(ctx),
     rooms: createChatRooms(ctx),
     messages: createChatMessages(ctx),
+    mutes: createChatMutes(ctx),
+    presence: createChatPresence(ctx),
+    reactions: createChatReactions(ctx),
+    threads: createChatThreads(ctx),
   };
 }
 

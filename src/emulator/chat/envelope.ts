@@ -87,11 +87,17 @@ export function decodeCursor(cursor: string | null): number | undefined | 'inval
   }
 }
 
-/** Pages items ordered by `seq`; the cursor is absent on the last page. */
-export function cursorPage<T extends { seq: number }>(items: Iterable<T>, limit: number, cursor: string | null): { page: T[]; cursor?: string } | 'invalid' {
+/** Pages items ordered by `seq` (ascending, or descending for newest first); no cursor on the last page. */
+export function cursorPage<T extends { seq: number }>(
+  items: Iterable<T>,
+  limit: number,
+  cursor: string | null,
+  order: 'asc' | 'desc' = 'asc',
+): { page: T[]; cursor?: string } | 'invalid' {
   const after = decodeCursor(cursor);
   if (after === 'invalid') return 'invalid';
-  const sorted = [...items].filter((i) => after === undefined || i.seq > after).sort((a, b) => a.seq - b.seq);
+  const beyond = (seq: number) => after === undefined || (order === 'asc' ? seq > after : seq < after);
+  const sorted = [...items].filter((i) => beyond(i.seq)).sort((a, b) => (order === 'asc' ? a.seq - b.seq : b.seq - a.seq));
   const page = sorted.slice(0, limit);
   const last = page.at(-1);
   return sorted.length > limit && last ? { page, cursor: encodeCursor(last.seq) } : { page };

@@ -4,12 +4,17 @@ import { collectiveRoutes, joinedRoute } from './collectives.js';
 import { chatContactRoutes } from './contacts.js';
 import { chatMessageRoutes } from './messages.js';
 import { chatMetadataRoutes } from './metadata.js';
+import { chatMuteRoutes } from './mutes.js';
+import { chatPresenceRoutes } from './presence.js';
+import { chatReactionRoutes } from './reactions.js';
+import { chatThreadRoutes } from './threads.js';
 import { roomAttributeRoutes } from './room-attributes.js';
 import { chatUserRoutes } from './users.js';
 
 /** Every Agora Chat route of the emulator, under /{org_name}/{app_name}. */
 export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
   return [
+    ...chatPresenceRoutes(ctx),
     ...chatUserRoutes(ctx),
     joinedRoute(ctx, 'group'),
     joinedRoute(ctx, 'room'),
@@ -19,5 +24,8 @@ export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
     ...collectiveRoutes(ctx, 'room'),
     ...roomAttributeRoutes(ctx),
     ...chatMessageRoutes(ctx),
+    ...chatMuteRoutes(ctx),
+    ...chatReactionRoutes(ctx),
+    ...chatThreadRoutes(ctx),
   ];
 }

@@ -68,6 +68,32 @@ export interface GlobalMute {
   chatroom: number;
 }
 
+export interface PresenceRecord {
+  /** Status per device resource. */
+  devices: Map<string, string>;
+  ext: string;
+  /** Epoch ms of the last change. */
+  lastChanged: number;
+}
+
+export interface ThreadRecord {
+  seq: number;
+  id: string;
+  name: string;
+  owner: string;
+  groupId: string;
+  msgId: string;
+  created: number;
+  members: Set<string>;
+}
+
+/** One reaction on one message: who reacted, in order. */
+export interface ReactionRecord {
+  id: string;
+  users: string[];
+  created: number;
+}
+
 /** Kept messages and each user's received messages are bounded, so a long-running emulator stays small. */
 export const MESSAGES_MAX = 100_000;
 export const CHAT_INBOX_MAX = 10_000;
@@ -87,6 +113,12 @@ export class ChatState {
   /** What each user's simulated devices received, oldest first. */
   readonly inboxes = new Map<string, ChatMessageRecord[]>();
   readonly globalMutes = new Map<string, GlobalMute>();
+  readonly presence = new Map<string, PresenceRecord>();
+  /** subscriber -> (subscribed user -> expiry epoch ms) */
+  readonly subscriptions = new Map<string, Map<string, number>>();
+  /** message id -> (reaction -> who reacted) */
+  readonly reactions = new Map<string, Map<string, ReactionRecord>>();
+  readonly threads = new Map<string, ThreadRecord>();
   readonly rooms = new Map<string, CollectiveRecord>();
   private nextId = 100_000_000_000_000;
 
@@ -136,6 +168,8 @@ export class ChatState {
     this.attributes.delete(username);
     this.inboxes.delete(username);
     this.globalMutes.delete(username);
+    this.presence.delete(username);
+    this.subscriptions.delete(username);
     for (const map of [this.contacts, this.blocks]) {
       map.delete(username);
       for (const set of map.values()) set.delete(username);
@@ -161,6 +195,7 @@ export class ChatState {
     if (!user) return 'no-such-user';
     if (!user.activated) return 'banned';
     user.devices++;
+    this.setPresence(username, `emulator_${user.devices}`, '1');
     const queue = this.offlineQueues.get(username);
     for (const id of queue ?? []) {
       const message = this.messages.get(id);
@@ -172,7 +207,21 @@ export class ChatState {
 
   disconnect(username: string): void {
     const user = this.users.get(username);
-    if (user) user.devices = 0;
+    if (!user) return;
+    user.devices = 0;
+    const presence = this.presence.get(username);
+    if (presence) {
+      for (const resource of presence.devices.keys()) presence.devices.set(resource, '0');
+      presence.lastChanged = Date.now();
+    }
+  }
+
+  setPresence(username: string, resource: string, status: string, ext?: string): void {
+    let p = this.presence.get(username);
+    if (!p) this.presence.set(username, (p = { devices: new Map(), ext: '', lastChanged: 0 }));
+    p.devices.set(resource, status);
+    if (ext !== undefined) p.ext = ext;
+    p.lastChanged = Date.now();
   }
 
   queueOffline(username: string, messageId: string): void {
