@@ -21,6 +21,8 @@ export interface EmulatorSettings {
   historyHandleTtlMs: number;
   /** How long after sending a Chat message can still be recalled (Agora's default: 2 minutes). */
   recallWindowMs: number;
+  /** How long a push task (by label, or to everyone) stays ongoing; at most 3 run at once. */
+  pushTaskDurationMs: number;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   historyReadyDelayMs: 100,
   historyHandleTtlMs: 5 * 60_000,
   recallWindowMs: 2 * 60_000,
+  pushTaskDurationMs: 2000,
 };
 
 /** What every handler of the emulator reads: state is replaced on reset, so read it at call time. */

@@ -4,7 +4,7 @@
  */
 import type { FaultInput } from './control.js';
 import type { EmulatorProject, EmulatorSettings } from './context.js';
-import type { ChatMessageRecord } from './chat/state.js';
+import type { ChatMessageRecord, PushRecord } from './chat/state.js';
 import type { InboxMessage } from './state.js';
 import type { Fault, RouteCounter } from './traffic.js';
 
@@ -28,6 +28,8 @@ export interface EmulatorControl {
     setPresence(username: string, presence: { status: string; resource?: string; ext?: string }): Promise<void>;
     /** What the user's simulated devices received, and how many messages wait for them offline. */
     inbox(username: string): Promise<{ online: boolean; offlineStored: number; messages: ChatMessageRecord[] }>;
+    /** Push notifications the emulator delivered, oldest first. */
+    pushes(): Promise<PushRecord[]>;
     /** Every Chat app token accepted so far now answers 401 "expired access token". */
     expireTokens(): Promise<void>;
   };
@@ -73,6 +75,7 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       connect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/connect`)),
       disconnect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/disconnect`)),
       inbox: (u) => call('GET', `/chat/users/${enc(u)}/inbox`),
+      pushes: async () => (await call<{ pushes: PushRecord[] }>('GET', '/chat/pushes')).pushes,
       setPresence: async (u, presence) => void (await call('POST', `/chat/users/${enc(u)}/presence`, presence)),
       expireTokens: async () => void (await call('POST', '/chat/tokens/expire')),
     },

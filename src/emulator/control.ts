@@ -35,6 +35,7 @@ const settingsBody = z
     historyReadyDelayMs: z.number().int().min(0),
     historyHandleTtlMs: z.number().int().min(1),
     recallWindowMs: z.number().int().min(0),
+    pushTaskDurationMs: z.number().int().min(0),
   })
   .partial() satisfies z.ZodType<Partial<EmulatorSettings>>;
 
@@ -115,6 +116,7 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       ctx.state.chat.setPresence(uid(req), p.value.resource, p.value.status, p.value.ext);
       return json({ username: uid(req), ...p.value });
     }),
+    route('chat.pushes', 'GET', '/chat/pushes', () => json({ pushes: ctx.state.chat.pushes })),
     route('chat.tokens.expire', 'POST', '/chat/tokens/expire', () => {
       const tokens = ctx.state.chatTokens;
       for (const key of tokens.seen) tokens.expired.add(key);

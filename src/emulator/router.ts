@@ -34,8 +34,8 @@ export interface RouteSpec {
   service: RouteService;
   method: string;
   pattern: string;
-  /** The rate limit class the route counts against. */
-  budget?: string;
+  /** The rate limit class(es) the route counts against. */
+  budget?: string | readonly string[];
   /** For Signaling sends: the path parameter naming the sender (token auth sends only as its uid). */
   senderParam?: string;
   /** The request body a Chat route takes (Agora answers 415 to another content type); JSON by default. */

@@ -157,9 +157,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (problem) return problem;
     }
     if (route.budget && settings.rateLimits) {
-      const limit: RateLimit | undefined = (RATE_LIMITS as Record<string, RateLimit>)[route.budget];
-      if (limit) {
-        if (!limiter.allow(`${project.appId}:${route.budget}`, limit.limit, limit.windowMs)) {
+      for (const budget of typeof route.budget === 'string' ? [route.budget] : route.budget) {
+        const limit: RateLimit | undefined = (RATE_LIMITS as Record<string, RateLimit>)[budget];
+        if (limit && !limiter.allow(`${project.appId}:${budget}`, limit.limit, limit.windowMs)) {
           return errorFor(route.service, 429, route.service === 'chat' ? 'This request has reached API limit.' : 'Too many requests');
         }
       }

@@ -6,6 +6,7 @@ import { createChatMessages } from './messages.js';
 import { createChatMetadata } from './metadata.js';
 import { createChatMutes } from './mutes.js';
 import { createChatPresence } from './presence.js';
+import { createChatPush, createChatPushLabels } from './push.js';
 import { createChatReactions } from './reactions.js';
 import { createChatThreads } from './threads.js';
 import { createChatUsers } from './users.js';
@@ -23,6 +24,8 @@ export function createChatClient(ctx: ServiceContext) {
     presence: createChatPresence(ctx),
     reactions: createChatReactions(ctx),
     threads: createChatThreads(ctx),
+    push: createChatPush(ctx),
+    pushLabels: createChatPushLabels(ctx),
   };
 }
 

@@ -7,7 +7,7 @@ import { illegal } from './envelope.js';
 export const CHAT_BASE = '/:org/:app';
 
 /** A Chat route: its name is its budget class unless `budget` says otherwise. */
-export function chatRoute(name: string, method: string, path: string, handler: RouteSpec['handler'], budget = name): RouteSpec {
+export function chatRoute(name: string, method: string, path: string, handler: RouteSpec['handler'], budget: string | readonly string[] = name): RouteSpec {
   return { name, service: 'chat', method, pattern: `${CHAT_BASE}${path}`, budget, handler };
 }
 

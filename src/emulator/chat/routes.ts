@@ -6,6 +6,7 @@ import { chatMessageRoutes } from './messages.js';
 import { chatMetadataRoutes } from './metadata.js';
 import { chatMuteRoutes } from './mutes.js';
 import { chatPresenceRoutes } from './presence.js';
+import { chatPushRoutes } from './push.js';
 import { chatReactionRoutes } from './reactions.js';
 import { chatThreadRoutes } from './threads.js';
 import { roomAttributeRoutes } from './room-attributes.js';
@@ -27,5 +28,6 @@ export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
     ...chatMuteRoutes(ctx),
     ...chatReactionRoutes(ctx),
     ...chatThreadRoutes(ctx),
+    ...chatPushRoutes(ctx),
   ];
 }

@@ -94,6 +94,24 @@ export interface ReactionRecord {
   created: number;
 }
 
+export interface PushLabelRecord {
+  seq: number;
+  name: string;
+  description: string;
+  created: number;
+  /** username -> when added, with a sequence for paging */
+  users: Map<string, { seq: number; created: number }>;
+}
+
+/** A push notification the emulator "delivered", for tests and demos to inspect. */
+export interface PushRecord {
+  username: string;
+  title: string | undefined;
+  content: string | undefined;
+  at: number;
+  taskId: string | undefined;
+}
+
 /** Kept messages and each user's received messages are bounded, so a long-running emulator stays small. */
 export const MESSAGES_MAX = 100_000;
 export const CHAT_INBOX_MAX = 10_000;
@@ -119,6 +137,10 @@ export class ChatState {
   /** message id -> (reaction -> who reacted) */
   readonly reactions = new Map<string, Map<string, ReactionRecord>>();
   readonly threads = new Map<string, ThreadRecord>();
+  readonly pushLabels = new Map<string, PushLabelRecord>();
+  /** When each ongoing push task ends. */
+  pushTasks: number[] = [];
+  readonly pushes: PushRecord[] = [];
   readonly rooms = new Map<string, CollectiveRecord>();
   private nextId = 100_000_000_000_000;
 
