@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { RequestAuth } from './auth.js';
 import type { Priority } from './budgets.js';
-import type { AgoraHttp, HttpMethod, Upstream } from './http.js';
+import type { AgoraHttp, HttpMethod, MultipartPart, Upstream } from './http.js';
 import type { Replay } from './retry-policy.js';
 import { parseInput } from './validate.js';
 
@@ -40,6 +40,10 @@ export interface EndpointSpec<S extends z.ZodType, W, R> {
   query?: (input: z.output<S>) => Record<string, string | number | boolean | undefined>;
   json?: (input: z.output<S>) => unknown;
   form?: (input: z.output<S>) => Record<string, string>;
+  multipart?: (input: z.output<S>) => MultipartPart[];
+  headers?: (input: z.output<S>) => Record<string, string>;
+  /** `bytes` for endpoints that answer a file. */
+  expect?: 'json' | 'bytes';
   /** The user the call is made as (Signaling token auth signs for this uid). */
   as?: (input: z.output<S>) => string;
   response: z.ZodType<W>;
@@ -65,6 +69,9 @@ export function endpoint<S extends z.ZodType, W, R>(ctx: ServiceContext, spec: E
       query: spec.query?.(v),
       json: spec.json?.(v),
       form: spec.form?.(v),
+      multipart: spec.multipart?.(v),
+      headers: spec.headers?.(v),
+      expect: spec.expect,
       auth: ctx.auth(spec.as?.(v)),
       response: spec.response,
       replay: spec.replay,

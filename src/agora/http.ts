@@ -14,10 +14,11 @@
  * - A 401 renews the credential once and retries once, when the credential can be renewed.
  * - A 2xx body that does not match its schema is AgoraResponseShapeError naming the operation.
  */
+import { randomBytes } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { sleep } from '../lib/sleep.js';
 import type { RequestAuth } from './auth.js';
 import type { Priority, RateBudgets } from './budgets.js';
@@ -55,13 +56,26 @@ export interface AgoraRequest<T> {
   query?: Record<string, string | number | boolean | undefined> | undefined;
   json?: unknown;
   form?: Record<string, string> | undefined;
+  multipart?: MultipartPart[] | undefined;
+  /** Extra request headers (Agora's `restrict-access`, `share-secret`, `thumbnail`). */
+  headers?: Record<string, string> | undefined;
   auth: RequestAuth;
+  /** `bytes`: the 2xx answer is binary (a file) and is given to `response` as a Buffer. */
+  expect?: 'json' | 'bytes' | undefined;
   response: z.ZodType<T>;
   replay: Replay;
   priority?: Priority | undefined;
   signal?: AbortSignal | undefined;
   /** Statuses other than 2xx whose body is a successful answer (none by default). */
   successStatuses?: readonly number[];
+}
+
+/** One part of a multipart/form-data body. */
+export interface MultipartPart {
+  name: string;
+  value: string | Buffer;
+  filename?: string | undefined;
+  contentType?: string | undefined;
 }
 
 export interface AgoraResponse<T> {
@@ -116,6 +130,11 @@ export interface AgoraHttpStats {
 
 export interface AgoraHttp {
   request<T>(req: AgoraRequest<T>): Promise<AgoraResponse<T>>;
+  /**
+   * GETs a pre-signed URL Agora handed out (a history file): no credentials, no budget, retried as an
+   * idempotent read on its own host.
+   */
+  download(url: string, opts: { operation: string; signal?: AbortSignal | undefined }): Promise<Buffer>;
   stats(): AgoraHttpStats;
   close(): Promise<void>;
 }
@@ -163,11 +182,28 @@ function buildPath(upstream: Upstream, path: string, query: AgoraRequest<unknown
   return `${upstream.basePath}${path}${qs ? `?${qs}` : ''}`;
 }
 
-function encodeBody(req: AgoraRequest<unknown>): { body?: string; contentType?: string } {
+function encodeMultipart(parts: MultipartPart[]): { body: Buffer; contentType: string } {
+  const boundary = `----agora-graphql-${randomBytes(12).toString('hex')}`;
+  const quote = (s: string) => s.replace(/["\r\n]/g, '_');
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${quote(part.name)}"${part.filename === undefined ? '' : `; filename="${quote(part.filename)}"`}`;
+    const type = part.contentType ? `\r\ncontent-type: ${part.contentType}` : '';
+    chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: ${disposition}${type}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function encodeBody(req: AgoraRequest<unknown>): { body?: string | Buffer; contentType?: string } {
+  if (req.multipart) return encodeMultipart(req.multipart);
   if (req.form) return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
   if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json;charset=utf-8' };
   return {};
 }
+
+const NO_AUTH: RequestAuth = { headers: async () => ({}) };
+const BYTES = z.instanceof(Buffer);
 
 const isClientError = (failure: Failure): boolean =>
   failure.kind === 'status' && failure.status >= 400 && failure.status < 500 && failure.status !== 408;
@@ -218,8 +254,9 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
   ): Promise<{ ok: true; response: AgoraResponse<T> } | { ok: false; failure: Failure; error: AgoraError | unknown }> {
     const { body, contentType } = encodeBody(req);
     const headers: Record<string, string> = {
-      accept: 'application/json',
+      accept: req.expect === 'bytes' ? 'application/octet-stream' : 'application/json',
       ...(contentType ? { 'content-type': contentType } : {}),
+      ...req.headers,
       ...(await req.auth.headers()),
     };
     let res: Dispatcher.ResponseData;
@@ -236,15 +273,15 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
       if (req.signal?.aborted) throw req.signal.reason;
       return { ok: false, failure: classifyNetworkError(error), error };
     }
-    let text: string;
+    let raw: Buffer;
     try {
-      text = await res.body.text();
+      raw = Buffer.from(await res.body.arrayBuffer());
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
       return { ok: false, failure: { kind: 'network' }, error };
     }
-    const parsedBody = parseJson(text);
     const ok = (res.statusCode >= 200 && res.statusCode < 300) || req.successStatuses?.includes(res.statusCode);
+    const parsedBody = ok && req.expect === 'bytes' ? raw : parseJson(raw.toString('utf8'));
     if (ok) {
       const parsed = req.response.safeParse(parsedBody);
       if (!parsed.success) {
@@ -265,7 +302,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         response: {
           data: parsed.data,
           status: res.statusCode,
-          requestId: requestIdOf(parsedBody, res.headers),
+          requestId: requestIdOf(req.expect === 'bytes' ? undefined : parsedBody, res.headers),
           origin,
           attempts: 0,
         },
@@ -367,6 +404,22 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         host = decision.host;
         await sleep(decision.delayMs, req.signal);
       }
+    },
+    async download(url, opts) {
+      const u = new URL(url);
+      const res = await this.request({
+        upstream: { service: 'chat', hosts: { primary: u.origin }, basePath: '' },
+        operation: opts.operation,
+        budget: [],
+        method: 'GET',
+        path: `${u.pathname}${u.search}`,
+        auth: NO_AUTH,
+        expect: 'bytes',
+        response: BYTES,
+        replay: 'idempotent',
+        signal: opts.signal,
+      });
+      return res.data;
     },
     stats: () => ({ ...stats }),
     async close() {

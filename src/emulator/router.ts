@@ -19,7 +19,10 @@ export interface EmulatorRequest {
 
 export interface EmulatorResponse {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (files), instead of `body`. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 

@@ -50,7 +50,8 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Room for Agora's 10 MB file uploads plus the multipart framing. */
+const MAX_BODY_BYTES = 11 * 1024 * 1024;
 
 const CHAT_ERROR_CODES: Record<number, string> = {
   400: 'illegal_argument',
@@ -93,9 +94,9 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
 
 function send(res: ServerResponse, response: EmulatorResponse): void {
   if (res.headersSent || res.destroyed) return;
-  const body = response.body === undefined ? '' : JSON.stringify(response.body);
+  const body = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
   res.writeHead(response.status, {
-    'content-type': 'application/json;charset=utf-8',
+    'content-type': response.raw ? 'application/octet-stream' : 'application/json;charset=utf-8',
     'content-length': Buffer.byteLength(body),
     ...response.headers,
   });

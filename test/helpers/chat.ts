@@ -9,7 +9,7 @@ export async function chatFetch(
   emulator: Emulator,
   method: string,
   path: string,
-  options: { body?: unknown; contentType?: string; token?: string | null; rawBody?: string } = {},
+  options: { body?: unknown; contentType?: string; token?: string | null; rawBody?: string | Buffer } = {},
 ) {
   const p = emulator.project;
   const token = options.token === undefined ? buildChatAppToken({ appId: p.appId, appCertificate: p.appCertificate, expireSeconds: 600 }) : options.token;

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../endpoint.js';
 import { createChatContacts } from './contacts.js';
 import { createChatGroups } from './groups.js';
 import { createChatRooms } from './rooms.js';
-import { createChatMessages } from './messages.js';
+import { createChatFiles, createChatMessages } from './messages.js';
 import { createChatMetadata } from './metadata.js';
 import { createChatMutes } from './mutes.js';
 import { createChatPresence } from './presence.js';
@@ -19,7 +19,7 @@ export function createChatClient(ctx: ServiceContext) {
     contacts: createChatContacts(ctx),
     groups: createChatGroups(ctx),
     rooms: createChatRooms(ctx),
-    messages: createChatMessages(ctx),
+    messages: { ...createChatMessages(ctx), ...createChatFiles(ctx) },
     mutes: createChatMutes(ctx),
     presence: createChatPresence(ctx),
     reactions: createChatReactions(ctx),

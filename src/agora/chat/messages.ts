@@ -4,6 +4,7 @@
  * ext at most 5 KB; recall within the app's recall window; delete a conversation. A send is never
  * replayed once it may have reached Agora.
  */
+import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { enc, endpoint, type ServiceContext } from '../endpoint.js';
 import { AgoraForbiddenError, AgoraNotFoundError } from '../errors.js';
@@ -176,5 +177,108 @@ export function createChatMessages(ctx: ServiceContext) {
       response: envelope({ data: z.object({ result: z.string() }) }),
       result: ({ data }) => data.data.result === 'ok',
     }),
+  };
+}
+
+/** Agora keeps uploaded files and hourly history files; these are their shapes. */
+export interface UploadedFile {
+  uuid: string;
+  /** Needed to download a file uploaded with restricted access. */
+  secret: string | undefined;
+}
+
+/** One message of an hourly history export (agora-api.md §2.5). */
+export interface ArchivedMessage {
+  id: string;
+  from: string;
+  to: string;
+  conversation: 'user' | 'group' | 'room';
+  timestamp: number;
+  bodies: Record<string, unknown>[];
+  ext: Record<string, unknown> | undefined;
+}
+
+const archivedLine = z.object({
+  msg_id: z.string(),
+  timestamp: z.number(),
+  from: z.string(),
+  to: z.string(),
+  chat_type: z.enum(['chat', 'groupchat', 'chatroom']),
+  payload: z.object({ bodies: z.array(z.record(z.string(), z.unknown())), ext: z.record(z.string(), z.unknown()).optional() }),
+});
+
+/** `yyyyMMddHH` of a UTC hour. */
+export const historyHour = (d: Date): string => d.toISOString().slice(0, 13).replace(/[-T]/g, '');
+
+/** Agora answers history files as gzipped JSON lines; a bad line is contract drift. */
+export function parseArchive(gz: Buffer): ArchivedMessage[] {
+  const conversation = { chat: 'user', groupchat: 'group', chatroom: 'room' } as const;
+  return gunzipSync(gz)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => {
+      const m = archivedLine.parse(JSON.parse(line));
+      return { id: m.msg_id, from: m.from, to: m.to, conversation: conversation[m.chat_type], timestamp: m.timestamp, bodies: m.payload.bodies, ext: m.payload.ext };
+    });
+}
+
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export function createChatFiles(ctx: ServiceContext) {
+  const historyFile = endpoint(ctx, {
+    operation: 'chat.messages.historyFile',
+    budget: 'chat.messages.history',
+    method: 'GET',
+    replay: 'idempotent',
+    input: z.date().refine((d) => Date.now() - d.getTime() <= 3 * 24 * 3600_000 && d.getTime() <= Date.now(), 'Agora keeps the last 3 days of history'),
+    path: (hour) => `/chatmessages/${historyHour(hour)}`,
+    response: envelope({ data: z.array(z.object({ url: z.url() })) }),
+    result: ({ data }) => data.data.map((f) => f.url),
+  });
+
+  return {
+    /** Uploads a file of at most 10 MB; with `restrictAccess`, downloads need the returned secret. */
+    uploadFile: endpoint(ctx, {
+      operation: 'chat.messages.uploadFile',
+      budget: 'chat.files.upload',
+      method: 'POST',
+      replay: 'once',
+      input: z.object({
+        filename: z.string().min(1).max(256),
+        content: z.instanceof(Buffer).refine((b) => b.length > 0 && b.length <= MAX_FILE_BYTES, 'a file is 1 byte to 10 MB'),
+        contentType: z.string().default('application/octet-stream'),
+        restrictAccess: z.boolean().default(false),
+      }),
+      path: () => '/chatfiles',
+      multipart: (v) => [{ name: 'file', value: v.content, filename: v.filename, contentType: v.contentType }],
+      headers: (v): Record<string, string> => (v.restrictAccess ? { 'restrict-access': 'true' } : {}),
+      response: envelope({ entities: z.array(z.object({ uuid: z.string(), 'share-secret': z.string().optional() })) }),
+      result: ({ data }): UploadedFile => ({ uuid: data.entities[0]?.uuid ?? '', secret: data.entities[0]?.['share-secret'] }),
+    }),
+
+    /** Downloads a file (or its thumbnail) as bytes. */
+    downloadFile: endpoint(ctx, {
+      operation: 'chat.messages.downloadFile',
+      budget: 'chat.files.download',
+      method: 'GET',
+      replay: 'idempotent',
+      input: z.object({ uuid: resourceId('uuid'), secret: z.string().optional(), thumbnail: z.boolean().default(false) }),
+      path: (v) => `/chatfiles/${enc(v.uuid)}`,
+      headers: (v): Record<string, string> => ({ ...(v.secret ? { 'share-secret': v.secret } : {}), ...(v.thumbnail ? { thumbnail: 'true' } : {}) }),
+      expect: 'bytes',
+      response: z.instanceof(Buffer),
+      result: ({ data }) => data,
+    }),
+
+    /** The download URLs of the history file of one UTC hour (at most 10 calls a minute; last 3 days). */
+    historyFile,
+
+    /** Fetches and parses the history file of one UTC hour: every message sent in it. */
+    async downloadHistory(hour: Date, opts: { signal?: AbortSignal } = {}): Promise<ArchivedMessage[]> {
+      const urls = await historyFile(hour, opts);
+      const files = await Promise.all(urls.map((url) => ctx.http.download(url, { operation: 'chat.messages.downloadHistory', signal: opts.signal })));
+      return files.flatMap(parseArchive);
+    },
   };
 }

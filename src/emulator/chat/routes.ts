@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../context.js';
 import type { RouteSpec } from '../router.js';
 import { collectiveRoutes, joinedRoute } from './collectives.js';
 import { chatContactRoutes } from './contacts.js';
+import { chatFileRoutes, historyFileRoute } from './files.js';
 import { chatMessageRoutes } from './messages.js';
 import { chatMetadataRoutes } from './metadata.js';
 import { chatMuteRoutes } from './mutes.js';
@@ -15,6 +16,7 @@ import { chatUserRoutes } from './users.js';
 /** Every Agora Chat route of the emulator, under /{org_name}/{app_name}. */
 export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
   return [
+    historyFileRoute(ctx),
     ...chatPresenceRoutes(ctx),
     ...chatUserRoutes(ctx),
     joinedRoute(ctx, 'group'),
@@ -29,5 +31,6 @@ export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {
     ...chatReactionRoutes(ctx),
     ...chatThreadRoutes(ctx),
     ...chatPushRoutes(ctx),
+    ...chatFileRoutes(ctx),
   ];
 }

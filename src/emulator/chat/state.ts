@@ -112,6 +112,16 @@ export interface PushRecord {
   taskId: string | undefined;
 }
 
+export interface StoredFile {
+  uuid: string;
+  bytes: Buffer;
+  filename: string;
+  contentType: string;
+  /** Set when uploaded with restricted access: downloads must present it. */
+  secret: string | undefined;
+  created: number;
+}
+
 /** Kept messages and each user's received messages are bounded, so a long-running emulator stays small. */
 export const MESSAGES_MAX = 100_000;
 export const CHAT_INBOX_MAX = 10_000;
@@ -141,6 +151,7 @@ export class ChatState {
   /** When each ongoing push task ends. */
   pushTasks: number[] = [];
   readonly pushes: PushRecord[] = [];
+  readonly files = new Map<string, StoredFile>();
   readonly rooms = new Map<string, CollectiveRecord>();
   private nextId = 100_000_000_000_000;
 
