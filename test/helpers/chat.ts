@@ -15,7 +15,8 @@ export async function chatFetch(
   const token = options.token === undefined ? buildChatAppToken({ appId: p.appId, appCertificate: p.appCertificate, expireSeconds: 600 }) : options.token;
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const raw = typeof options.rawBody === 'string' || options.rawBody === undefined ? options.rawBody : new Uint8Array(options.rawBody);
+  const body = raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   const res = await fetch(`${emulator.url}/${p.chatOrg}/${p.chatApp}${path}`, { method, headers, body: body ?? null });
   const text = await res.text();
