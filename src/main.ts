@@ -4,8 +4,10 @@
  *   agora-graphql [serve]                       the gateway (embedded emulator without Agora credentials)
  *   agora-graphql emulator [--port N] [--host H] the emulator alone
  *   agora-graphql print-schema                  the GraphQL schema as SDL
+ *   agora-graphql print-endpoints               the Agora Chat coverage table (Markdown)
  */
 import { parseArgs } from 'node:util';
+import { chatEndpointsMarkdown } from './agora/chat/endpoints.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createEmulator } from './emulator/server.js';
 import { seedDemoData } from './emulator/seed.js';
@@ -21,6 +23,7 @@ Commands:
   emulator [--port N] [--host H]
                              Run the Agora emulator alone and print its URL and credentials.
   print-schema               Print the GraphQL schema (SDL).
+  print-endpoints            Print the Agora Chat endpoint coverage table (Markdown).
 
 Configuration is read from the environment; see README.md.`;
 
@@ -69,6 +72,7 @@ async function emulator(args: string[]): Promise<void> {
     [
       `Agora emulator listening at ${url}`,
       `  Signaling REST base:   ${url}/dev/v2/project/${p.appId}`,
+      `  Chat REST base:        ${url}/${p.chatOrg}/${p.chatApp}`,
       `  Control API:           ${url}/_emulator`,
       'Credentials it accepts (development values, not secrets):',
       `  AGORA_APP_ID=${p.appId}`,
@@ -76,6 +80,8 @@ async function emulator(args: string[]): Promise<void> {
       `  AGORA_CUSTOMER_KEY=${p.customerKey}`,
       `  AGORA_CUSTOMER_SECRET=${p.customerSecret}`,
       `  AGORA_RTM_HOSTS=${url}`,
+      `  AGORA_CHAT_HOST=${url}`,
+      `  AGORA_CHAT_APP_KEY=${p.chatOrg}#${p.chatApp}`,
       '',
     ].join('\n'),
   );
@@ -90,6 +96,9 @@ export async function main(argv: string[]): Promise<void> {
       return emulator(rest);
     case 'print-schema':
       process.stdout.write(printSchema());
+      return;
+    case 'print-endpoints':
+      process.stdout.write(chatEndpointsMarkdown());
       return;
     case '--help':
     case '-h':

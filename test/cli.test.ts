@@ -28,7 +28,7 @@ describe('agora-graphql serve (npm start)', () => {
 describe('agora-graphql emulator', () => {
   it('prints its base URL and credentials, and those credentials work', async () => {
     const run = runCli(['emulator', '--port', '0']);
-    await run.waitFor(/AGORA_RTM_HOSTS=\S+/);
+    await run.waitFor(/AGORA_CHAT_APP_KEY=\S+/);
     const value = (name: string) => run.stdout().match(new RegExp(`${name}=(\\S+)`))?.[1] ?? '';
     expect(run.stdout()).toMatch(/Agora emulator listening at http:\/\/127\.0\.0\.1:\d+/);
     const client = leftover(
@@ -38,11 +38,18 @@ describe('agora-graphql emulator', () => {
           hosts: hostPlanFromList([value('AGORA_RTM_HOSTS')]),
           credentials: { kind: 'basic', customerKey: value('AGORA_CUSTOMER_KEY'), customerSecret: value('AGORA_CUSTOMER_SECRET') },
         },
+        chat: {
+          host: value('AGORA_CHAT_HOST'),
+          orgName: value('AGORA_CHAT_APP_KEY').split('#')[0]!,
+          appName: value('AGORA_CHAT_APP_KEY').split('#')[1]!,
+          appCertificate: value('AGORA_APP_CERTIFICATE'),
+        },
       }),
       (c) => c.close(),
     );
     // The demo data has bob online, so a send that waits for the ack is delivered.
     expect(await client.rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'hi', waitForAck: true })).toMatchObject({ status: 'delivered' });
+    expect((await client.chat!.users.register({ username: 'cli-user' })).username).toBe('cli-user');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

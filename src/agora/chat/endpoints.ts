@@ -151,3 +151,16 @@ export const CHAT_ENDPOINTS: readonly ChatEndpointRow[] = [
   row(THREAD_MEMBERS, 'Adding multiple users to a thread', 'POST', '/thread/{thread_id}/users', 'threads.addMembers', ['chat.threads.addMembers']),
   row(THREAD_MEMBERS, 'Removing multiple thread members', 'DELETE', '/thread/{thread_id}/users', 'threads.removeMembers', ['chat.threads.removeMembers', 'chat.threads.removeMembers.overview'], 'the overview says /threads/{thread_id}/users, the detailed page /thread/{thread_id}/users'),
 ];
+
+/** The table as Markdown, for the README's coverage section (`agora-graphql print-endpoints`). */
+export function chatEndpointsMarkdown(): string {
+  const lines = [
+    '| Seed 004 endpoint | Method and path (below `/{org}/{app}`) | Client method (`client.chat.…`) | Emulator route(s) |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const r of CHAT_ENDPOINTS) {
+    const note = r.note ? ` (${r.note})` : '';
+    lines.push(`| ${r.name} | \`${r.method} ${r.path}\`${note} | \`${r.client}\` | ${r.routes.map((x) => `\`${x}\``).join(', ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
