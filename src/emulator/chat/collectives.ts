@@ -134,28 +134,19 @@ export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord
       if (problem) return problem;
       const maxUsers = b.maxusers ?? k.maxUsers.fallback;
       if (members.length + 1 > maxUsers) return illegal(`members exceed maxusers (${maxUsers})`);
-      const c: CollectiveRecord = {
-        kind,
-        seq: ctx.state.chat.nextSeq(),
-        id: ctx.state.chat.newId(),
+      const c = ctx.state.chat.addCollective(kind, {
         name: b[k.nameField] ?? '',
-        description: b.description ?? '',
-        avatar: b.avatar ?? '',
-        public: b.public ?? true,
-        maxUsers,
-        allowInvites: b.allowinvites ?? false,
-        membersOnly: b.membersonly ?? false,
-        inviteNeedConfirm: b.invite_need_confirm ?? false,
         owner: b.owner,
-        members: new Set(members),
-        admins: new Set(),
-        created: Date.now(),
-        custom: b.custom ?? '',
-        disabled: false,
-        muteAll: false,
-        attributes: new Map(),
-      };
-      map().set(c.id, c);
+        members,
+        maxUsers,
+        description: b.description,
+        avatar: b.avatar,
+        public: b.public,
+        allowInvites: b.allowinvites,
+        membersOnly: b.membersonly,
+        inviteNeedConfirm: b.invite_need_confirm,
+        custom: b.custom,
+      });
       return ok(req, { action: 'post', data: { [k.idField]: c.id } });
     }),
     route('details', 'GET', '/:ids', (req) => {

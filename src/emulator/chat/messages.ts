@@ -12,7 +12,7 @@ import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js'
 import { isMember } from './collectives.js';
 import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.js';
 import { chatOk, forbidden, illegal, notFound } from './envelope.js';
-import type { ChatMessageRecord, ChatType } from './state.js';
+import type { ChatType } from './state.js';
 
 const WIRE_TYPES = ['txt', 'img', 'audio', 'video', 'file', 'loc', 'cmd', 'custom'] as const;
 
@@ -95,18 +95,7 @@ export function chatMessageRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         // A user who blocked the sender does not receive their messages.
         recipients = chat().blocks.get(to)?.has(from) ? [] : [to];
       }
-      const message: ChatMessageRecord = {
-        id: chat().newId(),
-        from,
-        to,
-        chatType: target.chatType,
-        type: b.type,
-        body: b.body,
-        ext: b.ext,
-        timestamp: Date.now(),
-        recalled: false,
-      };
-      chat().storeMessage(message);
+      const message = chat().addMessage({ from, to, chatType: target.chatType, type: b.type, body: b.body, ext: b.ext });
       // Room messages reach only members online now: rooms keep no offline messages.
       chat().deliver(message, recipients, b.routetype === 'ROUTE_ONLINE' || target.chatType === 'chatroom');
       data[to] = message.id;

@@ -165,6 +165,44 @@ export class ChatState {
     return kind === 'group' ? this.groups : this.rooms;
   }
 
+  /** Creates a group or room; settings not given take Agora's defaults. */
+  addCollective(
+    kind: CollectiveRecord['kind'],
+    init: Pick<CollectiveRecord, 'name' | 'owner' | 'maxUsers'> & Partial<Pick<CollectiveRecord, 'description' | 'avatar' | 'public' | 'allowInvites' | 'membersOnly' | 'inviteNeedConfirm' | 'custom'>> & { members?: Iterable<string> },
+  ): CollectiveRecord {
+    const { members, ...given } = init;
+    // A setting passed as undefined keeps Agora's default.
+    const settings = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as typeof given;
+    const c: CollectiveRecord = {
+      kind,
+      seq: this.nextSeq(),
+      id: this.newId(),
+      description: '',
+      avatar: '',
+      public: true,
+      allowInvites: false,
+      membersOnly: false,
+      inviteNeedConfirm: false,
+      custom: '',
+      ...settings,
+      members: new Set([...(members ?? [])].filter((m) => m !== init.owner)),
+      admins: new Set(),
+      created: Date.now(),
+      disabled: false,
+      muteAll: false,
+      attributes: new Map(),
+    };
+    this.collectives(kind).set(c.id, c);
+    return c;
+  }
+
+  /** Stores a new message (delivery is separate: see deliver). */
+  addMessage(init: Pick<ChatMessageRecord, 'from' | 'to' | 'chatType' | 'type' | 'body' | 'ext'> & { timestamp?: number }): ChatMessageRecord {
+    const message: ChatMessageRecord = { id: this.newId(), timestamp: Date.now(), recalled: false, ...init };
+    this.storeMessage(message);
+    return message;
+  }
+
   /** The set stored under `key`, created empty on first use. */
   static setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
     let set = map.get(key);
