@@ -61,6 +61,8 @@ const env = z.object({
   AGORA_CHAT_APP_KEY: optionalText.pipe(
     z.string().regex(/^[^#\s]+#[^#\s]+$/, 'AGORA_CHAT_APP_KEY must be the app key org_name#app_name').optional(),
   ),
+  AGORA_CHAT_ORG_NAME: optionalText.pipe(z.string().regex(/^[^#\s/]+$/, 'AGORA_CHAT_ORG_NAME is the part of the app key before #').optional()),
+  AGORA_CHAT_APP_NAME: optionalText.pipe(z.string().regex(/^[^#\s/]+$/, 'AGORA_CHAT_APP_NAME is the part of the app key after #').optional()),
   AGORA_RETRY_UNIT_MS: ms(1000),
   AGORA_CONNECT_TIMEOUT_MS: ms(5000),
   AGORA_RESPONSE_TIMEOUT_MS: ms(15_000),
@@ -76,25 +78,20 @@ const CREDENTIAL_VARIABLES = [
   'AGORA_CUSTOMER_SECRET',
   'AGORA_CHAT_HOST',
   'AGORA_CHAT_APP_KEY',
+  'AGORA_CHAT_ORG_NAME',
+  'AGORA_CHAT_APP_NAME',
 ] as const;
 
 function chatOptions(e: z.output<typeof env>): ChatOptions | undefined {
-  if (!e.AGORA_CHAT_HOST && !e.AGORA_CHAT_APP_KEY) return undefined;
-  if (!e.AGORA_CHAT_HOST || !e.AGORA_CHAT_APP_KEY) {
-    throw new ConfigError('Agora Chat needs both AGORA_CHAT_HOST and AGORA_CHAT_APP_KEY (Console: Chat > Config)');
+  const named = e.AGORA_CHAT_ORG_NAME !== undefined || e.AGORA_CHAT_APP_NAME !== undefined;
+  if (!e.AGORA_CHAT_HOST && !e.AGORA_CHAT_APP_KEY && !named) return undefined;
+  if (e.AGORA_CHAT_APP_KEY && named) throw new ConfigError('Give AGORA_CHAT_APP_KEY or AGORA_CHAT_ORG_NAME with AGORA_CHAT_APP_NAME, not both');
+  const [orgName, appName] = e.AGORA_CHAT_APP_KEY ? e.AGORA_CHAT_APP_KEY.split('#') : [e.AGORA_CHAT_ORG_NAME, e.AGORA_CHAT_APP_NAME];
+  if (!e.AGORA_CHAT_HOST || !orgName || !appName) {
+    throw new ConfigError('Agora Chat needs AGORA_CHAT_HOST and the app key: AGORA_CHAT_APP_KEY, or AGORA_CHAT_ORG_NAME and AGORA_CHAT_APP_NAME (Console: Chat > Config)');
   }
   if (!e.AGORA_APP_CERTIFICATE) throw new ConfigError('Agora Chat needs AGORA_APP_CERTIFICATE to mint its app tokens');
-  const [orgName = '', appName = ''] = e.AGORA_CHAT_APP_KEY.split('#');
   return { host: e.AGORA_CHAT_HOST, orgName, appName, appCertificate: e.AGORA_APP_CERTIFICATE };
-}
-
-function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
-  if (!list) return hostPlanForRegion(region);
-  try {
-    return hostPlanFromList(list.split(',').map((s) => s.trim()).filter(Boolean));
-  } catch {
-    throw new ConfigError('AGORA_RTM_HOSTS must be one to three comma-separated URLs: primary, alternate, regional');
-  }
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {

@@ -46,7 +46,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('configures Agora Chat from the host and the app key, or from the org and app names', () => {
+    const base = { AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_HOST: 'https://a41.chat.agora.io' };
+    const expected = { host: 'https://a41.chat.agora.io', orgName: '41117440', appName: 'demo', appCertificate: cert };
+    const fromKey = loadConfig({ ...base, AGORA_CHAT_APP_KEY: '41117440#demo' });
+    expect(fromKey.agora.mode === 'agora' && fromKey.agora.chat).toEqual(expected);
+    const fromNames = loadConfig({ ...base, AGORA_CHAT_ORG_NAME: '41117440', AGORA_CHAT_APP_NAME: 'demo' });
+    expect(fromNames.agora.mode === 'agora' && fromNames.agora.chat).toEqual(expected);
+    const without = loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert });
+    expect(without.agora.mode === 'agora' && without.agora.chat).toBeUndefined();
+  });
+
   it.each([
+    [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_HOST: 'https://a1.chat.agora.io' }, /Agora Chat needs AGORA_CHAT_HOST and the app key/],
+    [{ AGORA_APP_ID: appId, AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's', AGORA_CHAT_HOST: 'https://a1.chat.agora.io', AGORA_CHAT_APP_KEY: 'o#a' }, /needs AGORA_APP_CERTIFICATE/],
+    [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_APP_KEY: 'no-hash' }, /org_name#app_name/],
     [{ AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's' }, /AGORA_APP_ID is required/],
     [{ AGORA_APP_ID: 'not-hex' }, /AGORA_APP_ID must be 32 hexadecimal characters/],
     [{ AGORA_APP_ID: appId }, /needs AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET \(Basic auth\) or AGORA_APP_CERTIFICATE/],
