@@ -94,6 +94,15 @@ function chatOptions(e: z.output<typeof env>): ChatOptions | undefined {
   return { host: e.AGORA_CHAT_HOST, orgName, appName, appCertificate: e.AGORA_APP_CERTIFICATE };
 }
 
+function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
+  if (!list) return hostPlanForRegion(region);
+  try {
+    return hostPlanFromList(list.split(',').map((s) => s.trim()).filter(Boolean));
+  } catch {
+    throw new ConfigError('AGORA_RTM_HOSTS must be one to three comma-separated URLs: primary, alternate, regional');
+  }
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
