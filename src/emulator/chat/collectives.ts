@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../../agora/limits.js';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
 import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.js';
+import { chatError, chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.js';
 import type { CollectiveRecord } from './state.js';
 
 type Kind = (typeof COLLECTIVE_WIRE)[CollectiveRecord['kind']];
@@ -33,7 +33,11 @@ function createBody(k: Kind) {
   });
 }
 
-const updateBody = (k: Kind) => createBody(k).omit({ owner: true, members: true }).extend({ newowner: z.string().optional() }).partial();
+const updateBody = (k: Kind) =>
+  createBody(k)
+    .omit({ owner: true, members: true, ...(k.nameField === 'groupname' ? { name: true } : { groupname: true }) })
+    .extend({ newowner: z.string().optional() })
+    .partial();
 const usernamesBody = z.object({
   usernames: z.array(z.string()).min(1, 'usernames must not be empty').max(CHAT_LIMITS.memberBatch, `usernames: at most ${CHAT_LIMITS.memberBatch} per request`),
 });
@@ -162,7 +166,11 @@ export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord
       'PUT',
       '/:id',
       withCollective((req, c) => {
-        const parsed = check(updateBody(k), bodyObject(req));
+        const given = bodyObject(req) ?? {};
+        const allowed = Object.keys(updateBody(k).shape);
+        const unknown = Object.keys(given).filter((f) => !allowed.includes(f));
+        if (unknown.length > 0) return chatError(400, 'invalid_parameter', `Some of [${unknown.join(', ')}] are not valid fields.`);
+        const parsed = check(updateBody(k), given);
         if (!parsed.ok) return parsed.response;
         const b = parsed.value as Record<string, unknown>;
         if (typeof b.newowner === 'string') {

@@ -12,7 +12,7 @@ import { userEntity } from './state.js';
 import type { EmulatorRequest, RouteSpec } from '../router.js';
 
 const registration = z.object({
-  username: z.string({ error: "Entity 'user' requires a property named username." }),
+  username: z.string(),
   password: z.string().optional(),
   nickname: z.string().optional(),
 });
@@ -35,8 +35,12 @@ export function chatUserRoutes(ctx: ChatHandlerContext): RouteSpec[] {
   const userOf = (req: EmulatorRequest) => chat().users.get(req.params.username ?? req.params.owner_username ?? '');
   const missingUser = (name: string | undefined) => chatError(404, 'service_resource_not_found', `Service resource not found: user ${name ?? ''}`);
 
+  const NO_USERNAME = "Entity 'user' requires a property named username.";
+
   function registerOne(req: EmulatorRequest) {
-    const parsed = check(registration, bodyObject(req) ?? {});
+    const body = bodyObject(req) ?? {};
+    if (typeof body.username !== 'string') return illegal(NO_USERNAME);
+    const parsed = check(registration, body);
     if (!parsed.ok) return parsed.response;
     const { username, nickname } = parsed.value;
     if (!usernameRule.safeParse(username).success) return illegal(`${username} is not legal.`);
@@ -57,7 +61,7 @@ export function chatUserRoutes(ctx: ChatHandlerContext): RouteSpec[] {
     const failed = [];
     for (const item of body) {
       const parsed = registration.safeParse(item);
-      if (!parsed.success) return illegal("Entity 'user' requires a property named username.");
+      if (!parsed.success) return illegal(NO_USERNAME);
       const { username, nickname } = parsed.data;
       if (!usernameRule.safeParse(username).success) failed.push({ username, registerUserFailReason: `${username} is not legal` });
       else if (chat().users.has(username)) failed.push({ username, registerUserFailReason: `the ${username} already exists` });
