@@ -18,10 +18,15 @@ import type { Config } from './config.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { seedDemoData } from './emulator/seed.js';
 import { createLogger, type Logger } from './logger.js';
-import type { Context } from './schema/builder.js';
+import { createLoaders } from './loaders/index.js';
+import type { Context, Viewer } from './schema/builder.js';
+import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** Until frontend auth lands (the security work), every request acts as the service, with the admin role. */
+const SERVICE_VIEWER: Viewer = { username: undefined, roles: new Set(['admin']) };
 
 const DEFAULT_QUERY = /* GraphQL */ `# Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
 # Press the play button to run this query.
@@ -100,11 +105,13 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
     async start() {
       const upstream = await connectUpstream();
       agora = upstream.client;
-      const context: Context = { agora: upstream.client, mode: upstream.mode };
+      const client = upstream.client;
       yoga = createYoga<Record<string, unknown>, Context>({
         schema,
         graphqlEndpoint: GRAPHQL_PATH,
-        context: () => context,
+        // Loaders are made per request: nothing is cached across requests or viewers.
+        context: (): Context => ({ agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, loaders: createLoaders(client, SERVICE_VIEWER.username) }),
+        maskedErrors: { maskError },
         graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
         landingPage: false,
         logging: yogaLogger,

@@ -22,7 +22,7 @@ describe('the gateway in emulator mode', () => {
     const { graphqlUrl } = await startGateway();
     const client = wsClient(graphqlUrl);
     const error = await wsQuery(client, '{ nope }').catch((e: unknown) => e);
-    expect(error).toEqual([expect.objectContaining({ message: 'Cannot query field "nope" on type "Query".' })]);
+    expect(error).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Cannot query field "nope" on type "Query"\./) })]);
   });
 
   it('serves GraphiQL to browsers, with a default query that runs', async () => {

@@ -1,16 +1,70 @@
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import ValidationPlugin from '@pothos/plugin-validation';
 import type { AgoraClient } from '../agora/client.js';
+import type { Loaders } from '../loaders/index.js';
+import { validationError } from './errors.js';
+
+/** Who is asking. Until the security work lands, every request acts as the service (admin). */
+export interface Viewer {
+  username: string | undefined;
+  roles: ReadonlySet<'user' | 'moderator' | 'admin'>;
+}
 
 /** What every resolver sees. */
 export interface Context {
   agora: AgoraClient;
   /** Whether the gateway talks to the embedded emulator or to Agora. */
   mode: 'emulator' | 'agora';
+  viewer: Viewer;
+  /** DataLoaders over Agora's batch endpoints, made per request. */
+  loaders: Loaders;
+}
+
+export interface AuthScopes {
+  /** Anyone who reached the gateway. */
+  public: boolean;
+  /** A signed-in user. */
+  user: boolean;
+  moderator: boolean;
+  admin: boolean;
+  /** The viewer is this user (or an admin). */
+  self: string;
 }
 
 /** Output fields are non-null unless a field says otherwise: absence is then a deliberate, documented choice. */
-export const builder = new SchemaBuilder<{ Context: Context; DefaultFieldNullability: false }>({
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  AuthScopes: AuthScopes;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | number };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  // Relay before scope-auth, so that auth rules see parsed global ids (Pothos scope-auth docs).
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  scopeAuth: {
+    authScopes: (ctx) => {
+      const admin = ctx.viewer.roles.has('admin');
+      return {
+        public: true,
+        user: ctx.viewer.username !== undefined || admin,
+        moderator: admin || ctx.viewer.roles.has('moderator'),
+        admin,
+        self: (username: string) => admin || ctx.viewer.username === username,
+      };
+    },
+  },
+  errors: { defaultTypes: [] },
+  validation: { validationError },
 });
 
 builder.queryType({});
+builder.mutationType({});

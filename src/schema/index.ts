@@ -1,6 +1,10 @@
 import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './scalars.js';
 import './health.js';
+import './user.js';
+import './group.js';
+import './message.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

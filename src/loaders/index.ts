@@ -1,0 +1,131 @@
+/**
+ * DataLoaders over Agora's batch endpoints, made per request (so nothing is cached across requests or
+ * viewers). Each is chunked to its endpoint's documented maximum through `maxBatchSize`, so a nested
+ * query costs ceil(n / maximum) calls per endpoint. Batch functions answer one value or one Error per
+ * key, in key order; a failed call fails its own keys, never the whole request.
+ */
+import DataLoader from 'dataloader';
+import type { ChatClient } from '../agora/chat/client.js';
+import type { ChatCollective, CollectiveKind } from '../agora/chat/collectives.js';
+import type { Attributes } from '../agora/chat/metadata.js';
+import type { Presence } from '../agora/chat/presence.js';
+import type { ChatUser } from '../agora/chat/schemas.js';
+import type { OnlineState } from '../agora/chat/users.js';
+import type { AgoraClient } from '../agora/client.js';
+import { AgoraNotFoundError, AgoraUnavailableError } from '../agora/errors.js';
+import { CHAT_LIMITS } from '../agora/limits.js';
+
+export interface Loaders {
+  onlineStatus: DataLoader<string, OnlineState>;
+  presence: DataLoader<string, Presence>;
+  /** One loader per set of attribute names, since Agora's batch read names the attributes to return. */
+  attributes(keys: readonly string[]): DataLoader<string, Attributes>;
+  groups: DataLoader<string, ChatCollective>;
+  rooms: DataLoader<string, ChatCollective>;
+  users: DataLoader<string, ChatUser>;
+}
+
+/**
+ * The batch size of each loader: the endpoint's documented maximum. The cost prediction reads the same
+ * table, so predicted and actual calls agree.
+ */
+export const LOADER_BATCH_SIZES = {
+  onlineStatus: CHAT_LIMITS.batchStatus,
+  presence: CHAT_LIMITS.presenceUsers,
+  attributes: CHAT_LIMITS.metadataTargets,
+  groups: CHAT_LIMITS.groupDetailsIds,
+  rooms: CHAT_LIMITS.groupDetailsIds,
+  users: 1,
+} as const;
+
+export const chatNotConfigured = () =>
+  new AgoraUnavailableError({
+    service: 'chat',
+    operation: 'chat',
+    maybeDelivered: false,
+    message: 'Agora Chat is not configured on this gateway: set AGORA_CHAT_HOST and AGORA_CHAT_APP_KEY',
+  });
+
+/** Runs a batch call; when the whole call fails, each key gets the error. */
+async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Promise<(V | Error)[]> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    return keys.map(() => e);
+  }
+}
+
+function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind): DataLoader<string, ChatCollective> {
+  return new DataLoader<string, ChatCollective>(
+    (ids) =>
+      perKey(ids, async () => {
+        if (!chat) throw chatNotConfigured();
+        const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids]).catch((error: unknown) => {
+          // Agora answers 404 when none of the ids exist: then each key is simply not found.
+          if (error instanceof AgoraNotFoundError) return [];
+          throw error;
+        });
+        const byId = new Map(found.map((c) => [c.id, c]));
+        return ids.map(
+          (id) =>
+            byId.get(id) ??
+            new AgoraNotFoundError({ service: 'chat', operation: `chat.${kind}s.details`, message: `No ${kind === 'group' ? 'group' : 'chat room'} has the id ${id}` }),
+        );
+      }),
+    { maxBatchSize: LOADER_BATCH_SIZES[kind === 'group' ? 'groups' : 'rooms'] },
+  );
+}
+
+export function createLoaders(agora: AgoraClient, viewer: string | undefined): Loaders {
+  const chat = agora.chat;
+  const need = (): ChatClient => {
+    if (!chat) throw chatNotConfigured();
+    return chat;
+  };
+  const attributeLoaders = new Map<string, DataLoader<string, Attributes>>();
+
+  return {
+    onlineStatus: new DataLoader(
+      (usernames) =>
+        perKey(usernames, async () => {
+          const states = await need().users.batchStatus([...usernames]);
+          return usernames.map((u) => states[u] ?? 'offline');
+        }),
+      { maxBatchSize: LOADER_BATCH_SIZES.onlineStatus },
+    ),
+
+    presence: new DataLoader(
+      (usernames) =>
+        // Agora reads presence from some user's point of view; the viewer's, or the first asked.
+        perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] })),
+      { maxBatchSize: LOADER_BATCH_SIZES.presence },
+    ),
+
+    attributes(keys) {
+      const names = [...new Set(keys)].sort();
+      const id = JSON.stringify(names);
+      let loader = attributeLoaders.get(id);
+      if (!loader) {
+        loader = new DataLoader(
+          (usernames) =>
+            perKey(usernames, async () => {
+              const found = await need().metadata.getMany({ usernames: [...usernames], keys: names });
+              return usernames.map((u) => found[u] ?? {});
+            }),
+          { maxBatchSize: LOADER_BATCH_SIZES.attributes },
+        );
+        attributeLoaders.set(id, loader);
+      }
+      return loader;
+    },
+
+    groups: collectiveLoader(chat, 'group'),
+    rooms: collectiveLoader(chat, 'room'),
+
+    // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
+    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
+      maxBatchSize: LOADER_BATCH_SIZES.users,
+    }),
+  };
+}

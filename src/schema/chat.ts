@@ -1,0 +1,9 @@
+import type { ChatClient } from '../agora/chat/client.js';
+import { chatNotConfigured } from '../loaders/index.js';
+import type { Context } from './builder.js';
+
+/** The Chat client, or UPSTREAM_UNAVAILABLE when this gateway has no Chat configuration. */
+export function chatOf(ctx: Context): ChatClient {
+  if (!ctx.agora.chat) throw chatNotConfigured();
+  return ctx.agora.chat;
+}

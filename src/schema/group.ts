@@ -1,0 +1,114 @@
+import type { ChatCollective, CollectiveKind, Membership } from '../agora/chat/collectives.js';
+import { COLLECTIVE_WIRE } from '../agora/limits.js';
+import { builder, type Context } from './builder.js';
+import { chatOf } from './chat.js';
+import { cursorConnection, numberedConnection } from './pagination.js';
+import { User, userOf } from './user.js';
+
+/** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
+export interface CollectiveSource {
+  kind: CollectiveKind;
+  id: string;
+  details?: ChatCollective;
+}
+
+const detailsOf = (c: CollectiveSource, ctx: Context): Promise<ChatCollective> =>
+  c.details ? Promise.resolve(c.details) : (c.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(c.id);
+
+const MemberRole = builder.enumType('MemberRole', { values: { OWNER: { value: 'owner' }, MEMBER: { value: 'member' } } as const });
+
+function collectiveType(kind: CollectiveKind) {
+  const wire = COLLECTIVE_WIRE[kind];
+  const name = kind === 'group' ? 'Group' : 'Room';
+  const ref = builder.objectRef<CollectiveSource>(name);
+  builder.node(ref, {
+    description: kind === 'group' ? 'An Agora Chat group.' : 'An Agora Chat room.',
+    id: { resolve: (c) => c.id },
+    loadOne: async (id, ctx) => ({ kind, id, details: await (kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id) }),
+    fields: (t) => ({
+      [`${kind}Id`]: t.string({ description: `The Agora ${wire.noun} id.`, resolve: (c) => c.id }),
+      name: t.string({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).name }),
+      description: t.string({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).description }),
+      owner: t.field({ type: User, resolve: async (c, _a, ctx) => userOf((await detailsOf(c, ctx)).owner) }),
+      maxUsers: t.int({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).maxUsers }),
+      memberCount: t.int({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).memberCount }),
+      createdAt: t.field({ type: 'DateTime', resolve: async (c, _a, ctx) => new Date((await detailsOf(c, ctx)).createdAt) }),
+      custom: t.string({ description: 'App-defined data (at most 8 KB).', resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).custom }),
+      allMuted: t.boolean({ description: 'Everyone but the owner and admins is muted.', resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).allMuted }),
+      members: t.connection(
+        {
+          type: User,
+          description: `Members, the owner first (${wire.memberPageSize.max} per upstream page); each edge says the member's role.`,
+          resolve: async (c, args, ctx) => {
+            const page = await numberedConnection(
+              args,
+              (pageNum, pageSize) => (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms).members({ id: c.id, pageNum, pageSize }),
+              wire.memberPageSize.max,
+            );
+            return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, role: e.node.role, node: userOf(e.node.username) })) };
+          },
+        },
+        { name: `${name}MembersConnection` },
+        {
+          name: `${name}MemberEdge`,
+          fields: (edge) => ({ role: edge.field({ type: MemberRole, resolve: (e) => (e as unknown as { role: Membership['role'] }).role }) }),
+        },
+      ),
+      admins: t.field({
+        type: [User],
+        resolve: async (c, _a, ctx) => (await (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms).admins(c.id)).map(userOf),
+      }),
+    }),
+  });
+  return ref;
+}
+
+export const Group = collectiveType('group');
+export const Room = collectiveType('room');
+
+builder.objectFields(Group, (t) => ({
+  public: t.boolean({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).public }),
+  membersOnly: t.boolean({ description: 'Joining needs approval.', resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).membersOnly }),
+  allowInvites: t.boolean({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).allowInvites }),
+  disabled: t.boolean({ description: 'A banned group: nobody can send to it.', resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).disabled }),
+  avatar: t.string({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).avatar }),
+}));
+
+builder.objectFields(Room, (t) => ({
+  attributes: t.field({
+    type: 'JSON',
+    description: "The room's custom attributes.",
+    resolve: (c, _a, ctx) => chatOf(ctx).rooms.getAttributes({ roomId: c.id }),
+  }),
+}));
+
+builder.queryFields((t) => ({
+  group: t.field({
+    type: Group,
+    description: 'A group by its Agora id.',
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => ({ kind: 'group' as const, id: args.groupId, details: await ctx.loaders.groups.load(args.groupId) }),
+  }),
+  groups: t.connection({
+    type: Group,
+    description: 'Every group of the app.',
+    resolve: async (_root, args, ctx) => {
+      const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).groups.list({ limit, cursor }), COLLECTIVE_WIRE.group.listLimit);
+      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'group' as const, id: e.node.id } })) };
+    },
+  }),
+  room: t.field({
+    type: Room,
+    description: 'A chat room by its Agora id.',
+    args: { roomId: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => ({ kind: 'room' as const, id: args.roomId, details: await ctx.loaders.rooms.load(args.roomId) }),
+  }),
+  rooms: t.connection({
+    type: Room,
+    description: 'Every chat room of the app.',
+    resolve: async (_root, args, ctx) => {
+      const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).rooms.list({ limit, cursor }), COLLECTIVE_WIRE.room.listLimit);
+      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'room' as const, id: e.node.id } })) };
+    },
+  }),
+}));

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createEmulatorControl } from '../../src/emulator/control-client.js';
+import { postGraphQL, startGateway } from '../helpers/gateway.js';
+
+const NESTED = /* GraphQL */ `
+  query Members($id: String!) {
+    group(groupId: $id) {
+      name
+      members(first: 200) {
+        edges {
+          role
+          node {
+            username
+            online
+            presence { online }
+            attributes(keys: ["avatar"])
+          }
+        }
+      }
+    }
+  }
+`;
+
+describe('batching onto Agora batch endpoints', () => {
+  it('a group of 200 members costs the lower bound: ceil(200 / batch size) calls per endpoint', async () => {
+    const { server, graphqlUrl } = await startGateway();
+    const chat = server.agora.chat!;
+    const control = createEmulatorControl(server.emulator!.url);
+    const names = Array.from({ length: 199 }, (_, i) => `member${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 60) await chat.users.registerMany(names.slice(i, i + 60).map((username) => ({ username })));
+    await chat.users.register({ username: 'boss' });
+    const id = await chat.groups.create({ name: 'Big', owner: 'boss', members: names, maxUsers: 500 });
+    await chat.metadata.set({ username: 'member000', attributes: { avatar: 'a.png' } });
+    await control.chat.connect('member001');
+    await control.clearCalls();
+
+    const res = await postGraphQL(graphqlUrl, NESTED, { id });
+    expect(res.body.errors).toBeUndefined();
+    const group = res.body.data?.group as { name: string; members: { edges: { role: string; node: { username: string; online: boolean; attributes: unknown } }[] } };
+    expect(group.name).toBe('Big');
+    expect(group.members.edges).toHaveLength(200);
+    expect(group.members.edges[0]).toMatchObject({ role: 'OWNER', node: { username: 'boss' } });
+    expect(group.members.edges[1]).toMatchObject({ role: 'MEMBER', node: { username: 'member000', attributes: { avatar: 'a.png' } } });
+    expect(group.members.edges[2]?.node.online).toBe(true);
+
+    const calls = await control.calls();
+    const count = (route: string) => calls[route]?.total ?? 0;
+    expect({
+      details: count('chat.groups.details'),
+      members: count('chat.groups.members'),
+      online: count('chat.users.batchStatus'),
+      presence: count('chat.presence.getMany'),
+      attributes: count('chat.metadata.getMany'),
+      users: count('chat.users.get'),
+    }).toEqual({ details: 1, members: 2, online: 2, presence: 2, attributes: 2, users: 0 });
+  });
+});
