@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createEmulatorControl } from '../../src/emulator/control-client.js';
+import { postGraphQL, startGateway } from '../helpers/gateway.js';
+
+const SEND_PEER = /* GraphQL */ `
+  mutation Send($input: SendPeerMessageInput!) {
+    sendPeerMessage(input: $input) { status requestId }
+  }
+`;
+
+async function gateway() {
+  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
+  return { ...started, control: createEmulatorControl(started.server.emulator!.url) };
+}
+
+describe('errors a GraphQL client sees', () => {
+  it('BAD_USER_INPUT names the field, and the input never reaches Agora', async () => {
+    const { graphqlUrl, control } = await gateway();
+    const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'b'.repeat(65), payload: 'x' } });
+    expect(res.body.errors?.[0]).toMatchObject({
+      message: 'Invalid to: user id must be at most 64 characters',
+      extensions: { code: 'BAD_USER_INPUT', field: 'to' },
+      path: ['sendPeerMessage'],
+    });
+    expect(await control.callCount('rtm.peer_messages')).toBe(0);
+  });
+
+  it('BAD_USER_INPUT from argument validation (the validation plugin)', async () => {
+    const { graphqlUrl } = await gateway();
+    const res = await postGraphQL(graphqlUrl, '{ user(username: "alice") { attributes(keys: []) } }');
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'keys' });
+  });
+
+  it('NOT_FOUND for a group that does not exist; null for a user that does not exist', async () => {
+    const { graphqlUrl } = await gateway();
+    const group = await postGraphQL(graphqlUrl, '{ group(groupId: "123") { name } }');
+    expect(group.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const user = await postGraphQL(graphqlUrl, '{ user(username: "nobody") { username } }');
+    expect(user.body).toEqual({ data: { user: null } });
+  });
+
+  it('UPSTREAM_UNAVAILABLE with maybeDelivered when a send may have gone through', async () => {
+    const { graphqlUrl, control } = await gateway();
+    await control.addFault({ route: 'rtm.peer_messages', reset: 'after' });
+    const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeDelivered: true, operation: 'rtm.sendPeerMessage' });
+    expect(res.body.errors?.[0]?.message).toMatch(/Delivery is unknown/);
+  });
+
+  it('RATE_LIMITED with retryAfter in seconds', async () => {
+    const { graphqlUrl, control } = await gateway();
+    await control.addFault({ route: 'rtm.peer_messages', status: 429, headers: { 'retry-after': '120' } });
+    const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 120 });
+  });
+
+  it('UPSTREAM_ERROR naming the operation when Agora answers an unexpected shape', async () => {
+    const { graphqlUrl, control } = await gateway();
+    await control.addFault({ route: 'rtm.peer_messages', status: 200, body: { nonsense: true } });
+    const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', operation: 'rtm.sendPeerMessage' });
+  });
+
+  it('FORBIDDEN when Agora refuses (a non-member sends to a group)', async () => {
+    const { graphqlUrl, server } = await gateway();
+    const [group] = (await server.agora.chat!.groups.list()).items;
+    const res = await postGraphQL(
+      graphqlUrl,
+      'mutation($input: SendMessageInput!) { sendMessage(input: $input) { recipient messageId } }',
+      { input: { from: 'erin', toGroups: [group!.id], body: { text: { text: 'hi' } } } },
+    );
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', agoraCode: 'forbidden_op' });
+  });
+
+  it('sends Signaling and Chat messages', async () => {
+    const { graphqlUrl, control } = await gateway();
+    const peer = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'hello', waitForAck: true } });
+    expect(peer.body.data).toEqual({ sendPeerMessage: { status: 'DELIVERED', requestId: expect.any(String) } });
+    const chat = await postGraphQL(
+      graphqlUrl,
+      'mutation($input: SendMessageInput!) { sendMessage(input: $input) { recipient messageId } }',
+      { input: { from: 'alice', toUsers: ['bob'], body: { location: { latitude: 1.5, longitude: 2, address: 'Here' } } } },
+    );
+    expect(chat.body.data).toEqual({ sendMessage: [{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }] });
+    const inbox = await control.chat.inbox('bob');
+    expect(inbox.messages.at(-1)).toMatchObject({ type: 'loc', body: { lat: '1.5', lng: '2', addr: 'Here' } });
+  });
+});
