@@ -110,7 +110,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
         schema,
         graphqlEndpoint: GRAPHQL_PATH,
         // Loaders are made per request: nothing is cached across requests or viewers.
-        context: (): Context => ({ agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, loaders: createLoaders(client, SERVICE_VIEWER.username) }),
+        context: (initial): Context => {
+          const signal = (initial as { request?: Request }).request?.signal;
+          return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal) };
+        },
         maskedErrors: { maskError },
         graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
         landingPage: false,

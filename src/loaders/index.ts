@@ -56,12 +56,12 @@ async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Pro
   }
 }
 
-function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind): DataLoader<string, ChatCollective> {
+function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, signal: AbortSignal | undefined): DataLoader<string, ChatCollective> {
   return new DataLoader<string, ChatCollective>(
     (ids) =>
       perKey(ids, async () => {
         if (!chat) throw chatNotConfigured();
-        const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids]).catch((error: unknown) => {
+        const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids], { signal }).catch((error: unknown) => {
           // Agora answers 404 when none of the ids exist: then each key is simply not found.
           if (error instanceof AgoraNotFoundError) return [];
           throw error;
@@ -77,7 +77,8 @@ function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind): D
   );
 }
 
-export function createLoaders(agora: AgoraClient, viewer: string | undefined): Loaders {
+export function createLoaders(agora: AgoraClient, viewer: string | undefined, signal?: AbortSignal): Loaders {
+  const opts = { signal };
   const chat = agora.chat;
   const need = (): ChatClient => {
     if (!chat) throw chatNotConfigured();
@@ -89,7 +90,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined): L
     onlineStatus: new DataLoader(
       (usernames) =>
         perKey(usernames, async () => {
-          const states = await need().users.batchStatus([...usernames]);
+          const states = await need().users.batchStatus([...usernames], opts);
           return usernames.map((u) => states[u] ?? 'offline');
         }),
       { maxBatchSize: LOADER_BATCH_SIZES.onlineStatus },
@@ -98,7 +99,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined): L
     presence: new DataLoader(
       (usernames) =>
         // Agora reads presence from some user's point of view; the viewer's, or the first asked.
-        perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] })),
+        perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] }, opts)),
       { maxBatchSize: LOADER_BATCH_SIZES.presence },
     ),
 
@@ -110,7 +111,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined): L
         loader = new DataLoader(
           (usernames) =>
             perKey(usernames, async () => {
-              const found = await need().metadata.getMany({ usernames: [...usernames], keys: names });
+              const found = await need().metadata.getMany({ usernames: [...usernames], keys: names }, opts);
               return usernames.map((u) => found[u] ?? {});
             }),
           { maxBatchSize: LOADER_BATCH_SIZES.attributes },
@@ -120,11 +121,11 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined): L
       return loader;
     },
 
-    groups: collectiveLoader(chat, 'group'),
-    rooms: collectiveLoader(chat, 'room'),
+    groups: collectiveLoader(chat, 'group', signal),
+    rooms: collectiveLoader(chat, 'room', signal),
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
-    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
+    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u, opts).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
       maxBatchSize: LOADER_BATCH_SIZES.users,
     }),
   };

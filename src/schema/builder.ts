@@ -23,6 +23,8 @@ export interface Context {
   viewer: Viewer;
   /** DataLoaders over Agora's batch endpoints, made per request. */
   loaders: Loaders;
+  /** Aborts when the client goes away: upstream calls made for the request are cancelled with it. */
+  signal: AbortSignal | undefined;
 }
 
 export interface AuthScopes {

@@ -112,3 +112,22 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+builder.objectFields(User, (t) => ({
+  joinedGroups: t.connection({
+    type: Group,
+    description: 'The groups the user belongs to.',
+    resolve: async (u, args, ctx) => {
+      const c = await numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).groups.joined({ username: u.username, pageNum, pageSize }), COLLECTIVE_WIRE.group.joinedPageSize.max);
+      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'group' as const, id: e.node.id } })) };
+    },
+  }),
+  joinedRooms: t.connection({
+    type: Room,
+    description: 'The chat rooms the user is in.',
+    resolve: async (u, args, ctx) => {
+      const c = await numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).rooms.joined({ username: u.username, pageNum, pageSize }), COLLECTIVE_WIRE.room.joinedPageSize.max);
+      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'room' as const, id: e.node.id } })) };
+    },
+  }),
+}));

@@ -5,6 +5,8 @@ import './health.js';
 import './user.js';
 import './group.js';
 import './message.js';
+import './thread.js';
+import './history.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

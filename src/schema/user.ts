@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHAT_LIMITS } from '../agora/limits.js';
+import type { GlobalMute as GlobalMuteModel } from '../agora/chat/mutes.js';
 import type { Presence as PresenceModel } from '../agora/chat/presence.js';
 import type { ChatUser } from '../agora/chat/schemas.js';
 import { builder, type Context } from './builder.js';
@@ -90,7 +91,26 @@ builder.node(User, {
   },
 });
 
+const GlobalMute = builder.objectRef<GlobalMuteModel>('GlobalMute').implement({
+  description: 'Seconds left of a global mute per scope: 0 when not muted, -1 until unmuted.',
+  fields: (t) => ({
+    oneToOne: t.exposeInt('chat'),
+    groups: t.exposeInt('groupchat'),
+    rooms: t.exposeInt('chatroom'),
+  }),
+});
+
+builder.objectFields(User, (t) => ({
+  mute: t.field({ type: GlobalMute, description: "The user's global mute.", resolve: (u, _a, ctx) => chatOf(ctx).mutes.get(u.username, { signal: ctx.signal }) }),
+}));
+
 builder.queryFields((t) => ({
+  viewer: t.field({
+    type: User,
+    nullable: true,
+    description: 'The user making the request; null for service (API key or admin) requests.',
+    resolve: (_root, _args, ctx) => (ctx.viewer.username ? userOf(ctx.viewer.username) : null),
+  }),
   user: t.field({
     type: User,
     nullable: true,

@@ -1,0 +1,66 @@
+import type { ChatThread } from '../agora/chat/threads.js';
+import { CHAT_LIMITS } from '../agora/limits.js';
+import { builder } from './builder.js';
+import { chatOf } from './chat.js';
+import { Group } from './group.js';
+import { cursorConnection } from './pagination.js';
+import { User, userOf } from './user.js';
+
+export const Thread = builder.objectRef<ChatThread>('Thread');
+
+builder.node(Thread, {
+  description: 'A thread started on a group message.',
+  id: { resolve: (t) => t.id },
+  // Agora has no read of one thread by id; a node lookup scans the app's threads page by page.
+  loadOne: async (id, ctx) => {
+    let cursor: string | undefined;
+    do {
+      const page = await chatOf(ctx).threads.list({ limit: CHAT_LIMITS.threadListLimit, cursor, sort: 'desc' });
+      const found = page.items.find((t) => t.id === id);
+      if (found) return found;
+      cursor = page.cursor;
+    } while (cursor);
+    return null;
+  },
+  fields: (t) => ({
+    threadId: t.exposeString('id', { description: 'The Agora thread id.' }),
+    name: t.string({ nullable: true, resolve: (th) => th.name ?? null }),
+    owner: t.field({ type: User, nullable: true, resolve: (th) => (th.owner ? userOf(th.owner) : null) }),
+    group: t.field({ type: Group, nullable: true, resolve: (th) => (th.groupId ? { kind: 'group' as const, id: th.groupId } : null) }),
+    messageId: t.string({ nullable: true, description: 'The group message the thread hangs off.', resolve: (th) => th.messageId ?? null }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (th) => (th.createdAt ? new Date(th.createdAt) : null) }),
+    members: t.connection({
+      type: User,
+      resolve: async (th, args, ctx) => {
+        const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.members({ id: th.id, limit, cursor }), CHAT_LIMITS.threadListLimit);
+        return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: userOf(e.node) })) };
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  threads: t.connection({
+    type: Thread,
+    description: 'Every thread of the app, newest first.',
+    resolve: (_root, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.list({ limit, cursor, sort: 'desc' }), CHAT_LIMITS.threadListLimit),
+  }),
+}));
+
+builder.objectFields(User, (t) => ({
+  threads: t.connection({
+    type: Thread,
+    description: 'The threads the user joined.',
+    resolve: (u, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joined({ username: u.username, limit, cursor }), CHAT_LIMITS.threadListLimit),
+  }),
+}));
+
+builder.objectFields(Group, (t) => ({
+  threads: t.connection({
+    type: Thread,
+    description: 'Threads of this group that `member` joined (Agora lists threads per member).',
+    args: { member: t.arg.string({ required: true }) },
+    resolve: (g, args, ctx) =>
+      cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joinedInGroup({ username: args.member, groupId: g.id, limit, cursor }), CHAT_LIMITS.threadListLimit),
+  }),
+}));
