@@ -7,6 +7,7 @@ import './group.js';
 import './message.js';
 import './thread.js';
 import './history.js';
+import './moderation.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -1,0 +1,115 @@
+import { builder } from './builder.js';
+import { chatOf } from './chat.js';
+import { Group } from './group.js';
+import { User } from './user.js';
+
+const MemberRemoval = builder.simpleObject('MemberRemoval', {
+  description: 'What happened to one user of a member removal (Agora removes each user on its own).',
+  fields: (t) => ({
+    username: t.string(),
+    removed: t.boolean(),
+    reason: t.string({ nullable: true }),
+  }),
+});
+
+const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
+  description: 'Seconds per scope: 0 unmutes, -1 mutes until unmuted; scopes left out stay as they are.',
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    oneToOneSeconds: t.int(),
+    groupsSeconds: t.int(),
+    roomsSeconds: t.int(),
+  }),
+});
+
+const ConversationKindInput = builder.enumType('RecallConversation', { values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const });
+
+const RecallMessageInput = builder.inputType('RecallMessageInput', {
+  fields: (t) => ({
+    messageId: t.string({ required: true }),
+    conversation: t.field({ type: ConversationKindInput, required: true }),
+    to: t.string({ required: true, description: 'The other user, the group id or the room id.' }),
+    from: t.string(),
+    force: t.boolean({ defaultValue: false, description: 'Recall whatever the message age (moderators).' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  banUser: t.field({
+    type: User,
+    description: 'Bans (deactivates) a user: they are logged out and cannot log in until unbanned.',
+    authScopes: { moderator: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_root, { username }, ctx) => ({ username, entity: await chatOf(ctx).users.deactivate(username, { signal: ctx.signal }) }),
+  }),
+  unbanUser: t.field({
+    type: User,
+    authScopes: { moderator: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_root, { username }, ctx) => {
+      await chatOf(ctx).users.activate(username, { signal: ctx.signal });
+      return { username };
+    },
+  }),
+  forceUserOffline: t.boolean({
+    description: 'Disconnects every device of the user.',
+    authScopes: { moderator: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: (_root, { username }, ctx) => chatOf(ctx).users.disconnect(username, { signal: ctx.signal }),
+  }),
+  setGlobalMute: t.field({
+    type: User,
+    description: 'Mutes or unmutes a user in one-to-one chats, groups and/or rooms.',
+    authScopes: { moderator: true },
+    args: { input: t.arg({ type: SetGlobalMuteInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      await chatOf(ctx).mutes.set(
+        { username: input.username, chat: input.oneToOneSeconds ?? undefined, groupchat: input.groupsSeconds ?? undefined, chatroom: input.roomsSeconds ?? undefined },
+        { signal: ctx.signal },
+      );
+      return { username: input.username };
+    },
+  }),
+  disableGroup: t.field({
+    type: Group,
+    description: 'Bans a whole group: nobody can send to it until it is enabled.',
+    authScopes: { moderator: true },
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: async (_root, { groupId }, ctx) => {
+      await chatOf(ctx).groups.disable(groupId, { signal: ctx.signal });
+      return { kind: 'group' as const, id: groupId };
+    },
+  }),
+  enableGroup: t.field({
+    type: Group,
+    authScopes: { moderator: true },
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: async (_root, { groupId }, ctx) => {
+      await chatOf(ctx).groups.enable(groupId, { signal: ctx.signal });
+      return { kind: 'group' as const, id: groupId };
+    },
+  }),
+  removeGroupMembers: t.field({
+    type: [MemberRemoval],
+    description: 'Removes up to 60 members; the owner is never removed.',
+    authScopes: { moderator: true },
+    args: { groupId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_root, args, ctx) => chatOf(ctx).groups.removeMembers({ id: args.groupId, usernames: args.usernames }, { signal: ctx.signal }),
+  }),
+  removeRoomMembers: t.field({
+    type: [MemberRemoval],
+    authScopes: { moderator: true },
+    args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_root, args, ctx) => chatOf(ctx).rooms.removeMembers({ id: args.roomId, usernames: args.usernames }, { signal: ctx.signal }),
+  }),
+  recallMessage: t.boolean({
+    description: 'Recalls a Chat message: within the recall window, or at any age with `force` (moderators).',
+    authScopes: { moderator: true },
+    args: { input: t.arg({ type: RecallMessageInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      chatOf(ctx).messages.recall(
+        { messageId: input.messageId, conversation: input.conversation, to: input.to, from: input.from ?? undefined, force: input.force ?? false },
+        { signal: ctx.signal },
+      ),
+  }),
+}));
