@@ -14,6 +14,16 @@ describe('README', () => {
     expect(res.body).toEqual(JSON.parse(answer!));
   });
 
+  it('the schema tour query runs without errors against the demo data', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const tour = readme.match(/```graphql\n(query Tour[\s\S]*?)```/)?.[1];
+    expect(tour).toBeDefined();
+    const { graphqlUrl } = await startGateway();
+    const res = await postGraphQL(graphqlUrl, tour!);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data).toMatchObject({ user: { nickname: 'Alice Martin', joinedGroups: { edges: [{ node: { name: 'Product team' } }] } } });
+  });
+
   it('quick start has exactly the two documented commands', async () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
     const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Concepts'));
