@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
@@ -35,4 +37,14 @@ export function wsQuery<T>(client: Client, query: string): Promise<{ data?: T; e
     let result: { data?: T; errors?: unknown[] } = {};
     client.subscribe<T>({ query }, { next: (r) => (result = r as typeof result), error: reject, complete: () => resolve(result) });
   });
+}
+
+/** Runs a typed document (from test/generated, made by `npm run codegen`) over real HTTP. */
+export async function execute<TResult, TVariables extends Record<string, unknown>>(
+  url: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+): Promise<{ data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+  const res = await postGraphQL(url, print(document), variables);
+  return res.body as { data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }

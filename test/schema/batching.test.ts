@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.js';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
-
-const NESTED = /* GraphQL */ `
-  query Members($id: String!) {
-    group(groupId: $id) {
-      name
-      members(first: 200) {
-        edges {
-          role
-          node {
-            username
-            online
-            presence { online }
-            attributes(keys: ["avatar"])
-          }
-        }
-      }
-    }
-  }
-`;
+import { GroupMembersDocument } from '../generated/graphql.js';
+import { execute, startGateway } from '../helpers/gateway.js';
 
 describe('batching onto Agora batch endpoints', () => {
   it('a group of 200 members costs the lower bound: ceil(200 / batch size) calls per endpoint', async () => {
@@ -34,9 +16,9 @@ describe('batching onto Agora batch endpoints', () => {
     await control.chat.connect('member001');
     await control.clearCalls();
 
-    const res = await postGraphQL(graphqlUrl, NESTED, { id });
-    expect(res.body.errors).toBeUndefined();
-    const group = res.body.data?.group as { name: string; members: { edges: { role: string; node: { username: string; online: boolean; attributes: unknown } }[] } };
+    const res = await execute(graphqlUrl, GroupMembersDocument, { id, first: 200 });
+    expect(res.errors).toBeUndefined();
+    const group = res.data!.group;
     expect(group.name).toBe('Big');
     expect(group.members.edges).toHaveLength(200);
     expect(group.members.edges[0]).toMatchObject({ role: 'OWNER', node: { username: 'boss' } });

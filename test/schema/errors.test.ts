@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.js';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
+import { SendMessageDocument, SendPeerMessageDocument } from '../generated/graphql.js';
+import { execute, postGraphQL, startGateway } from '../helpers/gateway.js';
 
 const SEND_PEER = /* GraphQL */ `
   mutation Send($input: SendPeerMessageInput!) {
@@ -74,14 +75,12 @@ describe('errors a GraphQL client sees', () => {
 
   it('sends Signaling and Chat messages', async () => {
     const { graphqlUrl, control } = await gateway();
-    const peer = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'hello', waitForAck: true } });
-    expect(peer.body.data).toEqual({ sendPeerMessage: { status: 'DELIVERED', requestId: expect.any(String) } });
-    const chat = await postGraphQL(
-      graphqlUrl,
-      'mutation($input: SendMessageInput!) { sendMessage(input: $input) { recipient messageId } }',
-      { input: { from: 'alice', toUsers: ['bob'], body: { location: { latitude: 1.5, longitude: 2, address: 'Here' } } } },
-    );
-    expect(chat.body.data).toEqual({ sendMessage: [{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }] });
+    const peer = await execute(graphqlUrl, SendPeerMessageDocument, { input: { from: 'alice', to: 'bob', payload: 'hello', waitForAck: true } });
+    expect(peer.data).toEqual({ sendPeerMessage: { status: 'DELIVERED', requestId: expect.any(String) } });
+    const chat = await execute(graphqlUrl, SendMessageDocument, {
+      input: { from: 'alice', toUsers: ['bob'], body: { location: { latitude: 1.5, longitude: 2, address: 'Here' } } },
+    });
+    expect(chat.data?.sendMessage).toEqual([{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }]);
     const inbox = await control.chat.inbox('bob');
     expect(inbox.messages.at(-1)).toMatchObject({ type: 'loc', body: { lat: '1.5', lng: '2', addr: 'Here' } });
   });
