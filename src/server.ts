@@ -20,6 +20,7 @@ import { seedDemoData } from './emulator/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { createLoaders } from './loaders/index.js';
 import type { Context, Viewer } from './schema/builder.js';
+import { useUpstreamCost } from './schema/cost.js';
 import { maskError } from './schema/errors.js';
 import { schema } from './schema/index.js';
 
@@ -115,6 +116,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal) };
         },
         maskedErrors: { maskError },
+        plugins: [useUpstreamCost()],
         graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
         landingPage: false,
         logging: yogaLogger,

@@ -12,7 +12,7 @@ describe('agora-graphql serve (npm start)', () => {
     const [, url] = await run.waitFor(/serving GraphiQL at (http:\/\/\S+\/graphql)/);
     expect(run.stdout()).toMatch(/embedded Agora emulator at http:\/\/127\.0\.0\.1:\d+/);
     const res = await postGraphQL(url!, '{ health agoraMode }');
-    expect(res.body).toEqual({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
+    expect(res.body.data).toEqual({ health: 'ok', agoraMode: 'EMULATOR' });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

@@ -9,13 +9,14 @@ describe('the gateway in emulator mode', () => {
     expect(emulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await postGraphQL(graphqlUrl, '{ health agoraMode }');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
+    expect(res.body.data).toEqual({ health: 'ok', agoraMode: 'EMULATOR' });
+    expect(res.body.extensions?.cost).toEqual({ predicted: 0, estimated: false, actual: 0, calls: {} });
   });
 
   it('answers GraphQL over WebSocket (graphql-ws) on the same path', async () => {
     const { graphqlUrl } = await startGateway();
     const client = wsClient(graphqlUrl);
-    expect(await wsQuery(client, '{ health agoraMode }')).toEqual({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
+    expect(await wsQuery(client, '{ health agoraMode }')).toMatchObject({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
   });
 
   it('reports validation errors over WebSocket as GraphQL errors', async () => {

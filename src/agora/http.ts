@@ -21,6 +21,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { sleep } from '../lib/sleep.js';
 import type { RequestAuth } from './auth.js';
+import { currentCallLedger } from './call-ledger.js';
 import type { Priority, RateBudgets } from './budgets.js';
 import {
   AgoraError,
@@ -362,6 +363,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         const origin = originFor(req.upstream.hosts, host);
         attempts++;
         stats.attempts++;
+        currentCallLedger()?.record(req.operation);
         const started = performance.now();
         const result = await attempt(req, origin);
         options.onAttempt?.({

@@ -21,7 +21,10 @@ export async function postGraphQL(url: string, query: string, variables?: Record
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> },
+  };
 }
 
 /** A graphql-ws client over a real WebSocket, disposed after the test. */
@@ -44,7 +47,7 @@ export async function execute<TResult, TVariables extends Record<string, unknown
   url: string,
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
-): Promise<{ data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+): Promise<{ data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> }> {
   const res = await postGraphQL(url, print(document), variables);
-  return res.body as { data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  return res.body as { data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
 }

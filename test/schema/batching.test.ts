@@ -35,5 +35,12 @@ describe('batching onto Agora batch endpoints', () => {
       attributes: count('chat.metadata.getMany'),
       users: count('chat.users.get'),
     }).toEqual({ details: 1, members: 2, online: 2, presence: 2, attributes: 2, users: 0 });
+    // The response says so too: predicted before execution, counted during it.
+    expect(res.extensions?.cost).toEqual({
+      predicted: 9,
+      estimated: false,
+      actual: 9,
+      calls: { 'chat.groups.details': 1, 'chat.groups.members': 2, 'chat.users.batchStatus': 2, 'chat.presence.getMany': 2, 'chat.metadata.getMany': 2 },
+    });
   });
 });

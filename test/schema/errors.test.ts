@@ -37,7 +37,7 @@ describe('errors a GraphQL client sees', () => {
     const group = await postGraphQL(graphqlUrl, '{ group(groupId: "123") { name } }');
     expect(group.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const user = await postGraphQL(graphqlUrl, '{ user(username: "nobody") { username } }');
-    expect(user.body).toEqual({ data: { user: null } });
+    expect(user.body.data).toEqual({ user: null });
   });
 
   it('UPSTREAM_UNAVAILABLE with maybeDelivered when a send may have gone through', async () => {

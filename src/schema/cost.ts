@@ -1,0 +1,216 @@
+/**
+ * extensions.cost: the upstream calls an operation is predicted to cost before it runs, and the calls it
+ * made. The prediction walks the operation with one rule per field, using the same batch sizes as the
+ * loaders (LOADER_BATCH_SIZES) and the same page sizes as the connections, so that a frontend team can
+ * see what a query costs Agora:
+ *
+ *   batch   one key of a per-request DataLoader per parent: ceil(parents / batch size) calls per depth
+ *   call    one upstream call per parent
+ *   pages   a connection: ceil(first / page size) calls per parent; its nodes multiply by `first`
+ *
+ * Lists whose length Agora decides (contacts, admins) are estimated at LIST_ESTIMATE items; the result
+ * then says `estimated: true`. Fields without a rule cost nothing (they read what their parent holds).
+ */
+import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  valueFromASTUntyped,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../agora/limits.js';
+import { CallLedger, withCallLedger } from '../agora/call-ledger.js';
+import { LOADER_BATCH_SIZES } from '../loaders/index.js';
+
+type LoaderName = keyof typeof LOADER_BATCH_SIZES;
+
+type Rule =
+  | { kind: 'batch'; loader: LoaderName; argKey?: string }
+  | { kind: 'call'; calls?: number; children?: 'estimate' | 'one'; loads?: LoaderName }
+  | { kind: 'pages'; pageSize: number; loads?: LoaderName };
+
+export const LIST_ESTIMATE = 10;
+const DEFAULT_FIRST = 20;
+
+const userEntity: Rule = { kind: 'batch', loader: 'users' };
+const groupDetails: Rule = { kind: 'batch', loader: 'groups' };
+const roomDetails: Rule = { kind: 'batch', loader: 'rooms' };
+
+/** `Type.field` -> rule. Fields absent here cost nothing. */
+const RULES: Record<string, Rule> = {
+  'Query.user': { kind: 'batch', loader: 'users' },
+  'Query.users': { kind: 'pages', pageSize: CHAT_LIMITS.userListLimit, loads: 'users' },
+  'Query.group': { kind: 'batch', loader: 'groups' },
+  'Query.groups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.listLimit },
+  'Query.room': { kind: 'batch', loader: 'rooms' },
+  'Query.rooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.listLimit },
+  'Query.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  // A history query and at least one read of its handle; the archive: its URL and the file.
+  'Query.channelHistory': { kind: 'call', calls: 2, children: 'estimate' },
+  'Query.chatHistory': { kind: 'call', calls: 2, children: 'estimate' },
+  'User.nickname': userEntity,
+  'User.activated': userEntity,
+  'User.createdAt': userEntity,
+  'User.online': { kind: 'batch', loader: 'onlineStatus' },
+  'User.presence': { kind: 'batch', loader: 'presence' },
+  'User.attributes': { kind: 'batch', loader: 'attributes', argKey: 'keys' },
+  'User.contacts': { kind: 'call', children: 'estimate' },
+  'User.blocked': { kind: 'call', children: 'estimate' },
+  'User.offlineMessageCount': { kind: 'call' },
+  'User.mute': { kind: 'call', children: 'one' },
+  'User.joinedGroups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.joinedPageSize.max },
+  'User.joinedRooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.joinedPageSize.max },
+  'User.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  'Thread.members': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  'Group.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.memberPageSize.max },
+  'Group.admins': { kind: 'call', children: 'estimate' },
+  'Group.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  'Room.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.memberPageSize.max },
+  'Room.admins': { kind: 'call', children: 'estimate' },
+  'Room.attributes': { kind: 'call' },
+  ...Object.fromEntries(
+    ['name', 'description', 'owner', 'maxUsers', 'memberCount', 'createdAt', 'custom', 'allMuted'].flatMap((f) => [
+      [`Group.${f}`, groupDetails],
+      [`Room.${f}`, roomDetails],
+    ]),
+  ),
+  'Group.public': groupDetails,
+  'Group.membersOnly': groupDetails,
+  'Group.allowInvites': groupDetails,
+  'Group.disabled': groupDetails,
+  'Group.avatar': groupDetails,
+};
+
+export interface CostPrediction {
+  calls: number;
+  /** True when a list whose length Agora decides was estimated. */
+  estimated: boolean;
+}
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  /** loader@depth[:args] -> keys asked */
+  batches: Map<string, { loader: LoaderName; keys: number }>;
+  calls: number;
+  estimated: boolean;
+}
+
+function argValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
+  const arg = field.arguments?.find((a) => a.name.value === name);
+  return arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+}
+
+/** Flattens fragments into the fields selected on `type`. */
+function fieldsOf(walk: Walk, set: SelectionSetNode, type: GraphQLNamedType): FieldNode[] {
+  const out: FieldNode[] = [];
+  const applies = (condition: string | undefined) => {
+    if (!condition || condition === type.name) return true;
+    const target = walk.schema.getType(condition);
+    return target !== undefined && isAbstractType(target) && isObjectType(type) && walk.schema.isSubType(target, type);
+  };
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) out.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      if (applies(selection.typeCondition?.name.value)) out.push(...fieldsOf(walk, selection.selectionSet, type));
+    } else {
+      const fragment = walk.fragments.get(selection.name.value);
+      if (fragment && applies(fragment.typeCondition.name.value)) out.push(...fieldsOf(walk, fragment.selectionSet, type));
+    }
+  }
+  return out;
+}
+
+function visit(walk: Walk, set: SelectionSetNode, type: GraphQLObjectType, parents: number, depth: number, loaded: LoaderName | undefined): void {
+  const seen = new Set<string>();
+  for (const field of fieldsOf(walk, set, type)) {
+    const definition = type.getFields()[field.name.value];
+    if (!definition) continue;
+    const rule = RULES[`${type.name}.${field.name.value}`];
+    let children = parents;
+    let childLoaded: LoaderName | undefined;
+    if (rule?.kind === 'batch') {
+      const args = rule.argKey ? JSON.stringify(argValue(field, rule.argKey, walk.variables)) : '';
+      const key = `${rule.loader}@${depth}:${args}`;
+      // Fields of one selection that share a loader (and its arguments) share its keys.
+      if (rule.loader !== loaded && !seen.has(key)) {
+        seen.add(key);
+        const entry = walk.batches.get(key) ?? { loader: rule.loader, keys: 0 };
+        entry.keys += parents;
+        walk.batches.set(key, entry);
+      }
+      childLoaded = rule.loader;
+    } else if (rule?.kind === 'call') {
+      walk.calls += parents * (rule.calls ?? 1);
+      if (rule.children === 'estimate') {
+        children = parents * LIST_ESTIMATE;
+        walk.estimated = true;
+      }
+      childLoaded = rule.loads;
+    } else if (rule?.kind === 'pages') {
+      const first = Number(argValue(field, 'first', walk.variables) ?? DEFAULT_FIRST);
+      walk.calls += parents * Math.max(1, Math.ceil(first / rule.pageSize));
+      children = parents * first;
+      childLoaded = rule.loads;
+    }
+    if (!field.selectionSet) continue;
+    const named = getNamedType(definition.type);
+    // Connections and edges only wrap their nodes: what their field loaded, the nodes have.
+    if (!rule && (/(Connection|Edge)$/.test(named.name) || /Edge$/.test(type.name))) childLoaded = loaded;
+    const targets = isObjectType(named) ? [named] : isAbstractType(named) ? walk.schema.getPossibleTypes(named) : [];
+    for (const target of targets) visit(walk, field.selectionSet, target, children, depth + 1, childLoaded);
+  }
+}
+
+export function predictCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string | null): CostPrediction {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const root = operation && (operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : undefined);
+  const walk: Walk = {
+    schema,
+    fragments: new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f])),
+    variables,
+    batches: new Map(),
+    calls: 0,
+    estimated: false,
+  };
+  if (!operation || !root) return { calls: 0, estimated: false };
+  if (operation.operation === 'mutation') walk.calls += operation.selectionSet.selections.length;
+  visit(walk, operation.selectionSet, root, 1, 0, undefined);
+  let calls = walk.calls;
+  for (const { loader, keys } of walk.batches.values()) calls += Math.ceil(keys / LOADER_BATCH_SIZES[loader]);
+  return { calls, estimated: walk.estimated };
+}
+
+/** A yoga plugin that adds `extensions.cost = { predicted, estimated, actual, calls }` to every result. */
+export function useUpstreamCost(): Plugin {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const ledger = new CallLedger();
+      const prediction = predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName);
+      setExecuteFn((a) => withCallLedger(ledger, () => executeFn(a)));
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          setResult({
+            ...result,
+            extensions: {
+              ...result.extensions,
+              cost: { predicted: prediction.calls, estimated: prediction.estimated, actual: ledger.total, calls: ledger.byOperation },
+            },
+          });
+        },
+      };
+    },
+  };
+}
