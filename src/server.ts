@@ -55,6 +55,8 @@ export interface GatewayServer {
 
 export interface ServerOptions {
   logger?: Logger;
+  /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
+  batching?: boolean;
 }
 
 interface EnvelopedRoot {
@@ -113,7 +115,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
         // Loaders are made per request: nothing is cached across requests or viewers.
         context: (initial): Context => {
           const signal = (initial as { request?: Request }).request?.signal;
-          return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal) };
+          return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal, { batch: options.batching ?? true }) };
         },
         maskedErrors: { maskError },
         plugins: [useUpstreamCost()],

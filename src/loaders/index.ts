@@ -56,7 +56,7 @@ async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Pro
   }
 }
 
-function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, signal: AbortSignal | undefined): DataLoader<string, ChatCollective> {
+function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, signal: AbortSignal | undefined, maxBatchSize: number): DataLoader<string, ChatCollective> {
   return new DataLoader<string, ChatCollective>(
     (ids) =>
       perKey(ids, async () => {
@@ -73,12 +73,18 @@ function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, si
             new AgoraNotFoundError({ service: 'chat', operation: `chat.${kind}s.details`, message: `No ${kind === 'group' ? 'group' : 'chat room'} has the id ${id}` }),
         );
       }),
-    { maxBatchSize: LOADER_BATCH_SIZES[kind === 'group' ? 'groups' : 'rooms'] },
+    { maxBatchSize },
   );
 }
 
-export function createLoaders(agora: AgoraClient, viewer: string | undefined, signal?: AbortSignal): Loaders {
+/** `batch: false` makes every key its own upstream call: for measuring what batching saves. */
+export interface LoaderOptions {
+  batch?: boolean;
+}
+
+export function createLoaders(agora: AgoraClient, viewer: string | undefined, signal?: AbortSignal, options: LoaderOptions = {}): Loaders {
   const opts = { signal };
+  const size = (loader: keyof typeof LOADER_BATCH_SIZES) => (options.batch === false ? 1 : LOADER_BATCH_SIZES[loader]);
   const chat = agora.chat;
   const need = (): ChatClient => {
     if (!chat) throw chatNotConfigured();
@@ -93,14 +99,14 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
           const states = await need().users.batchStatus([...usernames], opts);
           return usernames.map((u) => states[u] ?? 'offline');
         }),
-      { maxBatchSize: LOADER_BATCH_SIZES.onlineStatus },
+      { maxBatchSize: size('onlineStatus') },
     ),
 
     presence: new DataLoader(
       (usernames) =>
         // Agora reads presence from some user's point of view; the viewer's, or the first asked.
         perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] }, opts)),
-      { maxBatchSize: LOADER_BATCH_SIZES.presence },
+      { maxBatchSize: size('presence') },
     ),
 
     attributes(keys) {
@@ -114,19 +120,19 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
               const found = await need().metadata.getMany({ usernames: [...usernames], keys: names }, opts);
               return usernames.map((u) => found[u] ?? {});
             }),
-          { maxBatchSize: LOADER_BATCH_SIZES.attributes },
+          { maxBatchSize: size('attributes') },
         );
         attributeLoaders.set(id, loader);
       }
       return loader;
     },
 
-    groups: collectiveLoader(chat, 'group', signal),
-    rooms: collectiveLoader(chat, 'room', signal),
+    groups: collectiveLoader(chat, 'group', signal, size('groups')),
+    rooms: collectiveLoader(chat, 'room', signal, size('rooms')),
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
     users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u, opts).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
-      maxBatchSize: LOADER_BATCH_SIZES.users,
+      maxBatchSize: size('users'),
     }),
   };
 }
