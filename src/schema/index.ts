@@ -8,6 +8,7 @@ import './message.js';
 import './thread.js';
 import './history.js';
 import './moderation.js';
+import './management.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -1,0 +1,500 @@
+/**
+ * Management mutations: users and their push settings, attributes, contacts and blocks, groups, rooms
+ * (and room attributes), threads, reactions, presence, push and push labels. Each declares its scope:
+ * a user manages themselves (`self`); groups, rooms, push and bulk user operations are for admins
+ * until the security work narrows them to owners and room admins.
+ */
+import type { PushMessage } from '../agora/chat/push.js';
+import { builder } from './builder.js';
+import { chatOf } from './chat.js';
+import { Group, Room } from './group.js';
+import { Thread } from './thread.js';
+import { Presence, User, userOf } from './user.js';
+
+const ok = (value: unknown) => value === true;
+
+const RegisterUserInput = builder.inputType('RegisterUserInput', {
+  fields: (t) => ({
+    username: t.string({ required: true, description: '1 to 64 characters of a-z 0-9 _ - .' }),
+    password: t.string(),
+    nickname: t.string(),
+  }),
+});
+
+const RegistrationFailure = builder.simpleObject('RegistrationFailure', { fields: (t) => ({ username: t.string(), reason: t.string() }) });
+const RegisterUsersResult = builder.objectRef<{ created: { username: string }[]; failed: { username: string; reason: string }[] }>('RegisterUsersResult').implement({
+  fields: (t) => ({
+    created: t.field({ type: [User], resolve: (r) => r.created }),
+    failed: t.field({ type: [RegistrationFailure], resolve: (r) => r.failed }),
+  }),
+});
+
+const PushDisplayStyle = builder.enumType('PushDisplayStyle', {
+  values: { SUMMARY: { value: 'summary', description: 'Only "You have a new message".' }, DETAIL: { value: 'detail', description: 'The content.' } } as const,
+});
+
+const DoNotDisturbInput = builder.inputType('DoNotDisturbInput', {
+  fields: (t) => ({ enabled: t.boolean({ required: true }), startHour: t.int({ defaultValue: 0 }), endHour: t.int({ defaultValue: 0 }) }),
+});
+
+const SetPushSettingsInput = builder.inputType('SetPushSettingsInput', {
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    nickname: t.string({ description: 'The name notifications show.' }),
+    displayStyle: t.field({ type: PushDisplayStyle }),
+    doNotDisturb: t.field({ type: DoNotDisturbInput }),
+  }),
+});
+
+const CreateGroupInput = builder.inputType('CreateGroupInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    owner: t.string({ required: true }),
+    members: t.stringList(),
+    description: t.string(),
+    avatar: t.string(),
+    custom: t.string(),
+    public: t.boolean(),
+    maxUsers: t.int(),
+    allowInvites: t.boolean(),
+    membersOnly: t.boolean(),
+    inviteNeedConfirm: t.boolean(),
+  }),
+});
+
+const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
+  fields: (t) => ({
+    groupId: t.string({ required: true }),
+    name: t.string(),
+    description: t.string(),
+    avatar: t.string(),
+    custom: t.string(),
+    public: t.boolean(),
+    maxUsers: t.int(),
+    allowInvites: t.boolean(),
+    membersOnly: t.boolean(),
+    inviteNeedConfirm: t.boolean(),
+  }),
+});
+
+const CreateRoomInput = builder.inputType('CreateRoomInput', {
+  fields: (t) => ({ name: t.string({ required: true }), owner: t.string({ required: true }), members: t.stringList(), description: t.string(), maxUsers: t.int() }),
+});
+const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
+  fields: (t) => ({ roomId: t.string({ required: true }), name: t.string(), description: t.string(), maxUsers: t.int() }),
+});
+
+const SetRoomAttributesInput = builder.inputType('SetRoomAttributesInput', {
+  fields: (t) => ({
+    roomId: t.string({ required: true }),
+    username: t.string({ required: true, description: 'The member setting them.' }),
+    attributes: t.field({ type: 'JSON', required: true, description: 'An object of string values.' }),
+    force: t.boolean({ defaultValue: false, description: 'Overwrite keys other members set.' }),
+    deleteOnLeave: t.boolean({ defaultValue: true }),
+  }),
+});
+const RemoveRoomAttributesInput = builder.inputType('RemoveRoomAttributesInput', {
+  fields: (t) => ({ roomId: t.string({ required: true }), username: t.string({ required: true }), keys: t.stringList({ required: true }), force: t.boolean({ defaultValue: false }) }),
+});
+
+const AttributeChange = builder.simpleObject('AttributeChange', {
+  fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'key -> why it did not take' }) }),
+});
+
+const CreateThreadInput = builder.inputType('CreateThreadInput', {
+  fields: (t) => ({ groupId: t.string({ required: true }), name: t.string({ required: true }), messageId: t.string({ required: true }), owner: t.string({ required: true }) }),
+});
+
+const ReactionInput = builder.inputType('ReactionInput', {
+  fields: (t) => ({ username: t.string({ required: true }), messageId: t.string({ required: true }), reaction: t.string({ required: true, description: 'An emoji id, at most 128 characters.' }) }),
+});
+
+const SetPresenceInput = builder.inputType('SetPresenceInput', {
+  fields: (t) => ({ username: t.string({ required: true }), resource: t.string({ required: true }), status: t.string({ required: true }), ext: t.string({ defaultValue: '' }) }),
+});
+
+const PushMessageInput = builder.inputType('PushMessageInput', {
+  description: 'A title or content, or both.',
+  fields: (t) => ({ title: t.string(), subtitle: t.string(), content: t.string(), ext: t.field({ type: 'JSON' }) }),
+});
+
+const PushResult = builder.simpleObject('PushResult', { fields: (t) => ({ username: t.string(), sent: t.boolean(), reason: t.string({ nullable: true }) }) });
+
+const PushLabel = builder.simpleObject('PushLabel', {
+  fields: (t) => ({ name: t.string(), description: t.string(), count: t.int({ description: 'Users under the label.' }), createdAt: t.field({ type: 'DateTime' }) }),
+});
+
+const LabelMembershipChange = builder.simpleObject('LabelMembershipChange', {
+  fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'username -> why' }) }),
+});
+
+const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
+
+type PushInput = { title?: string | null; subtitle?: string | null; content?: string | null; ext?: unknown };
+const toPush = (m: PushInput): PushMessage => ({
+  title: m.title ?? undefined,
+  subtitle: m.subtitle ?? undefined,
+  content: m.content ?? undefined,
+  ext: (m.ext ?? undefined) as Record<string, string> | undefined,
+});
+
+/** GraphQL nulls become absent fields, as the client's inputs expect. */
+const defined = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
+
+builder.mutationFields((t) => ({
+  // ---- users ----
+  registerUser: t.field({
+    type: User,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: RegisterUserInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const entity = await chatOf(ctx).users.register(defined(input), { signal: ctx.signal });
+      return { username: entity.username, entity };
+    },
+  }),
+  registerUsers: t.field({
+    type: RegisterUsersResult,
+    description: 'Registers up to 60 users; the names Agora refused come back with the reason.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: [RegisterUserInput], required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const result = await chatOf(ctx).users.registerMany(input.map(defined), { signal: ctx.signal });
+      return { created: result.created.map((entity) => ({ username: entity.username, entity })), failed: result.failed };
+    },
+  }),
+  deleteUser: t.boolean({
+    description: 'Deletes a user, and the groups and rooms they own.',
+    authScopes: { admin: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_r, { username }, ctx) => Boolean(await chatOf(ctx).users.delete(username, { signal: ctx.signal })),
+  }),
+  deleteOldestUsers: t.stringList({
+    description: 'Deletes up to `limit` users, oldest first; answers their usernames.',
+    authScopes: { admin: true },
+    args: { limit: t.arg.int({ required: true }) },
+    resolve: async (_r, { limit }, ctx) => (await chatOf(ctx).users.deleteMany({ limit }, { signal: ctx.signal })).items.map((u) => u.username),
+  }),
+  setPushSettings: t.field({
+    type: User,
+    description: 'Sets any of the push nickname, display style and do-not-disturb of a user.',
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: SetPushSettingsInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const users = chatOf(ctx).users;
+      const opts = { signal: ctx.signal };
+      let entity;
+      if (input.nickname) entity = await users.setPushNickname({ username: input.username, nickname: input.nickname }, opts);
+      if (input.displayStyle) entity = await users.setPushDisplayStyle({ username: input.username, style: input.displayStyle }, opts);
+      if (input.doNotDisturb) entity = await users.setDoNotDisturb({ username: input.username, ...defined(input.doNotDisturb) }, opts);
+      return { username: input.username, ...(entity ? { entity } : {}) };
+    },
+  }),
+
+  // ---- attributes ----
+  setUserAttributes: t.field({
+    type: 'JSON',
+    description: 'Sets (adds or replaces) user attributes; at most 2 KB per user. Answers what was set.',
+    authScopes: (_r, args) => ({ self: args.username }),
+    args: { username: t.arg.string({ required: true }), attributes: t.arg({ type: 'JSON', required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).metadata.set({ username: args.username, attributes: args.attributes as Record<string, string> }, { signal: ctx.signal }),
+  }),
+  deleteUserAttributes: t.boolean({
+    authScopes: (_r, args) => ({ self: args.username }),
+    args: { username: t.arg.string({ required: true }) },
+    resolve: (_r, { username }, ctx) => chatOf(ctx).metadata.delete(username, { signal: ctx.signal }),
+  }),
+
+  // ---- contacts and blocks ----
+  addContact: t.boolean({
+    authScopes: (_r, args) => ({ self: args.owner }),
+    args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.add(args, { signal: ctx.signal })),
+  }),
+  removeContact: t.boolean({
+    authScopes: (_r, args) => ({ self: args.owner }),
+    args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.remove(args, { signal: ctx.signal })),
+  }),
+  blockUsers: t.field({
+    type: [User],
+    description: 'Blocks users (at most 500 blocked in all); fails as a whole when any user does not exist.',
+    authScopes: (_r, args) => ({ self: args.owner }),
+    args: { owner: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }) },
+    resolve: async (_r, args, ctx) => (await chatOf(ctx).contacts.block(args, { signal: ctx.signal })).map(userOf),
+  }),
+  unblockUser: t.boolean({
+    authScopes: (_r, args) => ({ self: args.owner }),
+    args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.unblock(args, { signal: ctx.signal })),
+  }),
+
+  // ---- groups ----
+  createGroup: t.field({
+    type: Group,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ kind: 'group' as const, id: await chatOf(ctx).groups.create(defined(input), { signal: ctx.signal }) }),
+  }),
+  updateGroup: t.field({
+    type: Group,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateGroupInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const { groupId, ...fields } = defined(input);
+      await chatOf(ctx).groups.update({ id: groupId, ...fields }, { signal: ctx.signal });
+      return { kind: 'group' as const, id: groupId };
+    },
+  }),
+  deleteGroup: t.boolean({
+    authScopes: { admin: true },
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: (_r, { groupId }, ctx) => chatOf(ctx).groups.delete(groupId, { signal: ctx.signal }),
+  }),
+  addGroupMembers: t.field({
+    type: [User],
+    description: 'Adds up to 60 members; answers those added (members already in are skipped).',
+    authScopes: { admin: true },
+    args: { groupId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const groups = chatOf(ctx).groups;
+      const [only] = args.usernames;
+      if (args.usernames.length === 1 && only !== undefined) {
+        await groups.addMember({ id: args.groupId, username: only }, { signal: ctx.signal });
+        return [userOf(only)];
+      }
+      return (await groups.addMembers({ id: args.groupId, usernames: args.usernames }, { signal: ctx.signal })).map(userOf);
+    },
+  }),
+  addGroupAdmin: t.field({
+    type: Group,
+    authScopes: { admin: true },
+    args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await chatOf(ctx).groups.addAdmin({ id: args.groupId, username: args.username }, { signal: ctx.signal });
+      return { kind: 'group' as const, id: args.groupId };
+    },
+  }),
+  removeGroupAdmin: t.field({
+    type: Group,
+    authScopes: { admin: true },
+    args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await chatOf(ctx).groups.removeAdmin({ id: args.groupId, username: args.username }, { signal: ctx.signal });
+      return { kind: 'group' as const, id: args.groupId };
+    },
+  }),
+  transferGroupOwnership: t.field({
+    type: Group,
+    description: 'Makes a member the owner; the old owner stays a member.',
+    authScopes: { admin: true },
+    args: { groupId: t.arg.string({ required: true }), newOwner: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner }, { signal: ctx.signal });
+      return { kind: 'group' as const, id: args.groupId };
+    },
+  }),
+
+  // ---- rooms ----
+  createRoom: t.field({
+    type: Room,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateRoomInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ kind: 'room' as const, id: await chatOf(ctx).rooms.create(defined(input), { signal: ctx.signal }) }),
+  }),
+  updateRoom: t.field({
+    type: Room,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateRoomInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const { roomId, ...fields } = defined(input);
+      await chatOf(ctx).rooms.update({ id: roomId, ...fields }, { signal: ctx.signal });
+      return { kind: 'room' as const, id: roomId };
+    },
+  }),
+  deleteRoom: t.boolean({
+    authScopes: { admin: true },
+    args: { roomId: t.arg.string({ required: true }) },
+    resolve: (_r, { roomId }, ctx) => chatOf(ctx).rooms.delete(roomId, { signal: ctx.signal }),
+  }),
+  addRoomMembers: t.field({
+    type: [User],
+    authScopes: { admin: true },
+    args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const rooms = chatOf(ctx).rooms;
+      const [only] = args.usernames;
+      if (args.usernames.length === 1 && only !== undefined) {
+        await rooms.addMember({ id: args.roomId, username: only }, { signal: ctx.signal });
+        return [userOf(only)];
+      }
+      return (await rooms.addMembers({ id: args.roomId, usernames: args.usernames }, { signal: ctx.signal })).map(userOf);
+    },
+  }),
+  addRoomAdmin: t.field({
+    type: Room,
+    authScopes: { admin: true },
+    args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await chatOf(ctx).rooms.addAdmin({ id: args.roomId, username: args.username }, { signal: ctx.signal });
+      return { kind: 'room' as const, id: args.roomId };
+    },
+  }),
+  removeRoomAdmin: t.field({
+    type: Room,
+    authScopes: { admin: true },
+    args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await chatOf(ctx).rooms.removeAdmin({ id: args.roomId, username: args.username }, { signal: ctx.signal });
+      return { kind: 'room' as const, id: args.roomId };
+    },
+  }),
+  setRoomAttributes: t.field({
+    type: AttributeChange,
+    description: 'Sets room attributes as a member; keys another member set are refused unless `force`.',
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: SetRoomAttributesInput, required: true }) },
+    resolve: (_r, { input }, ctx) => {
+      const rooms = chatOf(ctx).rooms;
+      const call = input.force ? rooms.forceSetAttributes : rooms.setAttributes;
+      return call(
+        { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? true },
+        { signal: ctx.signal },
+      );
+    },
+  }),
+  removeRoomAttributes: t.field({
+    type: AttributeChange,
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: RemoveRoomAttributesInput, required: true }) },
+    resolve: (_r, { input }, ctx) => {
+      const rooms = chatOf(ctx).rooms;
+      const call = input.force ? rooms.forceRemoveAttributes : rooms.removeAttributes;
+      return call({ roomId: input.roomId, username: input.username, keys: input.keys }, { signal: ctx.signal });
+    },
+  }),
+
+  // ---- threads ----
+  createThread: t.field({
+    type: Thread,
+    authScopes: (_r, args) => ({ self: args.input.owner }),
+    args: { input: t.arg({ type: CreateThreadInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const id = await chatOf(ctx).threads.create(input, { signal: ctx.signal });
+      return { id, name: input.name, owner: input.owner, groupId: input.groupId, messageId: input.messageId, createdAt: Date.now() };
+    },
+  }),
+  renameThread: t.string({
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.update({ id: args.threadId, name: args.name }, { signal: ctx.signal }),
+  }),
+  deleteThread: t.boolean({
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }) },
+    resolve: (_r, { threadId }, ctx) => chatOf(ctx).threads.delete(threadId, { signal: ctx.signal }),
+  }),
+  addThreadMembers: t.boolean({
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.addMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
+  }),
+  removeThreadMembers: t.field({
+    type: [MemberRemovalResult],
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.removeMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
+  }),
+
+  // ---- reactions and presence ----
+  addReaction: t.boolean({
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: ReactionInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ok(await chatOf(ctx).reactions.create(input, { signal: ctx.signal })),
+  }),
+  removeReaction: t.boolean({
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: ReactionInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ok(await chatOf(ctx).reactions.delete(input, { signal: ctx.signal })),
+  }),
+  setPresence: t.boolean({
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: SetPresenceInput, required: true }) },
+    resolve: (_r, { input }, ctx) => chatOf(ctx).presence.set({ ...input, ext: input.ext ?? '' }, { signal: ctx.signal }),
+  }),
+  subscribePresence: t.field({
+    type: [Presence],
+    description: "Subscribes a user to up to 100 users' presence for up to 30 days; answers their presence now.",
+    authScopes: (_r, args) => ({ self: args.username }),
+    args: { username: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }), expirySeconds: t.arg.int({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).presence.subscribe(args, { signal: ctx.signal }),
+  }),
+  unsubscribePresence: t.boolean({
+    authScopes: (_r, args) => ({ self: args.username }),
+    args: { username: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).presence.unsubscribe(args, { signal: ctx.signal }),
+  }),
+
+  // ---- push ----
+  sendPushToUsers: t.field({
+    type: [PushResult],
+    authScopes: { admin: true },
+    args: { users: t.arg.stringList({ required: true }), message: t.arg({ type: PushMessageInput, required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToUsers({ users: args.users, message: toPush(args.message) }, { signal: ctx.signal }),
+  }),
+  sendPushByLabels: t.string({
+    description: 'Starts a push task to the users under every given label; answers the task id.',
+    authScopes: { admin: true },
+    args: { labels: t.arg.stringList({ required: true }), message: t.arg({ type: PushMessageInput, required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).push.sendByLabels({ labels: args.labels, message: toPush(args.message) }, { signal: ctx.signal }),
+  }),
+  sendPushToAll: t.string({
+    description: 'Starts a push task to every user (5 a minute, 100 a day, 3 ongoing).',
+    authScopes: { admin: true },
+    args: { message: t.arg({ type: PushMessageInput, required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToAll({ message: toPush(args.message) }, { signal: ctx.signal }),
+  }),
+  createPushLabel: t.field({
+    type: PushLabel,
+    authScopes: { admin: true },
+    args: { label: t.arg.string({ required: true }), description: t.arg.string() },
+    resolve: async (_r, args, ctx) => {
+      const l = await chatOf(ctx).pushLabels.create({ label: args.label, description: args.description ?? '' }, { signal: ctx.signal });
+      return { ...l, createdAt: new Date(l.createdAt) };
+    },
+  }),
+  deletePushLabel: t.boolean({
+    authScopes: { admin: true },
+    args: { label: t.arg.string({ required: true }) },
+    resolve: (_r, { label }, ctx) => chatOf(ctx).pushLabels.delete(label, { signal: ctx.signal }),
+  }),
+  addUsersToPushLabel: t.field({
+    type: LabelMembershipChange,
+    authScopes: { admin: true },
+    args: { label: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.addUsers(args, { signal: ctx.signal }),
+  }),
+  removeUsersFromPushLabel: t.field({
+    type: LabelMembershipChange,
+    authScopes: { admin: true },
+    args: { label: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.removeUsers(args, { signal: ctx.signal }),
+  }),
+}));
+
+builder.queryFields((t) => ({
+  pushLabel: t.field({
+    type: PushLabel,
+    authScopes: { admin: true },
+    args: { label: t.arg.string({ required: true }) },
+    resolve: async (_r, { label }, ctx) => {
+      const l = await chatOf(ctx).pushLabels.get(label, { signal: ctx.signal });
+      return { ...l, createdAt: new Date(l.createdAt) };
+    },
+  }),
+  attributesCapacity: t.int({
+    description: "Bytes used by every user's attributes in the app (at most 10 GB).",
+    authScopes: { admin: true },
+    resolve: (_r, _a, ctx) => chatOf(ctx).metadata.capacity(undefined, { signal: ctx.signal }),
+  }),
+}));

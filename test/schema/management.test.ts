@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createEmulatorControl } from '../../src/emulator/control-client.js';
+import { postGraphQL, startGateway } from '../helpers/gateway.js';
+
+async function gateway() {
+  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
+  const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await postGraphQL(started.graphqlUrl, query, variables);
+    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+    return res.body.data as T;
+  };
+  return { ...started, run, control: createEmulatorControl(started.server.emulator!.url) };
+}
+
+describe('management mutations', () => {
+  it('registers users (one and many), sets push settings and attributes, deletes', async () => {
+    const { run } = await gateway();
+    expect(await run('mutation { registerUser(input: { username: "zoe", nickname: "Zoe" }) { username nickname activated } }')).toEqual({
+      registerUser: { username: 'zoe', nickname: 'Zoe', activated: true },
+    });
+    expect(await run('mutation { registerUsers(input: [{ username: "yan" }, { username: "zoe" }]) { created { username } failed { username reason } } }')).toEqual({
+      registerUsers: { created: [{ username: 'yan' }], failed: [{ username: 'zoe', reason: 'the zoe already exists' }] },
+    });
+    expect(await run('mutation { setPushSettings(input: { username: "zoe", nickname: "Z", displayStyle: DETAIL }) { nickname } }')).toEqual({ setPushSettings: { nickname: 'Z' } });
+    expect(await run('mutation { setUserAttributes(username: "zoe", attributes: { avatarurl: "z.png" }) }')).toEqual({ setUserAttributes: { avatarurl: 'z.png' } });
+    expect(await run('{ user(username: "zoe") { attributes(keys: ["avatarurl"]) } attributesCapacity }')).toMatchObject({ user: { attributes: { avatarurl: 'z.png' } } });
+    expect(await run('mutation { deleteUserAttributes(username: "zoe") deleteUser(username: "yan") }')).toEqual({ deleteUserAttributes: true, deleteUser: true });
+  });
+
+  it('manages contacts and blocks', async () => {
+    const { run } = await gateway();
+    await run('mutation { addContact(owner: "erin", user: "alice") }');
+    expect(await run('mutation { blockUsers(owner: "erin", users: ["bob"]) { username } }')).toEqual({ blockUsers: [{ username: 'bob' }] });
+    expect(await run('{ user(username: "erin") { contacts { username } blocked { username } } }')).toEqual({
+      user: { contacts: [{ username: 'alice' }], blocked: [{ username: 'dave' }, { username: 'bob' }] },
+    });
+    await run('mutation { unblockUser(owner: "erin", user: "bob") removeContact(owner: "erin", user: "alice") }');
+  });
+
+  it('creates, updates and staffs a group, then deletes it', async () => {
+    const { run } = await gateway();
+    const created = await run<{ createGroup: { groupId: string } }>('mutation { createGroup(input: { name: "Ops", owner: "carol", members: ["dave"] }) { groupId name owner { username } memberCount } }');
+    const group = created.createGroup;
+    expect(created).toEqual({ createGroup: { groupId: group.groupId, name: 'Ops', owner: { username: 'carol' }, memberCount: 2 } });
+    const id = { id: group.groupId };
+    expect(await run('mutation($id: String!) { updateGroup(input: { groupId: $id, name: "Ops team", membersOnly: true }) { name membersOnly } }', id)).toEqual({
+      updateGroup: { name: 'Ops team', membersOnly: true },
+    });
+    expect(await run('mutation($id: String!) { addGroupMembers(groupId: $id, usernames: ["erin", "bob"]) { username } }', id)).toEqual({
+      addGroupMembers: [{ username: 'erin' }, { username: 'bob' }],
+    });
+    expect(await run('mutation($id: String!) { addGroupAdmin(groupId: $id, username: "dave") { admins { username } } }', id)).toEqual({ addGroupAdmin: { admins: [{ username: 'dave' }] } });
+    expect(await run('mutation($id: String!) { transferGroupOwnership(groupId: $id, newOwner: "erin") { owner { username } } }', id)).toEqual({
+      transferGroupOwnership: { owner: { username: 'erin' } },
+    });
+    expect(await run('mutation($id: String!) { deleteGroup(groupId: $id) }', id)).toEqual({ deleteGroup: true });
+  });
+
+  it('creates a room and sets attributes, refused for keys another member set unless forced', async () => {
+    const { run } = await gateway();
+    const created = await run<{ createRoom: { roomId: string } }>('mutation { createRoom(input: { name: "Stage", owner: "alice", members: ["bob", "carol"] }) { roomId } }');
+    const vars = { id: created.createRoom.roomId };
+    await run('mutation($id: String!) { setRoomAttributes(input: { roomId: $id, username: "bob", attributes: { mic: "bob" } }) { succeeded } }', vars);
+    expect(await run('mutation($id: String!) { setRoomAttributes(input: { roomId: $id, username: "carol", attributes: { mic: "carol" } }) { succeeded failed } }', vars)).toEqual({
+      setRoomAttributes: { succeeded: [], failed: { mic: 'the key was set by bob' } },
+    });
+    expect(await run('mutation($id: String!) { setRoomAttributes(input: { roomId: $id, username: "carol", attributes: { mic: "carol" }, force: true }) { succeeded } }', vars)).toEqual({
+      setRoomAttributes: { succeeded: ['mic'] },
+    });
+    expect(await run('query($id: String!) { room(roomId: $id) { attributes } }', vars)).toEqual({ room: { attributes: { mic: 'carol' } } });
+  });
+
+  it('creates a thread, reacts, sets presence and pushes', async () => {
+    const { run, server, control } = await gateway();
+    const [group] = (await server.agora.chat!.groups.list()).items;
+    const msg = (await server.agora.chat!.messages.send({ from: 'alice', to: { groups: [group!.id] }, body: { type: 'text', text: 'plan' } }))[group!.id]!;
+    const thread = await run('mutation($g: String!, $m: String!) { createThread(input: { groupId: $g, name: "Plan", messageId: $m, owner: "alice" }) { name group { name } } }', {
+      g: group!.id,
+      m: msg,
+    });
+    expect(thread).toEqual({ createThread: { name: 'Plan', group: { name: 'Product team' } } });
+    expect(await run('mutation($m: String!) { addReaction(input: { username: "bob", messageId: $m, reaction: "fire" }) }', { m: msg })).toEqual({ addReaction: true });
+    expect(await run('mutation { setPresence(input: { username: "dave", resource: "web", status: "away", ext: "lunch" }) }')).toEqual({ setPresence: true });
+    expect(await run('{ user(username: "dave") { presence { ext devices { resource status } } } }')).toEqual({ user: { presence: { ext: 'lunch', devices: [{ resource: 'web', status: 'away' }] } } });
+    expect(await run('mutation { sendPushToUsers(users: ["alice"], message: { title: "Hi" }) { username sent } }')).toEqual({ sendPushToUsers: [{ username: 'alice', sent: true }] });
+    await run('mutation { createPushLabel(label: "vip") { name } addUsersToPushLabel(label: "vip", usernames: ["bob"]) { succeeded } }');
+    const task = await run<{ sendPushByLabels: string }>('mutation { sendPushByLabels(labels: ["vip"], message: { content: "For VIPs" }) }');
+    expect(task.sendPushByLabels).toMatch(/^\d+$/);
+    expect((await control.chat.pushes()).map((p) => p.username)).toEqual(['alice', 'bob']);
+  });
+});
