@@ -9,6 +9,7 @@ import './thread.js';
 import './history.js';
 import './moderation.js';
 import './management.js';
+import './extras.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -1,3 +1,6 @@
+import type { ChatClient } from '../agora/chat/client.js';
+import type { Removal } from '../agora/chat/collectives.js';
+import { AgoraForbiddenError } from '../agora/errors.js';
 import { builder } from './builder.js';
 import { chatOf } from './chat.js';
 import { Group } from './group.js';
@@ -33,6 +36,22 @@ const RecallMessageInput = builder.inputType('RecallMessageInput', {
     force: t.boolean({ defaultValue: false, description: 'Recall whatever the message age (moderators).' }),
   }),
 });
+
+type Collectives = ChatClient['groups'] | ChatClient['rooms'];
+
+/** One user goes through Agora's single-member removal; several through the batch one. Same answer shape. */
+async function removeMembers(api: Collectives, id: string, usernames: string[], signal: AbortSignal | undefined): Promise<Removal[]> {
+  const [only] = usernames;
+  if (usernames.length !== 1 || only === undefined) return api.removeMembers({ id, usernames }, { signal });
+  try {
+    await api.removeMember({ id, username: only }, { signal });
+    return [{ username: only, removed: true, reason: undefined }];
+  } catch (error) {
+    // Agora refuses a single removal (the owner, a non-member) with 403; the batch form reports it per user.
+    if (error instanceof AgoraForbiddenError) return [{ username: only, removed: false, reason: error.message.replace(/^Agora chat [\w.]+ answered 403: /, '') }];
+    throw error;
+  }
+}
 
 builder.mutationFields((t) => ({
   banUser: t.field({
@@ -94,13 +113,13 @@ builder.mutationFields((t) => ({
     description: 'Removes up to 60 members; the owner is never removed.',
     authScopes: { moderator: true },
     args: { groupId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, ctx) => chatOf(ctx).groups.removeMembers({ id: args.groupId, usernames: args.usernames }, { signal: ctx.signal }),
+    resolve: (_root, args, ctx) => removeMembers(chatOf(ctx).groups, args.groupId, args.usernames, ctx.signal),
   }),
   removeRoomMembers: t.field({
     type: [MemberRemoval],
     authScopes: { moderator: true },
     args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, ctx) => chatOf(ctx).rooms.removeMembers({ id: args.roomId, usernames: args.usernames }, { signal: ctx.signal }),
+    resolve: (_root, args, ctx) => removeMembers(chatOf(ctx).rooms, args.roomId, args.usernames, ctx.signal),
   }),
   recallMessage: t.boolean({
     description: 'Recalls a Chat message: within the recall window, or at any age with `force` (moderators).',
