@@ -29,11 +29,26 @@ export const GRAPHQL_PATH = '/graphql';
 /** Until frontend auth lands (the security work), every request acts as the service, with the admin role. */
 const SERVICE_VIEWER: Viewer = { username: undefined, roles: new Set(['admin']) };
 
-const DEFAULT_QUERY = /* GraphQL */ `# Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
-# Press the play button to run this query.
-query Health {
-  health
+export const DEFAULT_QUERY = /* GraphQL */ `# Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
+# Press the play button to run this query against the built-in demo data.
+# The response's extensions.cost says how many Agora calls it was predicted to cost, and made.
+query Tour {
   agoraMode
+  user(username: "alice") {
+    nickname
+    online
+    presence { online ext }
+    contacts { username online }
+    joinedGroups(first: 5) {
+      edges {
+        node {
+          name
+          members(first: 20) { edges { role node { username online } } }
+        }
+      }
+    }
+  }
+  rooms(first: 5) { edges { node { name attributes } } }
 }
 `;
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { printSchema } from '../src/schema/index.js';
+import { DEFAULT_QUERY } from '../src/server.js';
 import { postGraphQL, startGateway, wsClient, wsQuery } from './helpers/gateway.js';
 
 describe('the gateway in emulator mode', () => {
@@ -32,7 +33,14 @@ describe('the gateway in emulator mode', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('agora-graphql');
-    expect(html).toContain('query Health');
+    expect(html).toContain('query Tour');
+  });
+
+  it("GraphiQL's default query runs against the demo data without errors", async () => {
+    const { graphqlUrl } = await startGateway();
+    const res = await postGraphQL(graphqlUrl, DEFAULT_QUERY);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data).toMatchObject({ agoraMode: 'EMULATOR', user: { nickname: 'Alice Martin' } });
   });
 
   it('answers the probes', async () => {

@@ -53,7 +53,7 @@ const MutedUser = builder.objectRef<{ username: string; chat: number; groupchat:
   }),
 });
 
-const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement({
+export const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement({
   fields: (t) => ({
     reaction: t.exposeString('reaction', { description: 'The emoji id.' }),
     count: t.exposeInt('count'),

@@ -1,6 +1,6 @@
 import type { ChatThread } from '../agora/chat/threads.js';
 import { CHAT_LIMITS } from '../agora/limits.js';
-import { builder } from './builder.js';
+import { builder, type Context } from './builder.js';
 import { chatOf } from './chat.js';
 import { Group } from './group.js';
 import { cursorConnection } from './pagination.js';
@@ -8,20 +8,22 @@ import { User, userOf } from './user.js';
 
 export const Thread = builder.objectRef<ChatThread>('Thread');
 
+/** Agora has no read of one thread by id: scan the app's threads, newest first, page by page. */
+async function findThread(id: string, ctx: Context): Promise<ChatThread | null> {
+  let cursor: string | undefined;
+  do {
+    const page = await chatOf(ctx).threads.list({ limit: CHAT_LIMITS.threadListLimit, cursor, sort: 'desc' }, { signal: ctx.signal });
+    const found = page.items.find((t) => t.id === id);
+    if (found) return found;
+    cursor = page.cursor;
+  } while (cursor);
+  return null;
+}
+
 builder.node(Thread, {
   description: 'A thread started on a group message.',
   id: { resolve: (t) => t.id },
-  // Agora has no read of one thread by id; a node lookup scans the app's threads page by page.
-  loadOne: async (id, ctx) => {
-    let cursor: string | undefined;
-    do {
-      const page = await chatOf(ctx).threads.list({ limit: CHAT_LIMITS.threadListLimit, cursor, sort: 'desc' });
-      const found = page.items.find((t) => t.id === id);
-      if (found) return found;
-      cursor = page.cursor;
-    } while (cursor);
-    return null;
-  },
+  loadOne: (id, ctx) => findThread(id, ctx),
   fields: (t) => ({
     threadId: t.exposeString('id', { description: 'The Agora thread id.' }),
     name: t.string({ nullable: true, resolve: (th) => th.name ?? null }),
@@ -40,6 +42,13 @@ builder.node(Thread, {
 });
 
 builder.queryFields((t) => ({
+  thread: t.field({
+    type: Thread,
+    nullable: true,
+    description: 'A thread by its Agora id; null when there is none. (Agora has no read by id: this scans the thread list.)',
+    args: { threadId: t.arg.string({ required: true }) },
+    resolve: (_r, args, ctx) => findThread(args.threadId, ctx),
+  }),
   threads: t.connection({
     type: Thread,
     description: 'Every thread of the app, newest first.',

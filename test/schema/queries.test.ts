@@ -76,13 +76,66 @@ describe('queries over the demo data', () => {
     );
     expect(history.body.data).toEqual({ channelHistory: [{ from: 'alice', to: 'lobby', kind: 'CHANNEL', payload: 'Welcome to the lobby!', sentAt: expect.any(String) }] });
     const hours = [new Date(now), new Date(now - 3600_000)];
-    let archived = 0;
+    const archived: Record<string, unknown>[] = [];
     for (const hour of hours) {
-      const res = await postGraphQL(graphqlUrl, 'query($hour: DateTime!) { chatHistory(hour: $hour) { messageId from conversation bodies } }', { hour: hour.toISOString() });
-      archived += ((res.body.data?.chatHistory as unknown[] | undefined) ?? []).length;
+      const res = await postGraphQL(
+        graphqlUrl,
+        /* GraphQL */ `
+          query ($hour: DateTime!) {
+            chatHistory(hour: $hour) {
+              messageId
+              sender { username }
+              target { __typename ... on User { username } ... on Group { name } ... on Room { name } }
+              body { __typename ... on TextBody { text } ... on ImageBody { url width height } }
+              reactions(as: "bob") { reaction count }
+            }
+          }
+        `,
+        { hour: hour.toISOString() },
+      );
+      archived.push(...((res.body.data?.chatHistory as Record<string, unknown>[] | undefined) ?? []));
     }
-    expect(archived).toBe(6);
+    expect(archived).toHaveLength(6);
+    expect(archived).toContainEqual({
+      messageId: expect.any(String),
+      sender: { username: 'alice' },
+      target: { __typename: 'Group', name: 'Product team' },
+      body: { __typename: 'TextBody', text: 'The release is on Thursday.' },
+      reactions: [{ reaction: 'thumbs_up', count: 2 }],
+    });
+    expect(archived).toContainEqual(expect.objectContaining({ target: { __typename: 'User', username: 'bob' }, body: { __typename: 'TextBody', text: 'Lunch at noon?' } }));
+    expect(archived).toContainEqual(expect.objectContaining({ body: { __typename: 'ImageBody', url: 'https://cdn.example.com/mockup.png', width: 1280, height: 720 } }));
     const badLimit = await postGraphQL(graphqlUrl, '{ channelHistory(destination: "lobby", startTime: "2026-01-01T00:00:00Z", endTime: "2026-01-02T00:00:00Z", limit: 30) { payload } }');
     expect(badLimit.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
+  });
+});
+
+describe('pagination through GraphQL', () => {
+  it('pages 250 group members to the end, 100 at a time, with no repeats', async () => {
+    const { graphqlUrl, server } = await gateway();
+    const chat = server.agora.chat!;
+    const names = Array.from({ length: 249 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < names.length; i += 60) await chat.users.registerMany(names.slice(i, i + 60).map((username) => ({ username })));
+    const id = await chat.groups.create({ name: 'Crowd', owner: 'alice', members: names, maxUsers: 500 });
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res = await postGraphQL(graphqlUrl, 'query($id: String!, $after: String) { group(groupId: $id) { members(first: 100, after: $after) { edges { node { username } } pageInfo { hasNextPage endCursor } } } }', { id, after });
+      const members = (res.body.data?.group as { members: { edges: { node: { username: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).members;
+      seen.push(...members.edges.map((e) => e.node.username));
+      pages++;
+      if (!members.pageInfo.hasNextPage) break;
+      after = members.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['alice', ...names]);
+    expect(pages).toBe(3);
+  });
+
+  it('finds a thread by id', async () => {
+    const { graphqlUrl, server } = await gateway();
+    const [thread] = (await server.agora.chat!.threads.list()).items;
+    const res = await postGraphQL(graphqlUrl, 'query($id: String!) { thread(threadId: $id) { name } missing: thread(threadId: "1") { name } }', { id: thread!.id });
+    expect(res.body.data).toEqual({ thread: { name: 'Release checklist' }, missing: null });
   });
 });
