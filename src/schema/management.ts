@@ -5,7 +5,8 @@
  * until the security work narrows them to owners and room admins.
  */
 import type { PushMessage } from '../agora/chat/push.js';
-import { builder } from './builder.js';
+import type { CollectiveKind } from '../agora/chat/collectives.js';
+import { builder, type Context } from './builder.js';
 import { chatOf } from './chat.js';
 import { Group, Room } from './group.js';
 import { Thread } from './thread.js';
@@ -142,6 +143,28 @@ const toPush = (m: PushInput): PushMessage => ({
 const defined = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
 
+/** What group and room management share: the same calls on /chatgroups and /chatrooms. */
+function collectiveApi(ctx: Context, kind: CollectiveKind) {
+  const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
+  const opts = { signal: ctx.signal };
+  return {
+    /** Adds one member through the single-member call, several through the batch call; answers those added. */
+    async addMembers(id: string, usernames: string[]) {
+      const [only] = usernames;
+      if (usernames.length === 1 && only !== undefined) {
+        await api.addMember({ id, username: only }, opts);
+        return [userOf(only)];
+      }
+      return (await api.addMembers({ id, usernames }, opts)).map(userOf);
+    },
+    async setAdmin(id: string, username: string, admin: boolean) {
+      await (admin ? api.addAdmin({ id, username }, opts) : api.removeAdmin({ id, username }, opts));
+      return { kind, id };
+    },
+    delete: (id: string) => api.delete(id, opts),
+  };
+}
+
 builder.mutationFields((t) => ({
   // ---- users ----
   registerUser: t.field({
@@ -249,40 +272,26 @@ builder.mutationFields((t) => ({
   deleteGroup: t.boolean({
     authScopes: { admin: true },
     args: { groupId: t.arg.string({ required: true }) },
-    resolve: (_r, { groupId }, ctx) => chatOf(ctx).groups.delete(groupId, { signal: ctx.signal }),
+    resolve: (_r, { groupId }, ctx) => collectiveApi(ctx, 'group').delete(groupId),
   }),
   addGroupMembers: t.field({
     type: [User],
     description: 'Adds up to 60 members; answers those added (members already in are skipped).',
     authScopes: { admin: true },
     args: { groupId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      const groups = chatOf(ctx).groups;
-      const [only] = args.usernames;
-      if (args.usernames.length === 1 && only !== undefined) {
-        await groups.addMember({ id: args.groupId, username: only }, { signal: ctx.signal });
-        return [userOf(only)];
-      }
-      return (await groups.addMembers({ id: args.groupId, usernames: args.usernames }, { signal: ctx.signal })).map(userOf);
-    },
+    resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').addMembers(args.groupId, args.usernames),
   }),
   addGroupAdmin: t.field({
     type: Group,
     authScopes: { admin: true },
     args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      await chatOf(ctx).groups.addAdmin({ id: args.groupId, username: args.username }, { signal: ctx.signal });
-      return { kind: 'group' as const, id: args.groupId };
-    },
+    resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').setAdmin(args.groupId, args.username, true),
   }),
   removeGroupAdmin: t.field({
     type: Group,
     authScopes: { admin: true },
     args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      await chatOf(ctx).groups.removeAdmin({ id: args.groupId, username: args.username }, { signal: ctx.signal });
-      return { kind: 'group' as const, id: args.groupId };
-    },
+    resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').setAdmin(args.groupId, args.username, false),
   }),
   transferGroupOwnership: t.field({
     type: Group,
@@ -315,39 +324,25 @@ builder.mutationFields((t) => ({
   deleteRoom: t.boolean({
     authScopes: { admin: true },
     args: { roomId: t.arg.string({ required: true }) },
-    resolve: (_r, { roomId }, ctx) => chatOf(ctx).rooms.delete(roomId, { signal: ctx.signal }),
+    resolve: (_r, { roomId }, ctx) => collectiveApi(ctx, 'room').delete(roomId),
   }),
   addRoomMembers: t.field({
     type: [User],
     authScopes: { admin: true },
     args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      const rooms = chatOf(ctx).rooms;
-      const [only] = args.usernames;
-      if (args.usernames.length === 1 && only !== undefined) {
-        await rooms.addMember({ id: args.roomId, username: only }, { signal: ctx.signal });
-        return [userOf(only)];
-      }
-      return (await rooms.addMembers({ id: args.roomId, usernames: args.usernames }, { signal: ctx.signal })).map(userOf);
-    },
+    resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').addMembers(args.roomId, args.usernames),
   }),
   addRoomAdmin: t.field({
     type: Room,
     authScopes: { admin: true },
     args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      await chatOf(ctx).rooms.addAdmin({ id: args.roomId, username: args.username }, { signal: ctx.signal });
-      return { kind: 'room' as const, id: args.roomId };
-    },
+    resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').setAdmin(args.roomId, args.username, true),
   }),
   removeRoomAdmin: t.field({
     type: Room,
     authScopes: { admin: true },
     args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      await chatOf(ctx).rooms.removeAdmin({ id: args.roomId, username: args.username }, { signal: ctx.signal });
-      return { kind: 'room' as const, id: args.roomId };
-    },
+    resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').setAdmin(args.roomId, args.username, false),
   }),
   setRoomAttributes: t.field({
     type: AttributeChange,

@@ -3,6 +3,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
+import { createEmulatorControl } from '../../src/emulator/control-client.js';
 import { createServer, type GatewayServer, type StartedServer } from '../../src/server.js';
 import { createLogger } from '../../src/logger.js';
 import { leftover } from './leftovers.js';
@@ -50,4 +51,18 @@ export async function execute<TResult, TVariables extends Record<string, unknown
 ): Promise<{ data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> }> {
   const res = await postGraphQL(url, print(document), variables);
   return res.body as { data?: TResult; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+}
+
+/**
+ * The gateway on the emulator with fast retries, and `run`: a GraphQL call that must not fail
+ * (its errors are shown when it does), answering `data`.
+ */
+export async function startGatewayRunner() {
+  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
+  const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await postGraphQL(started.graphqlUrl, query, variables);
+    if (res.body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.body.errors)}`);
+    return res.body.data as T;
+  };
+  return { ...started, run, chat: started.server.agora.chat!, control: createEmulatorControl(started.server.emulator!.url) };
 }

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
-
-async function gateway() {
-  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
-  const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await postGraphQL(started.graphqlUrl, query, variables);
-    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
-    return res.body.data as T;
-  };
-  return { ...started, run, chat: started.server.agora.chat! };
-}
+import { startGatewayRunner } from '../helpers/gateway.js';
 
 describe('the rest of the surface in the graph', () => {
   it('single-user reads: online status, all attributes, offline delivery, subscriptions', async () => {
-    const { run, chat } = await gateway();
+    const { run, chat } = await startGatewayRunner();
     expect(await run('{ alice: onlineStatus(username: "alice") carol: onlineStatus(username: "carol") }')).toEqual({ alice: true, carol: false });
     expect(await run('{ user(username: "bob") { allAttributes } }')).toMatchObject({ user: { allAttributes: { nickname: 'Bob Chen' } } });
     const id = (await chat.messages.send({ from: 'alice', to: { users: ['carol'] }, body: { type: 'text', text: 'later' } })).carol!;
@@ -25,7 +15,7 @@ describe('the rest of the surface in the graph', () => {
   });
 
   it('push labels with their users, and muted users', async () => {
-    const { run } = await gateway();
+    const { run } = await startGatewayRunner();
     expect(await run('{ pushLabels(first: 5) { edges { node { name count users(first: 5) { edges { node { username } } } alice: user(username: "alice") { username } bob: user(username: "bob") { username } } } } }')).toEqual({
       pushLabels: { edges: [{ node: { name: 'beta', count: 1, users: { edges: [{ node: { username: 'alice' } }] }, alice: { username: 'alice' }, bob: null } }] },
     });
@@ -34,7 +24,7 @@ describe('the rest of the surface in the graph', () => {
   });
 
   it('reactions of messages and who reacted', async () => {
-    const { run, chat } = await gateway();
+    const { run, chat } = await startGatewayRunner();
     const [group] = (await chat.groups.list()).items;
     const threads = await chat.threads.list();
     const messageId = threads.items[0]!.messageId!;
@@ -47,7 +37,7 @@ describe('the rest of the surface in the graph', () => {
   });
 
   it('uploads and downloads a file as base64, counts history, deletes a conversation, removes one member', async () => {
-    const { run, chat } = await gateway();
+    const { run, chat } = await startGatewayRunner();
     const content = Buffer.from('hello file').toString('base64');
     const uploaded = await run<{ uploadChatFile: { uuid: string; secret: string | null } }>('mutation($c: String!) { uploadChatFile(filename: "a.txt", contentBase64: $c, restrictAccess: true) { uuid secret } }', { c: content });
     const file = uploaded.uploadChatFile;

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createEmulatorControl } from '../../src/emulator/control-client.js';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
-
-async function gateway() {
-  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
-  const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-    const res = await postGraphQL(started.graphqlUrl, query, variables);
-    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
-    return res.body.data as T;
-  };
-  return { ...started, run, control: createEmulatorControl(started.server.emulator!.url) };
-}
+import { startGatewayRunner } from '../helpers/gateway.js';
 
 describe('management mutations', () => {
   it('registers users (one and many), sets push settings and attributes, deletes', async () => {
-    const { run } = await gateway();
+    const { run } = await startGatewayRunner();
     expect(await run('mutation { registerUser(input: { username: "zoe", nickname: "Zoe" }) { username nickname activated } }')).toEqual({
       registerUser: { username: 'zoe', nickname: 'Zoe', activated: true },
     });
@@ -28,7 +17,7 @@ describe('management mutations', () => {
   });
 
   it('manages contacts and blocks', async () => {
-    const { run } = await gateway();
+    const { run } = await startGatewayRunner();
     await run('mutation { addContact(owner: "erin", user: "alice") }');
     expect(await run('mutation { blockUsers(owner: "erin", users: ["bob"]) { username } }')).toEqual({ blockUsers: [{ username: 'bob' }] });
     expect(await run('{ user(username: "erin") { contacts { username } blocked { username } } }')).toEqual({
@@ -38,7 +27,7 @@ describe('management mutations', () => {
   });
 
   it('creates, updates and staffs a group, then deletes it', async () => {
-    const { run } = await gateway();
+    const { run } = await startGatewayRunner();
     const created = await run<{ createGroup: { groupId: string } }>('mutation { createGroup(input: { name: "Ops", owner: "carol", members: ["dave"] }) { groupId name owner { username } memberCount } }');
     const group = created.createGroup;
     expect(created).toEqual({ createGroup: { groupId: group.groupId, name: 'Ops', owner: { username: 'carol' }, memberCount: 2 } });
@@ -57,7 +46,7 @@ describe('management mutations', () => {
   });
 
   it('creates a room and sets attributes, refused for keys another member set unless forced', async () => {
-    const { run } = await gateway();
+    const { run } = await startGatewayRunner();
     const created = await run<{ createRoom: { roomId: string } }>('mutation { createRoom(input: { name: "Stage", owner: "alice", members: ["bob", "carol"] }) { roomId } }');
     const vars = { id: created.createRoom.roomId };
     await run('mutation($id: String!) { setRoomAttributes(input: { roomId: $id, username: "bob", attributes: { mic: "bob" } }) { succeeded } }', vars);
@@ -71,7 +60,7 @@ describe('management mutations', () => {
   });
 
   it('creates a thread, reacts, sets presence and pushes', async () => {
-    const { run, server, control } = await gateway();
+    const { run, server, control } = await startGatewayRunner();
     const [group] = (await server.agora.chat!.groups.list()).items;
     const msg = (await server.agora.chat!.messages.send({ from: 'alice', to: { groups: [group!.id] }, body: { type: 'text', text: 'plan' } }))[group!.id]!;
     const thread = await run('mutation($g: String!, $m: String!) { createThread(input: { groupId: $g, name: "Plan", messageId: $m, owner: "alice" }) { name group { name } } }', {
