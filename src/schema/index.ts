@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './scalars.js';
+import './domain-errors.js';
 import './health.js';
 import './user.js';
 import './group.js';

@@ -6,6 +6,7 @@
  */
 import type { PushMessage } from '../agora/chat/push.js';
 import type { CollectiveKind } from '../agora/chat/collectives.js';
+import { domainErrors } from './domain-errors.js';
 import { builder, type Context } from './builder.js';
 import { chatOf } from './chat.js';
 import { Group, Room } from './group.js';
@@ -230,6 +231,7 @@ builder.mutationFields((t) => ({
 
   // ---- contacts and blocks ----
   addContact: t.boolean({
+    errors: domainErrors,
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.add(args, { signal: ctx.signal })),
@@ -240,6 +242,7 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.remove(args, { signal: ctx.signal })),
   }),
   blockUsers: t.field({
+    errors: domainErrors,
     type: [User],
     description: 'Blocks users (at most 500 blocked in all); fails as a whole when any user does not exist.',
     authScopes: (_r, args) => ({ self: args.owner }),
@@ -275,6 +278,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { groupId }, ctx) => collectiveApi(ctx, 'group').delete(groupId),
   }),
   addGroupMembers: t.field({
+    errors: domainErrors,
     type: [User],
     description: 'Adds up to 60 members; answers those added (members already in are skipped).',
     authScopes: { admin: true },
@@ -282,6 +286,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').addMembers(args.groupId, args.usernames),
   }),
   addGroupAdmin: t.field({
+    errors: domainErrors,
     type: Group,
     authScopes: { admin: true },
     args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
@@ -294,6 +299,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').setAdmin(args.groupId, args.username, false),
   }),
   transferGroupOwnership: t.field({
+    errors: domainErrors,
     type: Group,
     description: 'Makes a member the owner; the old owner stays a member.',
     authScopes: { admin: true },
@@ -327,12 +333,14 @@ builder.mutationFields((t) => ({
     resolve: (_r, { roomId }, ctx) => collectiveApi(ctx, 'room').delete(roomId),
   }),
   addRoomMembers: t.field({
+    errors: domainErrors,
     type: [User],
     authScopes: { admin: true },
     args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
     resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').addMembers(args.roomId, args.usernames),
   }),
   addRoomAdmin: t.field({
+    errors: domainErrors,
     type: Room,
     authScopes: { admin: true },
     args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
@@ -371,6 +379,7 @@ builder.mutationFields((t) => ({
 
   // ---- threads ----
   createThread: t.field({
+    errors: domainErrors,
     type: Thread,
     authScopes: (_r, args) => ({ self: args.input.owner }),
     args: { input: t.arg({ type: CreateThreadInput, required: true }) },
@@ -390,6 +399,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { threadId }, ctx) => chatOf(ctx).threads.delete(threadId, { signal: ctx.signal }),
   }),
   addThreadMembers: t.boolean({
+    errors: domainErrors,
     authScopes: { admin: true },
     args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
     resolve: (_r, args, ctx) => chatOf(ctx).threads.addMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),

@@ -1,4 +1,5 @@
 import type { MessageBody } from '../agora/chat/messages.js';
+import { domainErrors } from './domain-errors.js';
 import { builder } from './builder.js';
 import { chatOf } from './chat.js';
 
@@ -129,6 +130,7 @@ builder.mutationFields((t) => ({
       ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? false }),
   }),
   sendMessage: t.field({
+    errors: domainErrors,
     type: [SentMessage],
     description: 'Sends an Agora Chat message to users, groups or rooms; one message id per recipient.',
     args: { input: t.arg({ type: SendMessageInput, required: true }) },

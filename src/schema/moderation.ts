@@ -1,6 +1,7 @@
 import type { ChatClient } from '../agora/chat/client.js';
 import type { Removal } from '../agora/chat/collectives.js';
 import { AgoraForbiddenError } from '../agora/errors.js';
+import { domainErrors } from './domain-errors.js';
 import { builder } from './builder.js';
 import { chatOf } from './chat.js';
 import { Group } from './group.js';
@@ -122,6 +123,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => removeMembers(chatOf(ctx).rooms, args.roomId, args.usernames, ctx.signal),
   }),
   recallMessage: t.boolean({
+    errors: domainErrors,
     description: 'Recalls a Chat message: within the recall window, or at any age with `force` (moderators).',
     authScopes: { moderator: true },
     args: { input: t.arg({ type: RecallMessageInput, required: true }) },

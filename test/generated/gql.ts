@@ -15,11 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "query GroupMembers($id: String!, $first: Int!) {\n  group(groupId: $id) {\n    name\n    members(first: $first) {\n      edges {\n        role\n        node {\n          username\n          online\n          presence {\n            online\n          }\n          attributes(keys: [\"avatar\"])\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n}": typeof types.GroupMembersDocument,
-    "mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    recipient\n    messageId\n  }\n}": typeof types.SendPeerMessageDocument,
+    "mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    __typename\n    ... on MutationSendMessageSuccess {\n      data {\n        recipient\n        messageId\n      }\n    }\n    ... on DomainError {\n      message\n      agoraCode\n    }\n  }\n}": typeof types.SendPeerMessageDocument,
 };
 const documents: Documents = {
     "query GroupMembers($id: String!, $first: Int!) {\n  group(groupId: $id) {\n    name\n    members(first: $first) {\n      edges {\n        role\n        node {\n          username\n          online\n          presence {\n            online\n          }\n          attributes(keys: [\"avatar\"])\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n}": types.GroupMembersDocument,
-    "mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    recipient\n    messageId\n  }\n}": types.SendPeerMessageDocument,
+    "mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    __typename\n    ... on MutationSendMessageSuccess {\n      data {\n        recipient\n        messageId\n      }\n    }\n    ... on DomainError {\n      message\n      agoraCode\n    }\n  }\n}": types.SendPeerMessageDocument,
 };
 
 /**
@@ -43,7 +43,7 @@ export function graphql(source: "query GroupMembers($id: String!, $first: Int!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    recipient\n    messageId\n  }\n}"): (typeof documents)["mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    recipient\n    messageId\n  }\n}"];
+export function graphql(source: "mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    __typename\n    ... on MutationSendMessageSuccess {\n      data {\n        recipient\n        messageId\n      }\n    }\n    ... on DomainError {\n      message\n      agoraCode\n    }\n  }\n}"): (typeof documents)["mutation SendPeerMessage($input: SendPeerMessageInput!) {\n  sendPeerMessage(input: $input) {\n    status\n    requestId\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    __typename\n    ... on MutationSendMessageSuccess {\n      data {\n        recipient\n        messageId\n      }\n    }\n    ... on DomainError {\n      message\n      agoraCode\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

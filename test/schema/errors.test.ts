@@ -62,15 +62,12 @@ describe('errors a GraphQL client sees', () => {
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', operation: 'rtm.sendPeerMessage' });
   });
 
-  it('FORBIDDEN when Agora refuses (a non-member sends to a group)', async () => {
+  it('an expected failure of a mutation is a typed result: a non-member sends to a group', async () => {
     const { graphqlUrl, server } = await gateway();
     const [group] = (await server.agora.chat!.groups.list()).items;
-    const res = await postGraphQL(
-      graphqlUrl,
-      'mutation($input: SendMessageInput!) { sendMessage(input: $input) { recipient messageId } }',
-      { input: { from: 'erin', toGroups: [group!.id], body: { text: { text: 'hi' } } } },
-    );
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', agoraCode: 'forbidden_op' });
+    const res = await execute(graphqlUrl, SendMessageDocument, { input: { from: 'erin', toGroups: [group!.id], body: { text: { text: 'hi' } } } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.sendMessage).toEqual({ __typename: 'ForbiddenError', message: expect.stringMatching(/erin is not a member/), agoraCode: 'forbidden_op' });
   });
 
   it('sends Signaling and Chat messages', async () => {
@@ -80,7 +77,7 @@ describe('errors a GraphQL client sees', () => {
     const chat = await execute(graphqlUrl, SendMessageDocument, {
       input: { from: 'alice', toUsers: ['bob'], body: { location: { latitude: 1.5, longitude: 2, address: 'Here' } } },
     });
-    expect(chat.data?.sendMessage).toEqual([{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }]);
+    expect(chat.data?.sendMessage).toEqual({ __typename: 'MutationSendMessageSuccess', data: [{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }] });
     const inbox = await control.chat.inbox('bob');
     expect(inbox.messages.at(-1)).toMatchObject({ type: 'loc', body: { lat: '1.5', lng: '2', addr: 'Here' } });
   });

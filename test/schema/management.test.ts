@@ -18,8 +18,11 @@ describe('management mutations', () => {
 
   it('manages contacts and blocks', async () => {
     const { run } = await startGatewayRunner();
-    await run('mutation { addContact(owner: "erin", user: "alice") }');
-    expect(await run('mutation { blockUsers(owner: "erin", users: ["bob"]) { username } }')).toEqual({ blockUsers: [{ username: 'bob' }] });
+    expect(await run('mutation { addContact(owner: "erin", user: "alice") { ... on MutationAddContactSuccess { data } } }')).toEqual({ addContact: { data: true } });
+    expect(await run('mutation { blockUsers(owner: "erin", users: ["bob"]) { ... on MutationBlockUsersSuccess { data { username } } } }')).toEqual({ blockUsers: { data: [{ username: 'bob' }] } });
+    expect(await run('mutation { blockUsers(owner: "erin", users: ["ghost"]) { __typename ... on DomainError { operation } } }')).toEqual({
+      blockUsers: { __typename: 'NotFoundError', operation: 'chat.blocks.add' },
+    });
     expect(await run('{ user(username: "erin") { contacts { username } blocked { username } } }')).toEqual({
       user: { contacts: [{ username: 'alice' }], blocked: [{ username: 'dave' }, { username: 'bob' }] },
     });
@@ -35,12 +38,18 @@ describe('management mutations', () => {
     expect(await run('mutation($id: String!) { updateGroup(input: { groupId: $id, name: "Ops team", membersOnly: true }) { name membersOnly } }', id)).toEqual({
       updateGroup: { name: 'Ops team', membersOnly: true },
     });
-    expect(await run('mutation($id: String!) { addGroupMembers(groupId: $id, usernames: ["erin", "bob"]) { username } }', id)).toEqual({
-      addGroupMembers: [{ username: 'erin' }, { username: 'bob' }],
+    expect(await run('mutation($id: String!) { addGroupMembers(groupId: $id, usernames: ["erin", "bob"]) { ... on MutationAddGroupMembersSuccess { data { username } } } }', id)).toEqual({
+      addGroupMembers: { data: [{ username: 'erin' }, { username: 'bob' }] },
     });
-    expect(await run('mutation($id: String!) { addGroupAdmin(groupId: $id, username: "dave") { admins { username } } }', id)).toEqual({ addGroupAdmin: { admins: [{ username: 'dave' }] } });
-    expect(await run('mutation($id: String!) { transferGroupOwnership(groupId: $id, newOwner: "erin") { owner { username } } }', id)).toEqual({
-      transferGroupOwnership: { owner: { username: 'erin' } },
+    expect(await run('mutation($id: String!) { addGroupAdmin(groupId: $id, username: "dave") { ... on MutationAddGroupAdminSuccess { data { admins { username } } } } }', id)).toEqual({
+      addGroupAdmin: { data: { admins: [{ username: 'dave' }] } },
+    });
+    // An admin who is not a member: an expected failure, answered as data.
+    expect(await run('mutation($id: String!) { addGroupAdmin(groupId: $id, username: "alice") { __typename ... on DomainError { message agoraCode } } }', id)).toEqual({
+      addGroupAdmin: { __typename: 'ForbiddenError', message: expect.stringMatching(/not members of this group/), agoraCode: 'forbidden_op' },
+    });
+    expect(await run('mutation($id: String!) { transferGroupOwnership(groupId: $id, newOwner: "erin") { ... on MutationTransferGroupOwnershipSuccess { data { owner { username } } } } }', id)).toEqual({
+      transferGroupOwnership: { data: { owner: { username: 'erin' } } },
     });
     expect(await run('mutation($id: String!) { deleteGroup(groupId: $id) }', id)).toEqual({ deleteGroup: true });
   });
@@ -63,11 +72,11 @@ describe('management mutations', () => {
     const { run, server, control } = await startGatewayRunner();
     const [group] = (await server.agora.chat!.groups.list()).items;
     const msg = (await server.agora.chat!.messages.send({ from: 'alice', to: { groups: [group!.id] }, body: { type: 'text', text: 'plan' } }))[group!.id]!;
-    const thread = await run('mutation($g: String!, $m: String!) { createThread(input: { groupId: $g, name: "Plan", messageId: $m, owner: "alice" }) { name group { name } } }', {
+    const thread = await run('mutation($g: String!, $m: String!) { createThread(input: { groupId: $g, name: "Plan", messageId: $m, owner: "alice" }) { ... on MutationCreateThreadSuccess { data { name group { name } } } } }', {
       g: group!.id,
       m: msg,
     });
-    expect(thread).toEqual({ createThread: { name: 'Plan', group: { name: 'Product team' } } });
+    expect(thread).toEqual({ createThread: { data: { name: 'Plan', group: { name: 'Product team' } } } });
     expect(await run('mutation($m: String!) { addReaction(input: { username: "bob", messageId: $m, reaction: "fire" }) }', { m: msg })).toEqual({ addReaction: true });
     expect(await run('mutation { setPresence(input: { username: "dave", resource: "web", status: "away", ext: "lunch" }) }')).toEqual({ setPresence: true });
     expect(await run('{ user(username: "dave") { presence { ext devices { resource status } } } }')).toEqual({ user: { presence: { ext: 'lunch', devices: [{ resource: 'web', status: 'away' }] } } });

@@ -44,9 +44,13 @@ describe('moderation mutations', () => {
     });
     await control.updateSettings({ recallWindowMs: 0 });
     const sent = (await chat.messages.send({ from: 'alice', to: { users: ['bob'] }, body: { type: 'text', text: 'oops' } })).bob!;
-    const refused = await postGraphQL(graphqlUrl, 'mutation($id: String!) { recallMessage(input: { messageId: $id, conversation: USER, to: "bob" }) }', { id: sent });
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
-    const forced = await postGraphQL(graphqlUrl, 'mutation($id: String!) { recallMessage(input: { messageId: $id, conversation: USER, to: "bob", force: true }) }', { id: sent });
-    expect(forced.body.data).toEqual({ recallMessage: true });
+    const recall = (force: boolean) =>
+      postGraphQL(
+        graphqlUrl,
+        'mutation($id: String!, $force: Boolean) { recallMessage(input: { messageId: $id, conversation: USER, to: "bob", force: $force }) { __typename ... on MutationRecallMessageSuccess { data } ... on DomainError { message } } }',
+        { id: sent, force },
+      );
+    expect((await recall(false)).body.data).toEqual({ recallMessage: { __typename: 'ForbiddenError', message: expect.stringMatching(/exceed call time limit/) } });
+    expect((await recall(true)).body.data).toEqual({ recallMessage: { __typename: 'MutationRecallMessageSuccess', data: true } });
   });
 });
