@@ -51,7 +51,12 @@ export const builder = new SchemaBuilder<{
   // Relay before scope-auth, so that auth rules see parsed global ids (Pothos scope-auth docs).
   plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { authScopes: { user: true } },
+    nodesQueryOptions: { authScopes: { user: true } },
+  },
   scopeAuth: {
     authScopes: (ctx) => {
       const admin = ctx.viewer.roles.has('admin');

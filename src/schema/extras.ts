@@ -74,11 +74,13 @@ const MAX_INLINE_FILE_BYTES = 1024 * 1024;
 
 builder.objectFields(User, (t) => ({
   allAttributes: t.field({
+    authScopes: (u) => ({ self: u.username }),
     type: 'JSON',
     description: 'Every attribute of the user (one upstream call per user; prefer `attributes(keys:)` in lists).',
     resolve: (u, _a, ctx) => chatOf(ctx).metadata.get(u.username, { signal: ctx.signal }),
   }),
   presenceSubscriptions: t.connection({
+    authScopes: (u) => ({ self: u.username }),
     type: User,
     description: 'Whose presence the user subscribes to.',
     resolve: async (u, args, ctx) => {
@@ -97,11 +99,13 @@ builder.objectFields(User, (t) => ({
 
 builder.queryFields((t) => ({
   onlineStatus: t.boolean({
+    authScopes: { user: true },
     description: 'Whether one user is online, in one call (lists should select `User.online`, which batches).',
     args: { username: t.arg.string({ required: true }) },
     resolve: async (_r, { username }, ctx) => (await chatOf(ctx).users.status(username, { signal: ctx.signal })) === 'online',
   }),
   offlineMessageDelivered: t.boolean({
+    authScopes: (_r, args) => ({ self: args.username }),
     description: 'Whether a message kept for an offline user has reached them.',
     args: { username: t.arg.string({ required: true }), messageId: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => (await chatOf(ctx).users.offlineMessageStatus(args, { signal: ctx.signal })) === 'delivered',
@@ -118,6 +122,7 @@ builder.queryFields((t) => ({
     resolve: (_r, args, ctx) => numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).mutes.list({ pageNum, pageSize }, { signal: ctx.signal }), CHAT_LIMITS.globalMuteListPageSize),
   }),
   messageReactions: t.field({
+    authScopes: (_r, args) => ({ self: args.username }),
     type: [MessageReactions],
     description: 'The reactions of up to 20 messages (one-to-one, or of one group), as `username` sees them.',
     args: { username: t.arg.string({ required: true }), messageIds: t.arg.stringList({ required: true }), groupId: t.arg.string() },
@@ -127,6 +132,7 @@ builder.queryFields((t) => ({
     },
   }),
   reactionUsers: t.connection({
+    authScopes: (_r, args) => ({ self: args.username }),
     type: User,
     description: 'Who reacted to a message with one reaction.',
     args: { username: t.arg.string({ required: true }), messageId: t.arg.string({ required: true }), reaction: t.arg.string({ required: true }) },
@@ -143,6 +149,7 @@ builder.queryFields((t) => ({
     },
   }),
   chatFile: t.string({
+    authScopes: { user: true },
     description: 'A file uploaded to Agora Chat, base64-encoded (files up to 1 MB through GraphQL).',
     args: { uuid: t.arg.string({ required: true }), secret: t.arg.string(), thumbnail: t.arg.boolean({ defaultValue: false }) },
     resolve: async (_r, args, ctx) => {
@@ -151,6 +158,7 @@ builder.queryFields((t) => ({
     },
   }),
   channelHistoryCount: t.int({
+    authScopes: { moderator: true },
     description: 'How many Signaling history messages match a filter.',
     args: { source: t.arg.string(), destination: t.arg.string(), startTime: t.arg({ type: 'DateTime', required: true }), endTime: t.arg({ type: 'DateTime', required: true }) },
     resolve: (_r, args, ctx) =>

@@ -84,12 +84,14 @@ builder.objectFields(Room, (t) => ({
 
 builder.queryFields((t) => ({
   group: t.field({
+    authScopes: { user: true },
     type: Group,
     description: 'A group by its Agora id.',
     args: { groupId: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => ({ kind: 'group' as const, id: args.groupId, details: await ctx.loaders.groups.load(args.groupId) }),
   }),
   groups: t.connection({
+    authScopes: { user: true },
     type: Group,
     description: 'Every group of the app.',
     resolve: async (_root, args, ctx) => {
@@ -98,12 +100,14 @@ builder.queryFields((t) => ({
     },
   }),
   room: t.field({
+    authScopes: { user: true },
     type: Room,
     description: 'A chat room by its Agora id.',
     args: { roomId: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => ({ kind: 'room' as const, id: args.roomId, details: await ctx.loaders.rooms.load(args.roomId) }),
   }),
   rooms: t.connection({
+    authScopes: { user: true },
     type: Room,
     description: 'Every chat room of the app.',
     resolve: async (_root, args, ctx) => {

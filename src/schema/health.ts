@@ -10,10 +10,12 @@ export const AgoraMode = builder.enumType('AgoraMode', {
 
 builder.queryFields((t) => ({
   health: t.string({
+    authScopes: { public: true },
     description: 'Answers "ok" while the gateway is serving.',
     resolve: () => 'ok',
   }),
   agoraMode: t.field({
+    authScopes: { public: true },
     type: AgoraMode,
     description: 'Whether this gateway talks to the built-in emulator or to Agora.',
     resolve: (_root, _args, ctx) => ctx.mode,

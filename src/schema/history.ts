@@ -107,6 +107,7 @@ const PAGE_SIZES = [20, 50, 100] as const;
 
 builder.queryFields((t) => ({
   channelHistory: t.field({
+    authScopes: { moderator: true },
     type: [SignalingMessage],
     description:
       'Signaling history between startTime and endTime, filtered by source (a user) and destination (a user or channel). Page with `offset` and `limit` (20, 50 or 100). Agora prepares the result asynchronously; this waits for it.',
@@ -138,6 +139,7 @@ builder.queryFields((t) => ({
     },
   }),
   chatHistory: t.field({
+    authScopes: { admin: true },
     type: [Message],
     description: 'Every Chat message sent in one UTC hour of the last 3 days (Agora allows 10 such reads a minute).',
     args: { hour: t.arg({ type: 'DateTime', required: true }) },

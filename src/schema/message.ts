@@ -109,6 +109,7 @@ function toBody(input: BodyInput): MessageBody {
 
 builder.mutationFields((t) => ({
   sendPeerMessage: t.field({
+    authScopes: (_r, args) => ({ self: args.input.from }),
     type: SendResult,
     description: 'Sends a Signaling peer-to-peer message. Never resent once it may have reached Agora (UPSTREAM_UNAVAILABLE with maybeDelivered).',
     args: { input: t.arg({ type: SendPeerMessageInput, required: true }) },
@@ -123,6 +124,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   sendChannelMessage: t.field({
+    authScopes: (_r, args) => ({ self: args.input.from }),
     type: SendResult,
     description: 'Sends a Signaling channel message; the sender need not have joined.',
     args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },
@@ -130,6 +132,7 @@ builder.mutationFields((t) => ({
       ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? false }),
   }),
   sendMessage: t.field({
+    authScopes: (_r, args) => (args.input.from ? { self: args.input.from } : { admin: true }),
     errors: domainErrors,
     type: [SentMessage],
     description: 'Sends an Agora Chat message to users, groups or rooms; one message id per recipient.',

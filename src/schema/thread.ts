@@ -43,6 +43,7 @@ builder.node(Thread, {
 
 builder.queryFields((t) => ({
   thread: t.field({
+    authScopes: { user: true },
     type: Thread,
     nullable: true,
     description: 'A thread by its Agora id; null when there is none. (Agora has no read by id: this scans the thread list.)',
@@ -50,6 +51,7 @@ builder.queryFields((t) => ({
     resolve: (_r, args, ctx) => findThread(args.threadId, ctx),
   }),
   threads: t.connection({
+    authScopes: { user: true },
     type: Thread,
     description: 'Every thread of the app, newest first.',
     resolve: (_root, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.list({ limit, cursor, sort: 'desc' }), CHAT_LIMITS.threadListLimit),

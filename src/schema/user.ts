@@ -74,16 +74,19 @@ builder.node(User, {
         resolve: (u, args, ctx) => ctx.loaders.attributes(args.keys).load(u.username),
       }),
       contacts: t.field({
+        authScopes: (u) => ({ self: u.username }),
         type: [User],
         description: "The user's contact list.",
         resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.list(u.username)).map(userOf),
       }),
       blocked: t.field({
+        authScopes: (u) => ({ self: u.username }),
         type: [User],
         description: 'The users this user has blocked.',
         resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.listBlocked(u.username)).map(userOf),
       }),
       offlineMessageCount: t.int({
+        authScopes: (u) => ({ self: u.username }),
         description: 'Messages waiting for the user to come online.',
         resolve: (u, _a, ctx) => chatOf(ctx).users.offlineMessageCount(u.username),
       }),
@@ -101,17 +104,24 @@ const GlobalMute = builder.objectRef<GlobalMuteModel>('GlobalMute').implement({
 });
 
 builder.objectFields(User, (t) => ({
-  mute: t.field({ type: GlobalMute, description: "The user's global mute.", resolve: (u, _a, ctx) => chatOf(ctx).mutes.get(u.username, { signal: ctx.signal }) }),
+  mute: t.field({
+    type: GlobalMute,
+    description: "The user's global mute.",
+    authScopes: (u) => ({ self: u.username }),
+    resolve: (u, _a, ctx) => chatOf(ctx).mutes.get(u.username, { signal: ctx.signal }),
+  }),
 }));
 
 builder.queryFields((t) => ({
   viewer: t.field({
+    authScopes: { public: true },
     type: User,
     nullable: true,
     description: 'The user making the request; null for service (API key or admin) requests.',
     resolve: (_root, _args, ctx) => (ctx.viewer.username ? userOf(ctx.viewer.username) : null),
   }),
   user: t.field({
+    authScopes: { user: true },
     type: User,
     nullable: true,
     description: 'A user by username; null when no such user exists.',
@@ -125,6 +135,7 @@ builder.queryFields((t) => ({
     },
   }),
   users: t.connection({
+    authScopes: { user: true },
     type: User,
     description: 'Every user of the app, in registration order.',
     resolve: async (_root, args, ctx) => {
