@@ -20,6 +20,44 @@ describe('the gateway in emulator mode', () => {
     expect(await wsQuery(client, '{ health agoraMode }')).toMatchObject({ data: { health: 'ok', agoraMode: 'EMULATOR' } });
   });
 
+  it('streams a subscription over WebSocket (graphql-ws), as GraphiQL does', async () => {
+    const { graphqlUrl } = await startGateway();
+    const client = wsClient(graphqlUrl);
+    const beats: { sequence: number }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const unsubscribe = client.subscribe<{ heartbeat: { sequence: number } }>(
+        { query: 'subscription { heartbeat(intervalSeconds: 1) { sequence at } }' },
+        {
+          next: (r) => {
+            if (r.data) beats.push(r.data.heartbeat);
+            if (beats.length === 2) {
+              unsubscribe();
+              resolve();
+            }
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    expect(beats.map((b) => b.sequence)).toEqual([1, 2]);
+  });
+
+  it('streams a subscription over SSE too', async () => {
+    const { graphqlUrl } = await startGateway();
+    const controller = new AbortController();
+    const res = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { heartbeat(intervalSeconds: 1) { sequence } }' }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    const { value } = await reader.read();
+    controller.abort();
+    expect(new TextDecoder().decode(value)).toContain('"sequence":1');
+  });
+
   it('reports validation errors over WebSocket as GraphQL errors', async () => {
     const { graphqlUrl } = await startGateway();
     const client = wsClient(graphqlUrl);

@@ -36,7 +36,7 @@ type LoaderName = keyof typeof LOADER_BATCH_SIZES;
 type Rule =
   | { kind: 'batch'; loader: LoaderName; argKey?: string }
   | { kind: 'call'; calls?: number; children?: 'estimate' | 'one'; loads?: LoaderName }
-  | { kind: 'pages'; pageSize: number; loads?: LoaderName };
+  | { kind: 'pages'; pageSize: number; loads?: LoaderName; callsPerPage?: number; estimated?: boolean };
 
 export const LIST_ESTIMATE = 10;
 const DEFAULT_FIRST = 20;
@@ -54,8 +54,9 @@ const RULES: Record<string, Rule> = {
   'Query.room': { kind: 'batch', loader: 'rooms' },
   'Query.rooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.listLimit },
   'Query.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
-  // A history query and at least one read of its handle; the archive: its URL and the file.
-  'Query.channelHistory': { kind: 'call', calls: 2, children: 'estimate' },
+  // A history page is a query and at least one read of its handle (more while Agora prepares it).
+  'Query.channelHistory': { kind: 'pages', pageSize: 100, callsPerPage: 2, estimated: true },
+  // The archive: its URL and the file.
   'Query.chatHistory': { kind: 'call', calls: 2, children: 'estimate' },
   'User.nickname': userEntity,
   'User.activated': userEntity,
@@ -159,7 +160,8 @@ function visit(walk: Walk, set: SelectionSetNode, type: GraphQLObjectType, paren
       childLoaded = rule.loads;
     } else if (rule?.kind === 'pages') {
       const first = Number(argValue(field, 'first', walk.variables) ?? DEFAULT_FIRST);
-      walk.calls += parents * Math.max(1, Math.ceil(first / rule.pageSize));
+      walk.calls += parents * Math.max(1, Math.ceil(first / rule.pageSize)) * (rule.callsPerPage ?? 1);
+      if (rule.estimated) walk.estimated = true;
       children = parents * first;
       childLoaded = rule.loads;
     }

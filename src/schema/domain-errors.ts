@@ -17,12 +17,14 @@ export const DomainError = builder.interfaceRef<AgoraError>('DomainError').imple
 
 builder.objectType(AgoraNotFoundError, {
   name: 'NotFoundError',
+  authScopes: { public: true },
   description: 'The user, group, room, thread or message does not exist.',
   interfaces: [DomainError],
 });
 
 builder.objectType(AgoraForbiddenError, {
   name: 'ForbiddenError',
+  authScopes: { public: true },
   description: 'Agora does not allow it: not a member, the owner cannot be removed, a limit of the plan...',
   interfaces: [DomainError],
 });

@@ -11,9 +11,10 @@ import { publicError } from './errors.js';
 import { cursorConnection, numberedConnection } from './pagination.js';
 import { User, userOf } from './user.js';
 
-const PushLabelUser = builder.simpleObject('PushLabelUser', { fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
+const PushLabelUser = builder.simpleObject('PushLabelUser', { authScopes: { user: true }, fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
 
 const PushLabelNode = builder.objectRef<{ name: string; description: string; count: number; createdAt: number }>('PushLabelListing').implement({
+  authScopes: { user: true },
   description: 'A push label, with the users under it.',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -44,6 +45,7 @@ const PushLabelNode = builder.objectRef<{ name: string; description: string; cou
 });
 
 const MutedUser = builder.objectRef<{ username: string; chat: number; groupchat: number; chatroom: number }>('MutedUser').implement({
+  authScopes: { user: true },
   description: 'A globally muted user: seconds left per scope (0 not muted, -1 until unmuted).',
   fields: (t) => ({
     user: t.field({ type: User, resolve: (m) => userOf(m.username) }),
@@ -54,6 +56,7 @@ const MutedUser = builder.objectRef<{ username: string; chat: number; groupchat:
 });
 
 export const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement({
+  authScopes: { user: true },
   fields: (t) => ({
     reaction: t.exposeString('reaction', { description: 'The emoji id.' }),
     count: t.exposeInt('count'),
@@ -63,10 +66,12 @@ export const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement
 });
 
 const MessageReactions = builder.simpleObject('MessageReactions', {
+  authScopes: { user: true },
   fields: (t) => ({ messageId: t.string(), reactions: t.field({ type: [Reaction] }) }),
 });
 
 const ChatFile = builder.simpleObject('ChatFile', {
+  authScopes: { user: true },
   fields: (t) => ({ uuid: t.string(), secret: t.string({ nullable: true, description: 'Needed to download a file uploaded with restricted access.' }) }),
 });
 

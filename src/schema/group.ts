@@ -22,6 +22,7 @@ function collectiveType(kind: CollectiveKind) {
   const name = kind === 'group' ? 'Group' : 'Room';
   const ref = builder.objectRef<CollectiveSource>(name);
   builder.node(ref, {
+    authScopes: { user: true },
     description: kind === 'group' ? 'An Agora Chat group.' : 'An Agora Chat room.',
     id: { resolve: (c) => c.id },
     loadOne: async (id, ctx) => ({ kind, id, details: await (kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id) }),

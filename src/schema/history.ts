@@ -2,7 +2,7 @@ import type { ArchivedMessage } from '../agora/chat/messages.js';
 import type { HistoryMessage } from '../agora/rtm/history.js';
 import { builder } from './builder.js';
 import { chatOf } from './chat.js';
-import { publicError } from './errors.js';
+import { numberedConnection } from './pagination.js';
 import { Reaction } from './extras.js';
 import { Group, Room } from './group.js';
 import { User, userOf } from './user.js';
@@ -10,6 +10,7 @@ import { User, userOf } from './user.js';
 const SignalingMessageKind = builder.enumType('SignalingMessageKind', { values: { PEER: { value: 'peer' }, CHANNEL: { value: 'channel' } } as const });
 
 const SignalingMessage = builder.objectRef<HistoryMessage>('SignalingMessage').implement({
+  authScopes: { user: true },
   description: 'A Signaling message kept in history (sent with saveHistory).',
   fields: (t) => ({
     from: t.exposeString('from'),
@@ -31,6 +32,7 @@ const num = (b: Wire, k: string): number | null => (typeof b[k] === 'number' ? (
 /** One body kind: its GraphQL type and the Agora wire type it reads. */
 const body = <F extends Record<string, 'string' | 'int' | 'float' | 'json'>>(name: string, wireType: string, fields: F, read: (b: Wire) => Record<keyof F, unknown>) => {
   const ref = builder.objectRef<Wire>(name).implement({
+    authScopes: { user: true },
     isTypeOf: (b) => (b as Wire).type === wireType,
     fields: (t) =>
       Object.fromEntries(
@@ -78,6 +80,7 @@ const MessageTarget = builder.unionType('MessageTarget', {
 });
 
 const Message = builder.objectRef<ArchivedMessage>('Message').implement({
+  authScopes: { user: true },
   description: 'An Agora Chat message.',
   fields: (t) => ({
     messageId: t.exposeString('id'),
@@ -103,40 +106,44 @@ const Message = builder.objectRef<ArchivedMessage>('Message').implement({
   }),
 });
 
-const PAGE_SIZES = [20, 50, 100] as const;
+/** Agora's history page sizes are 20, 50 or 100; connections read the largest. */
+const HISTORY_PAGE = 100;
+
+const HistoryOrder = builder.enumType('HistoryOrder', { values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const });
 
 builder.queryFields((t) => ({
-  channelHistory: t.field({
-    authScopes: { moderator: true },
-    type: [SignalingMessage],
+  channelHistory: t.connection({
+    type: SignalingMessage,
     description:
-      'Signaling history between startTime and endTime, filtered by source (a user) and destination (a user or channel). Page with `offset` and `limit` (20, 50 or 100). Agora prepares the result asynchronously; this waits for it.',
+      'Signaling history between startTime and endTime, filtered by source (a user) and destination (a user or channel), as a Relay connection over Agora\'s offset paging (100 per upstream query). Agora prepares each page asynchronously; this waits for it.',
+    authScopes: { moderator: true },
     args: {
       source: t.arg.string(),
       destination: t.arg.string(),
       startTime: t.arg({ type: 'DateTime', required: true }),
       endTime: t.arg({ type: 'DateTime', required: true }),
-      offset: t.arg.int({ defaultValue: 0 }),
-      limit: t.arg.int({ defaultValue: 20 }),
-      order: t.arg.string({ defaultValue: 'asc', description: 'asc or desc' }),
+      order: t.arg({ type: HistoryOrder, defaultValue: 'asc' }),
     },
-    resolve: (_root, args, ctx) => {
-      const limit = args.limit ?? 20;
-      if (!PAGE_SIZES.includes(limit as (typeof PAGE_SIZES)[number])) throw publicError('limit must be 20, 50 or 100', 'BAD_USER_INPUT', { field: 'limit' });
-      if (args.order !== 'asc' && args.order !== 'desc') throw publicError('order must be asc or desc', 'BAD_USER_INPUT', { field: 'order' });
-      return ctx.agora.rtm.fetchHistory(
-        {
-          source: args.source ?? undefined,
-          destination: args.destination ?? undefined,
-          startTime: args.startTime,
-          endTime: args.endTime,
-          offset: args.offset ?? 0,
-          limit: limit as (typeof PAGE_SIZES)[number],
-          order: args.order,
+    resolve: (_root, args, ctx) =>
+      numberedConnection(
+        args,
+        async (pageNum, pageSize) => {
+          const items = await ctx.agora.rtm.fetchHistory(
+            {
+              source: args.source ?? undefined,
+              destination: args.destination ?? undefined,
+              startTime: args.startTime,
+              endTime: args.endTime,
+              offset: (pageNum - 1) * pageSize,
+              limit: HISTORY_PAGE,
+              order: args.order ?? 'asc',
+            },
+            { signal: ctx.signal },
+          );
+          return { items, hasMore: items.length === pageSize };
         },
-        { signal: ctx.signal },
-      );
-    },
+        HISTORY_PAGE,
+      ),
   }),
   chatHistory: t.field({
     authScopes: { admin: true },

@@ -11,6 +11,7 @@ import './history.js';
 import './moderation.js';
 import './management.js';
 import './extras.js';
+import './subscriptions.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

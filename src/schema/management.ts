@@ -23,8 +23,9 @@ const RegisterUserInput = builder.inputType('RegisterUserInput', {
   }),
 });
 
-const RegistrationFailure = builder.simpleObject('RegistrationFailure', { fields: (t) => ({ username: t.string(), reason: t.string() }) });
+const RegistrationFailure = builder.simpleObject('RegistrationFailure', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), reason: t.string() }) });
 const RegisterUsersResult = builder.objectRef<{ created: { username: string }[]; failed: { username: string; reason: string }[] }>('RegisterUsersResult').implement({
+  authScopes: { public: true },
   fields: (t) => ({
     created: t.field({ type: [User], resolve: (r) => r.created }),
     failed: t.field({ type: [RegistrationFailure], resolve: (r) => r.failed }),
@@ -100,6 +101,7 @@ const RemoveRoomAttributesInput = builder.inputType('RemoveRoomAttributesInput',
 });
 
 const AttributeChange = builder.simpleObject('AttributeChange', {
+  authScopes: { public: true },
   fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'key -> why it did not take' }) }),
 });
 
@@ -120,17 +122,19 @@ const PushMessageInput = builder.inputType('PushMessageInput', {
   fields: (t) => ({ title: t.string(), subtitle: t.string(), content: t.string(), ext: t.field({ type: 'JSON' }) }),
 });
 
-const PushResult = builder.simpleObject('PushResult', { fields: (t) => ({ username: t.string(), sent: t.boolean(), reason: t.string({ nullable: true }) }) });
+const PushResult = builder.simpleObject('PushResult', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), sent: t.boolean(), reason: t.string({ nullable: true }) }) });
 
 const PushLabel = builder.simpleObject('PushLabel', {
+  authScopes: { public: true },
   fields: (t) => ({ name: t.string(), description: t.string(), count: t.int({ description: 'Users under the label.' }), createdAt: t.field({ type: 'DateTime' }) }),
 });
 
 const LabelMembershipChange = builder.simpleObject('LabelMembershipChange', {
+  authScopes: { public: true },
   fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'username -> why' }) }),
 });
 
-const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
+const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
 
 type PushInput = { title?: string | null; subtitle?: string | null; content?: string | null; ext?: unknown };
 const toPush = (m: PushInput): PushMessage => ({

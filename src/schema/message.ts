@@ -13,6 +13,7 @@ const DeliveryStatus = builder.enumType('DeliveryStatus', {
 });
 
 const SendResult = builder.simpleObject('SignalingSendResult', {
+  authScopes: { public: true },
   fields: (t) => ({
     status: t.field({ type: DeliveryStatus }),
     requestId: t.string({ nullable: true }),
@@ -94,6 +95,7 @@ const SendMessageInput = builder.inputType('SendMessageInput', {
 });
 
 const SentMessage = builder.simpleObject('SentMessage', {
+  authScopes: { public: true },
   description: 'The message id Agora gave one recipient.',
   fields: (t) => ({ recipient: t.string(), messageId: t.string() }),
 });

@@ -8,6 +8,7 @@ import { Group } from './group.js';
 import { User } from './user.js';
 
 const MemberRemoval = builder.simpleObject('MemberRemoval', {
+  authScopes: { public: true },
   description: 'What happened to one user of a member removal (Agora removes each user on its own).',
   fields: (t) => ({
     username: t.string(),

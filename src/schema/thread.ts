@@ -21,6 +21,7 @@ async function findThread(id: string, ctx: Context): Promise<ChatThread | null> 
 }
 
 builder.node(Thread, {
+  authScopes: { user: true },
   description: 'A thread started on a group message.',
   id: { resolve: (t) => t.id },
   loadOne: (id, ctx) => findThread(id, ctx),

@@ -19,6 +19,7 @@ export interface UserSource {
 export const userOf = (username: string): UserSource => ({ username });
 
 export const Presence = builder.objectRef<PresenceModel>('Presence').implement({
+  authScopes: { user: true },
   description: "A user's presence: a status per device, and the note they set.",
   fields: (t) => ({
     online: t.exposeBoolean('online', { description: 'True when any device reports "1" (online).' }),
@@ -33,6 +34,7 @@ export const Presence = builder.objectRef<PresenceModel>('Presence').implement({
 });
 
 const PresenceDevice = builder.objectRef<{ resource: string; status: string }>('PresenceDevice').implement({
+  authScopes: { user: true },
   fields: (t) => ({
     resource: t.exposeString('resource', { description: 'The device resource, e.g. "ios_1".' }),
     status: t.exposeString('status'),
@@ -44,6 +46,7 @@ export const User = builder.objectRef<UserSource>('User');
 const entityOf = (u: UserSource, ctx: Context): Promise<ChatUser> => (u.entity ? Promise.resolve(u.entity) : ctx.loaders.users.load(u.username));
 
 builder.node(User, {
+  authScopes: { user: true },
   description: 'An Agora Chat user. `username` is the Agora user id.',
   id: { resolve: (u) => u.username },
   loadOne: async (username, ctx) => ({ username, entity: await ctx.loaders.users.load(username) }),
@@ -95,6 +98,7 @@ builder.node(User, {
 });
 
 const GlobalMute = builder.objectRef<GlobalMuteModel>('GlobalMute').implement({
+  authScopes: { user: true },
   description: 'Seconds left of a global mute per scope: 0 when not muted, -1 until unmuted.',
   fields: (t) => ({
     oneToOne: t.exposeInt('chat'),

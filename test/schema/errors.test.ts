@@ -48,6 +48,14 @@ describe('errors a GraphQL client sees', () => {
     expect(res.body.errors?.[0]?.message).toMatch(/Delivery is unknown/);
   });
 
+  it('UPSTREAM_UNAVAILABLE after every retry when Agora keeps answering 503', async () => {
+    const { graphqlUrl, control } = await gateway();
+    await control.addFault({ route: 'chat.users.batchStatus', status: 503, times: 10 });
+    const res = await postGraphQL(graphqlUrl, '{ user(username: "alice") { username online } }');
+    expect(res.body.errors?.[0]).toMatchObject({ path: ['user', 'online'], extensions: { code: 'UPSTREAM_UNAVAILABLE', maybeDelivered: false } });
+    expect(await control.callCount('chat.users.batchStatus')).toBe(4);
+  });
+
   it('RATE_LIMITED with retryAfter in seconds', async () => {
     const { graphqlUrl, control } = await gateway();
     await control.addFault({ route: 'rtm.peer_messages', status: 429, headers: { 'retry-after': '120' } });

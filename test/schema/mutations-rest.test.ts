@@ -76,4 +76,16 @@ describe('the remaining mutations', () => {
     });
     expect((await control.rtm.inbox('bob')).messages.at(-1)).toMatchObject({ kind: 'channel', to: 'lobby', payload: 'hello lobby' });
   });
+
+  it('deletes the oldest users; lists threads; reads one push label', async () => {
+    const { run } = await startGatewayRunner();
+    expect(await run('{ threads(first: 5) { edges { node { name } } } pushLabel(label: "beta") { name description count } }')).toEqual({
+      threads: { edges: [{ node: { name: 'Release checklist' } }] },
+      pushLabel: { name: 'beta', description: 'Beta testers', count: 1 },
+    });
+    expect(await run('mutation { deleteOldestUsers(limit: 2) }')).toEqual({ deleteOldestUsers: ['alice', 'bob'] });
+    expect(await run('{ users(first: 10) { edges { node { username } } } }')).toEqual({
+      users: { edges: [{ node: { username: 'carol' } }, { node: { username: 'dave' } }, { node: { username: 'erin' } }] },
+    });
+  });
 });

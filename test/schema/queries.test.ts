@@ -71,10 +71,13 @@ describe('queries over the demo data', () => {
     const now = Date.now();
     const history = await postGraphQL(
       graphqlUrl,
-      'query($start: DateTime!, $end: DateTime!) { channelHistory(destination: "lobby", startTime: $start, endTime: $end) { from to kind payload sentAt } }',
+      'query($start: DateTime!, $end: DateTime!) { channelHistory(destination: "lobby", startTime: $start, endTime: $end, first: 10) { edges { node { from to kind payload sentAt } } pageInfo { hasNextPage } } }',
       { start: new Date(now - 3600_000).toISOString(), end: new Date(now + 60_000).toISOString() },
     );
-    expect(history.body.data).toEqual({ channelHistory: [{ from: 'alice', to: 'lobby', kind: 'CHANNEL', payload: 'Welcome to the lobby!', sentAt: expect.any(String) }] });
+    expect(history.body.data).toEqual({
+      channelHistory: { edges: [{ node: { from: 'alice', to: 'lobby', kind: 'CHANNEL', payload: 'Welcome to the lobby!', sentAt: expect.any(String) } }], pageInfo: { hasNextPage: false } },
+    });
+    expect(history.body.extensions?.cost).toMatchObject({ predicted: 2, estimated: true });
     const hours = [new Date(now), new Date(now - 3600_000)];
     const archived: Record<string, unknown>[] = [];
     for (const hour of hours) {
@@ -105,8 +108,8 @@ describe('queries over the demo data', () => {
     });
     expect(archived).toContainEqual(expect.objectContaining({ target: { __typename: 'User', username: 'bob' }, body: { __typename: 'TextBody', text: 'Lunch at noon?' } }));
     expect(archived).toContainEqual(expect.objectContaining({ body: { __typename: 'ImageBody', url: 'https://cdn.example.com/mockup.png', width: 1280, height: 720 } }));
-    const badLimit = await postGraphQL(graphqlUrl, '{ channelHistory(destination: "lobby", startTime: "2026-01-01T00:00:00Z", endTime: "2026-01-02T00:00:00Z", limit: 30) { payload } }');
-    expect(badLimit.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
+    const badDestination = await postGraphQL(graphqlUrl, '{ channelHistory(destination: "lob/by", startTime: "2026-01-01T00:00:00Z", endTime: "2026-01-02T00:00:00Z") { edges { node { payload } } } }');
+    expect(badDestination.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'destination' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { isObjectType, type GraphQLField } from 'graphql';
+import { isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 
@@ -6,8 +6,8 @@ const declaresScope = (field: GraphQLField<unknown, unknown>) =>
   (field.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions?.authScopes !== undefined;
 
 describe('authorization is declared', () => {
-  it('on every query and mutation', () => {
-    const undeclared = [schema.getQueryType(), schema.getMutationType()].flatMap((root) =>
+  it('on every query, mutation and subscription', () => {
+    const undeclared = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((root) =>
       Object.values(root?.getFields() ?? {})
         .filter((f) => !declaresScope(f))
         .map((f) => `${root!.name}.${f.name}`),
@@ -22,5 +22,14 @@ describe('authorization is declared', () => {
     for (const name of ['contacts', 'blocked', 'offlineMessageCount', 'allAttributes', 'presenceSubscriptions', 'mute']) {
       expect(declaresScope(fields[name]!), name).toBe(true);
     }
+  });
+
+  it('on every object type of the graph (structural wrappers excepted)', () => {
+    const structural = /(Connection|Edge|Success)$|^(Query|Mutation|Subscription|PageInfo)$|^__/;
+    const undeclared = Object.values(schema.getTypeMap())
+      .filter((t): t is GraphQLObjectType => isObjectType(t) && !structural.test(t.name))
+      .filter((t) => (t.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions?.authScopes === undefined)
+      .map((t) => t.name);
+    expect(undeclared).toEqual([]);
   });
 });
