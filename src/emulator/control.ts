@@ -6,16 +6,13 @@
 import { z } from 'zod';
 import type { EmulatorContext, EmulatorSettings } from './context.js';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.js';
+import { validate } from './validate.js';
 
 const json = (body: unknown, status = 200): EmulatorResponse => ({ status, body });
 const problem = (status: number, message: string): EmulatorResponse => ({ status, body: { error: message } });
 
-function parse<S extends z.ZodType>(schema: S, req: EmulatorRequest): { ok: true; value: z.output<S> } | { ok: false; response: EmulatorResponse } {
-  const r = schema.safeParse(req.body ?? {});
-  if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0];
-  return { ok: false, response: problem(400, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`) };
-}
+const parse = <S extends z.ZodType>(schema: S, req: EmulatorRequest) =>
+  validate(schema, req.body ?? {}, (field, message) => problem(400, `${field || 'body'}: ${message ?? 'invalid'}`));
 
 const faultBody = z.object({
   route: z.string().min(1),

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { RTM_LIMITS } from '../agora/limits.js';
 import { channelName, payload, senderId, userId } from '../agora/rtm/schemas.js';
 import type { EmulatorContext } from './context.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.js';
+import type { EmulatorResponse, RouteSpec } from './router.js';
 import { newRequestId } from './state.js';
+import { bodyObject, validate } from './validate.js';
 
 export const RTM_BASE = '/dev/v2/project/:appid';
 
@@ -23,19 +24,9 @@ const ok = (body: Record<string, unknown>): EmulatorResponse => ({
   body: { result: 'success', request_id: newRequestId(), ...body },
 });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; response: EmulatorResponse };
-
 /** Validates a value as Agora does; a failure is the 400 answer naming the field (`at` prefixes paths). */
-function check<S extends z.ZodType>(schema: S, value: unknown, at?: string): Parsed<z.output<S>> {
-  const result = schema.safeParse(value);
-  if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues[0];
-  const field = [at, ...(issue?.path.map(String) ?? [])].filter(Boolean).join('.') || 'request';
-  return { ok: false, response: rtmError(400, `Invalid ${field}: ${issue?.message ?? 'bad request'}`) };
-}
-
-const jsonBody = (req: EmulatorRequest): Record<string, unknown> | undefined =>
-  req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : undefined;
+const check = <S extends z.ZodType>(schema: S, value: unknown, at?: string) =>
+  validate(schema, value, (field, message) => rtmError(400, `Invalid ${[at, field].filter(Boolean).join('.') || 'request'}: ${message ?? 'bad request'}`));
 
 const peerBody = z.object({
   destination: userId,
@@ -100,7 +91,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
         if (!from.ok) return from.response;
         const ack = check(waitForAck, req.query.get('wait_for_ack') ?? undefined, 'wait_for_ack');
         if (!ack.ok) return ack.response;
-        const body = check(peerBody, jsonBody(req));
+        const body = check(peerBody, bodyObject(req));
         if (!body.ok) return body.response;
         const b = body.value;
         const rtm = ctx.state.rtm;
@@ -124,7 +115,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       handler: (req) => {
         const from = check(senderId, req.params.user_id, 'user_id');
         if (!from.ok) return from.response;
-        const body = check(channelBody, jsonBody(req));
+        const body = check(channelBody, bodyObject(req));
         if (!body.ok) return body.response;
         const b = body.value;
         const at = Date.now();
@@ -169,7 +160,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       path: '/rtm/message/history/query',
       budget: 'rtm.history',
       handler: (req) => {
-        const body = check(historyQueryBody, jsonBody(req));
+        const body = check(historyQueryBody, bodyObject(req));
         if (!body.ok) return body.response;
         const b = body.value;
         const handle = randomBytes(12).toString('hex');
