@@ -175,6 +175,15 @@ export const CHAT_LIMITS = {
   threadListLimit: 50,
   threadNameMaxLength: 64,
   reactionMessageIds: 20,
+  /** Different reactions one message can carry. */
+  reactionsPerMessage: 20,
+  /** Users who can subscribe to one user's presence. */
+  presenceSubscribers: 3000,
+  /** Chat files: at most 10 MB, kept 7 days. */
+  fileBytes: 10 * 1024 * 1024,
+  fileRetentionMs: 7 * 24 * 3600_000,
+  /** Hourly history files cover the last 3 days. */
+  historyRetentionMs: 3 * 24 * 3600_000,
   reactionMaxLength: 128,
   pushLabelUsersBatch: 100,
   roomAttributes: 100,

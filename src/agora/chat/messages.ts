@@ -223,15 +223,13 @@ export function parseArchive(gz: Buffer): ArchivedMessage[] {
     });
 }
 
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
-
 export function createChatFiles(ctx: ServiceContext) {
   const historyFile = endpoint(ctx, {
     operation: 'chat.messages.historyFile',
     budget: 'chat.messages.history',
     method: 'GET',
     replay: 'idempotent',
-    input: z.date().refine((d) => Date.now() - d.getTime() <= 3 * 24 * 3600_000 && d.getTime() <= Date.now(), 'Agora keeps the last 3 days of history'),
+    input: z.date().refine((d) => Date.now() - d.getTime() <= CHAT_LIMITS.historyRetentionMs && d.getTime() <= Date.now(), 'Agora keeps the last 3 days of history'),
     path: (hour) => `/chatmessages/${historyHour(hour)}`,
     response: envelope({ data: z.array(z.object({ url: z.url() })) }),
     result: ({ data }) => data.data.map((f) => f.url),
@@ -246,7 +244,7 @@ export function createChatFiles(ctx: ServiceContext) {
       replay: 'once',
       input: z.object({
         filename: z.string().min(1).max(256),
-        content: z.instanceof(Buffer).refine((b) => b.length > 0 && b.length <= MAX_FILE_BYTES, 'a file is 1 byte to 10 MB'),
+        content: z.instanceof(Buffer).refine((b) => b.length > 0 && b.length <= CHAT_LIMITS.fileBytes, 'a file is 1 byte to 10 MB'),
         contentType: z.string().default('application/octet-stream'),
         restrictAccess: z.boolean().default(false),
       }),

@@ -7,14 +7,12 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { historyHour } from '../../agora/chat/messages.js';
+import { CHAT_LIMITS } from '../../agora/limits.js';
 import type { EmulatorProject } from '../context.js';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
 import { chatRoute, type ChatHandlerContext } from './common.js';
 import { chatError, chatOk, illegal } from './envelope.js';
 
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const FILE_TTL_MS = 7 * 24 * 3600_000;
-const HISTORY_DAYS = 3;
 const URL_TTL_MS = 3600_000;
 
 const header = (req: EmulatorRequest, name: string) => {
@@ -39,7 +37,7 @@ export function chatFileRoutes(ctx: ChatHandlerContext): RouteSpec[] {
   const download = (req: EmulatorRequest): EmulatorResponse => {
     const file = chat().files.get(req.params.file_uuid ?? '');
     if (!file) return chatError(404, 'service_resource_not_found', `file ${req.params.file_uuid ?? ''} does not exist`);
-    if (Date.now() - file.created > FILE_TTL_MS) return chatError(404, 'file_expired', `file ${file.uuid} is expired`);
+    if (Date.now() - file.created > CHAT_LIMITS.fileRetentionMs) return chatError(404, 'file_expired', `file ${file.uuid} is expired`);
     const presented = header(req, 'share-secret') ?? req.query.get('share-secret') ?? '';
     if (file.secret && !(presented.length === file.secret.length && timingSafeEqual(Buffer.from(presented), Buffer.from(file.secret)))) {
       return chatError(401, 'unauthorized', 'This file has restricted access: give its share-secret.');
@@ -50,7 +48,7 @@ export function chatFileRoutes(ctx: ChatHandlerContext): RouteSpec[] {
   return [
     {
       ...chatRoute('chat.files.upload', 'POST', '/chatfiles', async (req) => {
-        if (req.rawBody.length > MAX_FILE_BYTES + 64 * 1024) return chatError(413, 'file exceeding maximum limit', 'the file size exceeds the maximum limit.');
+        if (req.rawBody.length > CHAT_LIMITS.fileBytes + 64 * 1024) return chatError(413, 'file exceeding maximum limit', 'the file size exceeds the maximum limit.');
         let file: File | null;
         try {
           const form = await new Response(new Uint8Array(req.rawBody), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
@@ -60,7 +58,7 @@ export function chatFileRoutes(ctx: ChatHandlerContext): RouteSpec[] {
           return illegal('The multipart body cannot be read.');
         }
         if (!file) return illegal('Give the file in a multipart field named "file".');
-        if (file.size > MAX_FILE_BYTES) return chatError(413, 'file exceeding maximum limit', 'the file size exceeds the maximum limit.');
+        if (file.size > CHAT_LIMITS.fileBytes) return chatError(413, 'file exceeding maximum limit', 'the file size exceeds the maximum limit.');
         const restricted = header(req, 'restrict-access') === 'true';
         const stored = {
           uuid: randomUUID(),
@@ -83,7 +81,7 @@ export function chatFileRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       if (start === undefined) return illegal('time must be a UTC hour as yyyyMMddHH');
       const appKey = `${ctx.project.chatOrg}#${ctx.project.chatApp}`;
       const notStored = chatError(404, 'storage_object_not_found', `Failed to find chat message history download URL for appkey: ${appKey}, time: ${time}`);
-      if (start > Date.now() || Date.now() - start > HISTORY_DAYS * 24 * 3600_000) return notStored;
+      if (start > Date.now() || Date.now() - start > CHAT_LIMITS.historyRetentionMs) return notStored;
       const any = [...chat().messages.values()].some((m) => m.timestamp >= start && m.timestamp < start + 3600_000);
       if (!any) return notStored;
       const expires = String(Date.now() + URL_TTL_MS);

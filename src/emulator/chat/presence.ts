@@ -10,7 +10,6 @@ import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js'
 import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
 import { illegal } from './envelope.js';
 
-const SUBSCRIBERS_MAX = 3000;
 const result = (value: unknown): EmulatorResponse => ({ status: 200, body: { result: value } });
 
 export function chatPresenceRoutes(ctx: ChatHandlerContext): RouteSpec[] {
@@ -79,7 +78,7 @@ export function chatPresenceRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         const until = Date.now() + expiry * 1000;
         for (const target of parsed.value.usernames) {
           const subscribers = [...chat().subscriptions.values()].filter((m) => m.has(target)).length;
-          if (!subs.has(target) && subscribers >= SUBSCRIBERS_MAX) return illegal(`${target} already has ${SUBSCRIBERS_MAX} subscribers`);
+          if (!subs.has(target) && subscribers >= CHAT_LIMITS.presenceSubscribers) return illegal(`${target} already has ${CHAT_LIMITS.presenceSubscribers} subscribers`);
           subs.set(target, until);
         }
         return result(parsed.value.usernames.map((u) => presenceOf(u, until)));

@@ -46,7 +46,7 @@ export function chatReactionRoutes(ctx: ChatHandlerContext): RouteSpec[] {
     if (!byReaction) chat().reactions.set(msgId, (byReaction = new Map()));
     let r = byReaction.get(reaction);
     if (!r) {
-      if (byReaction.size >= 20) return forbidden('A message has at most 20 different reactions.');
+      if (byReaction.size >= CHAT_LIMITS.reactionsPerMessage) return forbidden(`A message has at most ${CHAT_LIMITS.reactionsPerMessage} different reactions.`);
       byReaction.set(reaction, (r = { id: randomUUID(), users: [], created: Date.now() }));
     }
     if (!r.users.includes(user)) r.users.push(user);
