@@ -29,6 +29,8 @@ export interface AgoraErrorInit {
   requestId?: string | undefined;
   retryable?: boolean | undefined;
   retryAfterMs?: number | undefined;
+  /** Agora's own description of the failure (`error_description`, `reason`, `message`). */
+  detail?: string | undefined;
   body?: unknown;
   cause?: unknown;
 }
@@ -69,6 +71,8 @@ export abstract class AgoraError extends Error {
   readonly requestId: string | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** Agora's own description of the failure, redacted, when it gave one. */
+  readonly detail: string | undefined;
   /** The upstream response body, with credentials redacted. */
   readonly body: unknown;
 
@@ -82,6 +86,7 @@ export abstract class AgoraError extends Error {
     this.requestId = init.requestId;
     this.retryable = init.retryable ?? false;
     this.retryAfterMs = init.retryAfterMs;
+    this.detail = init.detail === undefined ? undefined : redactText(init.detail);
     this.body = redact(init.body);
   }
 }
@@ -212,6 +217,7 @@ export function fromResponse(meta: ResponseMeta): AgoraError {
     status,
     agoraCode,
     requestId: requestIdOf(body, headers),
+    detail,
     body,
     message: `Agora ${service} ${operation} answered ${status}${detail ? `: ${detail}` : ''}`,
   };

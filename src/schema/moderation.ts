@@ -50,7 +50,7 @@ async function removeMembers(api: Collectives, id: string, usernames: string[], 
     return [{ username: only, removed: true, reason: undefined }];
   } catch (error) {
     // Agora refuses a single removal (the owner, a non-member) with 403; the batch form reports it per user.
-    if (error instanceof AgoraForbiddenError) return [{ username: only, removed: false, reason: error.message.replace(/^Agora chat [\w.]+ answered 403: /, '') }];
+    if (error instanceof AgoraForbiddenError) return [{ username: only, removed: false, reason: error.detail ?? error.message }];
     throw error;
   }
 }

@@ -43,7 +43,7 @@ describe('fromResponse', () => {
       body: { error: 'service_resource_not_found', error_description: 'Service resource not found' },
       headers: { 'x-request-id': 'r-1' },
     });
-    expect(error).toMatchObject({ agoraCode: 'service_resource_not_found', requestId: 'r-1', status: 404 });
+    expect(error).toMatchObject({ agoraCode: 'service_resource_not_found', requestId: 'r-1', status: 404, detail: 'Service resource not found' });
     expect(error.message).toBe('Agora chat chat.getUser answered 404: Service resource not found');
     const rtm = fromResponse({ service: 'rtm', operation: 'rtm.x', status: 400, body: { result: 'failed', request_id: '42', message: 'Invalid payload' }, headers: {} });
     expect(rtm).toMatchObject({ requestId: '42' });
