@@ -35,7 +35,7 @@ type LoaderName = keyof typeof LOADER_BATCH_SIZES;
 
 type Rule =
   | { kind: 'batch'; loader: LoaderName; argKey?: string }
-  | { kind: 'call'; calls?: number; children?: 'estimate' | 'one'; loads?: LoaderName }
+  | { kind: 'call'; calls?: number; children?: 'estimate'; loads?: LoaderName }
   | { kind: 'pages'; pageSize: number; loads?: LoaderName; callsPerPage?: number; estimated?: boolean };
 
 export const LIST_ESTIMATE = 10;
@@ -67,7 +67,7 @@ const RULES: Record<string, Rule> = {
   'User.contacts': { kind: 'call', children: 'estimate' },
   'User.blocked': { kind: 'call', children: 'estimate' },
   'User.offlineMessageCount': { kind: 'call' },
-  'User.mute': { kind: 'call', children: 'one' },
+  'User.mute': { kind: 'call' },
   'User.joinedGroups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.joinedPageSize.max },
   'User.joinedRooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.joinedPageSize.max },
   'User.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
