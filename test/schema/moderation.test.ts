@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createEmulatorControl } from '../../src/emulator/control-client.js';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
-
-async function gateway() {
-  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
-  return { ...started, control: createEmulatorControl(started.server.emulator!.url), chat: started.server.agora.chat! };
-}
+import { postGraphQL, startGatewayRunner } from '../helpers/gateway.js';
 
 describe('moderation mutations', () => {
   it('bans and unbans a user, and forces them offline', async () => {
-    const { graphqlUrl, control } = await gateway();
+    const { graphqlUrl, control } = await startGatewayRunner();
     const ban = await postGraphQL(graphqlUrl, 'mutation { banUser(username: "bob") { username activated online } }');
     expect(ban.body.data).toEqual({ banUser: { username: 'bob', activated: false, online: false } });
     await expect(control.chat.connect('bob')).rejects.toThrow(/banned/);
@@ -22,7 +16,7 @@ describe('moderation mutations', () => {
   });
 
   it('mutes globally per scope and unmutes', async () => {
-    const { graphqlUrl } = await gateway();
+    const { graphqlUrl } = await startGatewayRunner();
     const mute = await postGraphQL(graphqlUrl, 'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 600, roomsSeconds: -1 }) { mute { oneToOne groups rooms } } }');
     expect(mute.body.data).toEqual({ setGlobalMute: { mute: { oneToOne: 600, groups: 0, rooms: -1 } } });
     const unmute = await postGraphQL(graphqlUrl, 'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 0, roomsSeconds: 0 }) { mute { oneToOne rooms } } }');
@@ -30,7 +24,7 @@ describe('moderation mutations', () => {
   });
 
   it('disables and enables a group, removes members, and recalls any message with force', async () => {
-    const { graphqlUrl, chat, control } = await gateway();
+    const { graphqlUrl, chat, control } = await startGatewayRunner();
     const [group] = (await chat.groups.list()).items;
     const disabled = await postGraphQL(graphqlUrl, 'mutation($id: String!) { disableGroup(groupId: $id) { disabled } }', { id: group!.id });
     expect(disabled.body.data).toEqual({ disableGroup: { disabled: true } });
