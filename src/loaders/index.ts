@@ -47,11 +47,13 @@ export const chatNotConfigured = () =>
   });
 
 /** Runs a batch call; when the whole call fails, each key gets the error. */
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
 async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Promise<(V | Error)[]> {
   try {
     return await call();
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
+    const e = asError(error);
     return keys.map(() => e);
   }
 }
@@ -131,7 +133,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
     rooms: collectiveLoader(chat, 'room', signal, size('rooms')),
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
-    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u, opts).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))), {
+    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u, opts).catch(asError))), {
       maxBatchSize: size('users'),
     }),
   };
