@@ -13,8 +13,6 @@ import { Group, Room } from './group.js';
 import { Thread } from './thread.js';
 import { Presence, User, userOf } from './user.js';
 
-const ok = (value: unknown) => value === true;
-
 const RegisterUserInput = builder.inputType('RegisterUserInput', {
   fields: (t) => ({
     username: t.string({ required: true, description: '1 to 64 characters of a-z 0-9 _ - .' }),
@@ -238,12 +236,12 @@ builder.mutationFields((t) => ({
     errors: domainErrors,
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.add(args, { signal: ctx.signal })),
+    resolve: (_r, args, ctx) => chatOf(ctx).contacts.add(args, { signal: ctx.signal }),
   }),
   removeContact: t.boolean({
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.remove(args, { signal: ctx.signal })),
+    resolve: (_r, args, ctx) => chatOf(ctx).contacts.remove(args, { signal: ctx.signal }),
   }),
   blockUsers: t.field({
     errors: domainErrors,
@@ -256,7 +254,7 @@ builder.mutationFields((t) => ({
   unblockUser: t.boolean({
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => ok(await chatOf(ctx).contacts.unblock(args, { signal: ctx.signal })),
+    resolve: (_r, args, ctx) => chatOf(ctx).contacts.unblock(args, { signal: ctx.signal }),
   }),
 
   // ---- groups ----
@@ -419,12 +417,12 @@ builder.mutationFields((t) => ({
   addReaction: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: ReactionInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ok(await chatOf(ctx).reactions.create(input, { signal: ctx.signal })),
+    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.create(input, { signal: ctx.signal }),
   }),
   removeReaction: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: ReactionInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ok(await chatOf(ctx).reactions.delete(input, { signal: ctx.signal })),
+    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.delete(input, { signal: ctx.signal }),
   }),
   setPresence: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),

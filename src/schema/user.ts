@@ -50,51 +50,49 @@ builder.node(User, {
   description: 'An Agora Chat user. `username` is the Agora user id.',
   id: { resolve: (u) => u.username },
   loadOne: async (username, ctx) => ({ username, entity: await ctx.loaders.users.load(username) }),
-  fields: (t) => {
-    return {
-      username: t.exposeString('username', { description: 'The Agora user id: 1 to 64 characters of a-z 0-9 _ - .' }),
-      nickname: t.string({ nullable: true, resolve: async (u, _a, ctx) => (await entityOf(u, ctx)).nickname ?? null }),
-      activated: t.boolean({ description: 'False while the user is banned.', resolve: async (u, _a, ctx) => (await entityOf(u, ctx)).activated }),
-      createdAt: t.field({ type: 'DateTime', resolve: async (u, _a, ctx) => new Date((await entityOf(u, ctx)).createdAt) }),
-      online: t.boolean({
-        description: 'Whether a device of the user is connected (batched: 100 users per upstream call).',
-        resolve: async (u, _a, ctx) => (await ctx.loaders.onlineStatus.load(u.username)) === 'online',
-      }),
-      presence: t.field({
-        type: Presence,
-        description: 'Presence (batched: 100 users per upstream call).',
-        resolve: (u, _a, ctx) => ctx.loaders.presence.load(u.username),
-      }),
-      attributes: t.field({
-        type: 'JSON',
-        description: 'The named user attributes, as an object (batched: 100 users per upstream call).',
-        args: {
-          keys: t.arg.stringList({
-            required: true,
-            validate: z.array(z.string().min(1, 'attribute names must not be empty').max(128)).min(1, 'name at least one attribute').max(100),
-          }),
-        },
-        resolve: (u, args, ctx) => ctx.loaders.attributes(args.keys).load(u.username),
-      }),
-      contacts: t.field({
-        authScopes: (u) => ({ self: u.username }),
-        type: [User],
-        description: "The user's contact list.",
-        resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.list(u.username)).map(userOf),
-      }),
-      blocked: t.field({
-        authScopes: (u) => ({ self: u.username }),
-        type: [User],
-        description: 'The users this user has blocked.',
-        resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.listBlocked(u.username)).map(userOf),
-      }),
-      offlineMessageCount: t.int({
-        authScopes: (u) => ({ self: u.username }),
-        description: 'Messages waiting for the user to come online.',
-        resolve: (u, _a, ctx) => chatOf(ctx).users.offlineMessageCount(u.username),
-      }),
-    };
-  },
+  fields: (t) => ({
+    username: t.exposeString('username', { description: 'The Agora user id: 1 to 64 characters of a-z 0-9 _ - .' }),
+    nickname: t.string({ nullable: true, resolve: async (u, _a, ctx) => (await entityOf(u, ctx)).nickname ?? null }),
+    activated: t.boolean({ description: 'False while the user is banned.', resolve: async (u, _a, ctx) => (await entityOf(u, ctx)).activated }),
+    createdAt: t.field({ type: 'DateTime', resolve: async (u, _a, ctx) => new Date((await entityOf(u, ctx)).createdAt) }),
+    online: t.boolean({
+      description: 'Whether a device of the user is connected (batched: 100 users per upstream call).',
+      resolve: async (u, _a, ctx) => (await ctx.loaders.onlineStatus.load(u.username)) === 'online',
+    }),
+    presence: t.field({
+      type: Presence,
+      description: 'Presence (batched: 100 users per upstream call).',
+      resolve: (u, _a, ctx) => ctx.loaders.presence.load(u.username),
+    }),
+    attributes: t.field({
+      type: 'JSON',
+      description: 'The named user attributes, as an object (batched: 100 users per upstream call).',
+      args: {
+        keys: t.arg.stringList({
+          required: true,
+          validate: z.array(z.string().min(1, 'attribute names must not be empty').max(128)).min(1, 'name at least one attribute').max(100),
+        }),
+      },
+      resolve: (u, args, ctx) => ctx.loaders.attributes(args.keys).load(u.username),
+    }),
+    contacts: t.field({
+      authScopes: (u) => ({ self: u.username }),
+      type: [User],
+      description: "The user's contact list.",
+      resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.list(u.username)).map(userOf),
+    }),
+    blocked: t.field({
+      authScopes: (u) => ({ self: u.username }),
+      type: [User],
+      description: 'The users this user has blocked.',
+      resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.listBlocked(u.username)).map(userOf),
+    }),
+    offlineMessageCount: t.int({
+      authScopes: (u) => ({ self: u.username }),
+      description: 'Messages waiting for the user to come online.',
+      resolve: (u, _a, ctx) => chatOf(ctx).users.offlineMessageCount(u.username),
+    }),
+  }),
 });
 
 const GlobalMute = builder.objectRef<GlobalMuteModel>('GlobalMute').implement({
