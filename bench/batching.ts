@@ -7,9 +7,9 @@
  *   npx tsx bench/batching.ts      # prints a table, writes bench/results/batching.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { createServer, type GatewayServer } from '../src/server.js';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { createServer, type GatewayServer } from '../src/server.ts';
 
 interface Cost {
   predicted: number;

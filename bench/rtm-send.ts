@@ -6,9 +6,9 @@
  *   npm run bench            # prints a table, writes bench/results/rtm-send.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createAgoraClient } from '../src/agora/client.js';
-import { hostPlanFromList } from '../src/agora/hosts.js';
-import { createEmulator } from '../src/emulator/server.js';
+import { createAgoraClient } from '../src/agora/client.ts';
+import { hostPlanFromList } from '../src/agora/hosts.ts';
+import { createEmulator } from '../src/emulator/server.ts';
 
 interface Scenario {
   name: string;

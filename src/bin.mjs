@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// The `agora-graphql` command. The sources are TypeScript, run through tsx's loader so that there is
-// no build step between `npm install` and `npm start`.
-import { register } from 'tsx/esm/api';
-
-register();
+// The `agora-graphql` command. The sources are TypeScript that Node 24 runs as it is (type stripping:
+// the sources use only erasable syntax), so there is no build step between `npm install` and `npm start`.
 await import('./main.ts');

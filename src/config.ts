@@ -4,10 +4,10 @@
  * is refused with a message that names what is missing, never what a secret is.
  */
 import { z } from 'zod';
-import type { RtmCredentials } from './agora/auth.js';
-import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.js';
-import type { ChatOptions } from './agora/client.js';
-import type { HttpTimeouts } from './agora/http.js';
+import type { RtmCredentials } from './agora/auth.ts';
+import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
+import type { ChatOptions } from './agora/client.ts';
+import type { HttpTimeouts } from './agora/http.ts';
 
 export type AgoraTarget =
   | { mode: 'emulator' }

@@ -3,7 +3,7 @@
  * and AgoraError redacts its own message and body, so tokens and secrets never reach a log line.
  */
 import { pino, type Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from './config.ts';
 
 export type { Logger };
 

@@ -7,13 +7,13 @@
  *   agora-graphql print-endpoints               the Agora Chat coverage table (Markdown)
  */
 import { parseArgs } from 'node:util';
-import { chatEndpointsMarkdown } from './agora/chat/endpoints.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createEmulator } from './emulator/server.js';
-import { seedDemoData } from './emulator/seed.js';
-import { createLogger } from './logger.js';
-import { printSchema } from './schema/index.js';
-import { createServer } from './server.js';
+import { chatEndpointsMarkdown } from './agora/chat/endpoints.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createEmulator } from './emulator/server.ts';
+import { seedDemoData } from './emulator/seed.ts';
+import { createLogger } from './logger.ts';
+import { printSchema } from './schema/index.ts';
+import { createServer } from './server.ts';
 
 const USAGE = `Usage: agora-graphql [command] [options]
 

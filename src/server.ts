@@ -12,17 +12,17 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { createAgoraClient, type AgoraClient } from './agora/client.js';
-import { hostPlanFromList } from './agora/hosts.js';
-import type { Config } from './config.js';
-import { createEmulator, type Emulator } from './emulator/server.js';
-import { seedDemoData } from './emulator/seed.js';
-import { createLogger, type Logger } from './logger.js';
-import { createLoaders } from './loaders/index.js';
-import type { Context, Viewer } from './schema/builder.js';
-import { useUpstreamCost } from './schema/cost.js';
-import { maskError } from './schema/errors.js';
-import { schema } from './schema/index.js';
+import { createAgoraClient, type AgoraClient } from './agora/client.ts';
+import { hostPlanFromList } from './agora/hosts.ts';
+import type { Config } from './config.ts';
+import { createEmulator, type Emulator } from './emulator/server.ts';
+import { seedDemoData } from './emulator/seed.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createLoaders } from './loaders/index.ts';
+import type { Context, Viewer } from './schema/builder.ts';
+import { useUpstreamCost } from './schema/cost.ts';
+import { maskError } from './schema/errors.ts';
+import { schema } from './schema/index.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 

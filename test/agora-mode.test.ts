@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from './helpers/agora.js';
-import { postGraphQL, startGateway } from './helpers/gateway.js';
+import { startEmulator } from './helpers/agora.ts';
+import { postGraphQL, startGateway } from './helpers/gateway.ts';
 
 /** The environment an operator would set, pointed at an emulator instead of Agora's hosts. */
 async function agoraEnvironment(auth: 'basic' | 'token') {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createAgoraClient } from '../src/agora/client.js';
-import { hostPlanFromList } from '../src/agora/hosts.js';
-import { postGraphQL } from './helpers/gateway.js';
-import { leftover } from './helpers/leftovers.js';
-import { cleanEnv, runCli } from './helpers/spawn.js';
+import { createAgoraClient } from '../src/agora/client.ts';
+import { hostPlanFromList } from '../src/agora/hosts.ts';
+import { postGraphQL } from './helpers/gateway.ts';
+import { leftover } from './helpers/leftovers.ts';
+import { cleanEnv, runCli } from './helpers/spawn.ts';
 
 describe('agora-graphql serve (npm start)', () => {
   it('starts on the embedded emulator with no credentials, prints the GraphiQL URL, and stops on SIGTERM', async () => {

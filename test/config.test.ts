@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config.ts';
 
 const appId = '970ca35de60c44645bbae8a215061b33';
 const cert = '5cfd2fd1755d40ecb72977518be15d3b';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGateway } from './helpers/gateway.js';
+import { postGraphQL, startGateway } from './helpers/gateway.ts';
 
 describe('README', () => {
   it('quick start: the query it shows returns the JSON it shows', async () => {

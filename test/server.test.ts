@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { printSchema } from '../src/schema/index.js';
-import { DEFAULT_QUERY } from '../src/server.js';
-import { postGraphQL, startGateway, wsClient, wsQuery } from './helpers/gateway.js';
+import { printSchema } from '../src/schema/index.ts';
+import { DEFAULT_QUERY } from '../src/server.ts';
+import { postGraphQL, startGateway, wsClient, wsQuery } from './helpers/gateway.ts';
 
 describe('the gateway in emulator mode', () => {
   it('answers GraphQL over HTTP on its port', async () => {

@@ -98,7 +98,10 @@ class ByteWriter {
 
 class ByteReader {
   private offset = 0;
-  constructor(private readonly buf: Buffer) {}
+  private readonly buf: Buffer;
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
   u16(): number {
     const v = this.buf.readUInt16LE(this.offset);
     this.offset += 2;

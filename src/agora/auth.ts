@@ -2,7 +2,7 @@
  * Credentials for upstream calls. A RequestAuth gives the headers of one call and, where the credential
  * can be renewed (tokens), a way to renew it after Agora answers 401.
  */
-import { buildChatAppToken, buildRtmToken } from './access-token.js';
+import { buildChatAppToken, buildRtmToken } from './access-token.ts';
 
 export interface RequestAuth {
   headers(): Promise<Record<string, string>>;

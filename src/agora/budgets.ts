@@ -19,8 +19,8 @@
  *
  * The accounting lives behind BudgetStore, so a Redis-backed store can share budgets across instances.
  */
-import { AgoraRateLimitedError, type AgoraService } from './errors.js';
-import type { RateLimit } from './limits.js';
+import { AgoraRateLimitedError, type AgoraService } from './errors.ts';
+import type { RateLimit } from './limits.ts';
 
 export type Priority = 'interactive' | 'background';
 

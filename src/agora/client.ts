@@ -3,15 +3,15 @@
  * (pools, budgets, retries) and the service clients built on it; `close()` releases every connection.
  */
 import type { LookupFunction } from 'node:net';
-import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.js';
-import { createChatClient, type ChatClient } from './chat/client.js';
-import type { ServiceContext } from './endpoint.js';
-import { createRateBudgets, type BudgetStore } from './budgets.js';
-import { hostPlanFromList, type HostPlan } from './hosts.js';
-import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts } from './http.js';
-import { RATE_LIMITS, RTM_LIMITS } from './limits.js';
-import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.js';
-import { createRtmClient, type RtmClient } from './rtm/client.js';
+import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.ts';
+import { createChatClient, type ChatClient } from './chat/client.ts';
+import type { ServiceContext } from './endpoint.ts';
+import { createRateBudgets, type BudgetStore } from './budgets.ts';
+import { hostPlanFromList, type HostPlan } from './hosts.ts';
+import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts } from './http.ts';
+import { RATE_LIMITS, RTM_LIMITS } from './limits.ts';
+import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.ts';
+import { createRtmClient, type RtmClient } from './rtm/client.ts';
 
 export interface AgoraClientOptions {
   appId: string;

@@ -4,11 +4,11 @@
  * method that validates before any call (AgoraInputError), then goes through AgoraHttp.
  */
 import type { z } from 'zod';
-import type { RequestAuth } from './auth.js';
-import type { Priority } from './budgets.js';
-import type { AgoraHttp, HttpMethod, MultipartPart, Upstream } from './http.js';
-import type { Replay } from './retry-policy.js';
-import { parseInput } from './validate.js';
+import type { RequestAuth } from './auth.ts';
+import type { Priority } from './budgets.ts';
+import type { AgoraHttp, HttpMethod, MultipartPart, Upstream } from './http.ts';
+import type { Replay } from './retry-policy.ts';
+import { parseInput } from './validate.ts';
 
 /** What a service's endpoints share: the HTTP layer, where calls go, and how a call authenticates. */
 export interface ServiceContext {

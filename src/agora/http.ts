@@ -19,10 +19,10 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { sleep } from '../lib/sleep.js';
-import type { RequestAuth } from './auth.js';
-import { currentCallLedger } from './call-ledger.js';
-import type { Priority, RateBudgets } from './budgets.js';
+import { sleep } from '../lib/sleep.ts';
+import type { RequestAuth } from './auth.ts';
+import { currentCallLedger } from './call-ledger.ts';
+import type { Priority, RateBudgets } from './budgets.ts';
 import {
   AgoraError,
   AgoraResponseShapeError,
@@ -31,9 +31,9 @@ import {
   parseRetryAfter,
   requestIdOf,
   type AgoraService,
-} from './errors.js';
-import { originFor, type HostPlan, type HostRole } from './hosts.js';
-import { decideRetry, SEED_SCHEDULE, type Failure, type Replay, type RetrySchedule } from './retry-policy.js';
+} from './errors.ts';
+import { originFor, type HostPlan, type HostRole } from './hosts.ts';
+import { decideRetry, SEED_SCHEDULE, type Failure, type Replay, type RetrySchedule } from './retry-policy.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

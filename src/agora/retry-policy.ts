@@ -5,7 +5,7 @@
  * domain, waiting 1 s, 3 s and 6 s before the three retries; a network failure that is not a DNS failure
  * skips the alternate domain. The wait is scaled by the configured schedule so tests run in milliseconds.
  */
-import type { HostPlan, HostRole } from './hosts.js';
+import type { HostPlan, HostRole } from './hosts.ts';
 
 /** How a call may be repeated. */
 export type Replay =

@@ -3,7 +3,7 @@
  * so bad input never reaches Agora.
  */
 import type { z } from 'zod';
-import { AgoraInputError, type AgoraService } from './errors.js';
+import { AgoraInputError, type AgoraService } from './errors.ts';
 
 export function parseInput<S extends z.ZodType>(
   schema: S,

@@ -11,9 +11,9 @@ import {
   LEGACY_RTM_LOGIN_PRIVILEGE,
   RtmPrivilege,
   TokenFormatError,
-} from '../agora/access-token.js';
-import type { EmulatorProject } from './context.js';
-import type { EmulatorRequest } from './router.js';
+} from '../agora/access-token.ts';
+import type { EmulatorProject } from './context.ts';
+import type { EmulatorRequest } from './router.ts';
 
 export type AuthResult = { ok: true; uid?: string } | { ok: false; message: string };
 

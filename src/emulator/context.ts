@@ -1,5 +1,5 @@
-import type { EmulatorState } from './state.js';
-import type { Traffic } from './traffic.js';
+import type { EmulatorState } from './state.ts';
+import type { Traffic } from './traffic.ts';
 
 /** The credentials of the emulated project: what the gateway (or any Agora client) must present. */
 export interface EmulatorProject {

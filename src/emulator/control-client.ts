@@ -2,11 +2,11 @@
  * A typed client for the emulator's control API, over real HTTP. Tests use it to drive simulated SDK
  * clients, read call counters and inject faults; so can anyone testing against the emulator.
  */
-import type { FaultInput } from './control.js';
-import type { EmulatorProject, EmulatorSettings } from './context.js';
-import type { ChatMessageRecord, PushRecord } from './chat/state.js';
-import type { InboxMessage } from './state.js';
-import type { Fault, RouteCounter } from './traffic.js';
+import type { FaultInput } from './control.ts';
+import type { EmulatorProject, EmulatorSettings } from './context.ts';
+import type { ChatMessageRecord, PushRecord } from './chat/state.ts';
+import type { InboxMessage } from './state.ts';
+import type { Fault, RouteCounter } from './traffic.ts';
 
 export interface EmulatorControl {
   info(): Promise<{ project: EmulatorProject; listeners: { label: string; url: string }[]; settings: EmulatorSettings }>;

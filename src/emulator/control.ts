@@ -4,9 +4,9 @@
  * It is what tests and demos use to make the emulated project do what real users would.
  */
 import { z } from 'zod';
-import type { EmulatorContext, EmulatorSettings } from './context.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.js';
-import { validate } from './validate.js';
+import type { EmulatorContext, EmulatorSettings } from './context.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.ts';
+import { validate } from './validate.ts';
 
 const json = (body: unknown, status = 200): EmulatorResponse => ({ status, body });
 const problem = (status: number, message: string): EmulatorResponse => ({ status, body: { error: message } });

@@ -5,7 +5,11 @@
 export class SlidingWindowLimiter {
   private readonly logs = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** Records the call and returns true when it fits the limit. */
   allow(key: string, limit: number, windowMs: number): boolean {

@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { RTM_LIMITS } from '../agora/limits.js';
-import { channelName, payload, senderId, userId } from '../agora/rtm/schemas.js';
-import type { EmulatorContext } from './context.js';
-import type { EmulatorResponse, RouteSpec } from './router.js';
-import { newRequestId } from './state.js';
-import { bodyObject, validate } from './validate.js';
+import { RTM_LIMITS } from '../agora/limits.ts';
+import { channelName, payload, senderId, userId } from '../agora/rtm/schemas.ts';
+import type { EmulatorContext } from './context.ts';
+import type { EmulatorResponse, RouteSpec } from './router.ts';
+import { newRequestId } from './state.ts';
+import { bodyObject, validate } from './validate.ts';
 
 export const RTM_BASE = '/dev/v2/project/:appid';
 

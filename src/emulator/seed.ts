@@ -4,8 +4,8 @@
  * reactions, a room with attributes, messages, presence and a push label. GraphiQL then has something
  * to show on a fresh machine.
  */
-import type { ChatState } from './chat/state.js';
-import type { EmulatorState, RtmState } from './state.js';
+import type { ChatState } from './chat/state.ts';
+import type { EmulatorState, RtmState } from './state.ts';
 
 export const DEMO_USERS = ['alice', 'bob', 'carol', 'dave'] as const;
 export const DEMO_CHANNELS = ['lobby', 'support'] as const;

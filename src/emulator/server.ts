@@ -9,18 +9,18 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RATE_LIMITS, type RateLimit } from '../agora/limits.js';
-import { sleep } from '../lib/sleep.js';
-import { checkChatAuth, checkRtmAuth } from './auth.js';
-import { chatError } from './chat/envelope.js';
-import { chatRoutes } from './chat/routes.js';
-import { DEFAULT_SETTINGS, DEV_PROJECT, type EmulatorContext, type EmulatorProject, type EmulatorSettings } from './context.js';
-import { controlRoutes } from './control.js';
-import { SlidingWindowLimiter } from './rate-limiter.js';
-import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.js';
-import { rtmError, rtmRoutes } from './rtm.js';
-import { EmulatorState } from './state.js';
-import { Traffic } from './traffic.js';
+import { RATE_LIMITS, type RateLimit } from '../agora/limits.ts';
+import { sleep } from '../lib/sleep.ts';
+import { checkChatAuth, checkRtmAuth } from './auth.ts';
+import { chatError } from './chat/envelope.ts';
+import { chatRoutes } from './chat/routes.ts';
+import { DEFAULT_SETTINGS, DEV_PROJECT, type EmulatorContext, type EmulatorProject, type EmulatorSettings } from './context.ts';
+import { controlRoutes } from './control.ts';
+import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.ts';
+import { rtmError, rtmRoutes } from './rtm.ts';
+import { EmulatorState } from './state.ts';
+import { Traffic } from './traffic.ts';
 
 export interface EmulatorOptions {
   project?: EmulatorProject;

@@ -4,8 +4,8 @@
  * event feeds and the pending history queries. Everything here is plain data; HTTP lives in rtm.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { RTM_LIMITS } from '../agora/limits.js';
-import { ChatState } from './chat/state.js';
+import { RTM_LIMITS } from '../agora/limits.ts';
+import { ChatState } from './chat/state.ts';
 
 export interface InboxMessage {
   kind: 'peer' | 'channel';

@@ -3,7 +3,7 @@
  * gives (Signaling, Chat and the control API word their 400s differently), built from the first issue.
  */
 import type { z } from 'zod';
-import type { EmulatorRequest, EmulatorResponse } from './router.js';
+import type { EmulatorRequest, EmulatorResponse } from './router.ts';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; response: EmulatorResponse };
 

@@ -5,15 +5,15 @@
  * key, in key order; a failed call fails its own keys, never the whole request.
  */
 import DataLoader from 'dataloader';
-import type { ChatClient } from '../agora/chat/client.js';
-import type { ChatCollective, CollectiveKind } from '../agora/chat/collectives.js';
-import type { Attributes } from '../agora/chat/metadata.js';
-import type { Presence } from '../agora/chat/presence.js';
-import type { ChatUser } from '../agora/chat/schemas.js';
-import type { OnlineState } from '../agora/chat/users.js';
-import type { AgoraClient } from '../agora/client.js';
-import { AgoraNotFoundError, AgoraUnavailableError } from '../agora/errors.js';
-import { CHAT_LIMITS } from '../agora/limits.js';
+import type { ChatClient } from '../agora/chat/client.ts';
+import type { ChatCollective, CollectiveKind } from '../agora/chat/collectives.ts';
+import type { Attributes } from '../agora/chat/metadata.ts';
+import type { Presence } from '../agora/chat/presence.ts';
+import type { ChatUser } from '../agora/chat/schemas.ts';
+import type { OnlineState } from '../agora/chat/users.ts';
+import type { AgoraClient } from '../agora/client.ts';
+import { AgoraNotFoundError, AgoraUnavailableError } from '../agora/errors.ts';
+import { CHAT_LIMITS } from '../agora/limits.ts';
 
 export interface Loaders {
   onlineStatus: DataLoader<string, OnlineState>;

@@ -5,9 +5,9 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
-import type { AgoraClient } from '../agora/client.js';
-import type { Loaders } from '../loaders/index.js';
-import { validationError } from './errors.js';
+import type { AgoraClient } from '../agora/client.ts';
+import type { Loaders } from '../loaders/index.ts';
+import { validationError } from './errors.ts';
 
 /** Who is asking. Until the security work lands, every request acts as the service (admin). */
 export interface Viewer {

@@ -1,6 +1,6 @@
-import type { ChatClient } from '../agora/chat/client.js';
-import { chatNotConfigured } from '../loaders/index.js';
-import type { Context } from './builder.js';
+import type { ChatClient } from '../agora/chat/client.ts';
+import { chatNotConfigured } from '../loaders/index.ts';
+import type { Context } from './builder.ts';
 
 /** The Chat client, or UPSTREAM_UNAVAILABLE when this gateway has no Chat configuration. */
 export function chatOf(ctx: Context): ChatClient {

@@ -27,9 +27,9 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../agora/limits.js';
-import { CallLedger, withCallLedger } from '../agora/call-ledger.js';
-import { LOADER_BATCH_SIZES } from '../loaders/index.js';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../agora/limits.ts';
+import { CallLedger, withCallLedger } from '../agora/call-ledger.ts';
+import { LOADER_BATCH_SIZES } from '../loaders/index.ts';
 
 type LoaderName = keyof typeof LOADER_BATCH_SIZES;
 

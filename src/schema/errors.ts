@@ -13,7 +13,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
-import { AgoraError, AgoraInputError, AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.js';
+import { AgoraError, AgoraInputError, AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
 
 export type PublicCode =
   | 'BAD_USER_INPUT'

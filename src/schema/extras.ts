@@ -3,13 +3,13 @@
  * base64, for small files), conversation deletion, listings of push labels and global mutes, presence
  * subscriptions, reactions, and the Signaling history count.
  */
-import type { ReactionSummary } from '../agora/chat/reactions.js';
-import { CHAT_LIMITS } from '../agora/limits.js';
-import { builder } from './builder.js';
-import { chatOf } from './chat.js';
-import { publicError } from './errors.js';
-import { cursorConnection, numberedConnection } from './pagination.js';
-import { User, userOf } from './user.js';
+import type { ReactionSummary } from '../agora/chat/reactions.ts';
+import { CHAT_LIMITS } from '../agora/limits.ts';
+import { builder } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { publicError } from './errors.ts';
+import { cursorConnection, numberedConnection } from './pagination.ts';
+import { User, userOf } from './user.ts';
 
 const PushLabelUser = builder.simpleObject('PushLabelUser', { authScopes: { user: true }, fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
 

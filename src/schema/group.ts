@@ -1,9 +1,9 @@
-import type { ChatCollective, CollectiveKind, Membership } from '../agora/chat/collectives.js';
-import { COLLECTIVE_WIRE } from '../agora/limits.js';
-import { builder, type Context } from './builder.js';
-import { chatOf } from './chat.js';
-import { cursorConnection, numberedConnection } from './pagination.js';
-import { User, userOf } from './user.js';
+import type { ChatCollective, CollectiveKind, Membership } from '../agora/chat/collectives.ts';
+import { COLLECTIVE_WIRE } from '../agora/limits.ts';
+import { builder, type Context } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { cursorConnection, numberedConnection } from './pagination.ts';
+import { User, userOf } from './user.ts';
 
 /** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
 export interface CollectiveSource {

@@ -1,4 +1,4 @@
-import { builder } from './builder.js';
+import { builder } from './builder.ts';
 
 export const AgoraMode = builder.enumType('AgoraMode', {
   description: 'What the gateway talks to.',

@@ -1,11 +1,11 @@
-import type { ArchivedMessage } from '../agora/chat/messages.js';
-import type { HistoryMessage } from '../agora/rtm/history.js';
-import { builder } from './builder.js';
-import { chatOf } from './chat.js';
-import { numberedConnection } from './pagination.js';
-import { Reaction } from './extras.js';
-import { Group, Room } from './group.js';
-import { User, userOf } from './user.js';
+import type { ArchivedMessage } from '../agora/chat/messages.ts';
+import type { HistoryMessage } from '../agora/rtm/history.ts';
+import { builder } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { numberedConnection } from './pagination.ts';
+import { Reaction } from './extras.ts';
+import { Group, Room } from './group.ts';
+import { User, userOf } from './user.ts';
 
 const SignalingMessageKind = builder.enumType('SignalingMessageKind', { values: { PEER: { value: 'peer' }, CHANNEL: { value: 'channel' } } as const });
 

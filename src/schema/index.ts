@@ -1,17 +1,17 @@
 import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
-import { builder } from './builder.js';
-import './scalars.js';
-import './domain-errors.js';
-import './health.js';
-import './user.js';
-import './group.js';
-import './message.js';
-import './thread.js';
-import './history.js';
-import './moderation.js';
-import './management.js';
-import './extras.js';
-import './subscriptions.js';
+import { builder } from './builder.ts';
+import './scalars.ts';
+import './domain-errors.ts';
+import './health.ts';
+import './user.ts';
+import './group.ts';
+import './message.ts';
+import './thread.ts';
+import './history.ts';
+import './moderation.ts';
+import './management.ts';
+import './extras.ts';
+import './subscriptions.ts';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

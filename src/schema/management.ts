@@ -4,14 +4,14 @@
  * a user manages themselves (`self`); groups, rooms, push and bulk user operations are for admins
  * until the security work narrows them to owners and room admins.
  */
-import type { PushMessage } from '../agora/chat/push.js';
-import type { CollectiveKind } from '../agora/chat/collectives.js';
-import { domainErrors } from './domain-errors.js';
-import { builder, type Context } from './builder.js';
-import { chatOf } from './chat.js';
-import { Group, Room } from './group.js';
-import { Thread } from './thread.js';
-import { Presence, User, userOf } from './user.js';
+import type { PushMessage } from '../agora/chat/push.ts';
+import type { CollectiveKind } from '../agora/chat/collectives.ts';
+import { domainErrors } from './domain-errors.ts';
+import { builder, type Context } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { Group, Room } from './group.ts';
+import { Thread } from './thread.ts';
+import { Presence, User, userOf } from './user.ts';
 
 const RegisterUserInput = builder.inputType('RegisterUserInput', {
   fields: (t) => ({

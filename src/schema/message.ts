@@ -1,7 +1,7 @@
-import type { MessageBody } from '../agora/chat/messages.js';
-import { domainErrors } from './domain-errors.js';
-import { builder } from './builder.js';
-import { chatOf } from './chat.js';
+import type { MessageBody } from '../agora/chat/messages.ts';
+import { domainErrors } from './domain-errors.ts';
+import { builder } from './builder.ts';
+import { chatOf } from './chat.ts';
 
 const DeliveryStatus = builder.enumType('DeliveryStatus', {
   description: 'What Agora said of a Signaling send.',

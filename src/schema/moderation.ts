@@ -1,11 +1,11 @@
-import type { ChatClient } from '../agora/chat/client.js';
-import type { Removal } from '../agora/chat/collectives.js';
-import { AgoraForbiddenError } from '../agora/errors.js';
-import { domainErrors } from './domain-errors.js';
-import { builder } from './builder.js';
-import { chatOf } from './chat.js';
-import { Group } from './group.js';
-import { User } from './user.js';
+import type { ChatClient } from '../agora/chat/client.ts';
+import type { Removal } from '../agora/chat/collectives.ts';
+import { AgoraForbiddenError } from '../agora/errors.ts';
+import { domainErrors } from './domain-errors.ts';
+import { builder } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { Group } from './group.ts';
+import { User } from './user.ts';
 
 const MemberRemoval = builder.simpleObject('MemberRemoval', {
   authScopes: { public: true },

@@ -4,8 +4,8 @@
  * - numbered pages (pagenum + pagesize): an edge's cursor is its absolute position.
  * A request for more than one upstream page fetches as many pages as it needs, and no more.
  */
-import type { CursorPage } from '../agora/chat/schemas.js';
-import { publicError } from './errors.js';
+import type { CursorPage } from '../agora/chat/schemas.ts';
+import { publicError } from './errors.ts';
 
 export interface ConnectionArgs {
   first?: number | null | undefined;

@@ -1,6 +1,6 @@
 import { Repeater } from 'graphql-yoga';
 import { z } from 'zod';
-import { builder } from './builder.js';
+import { builder } from './builder.ts';
 
 interface Beat {
   sequence: number;

@@ -1,10 +1,10 @@
-import type { ChatThread } from '../agora/chat/threads.js';
-import { CHAT_LIMITS } from '../agora/limits.js';
-import { builder, type Context } from './builder.js';
-import { chatOf } from './chat.js';
-import { Group } from './group.js';
-import { cursorConnection } from './pagination.js';
-import { User, userOf } from './user.js';
+import type { ChatThread } from '../agora/chat/threads.ts';
+import { CHAT_LIMITS } from '../agora/limits.ts';
+import { builder, type Context } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { Group } from './group.ts';
+import { cursorConnection } from './pagination.ts';
+import { User, userOf } from './user.ts';
 
 export const Thread = builder.objectRef<ChatThread>('Thread');
 

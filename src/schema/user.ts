@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../agora/limits.js';
-import type { GlobalMute as GlobalMuteModel } from '../agora/chat/mutes.js';
-import type { Presence as PresenceModel } from '../agora/chat/presence.js';
-import type { ChatUser } from '../agora/chat/schemas.js';
-import { builder, type Context } from './builder.js';
-import { chatOf } from './chat.js';
-import { cursorConnection } from './pagination.js';
+import { CHAT_LIMITS } from '../agora/limits.ts';
+import type { GlobalMute as GlobalMuteModel } from '../agora/chat/mutes.ts';
+import type { Presence as PresenceModel } from '../agora/chat/presence.ts';
+import type { ChatUser } from '../agora/chat/schemas.ts';
+import { builder, type Context } from './builder.ts';
+import { chatOf } from './chat.ts';
+import { cursorConnection } from './pagination.ts';
 
 /**
  * A user of the graph is their username until a field needs more: listing members costs nothing per

@@ -11,7 +11,7 @@ import {
   LEGACY_RTM_LOGIN_PRIVILEGE,
   RtcPrivilege,
   TokenFormatError,
-} from '../../src/agora/access-token.js';
+} from '../../src/agora/access-token.ts';
 
 // Agora's published vectors (AgoraIO/Tools DynamicKey/AgoraDynamicKey/nodejs and ruby tests).
 const appId = '970CA35de60c44645bbae8a215061b33';

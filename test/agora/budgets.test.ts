@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryBudgetStore, createRateBudgets, paceFor } from '../../src/agora/budgets.js';
-import { AgoraRateLimitedError } from '../../src/agora/errors.js';
-import { SlidingWindowLimiter } from '../../src/emulator/rate-limiter.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { createMemoryBudgetStore, createRateBudgets, paceFor } from '../../src/agora/budgets.ts';
+import { AgoraRateLimitedError } from '../../src/agora/errors.ts';
+import { SlidingWindowLimiter } from '../../src/emulator/rate-limiter.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const who = { service: 'rtm' as const, operation: 'test' };
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildRtmToken } from '../../src/agora/access-token.js';
+import { buildRtmToken } from '../../src/agora/access-token.ts';
 import {
   AgoraAuthenticationError,
   AgoraBadRequestError,
@@ -12,8 +12,8 @@ import {
   fromResponse,
   parseRetryAfter,
   redact,
-} from '../../src/agora/errors.js';
-import { createLogger } from '../../src/logger.js';
+} from '../../src/agora/errors.ts';
+import { createLogger } from '../../src/logger.ts';
 
 const token = buildRtmToken({ appId: '970CA35de60c44645bbae8a215061b33', appCertificate: '5CFd2fd1755d40ecb72977518be15d3b', userId: 'u', expireSeconds: 60 });
 

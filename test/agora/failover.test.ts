@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AgoraRateLimitedError, AgoraUnavailableError } from '../../src/agora/errors.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
-import { namedHost, testLookup } from '../helpers/lookup.js';
+import { AgoraRateLimitedError, AgoraUnavailableError } from '../../src/agora/errors.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
+import { namedHost, testLookup } from '../helpers/lookup.ts';
 
 const LABELS = ['primary', 'alternate', 'regional'];
 

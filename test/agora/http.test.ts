@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createRefreshingToken } from '../../src/agora/auth.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { createRefreshingToken } from '../../src/agora/auth.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -82,8 +82,8 @@ describe('refreshing tokens', () => {
 
 describe('Chat app auth', () => {
   it('sends a Bearer AccessToken2 Chat app token, capped at 24 h, and mints a new one after refresh()', async () => {
-    const { createChatAppAuth } = await import('../../src/agora/auth.js');
-    const { decodeAccessToken2, ChatPrivilege } = await import('../../src/agora/access-token.js');
+    const { createChatAppAuth } = await import('../../src/agora/auth.ts');
+    const { decodeAccessToken2, ChatPrivilege } = await import('../../src/agora/access-token.ts');
     const appId = '970ca35de60c44645bbae8a215061b33';
     const appCertificate = '5cfd2fd1755d40ecb72977518be15d3b';
     const auth = createChatAppAuth({ appId, appCertificate, ttlSeconds: 48 * 3600 });

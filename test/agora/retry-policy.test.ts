@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HostPlan, HostRole } from '../../src/agora/hosts.js';
-import { decideRetry, SEED_SCHEDULE, type Failure, type Replay } from '../../src/agora/retry-policy.js';
+import type { HostPlan, HostRole } from '../../src/agora/hosts.ts';
+import { decideRetry, SEED_SCHEDULE, type Failure, type Replay } from '../../src/agora/retry-policy.ts';
 
 const rtmHosts: HostPlan = { primary: 'https://api.agora.io', alternate: 'https://api.sd-rtn.com', regional: 'https://api-eu-west-1.agora.io' };
 const chatHosts: HostPlan = { primary: 'https://a1.chat.agora.io' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildLegacyRtmToken, buildRtmToken } from '../../src/agora/access-token.js';
-import { AgoraAuthenticationError } from '../../src/agora/errors.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { buildLegacyRtmToken, buildRtmToken } from '../../src/agora/access-token.ts';
+import { AgoraAuthenticationError } from '../../src/agora/errors.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const tokenCredentials = (project: { appId: string; appCertificate: string }) => ({
   kind: 'token' as const,

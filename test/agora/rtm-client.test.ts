@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgoraGoneError, AgoraResponseShapeError } from '../../src/agora/errors.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { AgoraGoneError, AgoraResponseShapeError } from '../../src/agora/errors.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const hour = 3600_000;
 const window = () => ({ startTime: new Date(Date.now() - hour), endTime: new Date(Date.now() + hour) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgoraInputError } from '../../src/agora/errors.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { AgoraInputError } from '../../src/agora/errors.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const KB32 = 32 * 1024;
 const hour = 3600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 describe('the emulator control API', () => {
   it('reset forgets users, messages, events, counters and faults', async () => {

@@ -1,10 +1,10 @@
 import type { LookupFunction } from 'node:net';
-import { createAgoraClient, type AgoraClient, type AgoraClientOptions } from '../../src/agora/client.js';
-import type { RtmCredentials } from '../../src/agora/auth.js';
-import { hostPlanFromList } from '../../src/agora/hosts.js';
-import { createEmulatorControl, type EmulatorControl } from '../../src/emulator/control-client.js';
-import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
-import { leftover } from './leftovers.js';
+import { createAgoraClient, type AgoraClient, type AgoraClientOptions } from '../../src/agora/client.ts';
+import type { RtmCredentials } from '../../src/agora/auth.ts';
+import { hostPlanFromList } from '../../src/agora/hosts.ts';
+import { createEmulatorControl, type EmulatorControl } from '../../src/emulator/control-client.ts';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.ts';
+import { leftover } from './leftovers.ts';
 
 export interface TestEmulator {
   emulator: Emulator;

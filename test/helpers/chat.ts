@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { buildChatAppToken, buildChatUserToken } from '../../src/agora/access-token.js';
-import type { EmulatorSettings } from '../../src/emulator/context.js';
-import { chatOf, clientFor, startEmulator } from './agora.js';
-import type { Emulator } from '../../src/emulator/server.js';
+import { buildChatAppToken, buildChatUserToken } from '../../src/agora/access-token.ts';
+import type { EmulatorSettings } from '../../src/emulator/context.ts';
+import { chatOf, clientFor, startEmulator } from './agora.ts';
+import type { Emulator } from '../../src/emulator/server.ts';
 
 /** Raw HTTP to the emulator's Chat surface, for what the client never sends (bad bodies, bad tokens). */
 export async function chatFetch(

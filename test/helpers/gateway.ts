@@ -2,11 +2,11 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
-import { createEmulatorControl } from '../../src/emulator/control-client.js';
-import { createServer, type GatewayServer, type StartedServer } from '../../src/server.js';
-import { createLogger } from '../../src/logger.js';
-import { leftover } from './leftovers.js';
+import { loadConfig } from '../../src/config.ts';
+import { createEmulatorControl } from '../../src/emulator/control-client.ts';
+import { createServer, type GatewayServer, type StartedServer } from '../../src/server.ts';
+import { createLogger } from '../../src/logger.ts';
+import { leftover } from './leftovers.ts';
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
 export async function startGateway(env: Record<string, string> = {}): Promise<{ server: GatewayServer } & StartedServer> {

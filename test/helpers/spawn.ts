@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { leftover } from './leftovers.js';
+import { leftover } from './leftovers.ts';
 
 export const BIN = fileURLToPath(new URL('../../src/bin.mjs', import.meta.url));
 

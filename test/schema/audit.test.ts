@@ -1,6 +1,6 @@
 import { serverAudits } from 'graphql-http';
 import { describe, expect, it } from 'vitest';
-import { startGateway } from '../helpers/gateway.js';
+import { startGateway } from '../helpers/gateway.ts';
 
 describe('GraphQL over HTTP (graphql-http audits)', () => {
   it('passes every audit, warnings counted as failures', async () => {

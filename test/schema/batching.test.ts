@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createEmulatorControl } from '../../src/emulator/control-client.js';
-import { GroupMembersDocument } from '../generated/graphql.js';
-import { execute, startGateway } from '../helpers/gateway.js';
+import { createEmulatorControl } from '../../src/emulator/control-client.ts';
+import { GroupMembersDocument } from '../generated/graphql.ts';
+import { execute, startGateway } from '../helpers/gateway.ts';
 
 describe('batching onto Agora batch endpoints', () => {
   it('a group of 200 members costs the lower bound: ceil(200 / batch size) calls per endpoint', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
-import config from '../../codegen.js';
+import config from '../../codegen.ts';
 
 describe('GraphQL Code Generator output', () => {
   it('is current (run `npm run codegen` after changing the schema or the operations in test/operations)', async () => {

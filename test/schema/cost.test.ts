@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
+import { postGraphQL, startGateway } from '../helpers/gateway.ts';
 
 type Cost = { predicted: number; estimated: boolean; actual: number; calls: Record<string, number> };
 

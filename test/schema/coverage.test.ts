@@ -1,9 +1,9 @@
 import { isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { CHAT_ENDPOINTS } from '../../src/agora/chat/endpoints.js';
-import { NOT_IN_SCHEMA, SCHEMA_COVERAGE } from '../../src/schema/coverage.js';
-import { schema } from '../../src/schema/index.js';
-import { clientFor, startEmulator } from '../helpers/agora.js';
+import { CHAT_ENDPOINTS } from '../../src/agora/chat/endpoints.ts';
+import { NOT_IN_SCHEMA, SCHEMA_COVERAGE } from '../../src/schema/coverage.ts';
+import { schema } from '../../src/schema/index.ts';
+import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const exists = (coordinate: string): boolean => {
   const [typeName, field] = coordinate.split('.') as [string, string];

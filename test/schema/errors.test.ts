@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SendMessageDocument, SendPeerMessageDocument } from '../generated/graphql.js';
-import { execute, postGraphQL, startGatewayRunner } from '../helpers/gateway.js';
+import { SendMessageDocument, SendPeerMessageDocument } from '../generated/graphql.ts';
+import { execute, postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
 
 const SEND_PEER = /* GraphQL */ `
   mutation Send($input: SendPeerMessageInput!) {

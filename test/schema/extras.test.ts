@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startGatewayRunner } from '../helpers/gateway.js';
+import { startGatewayRunner } from '../helpers/gateway.ts';
 
 describe('the rest of the surface in the graph', () => {
   it('single-user reads: online status, all attributes, offline delivery, subscriptions', async () => {

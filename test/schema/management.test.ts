@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startGatewayRunner } from '../helpers/gateway.js';
+import { startGatewayRunner } from '../helpers/gateway.ts';
 
 describe('management mutations', () => {
   it('registers users (one and many), sets push settings and attributes, deletes', async () => {

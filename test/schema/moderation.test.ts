@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGatewayRunner } from '../helpers/gateway.js';
+import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
 
 describe('moderation mutations', () => {
   it('bans and unbans a user, and forces them offline', async () => {

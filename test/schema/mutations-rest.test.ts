@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startGatewayRunner } from '../helpers/gateway.js';
+import { startGatewayRunner } from '../helpers/gateway.ts';
 
 describe('the remaining mutations', () => {
   it('rooms: update, members, admins, attribute removal, member removal, delete', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGateway } from '../helpers/gateway.js';
+import { postGraphQL, startGateway } from '../helpers/gateway.ts';
 
 const gateway = () => startGateway({ AGORA_RETRY_UNIT_MS: '5' });
 

@@ -1,6 +1,6 @@
 import { isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../../src/schema/index.js';
+import { schema } from '../../src/schema/index.ts';
 
 const declaresScope = (field: GraphQLField<unknown, unknown>) =>
   (field.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions?.authScopes !== undefined;

@@ -1,15 +1,15 @@
-import type { ServiceContext } from '../endpoint.js';
-import { createChatContacts } from './contacts.js';
-import { createChatGroups } from './groups.js';
-import { createChatRooms } from './rooms.js';
-import { createChatFiles, createChatMessages } from './messages.js';
-import { createChatMetadata } from './metadata.js';
-import { createChatMutes } from './mutes.js';
-import { createChatPresence } from './presence.js';
-import { createChatPush, createChatPushLabels } from './push.js';
-import { createChatReactions } from './reactions.js';
-import { createChatThreads } from './threads.js';
-import { createChatUsers } from './users.js';
+import type { ServiceContext } from '../endpoint.ts';
+import { createChatContacts } from './contacts.ts';
+import { createChatGroups } from './groups.ts';
+import { createChatRooms } from './rooms.ts';
+import { createChatFiles, createChatMessages } from './messages.ts';
+import { createChatMetadata } from './metadata.ts';
+import { createChatMutes } from './mutes.ts';
+import { createChatPresence } from './presence.ts';
+import { createChatPush, createChatPushLabels } from './push.ts';
+import { createChatReactions } from './reactions.ts';
+import { createChatThreads } from './threads.ts';
+import { createChatUsers } from './users.ts';
 
 /** The Agora Chat REST client, one member per endpoint group of seed 004. */
 export function createChatClient(ctx: ServiceContext) {

@@ -5,9 +5,9 @@
  * agora-api.md §2.6 and §2.7.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../limits.js';
-import { cursor, envelope, limit, resourceId, username, usernames, type CursorPage } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../limits.ts';
+import { cursor, envelope, limit, resourceId, username, usernames, type CursorPage } from './schemas.ts';
 
 export type CollectiveKind = 'group' | 'room';
 

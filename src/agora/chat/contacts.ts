@@ -3,9 +3,9 @@
  * blocks fails as a whole (404) when any of the users does not exist.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { envelope, username, usernames, userEntity } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { envelope, username, usernames, userEntity } from './schemas.ts';
 
 const pair = z.object({ owner: username, user: username });
 const names = envelope({ data: z.array(z.string()) });

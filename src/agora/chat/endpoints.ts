@@ -6,7 +6,7 @@
  * `path` is below /{org_name}/{app_name}. Where the overview and a detailed page disagree on a path or
  * method, the client uses the detailed page's form and the emulator serves both (`routes` lists both).
  */
-import type { HttpMethod } from '../http.js';
+import type { HttpMethod } from '../http.ts';
 
 export interface ChatEndpointRow {
   group: string;

@@ -3,10 +3,10 @@
  * update, ownership transfer, and ban (disable) and unban (enable) of a whole group.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { COLLECTIVE_WIRE } from '../limits.js';
-import { collectiveFields, collectiveId, createCollectiveEndpoints } from './collectives.js';
-import { envelope, username } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { COLLECTIVE_WIRE } from '../limits.ts';
+import { collectiveFields, collectiveId, createCollectiveEndpoints } from './collectives.ts';
+import { envelope, username } from './schemas.ts';
 
 const groupId = collectiveId('group');
 

@@ -6,10 +6,10 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { AgoraForbiddenError, AgoraNotFoundError } from '../errors.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { envelope, resourceId, username } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { AgoraForbiddenError, AgoraNotFoundError } from '../errors.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { envelope, resourceId, username } from './schemas.ts';
 
 const url = z.url({ error: 'url must be a URL' });
 const attachment = { url, filename: z.string().max(256).optional(), secret: z.string().max(256).optional() };

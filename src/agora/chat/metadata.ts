@@ -3,9 +3,9 @@
  * Setting is form-encoded; reading many users' attributes takes at most 100 targets per call.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { username, usernames } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { username, usernames } from './schemas.ts';
 
 export type Attributes = Record<string, string>;
 

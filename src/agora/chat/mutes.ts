@@ -3,9 +3,9 @@
  * a number of seconds (0 unmutes, -1 mutes until unmuted).
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { envelope, username } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { envelope, username } from './schemas.ts';
 
 /** Seconds left per scope: 0 when not muted, -1 until unmuted. */
 export interface GlobalMute {

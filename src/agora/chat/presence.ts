@@ -4,9 +4,9 @@
  * one call; a user's subscription list. All at 50 calls/s.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { username, usernames } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { username, usernames } from './schemas.ts';
 
 export interface Presence {
   username: string;

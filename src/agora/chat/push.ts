@@ -4,9 +4,9 @@
  * to everyone also at most 5 a minute and 100 a day). Every push-label call shares one 100/s budget.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { cursor, envelope, limit, username, usernames, type CursorPage } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { cursor, envelope, limit, username, usernames, type CursorPage } from './schemas.ts';
 
 export const pushMessage = z
   .object({

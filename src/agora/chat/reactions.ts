@@ -4,9 +4,9 @@
  * users behind one reaction, cursor-paged.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { cursor, limit, resourceId, username } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { cursor, limit, resourceId, username } from './schemas.ts';
 
 const reaction = z.string().min(1, 'reaction must not be empty').max(CHAT_LIMITS.reactionMaxLength, `a reaction is at most ${CHAT_LIMITS.reactionMaxLength} characters`);
 const messageId = resourceId('messageId');

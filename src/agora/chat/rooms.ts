@@ -4,10 +4,10 @@
  * unless the call is forced).
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../limits.js';
-import { collectiveFields, collectiveId, createCollectiveEndpoints } from './collectives.js';
-import { envelope, username } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../limits.ts';
+import { collectiveFields, collectiveId, createCollectiveEndpoints } from './collectives.ts';
+import { envelope, username } from './schemas.ts';
 
 const roomId = collectiveId('room');
 const settings = {

@@ -3,7 +3,7 @@
  * wire envelopes (agora-api.md §2.2). Wire types stay snake_case inside src/agora; the modules map them.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../limits.js';
+import { CHAT_LIMITS } from '../limits.ts';
 
 /** agora-api.md §2.1: 1 to 64 characters of a-z 0-9 _ - . ; no uppercase. */
 export const username = z

@@ -3,9 +3,9 @@
  * (at most 50 a page, cursor in `properties.cursor`); members are added and removed 10 at a time.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { cursor, envelope, limit, resourceId, username, usernames, type CursorPage } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { cursor, envelope, limit, resourceId, username, usernames, type CursorPage } from './schemas.ts';
 
 const threadId = resourceId('threadId');
 const groupId = resourceId('groupId');

@@ -4,9 +4,9 @@
  * may have reached Agora; reads retry.
  */
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.js';
-import { CHAT_LIMITS } from '../limits.js';
-import { cursor, envelope, limit, resourceId, toChatUser, userEntity, username, usernames, type ChatUser, type CursorPage } from './schemas.js';
+import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { CHAT_LIMITS } from '../limits.ts';
+import { cursor, envelope, limit, resourceId, toChatUser, userEntity, username, usernames, type ChatUser, type CursorPage } from './schemas.ts';
 
 const newUser = z.object({
   username,

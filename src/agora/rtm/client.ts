@@ -1,7 +1,7 @@
-import type { RtmContext } from './context.js';
-import { createRtmEvents } from './events.js';
-import { createRtmHistory } from './history.js';
-import { createRtmMessages } from './messages.js';
+import type { RtmContext } from './context.ts';
+import { createRtmEvents } from './events.ts';
+import { createRtmHistory } from './history.ts';
+import { createRtmMessages } from './messages.ts';
 
 /** The Signaling (RTM 1.x) REST client: messages, history and events. */
 export function createRtmClient(ctx: RtmContext) {

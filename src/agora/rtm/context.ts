@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../endpoint.js';
+import type { ServiceContext } from '../endpoint.ts';
 
 /** What every Signaling endpoint module shares. */
 export interface RtmContext extends ServiceContext {

@@ -5,9 +5,9 @@
  * Only the event poller should call these. Both share the 10 requests/s budget, at background priority.
  */
 import { z } from 'zod';
-import { endpoint } from '../endpoint.js';
-import type { RtmContext } from './context.js';
-import { channelEventsResponse, userEventsResponse } from './schemas.js';
+import { endpoint } from '../endpoint.ts';
+import type { RtmContext } from './context.ts';
+import { channelEventsResponse, userEventsResponse } from './schemas.ts';
 
 export interface UserEvent {
   userId: string;

@@ -4,10 +4,10 @@
  * (410, AgoraGoneError), after which a new query is needed. Only messages sent with
  * enableHistoricalMessaging are stored. Count answers at once.
  */
-import { sleep } from '../../lib/sleep.js';
-import { enc, endpoint, type CallOptions } from '../endpoint.js';
-import { AgoraUnavailableError } from '../errors.js';
-import type { RtmContext } from './context.js';
+import { sleep } from '../../lib/sleep.ts';
+import { enc, endpoint, type CallOptions } from '../endpoint.ts';
+import { AgoraUnavailableError } from '../errors.ts';
+import type { RtmContext } from './context.ts';
 import {
   agoraTime,
   historyCountResponse,
@@ -17,7 +17,7 @@ import {
   historyQueryInput,
   historyQueryResponse,
   type HistoryQueryInput,
-} from './schemas.js';
+} from './schemas.ts';
 
 export interface HistoryMessage {
   from: string;

@@ -3,9 +3,9 @@
  * 500 calls/s budget. A send is never replayed once it may have reached Agora: a failure after that
  * point is AgoraUnavailableError with `maybeDelivered: true`.
  */
-import { enc, endpoint } from '../endpoint.js';
-import type { RtmContext } from './context.js';
-import { sendChannelMessageInput, sendPeerMessageInput, sendResponse } from './schemas.js';
+import { enc, endpoint } from '../endpoint.ts';
+import type { RtmContext } from './context.ts';
+import { sendChannelMessageInput, sendPeerMessageInput, sendResponse } from './schemas.ts';
 
 /** sent: Agora accepted it; delivered: the receiver acknowledged it; offline: the receiver is offline. */
 export type DeliveryStatus = 'sent' | 'delivered' | 'offline';

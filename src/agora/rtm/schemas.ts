@@ -3,7 +3,7 @@
  * it parses (snake_case, kept inside src/agora). Rules from seeds 001-003 and agora-api.md §1.
  */
 import { z } from 'zod';
-import { RTM_LIMITS } from '../limits.js';
+import { RTM_LIMITS } from '../limits.ts';
 
 /**
  * Seed 001: letters, digits, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ , '

@@ -5,11 +5,11 @@
  * the owner cannot be removed; partial success answers 200 with a per-user `result` and `reason`.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { chatError, chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.js';
-import type { CollectiveRecord } from './state.js';
+import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.ts';
+import { chatError, chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.ts';
+import type { CollectiveRecord } from './state.ts';
 
 type Kind = (typeof COLLECTIVE_WIRE)[CollectiveRecord['kind']];
 

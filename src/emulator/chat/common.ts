@@ -1,9 +1,9 @@
 /** What every Chat route module of the emulator shares: the route builder and input checks. */
 import type { z } from 'zod';
-import type { EmulatorContext } from '../context.js';
-import type { EmulatorRequest, RouteSpec } from '../router.js';
-import { bodyObject, validate } from '../validate.js';
-import { illegal } from './envelope.js';
+import type { EmulatorContext } from '../context.ts';
+import type { EmulatorRequest, RouteSpec } from '../router.ts';
+import { bodyObject, validate } from '../validate.ts';
+import { illegal } from './envelope.ts';
 
 export const CHAT_BASE = '/:org/:app';
 

@@ -3,11 +3,11 @@
  * adding blocks fails as a whole when any user is missing; at most 500 blocked users.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.js';
-import { chatError, chatOk, notFound } from './envelope.js';
-import { ChatState, userEntity } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.ts';
+import { chatError, chatOk, notFound } from './envelope.ts';
+import { ChatState, userEntity } from './state.ts';
 
 const blockBody = z.object({ usernames: z.array(z.string()).min(1, 'usernames must not be empty') });
 

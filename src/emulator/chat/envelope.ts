@@ -3,8 +3,8 @@
  * with `error`, `exception` and `error_description`.
  */
 import { randomUUID } from 'node:crypto';
-import type { EmulatorProject } from '../context.js';
-import type { EmulatorRequest, EmulatorResponse } from '../router.js';
+import type { EmulatorProject } from '../context.ts';
+import type { EmulatorRequest, EmulatorResponse } from '../router.ts';
 
 /** The Java exception Agora names beside each error code. */
 const EXCEPTIONS: Record<string, string> = {

@@ -6,12 +6,12 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { historyHour } from '../../agora/chat/messages.js';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorProject } from '../context.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { chatRoute, type ChatHandlerContext } from './common.js';
-import { chatError, chatOk, illegal } from './envelope.js';
+import { historyHour } from '../../agora/chat/messages.ts';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorProject } from '../context.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { chatRoute, type ChatHandlerContext } from './common.ts';
+import { chatError, chatOk, illegal } from './envelope.ts';
 
 const URL_TTL_MS = 3600_000;
 

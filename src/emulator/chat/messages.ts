@@ -7,12 +7,12 @@
  * a banned group takes no messages.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { isMember } from './collectives.js';
-import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.js';
-import { chatOk, forbidden, illegal, notFound } from './envelope.js';
-import type { ChatType } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { isMember } from './collectives.ts';
+import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.ts';
+import { chatOk, forbidden, illegal, notFound } from './envelope.ts';
+import type { ChatType } from './state.ts';
 
 const WIRE_TYPES = ['txt', 'img', 'audio', 'video', 'file', 'loc', 'cmd', 'custom'] as const;
 

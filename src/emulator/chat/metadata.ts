@@ -4,11 +4,11 @@
  * `{ timestamp, data, duration }`.
  */
 import { z } from 'zod';
-import { attributesSize } from '../../agora/chat/metadata.js';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorResponse, RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.js';
-import { illegal } from './envelope.js';
+import { attributesSize } from '../../agora/chat/metadata.ts';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorResponse, RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.ts';
+import { illegal } from './envelope.ts';
 
 const bare = (data: unknown): EmulatorResponse => ({ status: 200, body: { timestamp: Date.now(), data, duration: 0 } });
 

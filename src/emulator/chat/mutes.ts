@@ -4,11 +4,11 @@
  * left per scope.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { chatOk, illegal, notFound } from './envelope.js';
-import type { GlobalMute } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.ts';
+import { chatOk, illegal, notFound } from './envelope.ts';
+import type { GlobalMute } from './state.ts';
 
 const SCOPES = ['chat', 'groupchat', 'chatroom'] as const;
 const FOREVER = Number.MAX_SAFE_INTEGER;

@@ -5,10 +5,10 @@
  * These answer `{ result }`. Simulated devices that connect report status "1".
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { illegal } from './envelope.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.ts';
+import { illegal } from './envelope.ts';
 
 const result = (value: unknown): EmulatorResponse => ({ status: 200, body: { result: value } });
 

@@ -6,11 +6,11 @@
  * the state's push log for inspection.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { chatError, chatOk, cursorPage, illegal, notFound } from './envelope.js';
-import type { PushLabelRecord } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.ts';
+import { chatError, chatOk, cursorPage, illegal, notFound } from './envelope.ts';
+import type { PushLabelRecord } from './state.ts';
 
 const pushMessage = z
   .object({ title: z.string().optional(), sub_title: z.string().optional(), content: z.string().optional(), ext: z.record(z.string(), z.string()).optional() })

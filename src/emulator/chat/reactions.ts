@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { isMember } from './collectives.js';
-import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { chatError, decodeCursor, encodeCursor, forbidden, illegal, notFound } from './envelope.js';
-import type { ChatMessageRecord, ReactionRecord } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { isMember } from './collectives.ts';
+import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.ts';
+import { chatError, decodeCursor, encodeCursor, forbidden, illegal, notFound } from './envelope.ts';
+import type { ChatMessageRecord, ReactionRecord } from './state.ts';
 
 const PREVIEW_USERS = 3;
 const answer = (data?: unknown): EmulatorResponse => ({ status: 200, body: { requestStatusCode: 'ok', timestamp: Date.now(), ...(data === undefined ? {} : { data }) } });

@@ -4,12 +4,12 @@
  * call is forced; the answer lists the keys that took and why the others did not.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.js';
-import { chatOk, forbidden, notFound } from './envelope.js';
-import { isMember } from './collectives.js';
-import type { CollectiveRecord } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.ts';
+import { chatOk, forbidden, notFound } from './envelope.ts';
+import { isMember } from './collectives.ts';
+import type { CollectiveRecord } from './state.ts';
 
 const setBody = z.object({
   metaData: z.record(z.string(), z.string()).refine((m) => Object.keys(m).length > 0, 'metaData must not be empty'),

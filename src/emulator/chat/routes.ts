@@ -1,17 +1,17 @@
-import type { EmulatorContext } from '../context.js';
-import type { RouteSpec } from '../router.js';
-import { collectiveRoutes, joinedRoute } from './collectives.js';
-import { chatContactRoutes } from './contacts.js';
-import { chatFileRoutes, historyFileRoute } from './files.js';
-import { chatMessageRoutes } from './messages.js';
-import { chatMetadataRoutes } from './metadata.js';
-import { chatMuteRoutes } from './mutes.js';
-import { chatPresenceRoutes } from './presence.js';
-import { chatPushRoutes } from './push.js';
-import { chatReactionRoutes } from './reactions.js';
-import { chatThreadRoutes } from './threads.js';
-import { roomAttributeRoutes } from './room-attributes.js';
-import { chatUserRoutes } from './users.js';
+import type { EmulatorContext } from '../context.ts';
+import type { RouteSpec } from '../router.ts';
+import { collectiveRoutes, joinedRoute } from './collectives.ts';
+import { chatContactRoutes } from './contacts.ts';
+import { chatFileRoutes, historyFileRoute } from './files.ts';
+import { chatMessageRoutes } from './messages.ts';
+import { chatMetadataRoutes } from './metadata.ts';
+import { chatMuteRoutes } from './mutes.ts';
+import { chatPresenceRoutes } from './presence.ts';
+import { chatPushRoutes } from './push.ts';
+import { chatReactionRoutes } from './reactions.ts';
+import { chatThreadRoutes } from './threads.ts';
+import { roomAttributeRoutes } from './room-attributes.ts';
+import { chatUserRoutes } from './users.ts';
 
 /** Every Agora Chat route of the emulator, under /{org_name}/{app_name}. */
 export function chatRoutes(ctx: EmulatorContext): RouteSpec[] {

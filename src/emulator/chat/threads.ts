@@ -4,12 +4,12 @@
  * `properties.cursor`); members (group members only) are added and removed 10 at a time.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.js';
-import { isMember } from './collectives.js';
-import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.js';
-import { chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.js';
-import type { ThreadRecord } from './state.js';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
+import { isMember } from './collectives.ts';
+import { bodyObject, chatRoute, check, queryInt, type ChatHandlerContext } from './common.ts';
+import { chatOk, cursorPage, forbidden, illegal, notFound } from './envelope.ts';
+import type { ThreadRecord } from './state.ts';
 
 const name = z.string().min(1, 'name must not be empty').max(CHAT_LIMITS.threadNameMaxLength, `name is at most ${CHAT_LIMITS.threadNameMaxLength} characters`);
 const createBody = z.object({ group_id: z.string().min(1), name, msg_id: z.string().min(1), owner: z.string().min(1) });

@@ -4,12 +4,12 @@
  * state one and many, offline messages, and the push settings on PUT /users/{username}.
  */
 import { z } from 'zod';
-import { username as usernameRule } from '../../agora/chat/schemas.js';
-import { CHAT_LIMITS } from '../../agora/limits.js';
-import { chatRoute, check, queryInt, bodyObject, type ChatHandlerContext } from './common.js';
-import { chatError, chatOk, cursorPage, illegal, notFound } from './envelope.js';
-import { userEntity } from './state.js';
-import type { EmulatorRequest, RouteSpec } from '../router.js';
+import { username as usernameRule } from '../../agora/chat/schemas.ts';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import { chatRoute, check, queryInt, bodyObject, type ChatHandlerContext } from './common.ts';
+import { chatError, chatOk, cursorPage, illegal, notFound } from './envelope.ts';
+import { userEntity } from './state.ts';
+import type { EmulatorRequest, RouteSpec } from '../router.ts';
 
 const registration = z.object({
   username: z.string(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.js';
-import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.js';
+import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.ts';
+import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.ts';
 
 
 describe('Chat user attributes', () => {

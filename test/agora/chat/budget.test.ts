@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatOf, clientFor, startEmulator } from '../../helpers/agora.js';
+import { chatOf, clientFor, startEmulator } from '../../helpers/agora.ts';
 
 describe('the Chat rate budgets against the emulator', () => {
   it('delivers a burst of 500 batch-status calls (limit 50/s) with zero 429 answers', async () => {

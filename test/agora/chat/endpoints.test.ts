@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CHAT_ENDPOINTS, chatEndpointsMarkdown } from '../../../src/agora/chat/endpoints.js';
-import { createEmulator } from '../../../src/emulator/server.js';
-import { chatOf, clientFor, startEmulator } from '../../helpers/agora.js';
+import { CHAT_ENDPOINTS, chatEndpointsMarkdown } from '../../../src/agora/chat/endpoints.ts';
+import { createEmulator } from '../../../src/emulator/server.ts';
+import { chatOf, clientFor, startEmulator } from '../../helpers/agora.ts';
 
 /** Client members that compose endpoints rather than call one. */
 const HELPERS = new Set(['messages.downloadHistory']);

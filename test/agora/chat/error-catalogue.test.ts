@@ -3,10 +3,10 @@
  * over real HTTP: each row's status, `error` code and `error_description`, in Agora's envelope.
  */
 import { describe, expect, it } from 'vitest';
-import { buildChatAppToken } from '../../../src/agora/access-token.js';
-import { AgoraBadRequestError, AgoraForbiddenError } from '../../../src/agora/errors.js';
-import type { Emulator } from '../../../src/emulator/server.js';
-import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.js';
+import { buildChatAppToken } from '../../../src/agora/access-token.ts';
+import { AgoraBadRequestError, AgoraForbiddenError } from '../../../src/agora/errors.ts';
+import type { Emulator } from '../../../src/emulator/server.ts';
+import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.ts';
 
 interface Row {
   why: string;

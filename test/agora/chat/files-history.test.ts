@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgoraAuthenticationError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.js';
-import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.js';
+import { AgoraAuthenticationError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.ts';
+import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.ts';
 
 describe('Chat files', () => {
   it('uploads a file as multipart and downloads the same bytes', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AgoraBadRequestError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.js';
-import { chatOf, clientFor, startEmulator } from '../../helpers/agora.js';
-import { chatErrorEnvelope, chatFetch, userToken } from '../../helpers/chat.js';
+import { AgoraBadRequestError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.ts';
+import { chatOf, clientFor, startEmulator } from '../../helpers/agora.ts';
+import { chatErrorEnvelope, chatFetch, userToken } from '../../helpers/chat.ts';
 
 async function setup() {
   const t = await startEmulator();
