@@ -4,7 +4,7 @@
  * prediction is the lower bound) and beside the count with loaders switched off (every key its own
  * call). Runs the gateway on the embedded emulator, over real HTTP.
  *
- *   npx tsx bench/batching.ts      # prints a table, writes bench/results/batching.json
+ *   node bench/batching.ts      # prints a table, writes bench/results/batching.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../src/config.ts';

@@ -17,6 +17,7 @@ import { hostPlanFromList } from './agora/hosts.ts';
 import type { Config } from './config.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
+import { createGraphiQL } from './graphiql.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Context, Viewer } from './schema/builder.ts';
@@ -134,13 +135,19 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
         },
         maskedErrors: { maskError },
         plugins: [useUpstreamCost()],
-        graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+        // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
+        graphiql: false,
         landingPage: false,
         logging: yogaLogger,
       });
       const y = yoga;
+      const graphiql = createGraphiQL({
+        graphqlPath: GRAPHQL_PATH,
+        title: 'agora-graphql',
+        graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+      });
 
-      http = createHttpServer((req, res) => {
+      http = createHttpServer(async (req, res) => {
         const path = (req.url ?? '/').split('?')[0];
         if (path === '/healthz') {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
@@ -150,6 +157,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready, mode: upstream.mode }));
           return;
         }
+        if (await graphiql.handle(req, res, path ?? '/')) return;
         void y(req, res);
       });
 

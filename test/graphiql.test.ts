@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { GRAPHIQL_CSP } from '../src/graphiql.ts';
+import { startGateway } from './helpers/gateway.ts';
+import { leftover } from './helpers/leftovers.ts';
+
+/** Debian's chromium (`.ci/run` installs it); playwright-core drives it and downloads no browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('./artifacts/', import.meta.url);
+
+async function pageFiles(graphqlUrl: string) {
+  const res = await fetch(graphqlUrl, { headers: { accept: 'text/html' } });
+  const html = await res.text();
+  const files = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+  return { res, html, files, origin: new URL(graphqlUrl).origin };
+}
+
+describe('GraphiQL, served from the installed packages', () => {
+  it('is a page with no inline script and a strict Content-Security-Policy, whose files all come from the gateway', async () => {
+    const { graphqlUrl } = await startGateway();
+    const { res, html, files, origin } = await pageFiles(graphqlUrl);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toBe(GRAPHIQL_CSP);
+    expect(GRAPHIQL_CSP).toContain("script-src 'self'");
+    expect(GRAPHIQL_CSP).not.toMatch(/script-src[^;]*unsafe/);
+    // Every <script> either has a src or is JSON data, which a browser never executes.
+    for (const [tag] of html.matchAll(/<script[^>]*>/g)) expect(tag).toMatch(/ src="|type="application\/json"/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      expect(file).toMatch(/^\/graphiql\//);
+      expect((await fetch(new URL(file, origin), { method: 'HEAD' })).status).toBe(200);
+    }
+  });
+
+  it('sends its 9 MB of files compressed and cacheable for good, and the page revalidated', async () => {
+    const { graphqlUrl } = await startGateway();
+    const { res, files, origin } = await pageFiles(graphqlUrl);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const bundle = files.find((f) => /\/graphiql\.[\w-]+\.js$/.test(f))!;
+    const raw = await fetch(new URL(bundle, origin), { headers: { 'accept-encoding': 'identity' } });
+    const rawBody = Buffer.from(await raw.arrayBuffer());
+    expect(rawBody.length).toBeGreaterThan(4_000_000);
+    expect(raw.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+
+    // undici's fetch would decode the body itself; node:http shows what went over the wire.
+    for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+      const wire = await rawGet(new URL(bundle, origin), { 'accept-encoding': encoding });
+      expect(wire.headers['content-encoding']).toBe(encoding);
+      expect(wire.body.length).toBeLessThan(rawBody.length / 3);
+      expect(decode(wire.body).equals(rawBody)).toBe(true);
+    }
+
+    const etag = raw.headers.get('etag')!;
+    expect((await fetch(new URL(bundle, origin), { headers: { 'if-none-match': etag } })).status).toBe(304);
+  });
+
+  describe('in Chromium', () => {
+    async function openBrowser(): Promise<Browser> {
+      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        // The machine has no network but loopback: keep Chromium from calling home at start.
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      return leftover(browser, (b) => b.close());
+    }
+
+    /** Opens GraphiQL and records every request the page makes and every CSP complaint. */
+    async function openGraphiQL(browser: Browser, url: string) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const complaints: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => {
+        if (m.type() === 'error') complaints.push(m.text());
+      });
+      page.on('pageerror', (e) => complaints.push(e.message));
+      await page.goto(url);
+      await page.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
+      return { page, requests, complaints };
+    }
+
+    async function runAndWaitFor(page: Page, text: string) {
+      await page.locator('.graphiql-execute-button').click();
+      await page.locator('.graphiql-response').getByText(text).first().waitFor({ timeout: 20_000 });
+    }
+
+    async function screenshot(page: Page, name: string) {
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: new URL(name, ARTIFACTS).pathname });
+    }
+
+    it('opens on the tour query, runs it, and shows the demo data, with no request leaving the gateway', async () => {
+      const { graphqlUrl } = await startGateway();
+      const browser = await openBrowser();
+      const { page, requests, complaints } = await openGraphiQL(browser, graphqlUrl);
+      await page.locator('.graphiql-query-editor').getByText('query Tour').first().waitFor();
+      await runAndWaitFor(page, '"EMULATOR"');
+      await page.locator('.graphiql-response').getByText('"Alice Martin"').first().waitFor();
+      await screenshot(page, 'graphiql-tour.png');
+
+      const origin = new URL(graphqlUrl).origin;
+      expect(requests.filter((r) => !r.startsWith(origin) && !r.startsWith('blob:') && !r.startsWith('data:'))).toEqual([]);
+      expect(complaints).toEqual([]);
+    });
+
+    it('runs a subscription over WebSocket and shows its events as they arrive', async () => {
+      const { graphqlUrl } = await startGateway();
+      const browser = await openBrowser();
+      const subscription = 'subscription Beat { heartbeat(intervalSeconds: 1) { sequence } }';
+      const url = `${graphqlUrl}?query=${encodeURIComponent(subscription)}`;
+      const sockets: string[] = [];
+      const { page, complaints } = await openGraphiQL(browser, url);
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      await runAndWaitFor(page, '"sequence": 2');
+      await screenshot(page, 'graphiql-subscription.png');
+      expect(sockets).toEqual([graphqlUrl.replace(/^http/, 'ws')]);
+      expect(complaints).toEqual([]);
+    });
+  });
+});
+
+function rawGet(url: URL, headers: Record<string, string>): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return import('node:http').then(
+    ({ get }) =>
+      new Promise((resolve, reject) => {
+        get(url, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        }).on('error', reject);
+      }),
+  );
+}
