@@ -10,7 +10,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { createAgoraClient, type AgoraClient } from './agora/client.ts';
 import { hostPlanFromList } from './agora/hosts.ts';
@@ -22,7 +22,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Context, Viewer } from './schema/builder.ts';
 import { useUpstreamCost } from './schema/cost.ts';
-import { maskError } from './schema/errors.ts';
+import { createMaskError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -73,6 +73,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
   batching?: boolean;
+  /** More yoga plugins, after the gateway's own (for embedding, and for tests that need a failing part). */
+  plugins?: Plugin[];
 }
 
 interface EnvelopedRoot {
@@ -133,8 +135,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           const signal = (initial as { request?: Request }).request?.signal;
           return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal, { batch: options.batching ?? true }) };
         },
-        maskedErrors: { maskError },
-        plugins: [useUpstreamCost()],
+        maskedErrors: { maskError: createMaskError(logger) },
+        plugins: [useUpstreamCost(), ...(options.plugins ?? [])],
         // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
         graphiql: false,
         landingPage: false,

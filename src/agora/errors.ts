@@ -95,6 +95,8 @@ export abstract class AgoraError extends Error {
 export interface InputIssue {
   field: string;
   message: string;
+  /** For `(input)`: the bare value that was refused. */
+  value?: unknown;
 }
 
 export class AgoraInputError extends AgoraError {

@@ -17,6 +17,8 @@ export function parseInput<S extends z.ZodType>(
     issues: result.error.issues.map((issue) => ({
       field: issue.path.map(String).join('.') || '(input)',
       message: issue.message,
+      // A bare value (a username, an id) has no field name: keep it, so a caller can tell which of its own arguments it was.
+      ...(issue.path.length === 0 ? { value: input } : {}),
     })),
   });
 }

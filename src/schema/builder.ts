@@ -8,6 +8,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import type { AgoraClient } from '../agora/client.ts';
 import type { Loaders } from '../loaders/index.ts';
 import { validationError } from './errors.ts';
+import { decodeGlobalId } from './global-id.ts';
 
 /** Who is asking. Until the security work lands, every request acts as the service (admin). */
 export interface Viewer {
@@ -54,6 +55,7 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    decodeGlobalID: decodeGlobalId,
     nodeQueryOptions: { authScopes: { user: true } },
     nodesQueryOptions: { authScopes: { user: true } },
   },

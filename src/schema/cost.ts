@@ -112,29 +112,50 @@ function argValue(field: FieldNode, name: string, variables: Record<string, unkn
   return arg ? valueFromASTUntyped(arg.value, variables) : undefined;
 }
 
-/** Flattens fragments into the fields selected on `type`. */
-function fieldsOf(walk: Walk, set: SelectionSetNode, type: GraphQLNamedType): FieldNode[] {
-  const out: FieldNode[] = [];
+/**
+ * The fields selected on `type`, grouped by response key, collected the way graphql-js executes them: a
+ * fragment spread is expanded once per selection set however often it is repeated, and fields that share
+ * a response key are one field whose selections merge. So the walk is linear in the document, and a
+ * document that repeats itself costs what its execution costs.
+ */
+function fieldsOf(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLNamedType): Map<string, FieldNode[]> {
+  const out = new Map<string, FieldNode[]>();
+  const visited = new Set<string>();
   const applies = (condition: string | undefined) => {
     if (!condition || condition === type.name) return true;
     const target = walk.schema.getType(condition);
     return target !== undefined && isAbstractType(target) && isObjectType(type) && walk.schema.isSubType(target, type);
   };
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) out.push(selection);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      if (applies(selection.typeCondition?.name.value)) out.push(...fieldsOf(walk, selection.selectionSet, type));
-    } else {
-      const fragment = walk.fragments.get(selection.name.value);
-      if (fragment && applies(fragment.typeCondition.name.value)) out.push(...fieldsOf(walk, fragment.selectionSet, type));
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        out.set(key, [...(out.get(key) ?? []), selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition?.name.value)) collect(selection.selectionSet);
+      } else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = walk.fragments.get(selection.name.value);
+        if (fragment && applies(fragment.typeCondition.name.value)) collect(fragment.selectionSet);
+      }
     }
-  }
+  };
+  sets.forEach(collect);
   return out;
 }
 
-function visit(walk: Walk, set: SelectionSetNode, type: GraphQLObjectType, parents: number, depth: number, loaded: LoaderName | undefined): void {
+/** A count argument as the request gives it; anything that is not a count fails the request before it runs. */
+function countArg(field: FieldNode, name: 'first' | 'last', variables: Record<string, unknown>): number | undefined {
+  const value = argValue(field, name, variables);
+  if (value === undefined || value === null) return undefined;
+  const count = Number(value);
+  return Number.isInteger(count) && count >= 0 ? count : 0;
+}
+
+function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjectType, parents: number, depth: number, loaded: LoaderName | undefined): void {
   const seen = new Set<string>();
-  for (const field of fieldsOf(walk, set, type)) {
+  for (const nodes of fieldsOf(walk, sets, type).values()) {
+    const field = nodes[0]!;
     const definition = type.getFields()[field.name.value];
     if (!definition) continue;
     const rule = RULES[`${type.name}.${field.name.value}`];
@@ -159,18 +180,21 @@ function visit(walk: Walk, set: SelectionSetNode, type: GraphQLObjectType, paren
       }
       childLoaded = rule.loads;
     } else if (rule?.kind === 'pages') {
-      const first = Number(argValue(field, 'first', walk.variables) ?? DEFAULT_FIRST);
+      const last = countArg(field, 'last', walk.variables);
+      const first = countArg(field, 'first', walk.variables) ?? (last === undefined ? DEFAULT_FIRST : last);
       walk.calls += parents * Math.max(1, Math.ceil(first / rule.pageSize)) * (rule.callsPerPage ?? 1);
-      if (rule.estimated) walk.estimated = true;
-      children = parents * first;
+      // Paging backwards reads up to the end of a list whose length only Agora knows.
+      if (rule.estimated || last !== undefined || argValue(field, 'before', walk.variables) !== undefined) walk.estimated = true;
+      children = parents * Math.min(first, last ?? first);
       childLoaded = rule.loads;
     }
-    if (!field.selectionSet) continue;
+    const subsets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+    if (subsets.length === 0) continue;
     const named = getNamedType(definition.type);
     // Connections and edges only wrap their nodes: what their field loaded, the nodes have.
     if (!rule && (/(Connection|Edge)$/.test(named.name) || /Edge$/.test(type.name))) childLoaded = loaded;
     const targets = isObjectType(named) ? [named] : isAbstractType(named) ? walk.schema.getPossibleTypes(named) : [];
-    for (const target of targets) visit(walk, field.selectionSet, target, children, depth + 1, childLoaded);
+    for (const target of targets) visit(walk, subsets, target, children, depth + 1, childLoaded);
   }
 }
 
@@ -188,7 +212,7 @@ export function predictCost(schema: GraphQLSchema, document: DocumentNode, varia
   };
   if (!operation || !root) return { calls: 0, estimated: false };
   if (operation.operation === 'mutation') walk.calls += operation.selectionSet.selections.length;
-  visit(walk, operation.selectionSet, root, 1, 0, undefined);
+  visit(walk, [operation.selectionSet], root, 1, 0, undefined);
   let calls = walk.calls;
   for (const { loader, keys } of walk.batches.values()) calls += Math.ceil(keys / LOADER_BATCH_SIZES[loader]);
   return { calls, estimated: walk.estimated };

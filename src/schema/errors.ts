@@ -9,11 +9,17 @@
  *   RATE_LIMITED          try again after `retryAfter` seconds
  *   UPSTREAM_UNAVAILABLE  Agora could not be reached; `maybeDelivered` for sends
  *   UPSTREAM_ERROR        Agora answered something the gateway does not understand, or refused its credentials
- *   INTERNAL              a bug; the message is masked
+ *   INTERNAL              a bug; the message is masked, and `errorId` finds the logged stack
+ *
+ * Request errors, the client's own mistakes in the document or the variables, are answered before
+ * execution: a document that does not parse or validate keeps yoga's GRAPHQL_PARSE_FAILED or
+ * GRAPHQL_VALIDATION_FAILED; a variable of the wrong type or shape is BAD_USER_INPUT with `variable`.
  */
-import { GraphQLError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, Kind } from 'graphql';
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
 import { AgoraError, AgoraInputError, AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
+import type { Logger } from '../logger.ts';
 
 export type PublicCode =
   | 'BAD_USER_INPUT'
@@ -35,7 +41,7 @@ export function fromAgoraError(error: AgoraError): GraphQLError {
   const upstream = { operation: error.operation, ...(error.agoraCode ? { agoraCode: error.agoraCode } : {}), ...(error.requestId ? { requestId: error.requestId } : {}) };
   switch (error.kind) {
     case 'invalid_input': {
-      const issues = (error as AgoraInputError).issues;
+      const issues = (error as AgoraInputError).issues.map(({ field, message }) => ({ field, message }));
       return publicError(error.message, 'BAD_USER_INPUT', { field: issues[0]?.field, issues });
     }
     case 'bad_request':
@@ -71,16 +77,61 @@ export function validationError(result: StandardSchemaV1.FailureResult): GraphQL
   return publicError(first ? `Invalid ${first.field}: ${first.message}` : 'Invalid input', 'BAD_USER_INPUT', { field: first?.field, issues });
 }
 
+/** A global id that is not one this API gives out: malformed, of a type without ids, or with an invalid key. */
+export class InvalidGlobalIdError extends Error {
+  override readonly name = 'InvalidGlobalIdError';
+}
+
+/** Whether a failure means "that does not exist" (Relay's `node` answers null for those). */
+export function isNotFound(error: unknown): boolean {
+  if (error instanceof AgoraError) return error.kind === 'not_found' || error.kind === 'gone';
+  return error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND';
+}
+
+/** The value, or null where it does not exist: what `node(id:)` answers for a well-formed id that names nothing. */
+export async function nullIfNotFound<T>(value: Promise<T>): Promise<T | null> {
+  try {
+    return await value;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** graphql-js reports a variable that fails coercion with the variable's definition as its node. */
+function coercedVariable(error: GraphQLError): string | undefined {
+  const node = error.nodes?.[0];
+  return !error.path && node?.kind === Kind.VARIABLE_DEFINITION ? node.variable.name.value : undefined;
+}
+
 /**
  * yoga's maskError: known failures keep their code; GraphQL errors the schema raised on purpose pass;
- * anything else becomes INTERNAL with a generic message.
+ * a variable that fails coercion is the client's BAD_USER_INPUT; anything else is INTERNAL, logged with
+ * its stack under an id that the response carries too.
  */
-export function maskError(error: unknown, message: string): GraphQLError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  const located = (e: GraphQLError) =>
-    error instanceof GraphQLError ? new GraphQLError(e.message, { nodes: error.nodes, path: error.path, extensions: e.extensions, originalError: original as Error }) : e;
-  if (original instanceof AgoraError) return located(fromAgoraError(original));
-  if (original instanceof GraphQLError && typeof original.extensions.code === 'string') return located(original);
-  if (error instanceof GraphQLError && typeof error.extensions.code === 'string' && !error.originalError) return error;
-  return located(publicError(message, 'INTERNAL'));
+export function createMaskError(logger: Logger) {
+  return function maskError(error: unknown, message: string): GraphQLError {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const located = (e: GraphQLError) => {
+      if (!(error instanceof GraphQLError)) return e;
+      // yoga reads `http` (the status of a request error) and leaves it out of the response.
+      const http = error.extensions.http;
+      return new GraphQLError(e.message, { nodes: error.nodes, path: error.path, extensions: { ...e.extensions, ...(http ? { http } : {}) }, originalError: original as Error });
+    };
+    if (original instanceof AgoraError) return located(fromAgoraError(original));
+    if (original instanceof GraphQLError && typeof original.extensions.code === 'string') return located(original);
+    if (error instanceof GraphQLError && typeof error.extensions.code === 'string' && !error.originalError) return error;
+    if (error instanceof GraphQLError) {
+      const variable = coercedVariable(error);
+      if (variable !== undefined) return located(publicError(error.message, 'BAD_USER_INPUT', { variable }));
+    }
+    if (original instanceof InvalidGlobalIdError && error instanceof GraphQLError) {
+      // node(id:) and nodes(ids:) have one argument each: the one that held the id.
+      const argument = error.nodes?.[0]?.kind === Kind.FIELD ? error.nodes[0].arguments?.[0]?.name.value : undefined;
+      return located(publicError(`Invalid ${argument ?? 'id'}: ${original.message}`, 'BAD_USER_INPUT', { field: argument ?? 'id' }));
+    }
+    const errorId = randomUUID();
+    logger.error({ errorId, err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
+    return located(publicError(message, 'INTERNAL', { errorId }));
+  };
 }

@@ -8,7 +8,7 @@ import { CHAT_LIMITS } from '../agora/limits.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { publicError } from './errors.ts';
-import { cursorConnection, numberedConnection } from './pagination.ts';
+import { cursorConnection, FORWARDS_ONLY, numberedConnection } from './pagination.ts';
 import { User, userOf } from './user.ts';
 
 const PushLabelUser = builder.simpleObject('PushLabelUser', { authScopes: { user: true }, fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
@@ -23,6 +23,7 @@ const PushLabelNode = builder.objectRef<{ name: string; description: string; cou
     createdAt: t.field({ type: 'DateTime', resolve: (l) => new Date(l.createdAt) }),
     users: t.connection({
       type: PushLabelUser,
+      description: `The users with this label. ${FORWARDS_ONLY}`,
       resolve: async (l, args, ctx) => {
         const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).pushLabels.listUsers({ label: l.name, limit, cursor }), 100);
         return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { username: e.node.username, addedAt: new Date(e.node.addedAt) } })) };
@@ -118,6 +119,7 @@ builder.queryFields((t) => ({
   pushLabels: t.connection({
     type: PushLabelNode,
     authScopes: { admin: true },
+    description: `Every push label of the app. ${FORWARDS_ONLY}`,
     resolve: (_r, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).pushLabels.list({ limit, cursor }), 100),
   }),
   mutes: t.connection({
@@ -139,7 +141,7 @@ builder.queryFields((t) => ({
   reactionUsers: t.connection({
     authScopes: (_r, args) => ({ self: args.username }),
     type: User,
-    description: 'Who reacted to a message with one reaction.',
+    description: `Who reacted to a message with one reaction. ${FORWARDS_ONLY}`,
     args: { username: t.arg.string({ required: true }), messageId: t.arg.string({ required: true }), reaction: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const c = await cursorConnection(

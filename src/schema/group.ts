@@ -2,7 +2,8 @@ import type { ChatCollective, CollectiveKind, Membership } from '../agora/chat/c
 import { COLLECTIVE_WIRE } from '../agora/limits.ts';
 import { builder, type Context } from './builder.ts';
 import { chatOf } from './chat.ts';
-import { cursorConnection, numberedConnection } from './pagination.ts';
+import { nullIfNotFound } from './errors.ts';
+import { cursorConnection, FORWARDS_ONLY, numberedConnection } from './pagination.ts';
 import { User, userOf } from './user.ts';
 
 /** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
@@ -25,7 +26,10 @@ function collectiveType(kind: CollectiveKind) {
     authScopes: { user: true },
     description: kind === 'group' ? 'An Agora Chat group.' : 'An Agora Chat room.',
     id: { resolve: (c) => c.id },
-    loadOne: async (id, ctx) => ({ kind, id, details: await (kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id) }),
+    loadOne: async (id, ctx) => {
+      const details = await nullIfNotFound((kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id));
+      return details && { kind, id, details };
+    },
     fields: (t) => ({
       [`${kind}Id`]: t.string({ description: `The Agora ${wire.noun} id.`, resolve: (c) => c.id }),
       name: t.string({ resolve: async (c, _a, ctx) => (await detailsOf(c, ctx)).name }),
@@ -94,7 +98,7 @@ builder.queryFields((t) => ({
   groups: t.connection({
     authScopes: { user: true },
     type: Group,
-    description: 'Every group of the app.',
+    description: `Every group of the app. ${FORWARDS_ONLY}`,
     resolve: async (_root, args, ctx) => {
       const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).groups.list({ limit, cursor }), COLLECTIVE_WIRE.group.listLimit);
       return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'group' as const, id: e.node.id } })) };
@@ -110,7 +114,7 @@ builder.queryFields((t) => ({
   rooms: t.connection({
     authScopes: { user: true },
     type: Room,
-    description: 'Every chat room of the app.',
+    description: `Every chat room of the app. ${FORWARDS_ONLY}`,
     resolve: async (_root, args, ctx) => {
       const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).rooms.list({ limit, cursor }), COLLECTIVE_WIRE.room.listLimit);
       return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'room' as const, id: e.node.id } })) };

@@ -143,6 +143,14 @@ builder.queryFields((t) => ({
           return { items, hasMore: items.length === pageSize };
         },
         HISTORY_PAGE,
+        {
+          // `last` without `before` starts from Agora's count instead of reading the history to its end.
+          total: () =>
+            ctx.agora.rtm.countHistory(
+              { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
+              { signal: ctx.signal },
+            ),
+        },
       ),
   }),
   chatHistory: t.field({

@@ -1,4 +1,5 @@
 import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
+import { nameArgumentsInInputErrors } from './argument-paths.ts';
 import { builder } from './builder.ts';
 import './scalars.ts';
 import './domain-errors.ts';
@@ -13,7 +14,7 @@ import './management.ts';
 import './extras.ts';
 import './subscriptions.ts';
 
-export const schema: GraphQLSchema = builder.toSchema();
+export const schema: GraphQLSchema = nameArgumentsInInputErrors(builder.toSchema());
 
 /** The schema as SDL, sorted so that the committed schema.graphql diffs cleanly. */
 export const printSchema = (): string => `${printGraphQLSchema(lexicographicSortSchema(schema))}\n`;

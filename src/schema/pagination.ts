@@ -1,8 +1,11 @@
 /**
- * Relay connections over Agora's two paging styles, with opaque cursors:
- * - cursor pages (limit + cursor): an edge's cursor is the Agora cursor of its page plus its index in it;
- * - numbered pages (pagenum + pagesize): an edge's cursor is its absolute position.
- * A request for more than one upstream page fetches as many pages as it needs, and no more.
+ * Relay connections over Agora's two paging styles, with opaque cursors, following the Relay cursor
+ * connections specification (first/after, last/before, and both together):
+ * - cursor pages (limit + cursor): Agora's cursors only lead forwards, so these lists page forwards only
+ *   and refuse `last` and `before` by name; an edge's cursor is its page's Agora cursor plus its index;
+ * - numbered pages (pagenum + pagesize): an edge's cursor is its absolute position, so these lists page
+ *   both ways; `last` without `before` reads to the end of the list (or from a known total).
+ * A request fetches the upstream pages it needs, and no more.
  */
 import type { CursorPage } from '../agora/chat/schemas.ts';
 import { publicError } from './errors.ts';
@@ -10,6 +13,8 @@ import { publicError } from './errors.ts';
 export interface ConnectionArgs {
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }
 
 export interface Connection<T> {
@@ -17,26 +22,32 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-const MAX_FIRST = 1000;
+/** For the description of every connection over Agora's forward cursors. */
+export const FORWARDS_ONLY = 'Pages forwards only (Agora gives forward cursors): `last` and `before` are refused.';
+
+const MAX_COUNT = 1000;
+/** `last` without `before` on a list of unknown length reads it to the end: at most this many upstream pages. */
+const MAX_PAGES_TO_END = 50;
 
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-function decode<T>(cursor: string, valid: (v: unknown) => v is T): T {
+function decode<T>(cursor: string, valid: (v: unknown) => v is T, argument: 'after' | 'before'): T {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (valid(value)) return value;
   } catch {
     // fall through to the error below
   }
-  throw publicError('The cursor is not one this list gave out; start again without `after`', 'BAD_USER_INPUT', { field: 'after' });
+  throw publicError(`The cursor in \`${argument}\` is not one this list gave out; take cursors from this list's edges or pageInfo`, 'BAD_USER_INPUT', { field: argument });
 }
 
-function firstOf(args: ConnectionArgs, fallback: number): number {
-  const first = args.first ?? fallback;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
-    throw publicError(`first must be 0 to ${MAX_FIRST}`, 'BAD_USER_INPUT', { field: 'first' });
+function countOf(args: ConnectionArgs, argument: 'first' | 'last'): number | undefined {
+  const value = args[argument];
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_COUNT) {
+    throw publicError(`\`${argument}\` must be 0 to ${MAX_COUNT}`, 'BAD_USER_INPUT', { field: argument });
   }
-  return first;
+  return value;
 }
 
 function connection<T>(edges: { cursor: string; node: T }[], hasNextPage: boolean, hasPreviousPage: boolean): Connection<T> {
@@ -53,15 +64,20 @@ interface PageCursor {
 const isPageCursor = (v: unknown): v is PageCursor =>
   typeof v === 'object' && v !== null && 'index' in v && typeof (v as PageCursor).index === 'number' && ((v as PageCursor).page === null || typeof (v as PageCursor).page === 'string');
 
-/** A connection over a cursor-paged Agora list. */
+/** A connection over a cursor-paged Agora list: forwards only. */
 export async function cursorConnection<T>(
   args: ConnectionArgs,
   fetchPage: (cursor: string | undefined, limit: number) => Promise<CursorPage<T>>,
   maxPageSize: number,
   defaultFirst = 20,
 ): Promise<Connection<T>> {
-  const first = firstOf(args, defaultFirst);
-  const start = args.after ? decode(args.after, isPageCursor) : { page: null, index: -1 };
+  for (const argument of ['last', 'before'] as const) {
+    if (args[argument] !== null && args[argument] !== undefined) {
+      throw publicError(`\`${argument}\` cannot be used here: this list pages forwards only, because Agora gives forward cursors; use \`first\` and \`after\``, 'BAD_USER_INPUT', { field: argument });
+    }
+  }
+  const first = countOf(args, 'first') ?? defaultFirst;
+  const start = args.after ? decode(args.after, isPageCursor, 'after') : { page: null, index: -1 };
   const edges: { cursor: string; node: T }[] = [];
   let pageCursor = start.page;
   let skip = start.index + 1;
@@ -87,34 +103,57 @@ export async function cursorConnection<T>(
 interface OffsetCursor {
   offset: number;
 }
-const isOffsetCursor = (v: unknown): v is OffsetCursor => typeof v === 'object' && v !== null && typeof (v as OffsetCursor).offset === 'number';
+const isOffsetCursor = (v: unknown): v is OffsetCursor =>
+  typeof v === 'object' && v !== null && Number.isInteger((v as OffsetCursor).offset) && (v as OffsetCursor).offset >= 0;
 
-/** A connection over a page-number-paged Agora list (pages start at 1). */
+export interface NumberedOptions {
+  defaultFirst?: number;
+  /** The list's length, where Agora can tell it: lets `last` without `before` skip to the end. */
+  total?: () => Promise<number>;
+}
+
+/** A connection over a page-number-paged Agora list (pages start at 1): both ways. */
 export async function numberedConnection<T>(
   args: ConnectionArgs,
   fetchPage: (pageNum: number, pageSize: number) => Promise<{ items: T[]; hasMore: boolean }>,
   pageSize: number,
-  defaultFirst = 20,
+  options: NumberedOptions = {},
 ): Promise<Connection<T>> {
-  const first = firstOf(args, defaultFirst);
-  const offset = args.after ? decode(args.after, isOffsetCursor).offset + 1 : 0;
-  const edges: { cursor: string; node: T }[] = [];
-  let pageNum = Math.floor(offset / pageSize) + 1;
-  let skip = offset % pageSize;
-  let hasNextPage = false;
-  while (edges.length < first) {
-    const page = await fetchPage(pageNum, pageSize);
-    const items = page.items.slice(skip);
-    const room = first - edges.length;
-    const base = (pageNum - 1) * pageSize + skip;
-    items.slice(0, room).forEach((node, i) => edges.push({ cursor: encode({ offset: base + i }), node }));
-    if (items.length > room || (items.length === room && page.hasMore)) {
-      hasNextPage = true;
-      break;
+  const first = countOf(args, 'first');
+  const last = countOf(args, 'last');
+  // The window the cursors leave (ApplyCursorsToEdges): positions from..before, `before` exclusive.
+  const from = args.after ? decode(args.after, isOffsetCursor, 'after').offset + 1 : 0;
+  const before = args.before ? Math.max(from, decode(args.before, isOffsetCursor, 'before').offset) : undefined;
+
+  /** Items at positions [start, end), and whether the list goes on past `end`. */
+  const read = async (start: number, end: number) => {
+    const items: T[] = [];
+    for (let pageNum = Math.floor(start / pageSize) + 1, pages = 1; ; pageNum++, pages++) {
+      if (end === Infinity && pages > MAX_PAGES_TO_END) {
+        throw publicError(`\`last\` without \`before\` reads this list to its end, and it is longer than ${MAX_PAGES_TO_END * pageSize} items; page with \`first\`, or with \`before\``, 'BAD_USER_INPUT', { field: 'last' });
+      }
+      const page = await fetchPage(pageNum, pageSize);
+      const base = (pageNum - 1) * pageSize;
+      items.push(...page.items.slice(Math.max(0, start - base), Math.max(0, end - base)));
+      const pageEnd = base + page.items.length;
+      if (pageEnd >= end) return { items, more: pageEnd > end || page.hasMore };
+      if (!page.hasMore) return { items, more: false };
     }
-    if (!page.hasMore) break;
-    pageNum++;
-    skip = 0;
+  };
+  const edgesFrom = (items: T[], start: number) => items.map((node, i) => ({ cursor: encode({ offset: start + i }), node }));
+
+  if (last === undefined) {
+    // Forwards: read only what `first` needs.
+    const windowEnd = before ?? Infinity;
+    const end = Math.min(windowEnd, from + (first ?? options.defaultFirst ?? 20));
+    const { items, more } = await read(from, end);
+    return connection(edgesFrom(items, from), end < windowEnd && more, from > 0);
   }
-  return connection(edges, hasNextPage, offset > 0);
+  // Backwards: the whole window, then `first` and `last` as the specification applies them.
+  const end = before ?? (options.total ? await options.total() : Infinity);
+  const { items: window } = await read(from, end);
+  const firstSlice = first === undefined ? window : window.slice(0, first);
+  const start = Math.max(0, firstSlice.length - last);
+  const hasNextPage = first !== undefined ? window.length > first : before !== undefined;
+  return connection(edgesFrom(firstSlice.slice(start), from + start), hasNextPage, window.length > last);
 }

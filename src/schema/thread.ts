@@ -3,7 +3,7 @@ import { CHAT_LIMITS } from '../agora/limits.ts';
 import { builder, type Context } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { Group } from './group.ts';
-import { cursorConnection } from './pagination.ts';
+import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
 import { User, userOf } from './user.ts';
 
 export const Thread = builder.objectRef<ChatThread>('Thread');
@@ -34,6 +34,7 @@ builder.node(Thread, {
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (th) => (th.createdAt ? new Date(th.createdAt) : null) }),
     members: t.connection({
       type: User,
+      description: `The thread's members. ${FORWARDS_ONLY}`,
       resolve: async (th, args, ctx) => {
         const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.members({ id: th.id, limit, cursor }), CHAT_LIMITS.threadListLimit);
         return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: userOf(e.node) })) };
@@ -54,7 +55,7 @@ builder.queryFields((t) => ({
   threads: t.connection({
     authScopes: { user: true },
     type: Thread,
-    description: 'Every thread of the app, newest first.',
+    description: `Every thread of the app, newest first. ${FORWARDS_ONLY}`,
     resolve: (_root, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.list({ limit, cursor, sort: 'desc' }), CHAT_LIMITS.threadListLimit),
   }),
 }));
@@ -62,7 +63,7 @@ builder.queryFields((t) => ({
 builder.objectFields(User, (t) => ({
   threads: t.connection({
     type: Thread,
-    description: 'The threads the user joined.',
+    description: `The threads the user joined. ${FORWARDS_ONLY}`,
     resolve: (u, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joined({ username: u.username, limit, cursor }), CHAT_LIMITS.threadListLimit),
   }),
 }));
@@ -70,7 +71,7 @@ builder.objectFields(User, (t) => ({
 builder.objectFields(Group, (t) => ({
   threads: t.connection({
     type: Thread,
-    description: 'Threads of this group that `member` joined (Agora lists threads per member).',
+    description: `Threads of this group that \`member\` joined (Agora lists threads per member). ${FORWARDS_ONLY}`,
     args: { member: t.arg.string({ required: true }) },
     resolve: (g, args, ctx) =>
       cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joinedInGroup({ username: args.member, groupId: g.id, limit, cursor }), CHAT_LIMITS.threadListLimit),

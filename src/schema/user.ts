@@ -5,7 +5,8 @@ import type { Presence as PresenceModel } from '../agora/chat/presence.ts';
 import type { ChatUser } from '../agora/chat/schemas.ts';
 import { builder, type Context } from './builder.ts';
 import { chatOf } from './chat.ts';
-import { cursorConnection } from './pagination.ts';
+import { nullIfNotFound } from './errors.ts';
+import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
 
 /**
  * A user of the graph is their username until a field needs more: listing members costs nothing per
@@ -49,7 +50,10 @@ builder.node(User, {
   authScopes: { user: true },
   description: 'An Agora Chat user. `username` is the Agora user id.',
   id: { resolve: (u) => u.username },
-  loadOne: async (username, ctx) => ({ username, entity: await ctx.loaders.users.load(username) }),
+  loadOne: async (username, ctx) => {
+    const entity = await nullIfNotFound(ctx.loaders.users.load(username));
+    return entity && { username, entity };
+  },
   fields: (t) => ({
     username: t.exposeString('username', { description: 'The Agora user id: 1 to 64 characters of a-z 0-9 _ - .' }),
     nickname: t.string({ nullable: true, resolve: async (u, _a, ctx) => (await entityOf(u, ctx)).nickname ?? null }),
@@ -139,7 +143,7 @@ builder.queryFields((t) => ({
   users: t.connection({
     authScopes: { user: true },
     type: User,
-    description: 'Every user of the app, in registration order.',
+    description: `Every user of the app, in registration order. ${FORWARDS_ONLY}`,
     resolve: async (_root, args, ctx) => {
       const connection = await cursorConnection(args, (cursor, limit) => chatOf(ctx).users.list({ limit, cursor }), CHAT_LIMITS.userListLimit);
       return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: { username: e.node.username, entity: e.node } })) };

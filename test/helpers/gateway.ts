@@ -4,14 +4,14 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.ts';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
-import { createServer, type GatewayServer, type StartedServer } from '../../src/server.ts';
+import { createServer, type GatewayServer, type ServerOptions, type StartedServer } from '../../src/server.ts';
 import { createLogger } from '../../src/logger.ts';
 import { leftover } from './leftovers.ts';
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
-export async function startGateway(env: Record<string, string> = {}): Promise<{ server: GatewayServer } & StartedServer> {
+export async function startGateway(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<{ server: GatewayServer } & StartedServer> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const server = leftover(createServer(config, { logger: createLogger('silent') }), (s) => s.stop());
+  const server = leftover(createServer(config, { logger: createLogger('silent'), ...options }), (s) => s.stop());
   const started = await server.start();
   return { server, ...started };
 }
@@ -57,8 +57,8 @@ export async function execute<TResult, TVariables extends Record<string, unknown
  * The gateway on the emulator with fast retries, and `run`: a GraphQL call that must not fail
  * (its errors are shown when it does), answering `data`.
  */
-export async function startGatewayRunner() {
-  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5' });
+export async function startGatewayRunner(env: Record<string, string> = {}) {
+  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5', ...env });
   const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
     const res = await postGraphQL(started.graphqlUrl, query, variables);
     if (res.body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.body.errors)}`);

@@ -9,12 +9,12 @@ const SEND_PEER = /* GraphQL */ `
 `;
 
 describe('errors a GraphQL client sees', () => {
-  it('BAD_USER_INPUT names the field, and the input never reaches Agora', async () => {
+  it('BAD_USER_INPUT names the argument path the client sent, and the input never reaches Agora', async () => {
     const { graphqlUrl, control } = await startGatewayRunner();
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'b'.repeat(65), payload: 'x' } });
     expect(res.body.errors?.[0]).toMatchObject({
-      message: 'Invalid to: user id must be at most 64 characters',
-      extensions: { code: 'BAD_USER_INPUT', field: 'to' },
+      message: 'Invalid input.to: user id must be at most 64 characters',
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.to' },
       path: ['sendPeerMessage'],
     });
     expect(await control.callCount('rtm.peer_messages')).toBe(0);

@@ -261,7 +261,12 @@ export function createChatFiles(ctx: ServiceContext) {
       budget: 'chat.files.download',
       method: 'GET',
       replay: 'idempotent',
-      input: z.object({ uuid: resourceId('uuid'), secret: z.string().optional(), thumbnail: z.boolean().default(false) }),
+      input: z.object({
+        uuid: resourceId('uuid'),
+        // Sent as a header: refuse here what no share-secret looks like, rather than let the header be refused.
+        secret: z.string().min(1, 'secret must not be empty').max(256, 'secret must be at most 256 characters').regex(/^[\x21-\x7e]+$/, 'secret must be the share-secret Agora returned').optional(),
+        thumbnail: z.boolean().default(false),
+      }),
       path: (v) => `/chatfiles/${enc(v.uuid)}`,
       headers: (v): Record<string, string> => ({ ...(v.secret ? { 'share-secret': v.secret } : {}), ...(v.thumbnail ? { thumbnail: 'true' } : {}) }),
       expect: 'bytes',
