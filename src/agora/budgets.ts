@@ -4,68 +4,95 @@
  * class has room, and fails with AgoraRateLimitedError (carrying retryAfterMs) when it cannot get one
  * before its deadline.
  *
- * Slots are paced, not granted in window-sized bursts: a burst of `burstRatio` (5%) of the limit, then
- * one slot per emission interval (GCRA), padded by `paddingMs` (100 ms). A small burst and a wide pad
- * give the same throughput as a large burst and a narrow pad, but tolerate more arrival jitter: under
- * a CPU-starved event loop, 50 ms of pad let 13 of 1,000 sends reach Agora's window late and bunched. Granting a whole window at once is not enough, because calls then
- * queue on the connections and reach Agora spread out, overlapping the next window; with pacing, any
- * window of `windowMs` sees at most `limit` calls even when arrivals shift by up to `paddingMs`.
+ * Accounting is a sliding-window log per class, exact about when Agora can see a call: a slot is taken
+ * at its grant and stays in the window until `windowMs + paddingMs` after its call completed, and a slot
+ * is granted while fewer than `limit` are in the window. A call reaches Agora after its grant and before
+ * its completion, so any window of `windowMs` at Agora holds at most `limit` calls however long calls
+ * queue on the connections or wait on a stalled event loop; `paddingMs` is only a margin. A page's burst
+ * of reads, up to the limit, passes at once; sustained use reaches `limit / (windowMs + paddingMs +
+ * latency)`. (Stamping slots at their grant instead let a 500-call burst queue on the pool and reach the
+ * emulator spread over a few hundred ms: 185 of 1,000 sends got 429 with a 100 ms pad.)
  *
  * Guarantees:
- * - In any interval of `windowMs + paddingMs`, at most `limit` slots are granted per class and store.
- * - Interactive callers are served before background ones; background callers (the event poller) wait
- *   while less than `backgroundReserve` of the burst is left, so interactive calls keep some headroom.
+ * - At most `limit` slots per class and store are in flight or completed within the last `windowMs + paddingMs`.
+ * - Interactive callers are served before background ones; background callers (the event poller) leave
+ *   `backgroundReserve` of the window's slots free, so interactive calls keep some headroom.
  * - FIFO within a priority.
  *
- * The accounting lives behind BudgetStore, so a Redis-backed store can share budgets across instances.
+ * The accounting lives behind BudgetStore, so a Redis-backed store can share budgets across instances
+ * (one atomic script over a sorted set per class, scored by expiry, implements the same contract).
  */
+import { randomUUID } from 'node:crypto';
 import { AgoraRateLimitedError, type AgoraService } from './errors.ts';
 import type { RateLimit } from './limits.ts';
 
 export type Priority = 'interactive' | 'background';
 
-export type TakeResult = { granted: true } | { granted: false; retryInMs: number };
+export type TakeResult = { granted: true; slot: string } | { granted: false; retryInMs: number };
 
-/** One class's pacing: a slot every `intervalMs`, with up to `burst` slots available at once. */
-export interface Pace {
-  intervalMs: number;
-  burst: number;
+/** One class's window as a store counts it: at most `limit` slots within `windowMs` (padding included). */
+export interface BudgetWindow {
+  limit: number;
+  windowMs: number;
+  /**
+   * How long a granted slot may stay in flight before the store stops counting it as such (a process
+   * that died mid-call never releases it): longer than any call takes.
+   */
+  holdMs: number;
 }
 
-/** Where granted slots are counted. In memory for one instance; shared (Redis) for several. */
+/** Where slots are counted. In memory for one instance; shared (Redis) for several. */
 export interface BudgetStore {
-  /** Grants one slot when at least `1 + reserve` slots of the burst are available. */
-  tryTake(key: string, pace: Pace, reserve: number): Promise<TakeResult>;
+  /**
+   * Takes a slot when fewer than `limit - reserve` are in the window (in flight, or completed within the
+   * last `windowMs`); otherwise answers how long until one leaves it, if none is released first.
+   */
+  tryTake(key: string, window: BudgetWindow, reserve: number): Promise<TakeResult>;
+  /** The slot's call completed now: the slot leaves the window `windowMs` from now. */
+  release(key: string, slot: string, window: BudgetWindow): Promise<void>;
 }
 
-/** GCRA in this process: per key, the theoretical arrival time of the next slot. */
-export function createMemoryBudgetStore(now: () => number = Date.now): BudgetStore {
-  const tat = new Map<string, number>();
+/** The sliding-window log in this process: per key, each slot's expiry. */
+export function createMemoryBudgetStore(now: () => number = () => Date.now()): BudgetStore {
+  const logs = new Map<string, Map<string, number>>();
+  const logOf = (key: string) => {
+    let log = logs.get(key);
+    if (!log) logs.set(key, (log = new Map()));
+    return log;
+  };
   return {
-    async tryTake(key, pace, reserve) {
+    async tryTake(key, window, reserve) {
       const t = now();
-      const next = Math.max(tat.get(key) ?? t, t);
-      const available = pace.burst - (next - t) / pace.intervalMs;
-      if (available >= 1 + reserve - 1e-9) {
-        tat.set(key, next + pace.intervalMs);
-        return { granted: true };
+      const log = logOf(key);
+      for (const [slot, expiry] of log) if (expiry <= t) log.delete(slot);
+      const room = window.limit - reserve;
+      if (log.size < room) {
+        const slot = randomUUID();
+        log.set(slot, t + window.holdMs + window.windowMs);
+        return { granted: true, slot };
       }
-      return { granted: false, retryInMs: Math.max(1, Math.ceil((1 + reserve - available) * pace.intervalMs - 1e-6)) };
+      // The expiry that brings the count under `room`.
+      const expiries = [...log.values()].sort((a, b) => a - b);
+      const freeing = expiries[log.size - room] ?? t + window.windowMs;
+      return { granted: false, retryInMs: Math.max(1, freeing - t) };
+    },
+    async release(key, slot, window) {
+      const log = logOf(key);
+      if (log.has(slot)) log.set(slot, now() + window.windowMs);
     },
   };
 }
 
 /**
- * The pace that keeps any `windowMs` window at or under `limit` calls when arrivals shift by up to
- * `paddingMs`: `burst + (windowMs + paddingMs) / intervalMs <= limit`.
+ * Added to every window, as a margin only: slots are counted until their calls complete, so queueing
+ * and event-loop stalls cannot bunch calls at Agora whatever the padding. 20 ms covers timer granularity
+ * (a timer may fire a millisecond early) and Agora's limiter counting a call a little after its answer
+ * left; it costs 2% of the sustained rate against a 1 s window.
  */
-export function paceFor(limit: RateLimit, paddingMs: number, burstRatio: number): Pace {
-  // Small limits (10 per minute) would pace even a handful of calls many seconds apart: let half through.
-  const ratio = limit.limit <= 20 ? Math.max(burstRatio, 0.5) : burstRatio;
-  const burst = Math.max(1, Math.floor(limit.limit * ratio));
-  const steady = Math.max(1, limit.limit - burst);
-  return { burst, intervalMs: (limit.windowMs + paddingMs) / steady };
-}
+export const DEFAULT_PADDING_MS = 20;
+
+/** A granted slot: call `release()` once the call it was taken for has completed (answered or failed). */
+export type ReleaseSlot = () => void;
 
 export interface BudgetOptions {
   limits: Record<string, RateLimit>;
@@ -76,12 +103,12 @@ export interface BudgetOptions {
   maxWaitMs?: number;
   /** How many calls may wait per class before new ones fail at once. */
   maxQueue?: number;
-  /** The share of the burst background callers leave to interactive ones. */
+  /** The share of the window's slots that background callers leave to interactive ones. */
   backgroundReserve?: number;
-  /** The share of the limit that may be granted at once; the rest is paced evenly. */
-  burstRatio?: number;
   /** Prefix of store keys (the app id), so that budgets of different apps never mix. */
   keyPrefix?: string;
+  /** How long a slot counts as in flight when its call never reports completion (see BudgetWindow.holdMs). */
+  holdMs?: number;
 }
 
 export interface AcquireOptions {
@@ -94,7 +121,7 @@ export interface AcquireOptions {
 
 interface Waiter {
   priority: Priority;
-  resolve: () => void;
+  resolve: (release: ReleaseSlot) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
 }
@@ -113,19 +140,22 @@ export interface BudgetStats {
 }
 
 export interface RateBudgets {
-  /** Resolves when a slot of `budgetClass` is granted; rejects with AgoraRateLimitedError or the abort reason. */
-  acquire(budgetClass: string, options: AcquireOptions): Promise<void>;
+  /**
+   * Resolves when a slot of `budgetClass` is granted, with the function that releases it once the call
+   * completed; rejects with AgoraRateLimitedError or the abort reason.
+   */
+  acquire(budgetClass: string, options: AcquireOptions): Promise<ReleaseSlot>;
   stats(): Record<string, BudgetStats>;
 }
 
 export function createRateBudgets(options: BudgetOptions): RateBudgets {
   const store = options.store ?? createMemoryBudgetStore();
-  const paddingMs = options.paddingMs ?? 100;
+  const paddingMs = options.paddingMs ?? DEFAULT_PADDING_MS;
   const defaultMaxWaitMs = options.maxWaitMs ?? 10_000;
   const maxQueue = options.maxQueue ?? 10_000;
   const backgroundReserve = options.backgroundReserve ?? 0.2;
-  const burstRatio = options.burstRatio ?? 0.05;
   const keyPrefix = options.keyPrefix ?? 'default';
+  const holdMs = options.holdMs ?? 120_000;
   const queues = new Map<string, ClassQueue>();
   const stats = new Map<string, BudgetStats>();
 
@@ -141,26 +171,24 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return limit;
   };
 
-  const paces = new Map<string, Pace>();
-  const paceOf = (cls: string): Pace => {
-    let pace = paces.get(cls);
-    if (!pace) paces.set(cls, (pace = paceFor(limitOf(cls), paddingMs, burstRatio)));
-    return pace;
+  const windowOf = (cls: string): BudgetWindow => {
+    const limit = limitOf(cls);
+    return { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs };
   };
 
-  const reserveFor = (pace: Pace, priority: Priority): number =>
-    priority === 'interactive' ? 0 : Math.floor(pace.burst * backgroundReserve);
+  const reserveFor = (window: BudgetWindow, priority: Priority): number =>
+    priority === 'interactive' ? 0 : Math.floor(window.limit * backgroundReserve);
 
   async function pump(cls: string, queue: ClassQueue): Promise<void> {
     if (queue.pumping) return;
     queue.pumping = true;
-    const pace = paceOf(cls);
+    const window = windowOf(cls);
     try {
       while (queue.waiters.length > 0) {
         const head = queue.waiters[0]!;
         let result: TakeResult;
         try {
-          result = await store.tryTake(`${keyPrefix}:${cls}`, pace, reserveFor(pace, head.priority));
+          result = await store.tryTake(`${keyPrefix}:${cls}`, window, reserveFor(window, head.priority));
         } catch (error) {
           // A store that cannot answer must not strand callers: fail the head and go on with the next.
           queue.waiters.shift();
@@ -173,7 +201,18 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
           queue.waiters.shift();
           head.cleanup();
           statsOf(cls).granted++;
-          head.resolve();
+          const key = `${keyPrefix}:${cls}`;
+          const slot = result.slot;
+          let released = false;
+          head.resolve(() => {
+            if (released) return;
+            released = true;
+            // A slot that leaves the window later frees room: let the queue look again then.
+            void store.release(key, slot, window).then(
+              () => setTimeout(() => queue.wake?.(), window.windowMs).unref?.(),
+              () => undefined,
+            );
+          });
           continue;
         }
         await new Promise<void>((resolve) => {
@@ -199,7 +238,11 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
       if (!queue) queues.set(cls, (queue = { waiters: [], pumping: false, wake: undefined }));
       const q = queue;
       const s = statsOf(cls);
-      const retryAfterFor = (position: number): number => Math.ceil((position + 1) * paceOf(cls).intervalMs);
+      // A caller at `position` in the queue is served within its window's worth of turns.
+      const retryAfterFor = (position: number): number => {
+        const window = windowOf(cls);
+        return Math.ceil((Math.floor(position / window.limit) + 1) * window.windowMs);
+      };
 
       if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
       if (q.waiters.length >= maxQueue) {
@@ -215,7 +258,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
         );
       }
 
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<ReleaseSlot>((resolve, reject) => {
         const leave = (error: unknown) => {
           const index = q.waiters.indexOf(waiter);
           if (index >= 0) q.waiters.splice(index, 1);

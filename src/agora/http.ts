@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { sleep } from '../lib/sleep.ts';
 import type { RequestAuth } from './auth.ts';
 import { currentCallLedger } from './call-ledger.ts';
-import type { Priority, RateBudgets } from './budgets.ts';
+import type { Priority, RateBudgets, ReleaseSlot } from './budgets.ts';
 import {
   AgoraError,
   AgoraResponseShapeError,
@@ -352,20 +352,30 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
       let attempts = 0;
       let refreshed = false;
       for (;;) {
-        for (const budget of typeof req.budget === 'string' ? [req.budget] : req.budget) {
-          await options.budgets.acquire(budget, {
-            service: req.upstream.service,
-            operation: req.operation,
-            priority: req.priority,
-            signal: req.signal,
-          });
-        }
         const origin = originFor(req.upstream.hosts, host);
-        attempts++;
-        stats.attempts++;
-        currentCallLedger()?.record(req.operation);
-        const started = performance.now();
-        const result = await attempt(req, origin);
+        const slots: ReleaseSlot[] = [];
+        let started = 0;
+        let result: Awaited<ReturnType<typeof attempt<T>>>;
+        try {
+          for (const budget of typeof req.budget === 'string' ? [req.budget] : req.budget) {
+            slots.push(
+              await options.budgets.acquire(budget, {
+                service: req.upstream.service,
+                operation: req.operation,
+                priority: req.priority,
+                signal: req.signal,
+              }),
+            );
+          }
+          attempts++;
+          stats.attempts++;
+          currentCallLedger()?.record(req.operation);
+          started = performance.now();
+          result = await attempt(req, origin);
+        } finally {
+          // Agora saw the call, if at all, before now: its slots stay in the window from here.
+          for (const release of slots) release();
+        }
         options.onAttempt?.({
           operation: req.operation,
           origin,

@@ -1,38 +1,43 @@
-import { describe, expect, it } from 'vitest';
-import { createMemoryBudgetStore, createRateBudgets, paceFor } from '../../src/agora/budgets.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryBudgetStore, createRateBudgets } from '../../src/agora/budgets.ts';
 import { AgoraRateLimitedError } from '../../src/agora/errors.ts';
 import { SlidingWindowLimiter } from '../../src/emulator/rate-limiter.ts';
 import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const who = { service: 'rtm' as const, operation: 'test' };
 
-describe('the pacing store (GCRA)', () => {
-  it('grants the burst at once, then one slot per interval, and says when the next one frees', async () => {
+describe('the sliding-window store', () => {
+  const window = { limit: 3, windowMs: 100, holdMs: 10_000 };
+
+  it('grants the limit at once, keeps each slot until windowMs after its call completes, and says when one frees', async () => {
     let now = 1000;
     const store = createMemoryBudgetStore(() => now);
-    const pace = { burst: 3, intervalMs: 10 };
-    for (let i = 0; i < 3; i++) expect(await store.tryTake('k', pace, 0)).toEqual({ granted: true });
-    expect(await store.tryTake('k', pace, 0)).toEqual({ granted: false, retryInMs: 10 });
-    now = 1004;
-    expect(await store.tryTake('k', pace, 0)).toEqual({ granted: false, retryInMs: 6 });
-    now = 1010;
-    expect(await store.tryTake('k', pace, 0)).toEqual({ granted: true });
-    expect(await store.tryTake('k', pace, 0)).toEqual({ granted: false, retryInMs: 10 });
+    const slots: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await store.tryTake('k', window, 0);
+      expect(r.granted).toBe(true);
+      if (r.granted) slots.push(r.slot);
+    }
+    // In flight, the slots count until their hold runs out.
+    expect(await store.tryTake('k', window, 0)).toEqual({ granted: false, retryInMs: 10_100 });
+    now = 1040;
+    await store.release('k', slots[0]!, window);
+    now = 1050;
+    await store.release('k', slots[1]!, window);
+    expect(await store.tryTake('k', window, 0)).toEqual({ granted: false, retryInMs: 90 });
+    now = 1139;
+    expect(await store.tryTake('k', window, 0)).toMatchObject({ granted: false, retryInMs: 1 });
+    now = 1140;
+    expect(await store.tryTake('k', window, 0)).toMatchObject({ granted: true });
+    expect(await store.tryTake('k', window, 0)).toEqual({ granted: false, retryInMs: 10 });
   });
 
-  it('keeps a reserve of the burst from background callers', async () => {
-    const now = 1000;
-    const store = createMemoryBudgetStore(() => now);
-    const pace = { burst: 10, intervalMs: 10 };
-    for (let i = 0; i < 8; i++) expect(await store.tryTake('k', pace, 2)).toEqual({ granted: true });
-    expect(await store.tryTake('k', pace, 2)).toMatchObject({ granted: false });
-    expect(await store.tryTake('k', pace, 0)).toEqual({ granted: true });
-  });
-
-  it('paces so that burst plus the steady rate over a padded window stays within the limit', () => {
-    const pace = paceFor({ limit: 500, windowMs: 1000 }, 50, 0.1);
-    expect(pace.burst).toBe(50);
-    expect(pace.burst + 1050 / pace.intervalMs).toBeCloseTo(500, 6);
+  it('keeps a reserve of the window from background callers', async () => {
+    const store = createMemoryBudgetStore(() => 1000);
+    const wide = { limit: 10, windowMs: 100, holdMs: 10_000 };
+    for (let i = 0; i < 8; i++) expect(await store.tryTake('k', wide, 2)).toMatchObject({ granted: true });
+    expect(await store.tryTake('k', wide, 2)).toMatchObject({ granted: false });
+    expect(await store.tryTake('k', wide, 0)).toMatchObject({ granted: true });
   });
 });
 
@@ -60,68 +65,136 @@ describe('the emulator enforces limits with a strict sliding window', () => {
   });
 });
 
-describe('rate budgets', () => {
-  it('never grants more than the limit within a padded window', async () => {
-    const budgets = createRateBudgets({ limits: { c: { limit: 20, windowMs: 100 } }, paddingMs: 10 });
-    const grants: number[] = [];
-    await Promise.all(Array.from({ length: 60 }, () => budgets.acquire('c', who).then(() => grants.push(performance.now()))));
-    grants.sort((a, b) => a - b);
-    // Timers may fire a millisecond early; the padding is what absorbs that.
-    for (let i = 20; i < grants.length; i++) expect(grants[i]! - grants[i - 20]!).toBeGreaterThanOrEqual(108);
+describe('rate budgets (fake clock)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Lets every granted promise settle without moving the clock. */
+  const settle = () => vi.advanceTimersByTimeAsync(0);
+
+  it('grants a burst of `limit` calls at once', async () => {
+    const budgets = createRateBudgets({ limits: { c: { limit: 100, windowMs: 1000 } }, paddingMs: 100 });
+    let granted = 0;
+    for (let i = 0; i < 100; i++) void budgets.acquire('c', who).then(() => void granted++);
+    await settle();
+    expect(granted).toBe(100);
+  });
+
+  it('makes call limit + 1 wait until the first call completed a padded window ago, and not a millisecond less', async () => {
+    const budgets = createRateBudgets({ limits: { c: { limit: 10, windowMs: 1000 } }, paddingMs: 100 });
+    const releases = [];
+    for (let i = 0; i < 10; i++) releases.push(await budgets.acquire('c', who));
+    let late = false;
+    void budgets.acquire('c', who).then(() => void (late = true));
+    // The first call takes 30 ms; the others are still in flight.
+    await vi.advanceTimersByTimeAsync(30);
+    releases[0]!();
+    await vi.advanceTimersByTimeAsync(1099);
+    expect(late).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(late).toBe(true);
   });
 
   it('serves interactive callers before background ones', async () => {
-    const budgets = createRateBudgets({ limits: { c: { limit: 2, windowMs: 50 } }, paddingMs: 0, backgroundReserve: 0, burstRatio: 1 });
+    const budgets = createRateBudgets({ limits: { c: { limit: 2, windowMs: 50 } }, paddingMs: 0, backgroundReserve: 0 });
     const order: string[] = [];
-    await budgets.acquire('c', who);
-    await budgets.acquire('c', who);
+    (await budgets.acquire('c', who))();
+    (await budgets.acquire('c', who))();
     const waits = [
-      budgets.acquire('c', { ...who, priority: 'background' }).then(() => order.push('background')),
-      budgets.acquire('c', { ...who, priority: 'interactive' }).then(() => order.push('interactive')),
+      budgets.acquire('c', { ...who, priority: 'background' }).then((release) => void (release(), order.push('background'))),
+      budgets.acquire('c', { ...who, priority: 'interactive' }).then((release) => void (release(), order.push('interactive'))),
+      budgets.acquire('c', { ...who, priority: 'interactive' }).then((release) => void (release(), order.push('interactive 2'))),
     ];
+    await vi.advanceTimersByTimeAsync(200);
     await Promise.all(waits);
-    expect(order).toEqual(['interactive', 'background']);
+    expect(order).toEqual(['interactive', 'interactive 2', 'background']);
   });
 
-  it('holds background callers back when the window is nearly used, leaving room to interactive ones', async () => {
-    const budgets = createRateBudgets({ limits: { c: { limit: 10, windowMs: 200 } }, paddingMs: 0, backgroundReserve: 0.2, burstRatio: 1 });
-    for (let i = 0; i < 8; i++) await budgets.acquire('c', { ...who, priority: 'background' });
+  it('holds background callers to the window less its reserve, leaving that share to interactive ones', async () => {
+    const budgets = createRateBudgets({ limits: { c: { limit: 10, windowMs: 200 } }, paddingMs: 0, backgroundReserve: 0.2 });
+    for (let i = 0; i < 8; i++) (await budgets.acquire('c', { ...who, priority: 'background' }))();
     let backgroundGranted = false;
-    const background = budgets.acquire('c', { ...who, priority: 'background' }).then(() => (backgroundGranted = true));
-    await budgets.acquire('c', who);
-    await budgets.acquire('c', who);
+    const background = budgets.acquire('c', { ...who, priority: 'background' }).then((release) => void (release(), (backgroundGranted = true)));
+    (await budgets.acquire('c', who))();
+    (await budgets.acquire('c', who))();
+    await settle();
     expect(backgroundGranted).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
     await background;
   });
 
   it('fails with RATE_LIMITED and a retryAfter when no slot comes before the deadline', async () => {
     const budgets = createRateBudgets({ limits: { c: { limit: 1, windowMs: 1000 } }, paddingMs: 0 });
-    await budgets.acquire('c', who);
-    const error = await budgets.acquire('c', { ...who, maxWaitMs: 30 }).catch((e: unknown) => e);
+    (await budgets.acquire('c', who))();
+    const waiting = budgets.acquire('c', { ...who, maxWaitMs: 30 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(30);
+    const error = await waiting;
     expect(error).toBeInstanceOf(AgoraRateLimitedError);
-    expect(error).toMatchObject({ source: 'budget', retryable: true });
-    expect((error as AgoraRateLimitedError).retryAfterMs).toBeGreaterThan(0);
+    expect(error).toMatchObject({ source: 'budget', retryable: true, retryAfterMs: 1000 });
     expect(budgets.stats().c).toMatchObject({ granted: 1, rejected: 1 });
   });
 
   it('refuses at once when the queue is full', async () => {
     const budgets = createRateBudgets({ limits: { c: { limit: 1, windowMs: 200 } }, maxQueue: 2, paddingMs: 0 });
-    await budgets.acquire('c', who);
-    const queued = [budgets.acquire('c', who), budgets.acquire('c', who)];
+    (await budgets.acquire('c', who))();
+    const queued = [budgets.acquire('c', who).then((release) => release()), budgets.acquire('c', who).then((release) => release())];
     const error = await budgets.acquire('c', who).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgoraRateLimitedError);
     expect((error as Error).message).toMatch(/Too many calls are waiting/);
+    await vi.advanceTimersByTimeAsync(400);
     await Promise.all(queued);
   });
 
   it('lets an aborted caller leave the queue', async () => {
     const budgets = createRateBudgets({ limits: { c: { limit: 1, windowMs: 100 } }, paddingMs: 0 });
-    await budgets.acquire('c', who);
+    (await budgets.acquire('c', who))();
     const controller = new AbortController();
     const waiting = budgets.acquire('c', { ...who, signal: controller.signal }).catch((e: unknown) => e);
     controller.abort(new Error('gone'));
     expect(((await waiting) as Error).message).toBe('gone');
-    await budgets.acquire('c', who);
+    const next = budgets.acquire('c', who).then((release) => release());
+    await vi.advanceTimersByTimeAsync(100);
+    await next;
+  });
+
+  it('never lets any window of windowMs at Agora hold more than `limit` calls, whatever each call takes (random arrivals)', async () => {
+    // A small PRNG with a fixed seed, so a failure can be replayed.
+    let seed = 20261130;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const { limit, windowMs, paddingMs } of [
+      { limit: 10, windowMs: 1000, paddingMs: 20 },
+      { limit: 50, windowMs: 1000, paddingMs: 20 },
+      { limit: 3, windowMs: 60_000, paddingMs: 20 },
+    ]) {
+      const budgets = createRateBudgets({ limits: { c: { limit, windowMs } }, paddingMs, maxWaitMs: 10 * windowMs, backgroundReserve: 0.2 });
+      // Each call reaches Agora at a random moment between its grant and its completion.
+      const arrivals: number[] = [];
+      const pending: Promise<void>[] = [];
+      const call = async (priority: 'interactive' | 'background') => {
+        const release = await budgets.acquire('c', { ...who, priority });
+        const granted = Date.now();
+        const duration = Math.floor(random() * 400);
+        arrivals.push(granted + Math.floor(random() * duration));
+        await vi.advanceTimersByTimeAsync(0);
+        setTimeout(release, duration);
+      };
+      for (let step = 0; step < 300; step++) {
+        // Bursts, trickles and silences, of both priorities.
+        const count = random() < 0.2 ? Math.floor(random() * limit * 1.5) : random() < 0.5 ? 1 : 0;
+        for (let i = 0; i < count; i++) pending.push(call(random() < 0.3 ? 'background' : 'interactive').catch(() => undefined));
+        await vi.advanceTimersByTimeAsync(Math.floor(random() * windowMs * 0.3));
+      }
+      await vi.advanceTimersByTimeAsync(20 * windowMs);
+      await Promise.all(pending);
+      expect(arrivals.length).toBeGreaterThan(limit * 3);
+      arrivals.sort((a, b) => a - b);
+      // Agora's own limiter: a call is refused when `limit` others arrived within the last windowMs.
+      for (let i = limit; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - limit]!).toBeGreaterThanOrEqual(windowMs);
+    }
   });
 });
 
