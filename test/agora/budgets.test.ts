@@ -1,45 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryBudgetStore, createRateBudgets } from '../../src/agora/budgets.ts';
+import { createRateBudgets } from '../../src/agora/budgets.ts';
 import { AgoraRateLimitedError } from '../../src/agora/errors.ts';
 import { SlidingWindowLimiter } from '../../src/emulator/rate-limiter.ts';
 import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const who = { service: 'rtm' as const, operation: 'test' };
-
-describe('the sliding-window store', () => {
-  const window = { limit: 3, windowMs: 100, holdMs: 10_000 };
-
-  it('grants the limit at once, keeps each slot until windowMs after its call completes, and says when one frees', async () => {
-    let now = 1000;
-    const store = createMemoryBudgetStore(() => now);
-    const slots: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await store.tryTake('k', window, 0);
-      expect(r.granted).toBe(true);
-      if (r.granted) slots.push(r.slot);
-    }
-    // In flight, the slots count until their hold runs out.
-    expect(await store.tryTake('k', window, 0)).toEqual({ granted: false, retryInMs: 10_100 });
-    now = 1040;
-    await store.release('k', slots[0]!, window);
-    now = 1050;
-    await store.release('k', slots[1]!, window);
-    expect(await store.tryTake('k', window, 0)).toEqual({ granted: false, retryInMs: 90 });
-    now = 1139;
-    expect(await store.tryTake('k', window, 0)).toMatchObject({ granted: false, retryInMs: 1 });
-    now = 1140;
-    expect(await store.tryTake('k', window, 0)).toMatchObject({ granted: true });
-    expect(await store.tryTake('k', window, 0)).toEqual({ granted: false, retryInMs: 10 });
-  });
-
-  it('keeps a reserve of the window from background callers', async () => {
-    const store = createMemoryBudgetStore(() => 1000);
-    const wide = { limit: 10, windowMs: 100, holdMs: 10_000 };
-    for (let i = 0; i < 8; i++) expect(await store.tryTake('k', wide, 2)).toMatchObject({ granted: true });
-    expect(await store.tryTake('k', wide, 2)).toMatchObject({ granted: false });
-    expect(await store.tryTake('k', wide, 0)).toMatchObject({ granted: true });
-  });
-});
 
 describe('the emulator enforces limits with a strict sliding window', () => {
   it('refuses the call past the limit within any window', () => {
