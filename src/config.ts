@@ -31,6 +31,8 @@ export interface Config {
   };
   /** Where the embedded emulator listens in emulator mode. */
   emulator: { port: number; host: string };
+  /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +69,7 @@ const env = z.object({
   AGORA_CONNECT_TIMEOUT_MS: ms(5000),
   AGORA_RESPONSE_TIMEOUT_MS: ms(15_000),
   AGORA_BUDGET_MAX_WAIT_MS: ms(10_000),
+  SHUTDOWN_TIMEOUT_MS: ms(10_000),
   EMULATOR_PORT: port.default(0),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
 });
@@ -120,6 +123,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       budgetMaxWaitMs: e.AGORA_BUDGET_MAX_WAIT_MS,
     },
     emulator: { port: e.EMULATOR_PORT, host: e.EMULATOR_HOST },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 
   if (CREDENTIAL_VARIABLES.every((name) => e[name] === undefined)) return { ...base, agora: { mode: 'emulator' } };

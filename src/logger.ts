@@ -4,6 +4,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { currentRequestId } from './request-id.ts';
 
 export type { Logger };
 
@@ -22,6 +23,14 @@ const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: Config['logLevel'], destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Whatever is logged while a request is served says which request.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+  };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }

@@ -6,9 +6,10 @@
  * With no Agora credentials (emulator mode) start() first starts the embedded emulator on a free port,
  * seeds it with demo data and points the Agora client at it; otherwise the client talks to Agora.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -19,6 +20,7 @@ import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
 import { createGraphiQL } from './graphiql.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { currentRequestId, requestIdFrom, withRequestId } from './request-id.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Context, Viewer } from './schema/builder.ts';
 import { useUpstreamCost } from './schema/cost.ts';
@@ -77,6 +79,24 @@ export interface ServerOptions {
   plugins?: Plugin[];
 }
 
+/** `extensions.requestId` on every result, over HTTP (request errors too) and WebSocket. */
+function useRequestIdExtension(): Plugin {
+  const stamp = (result: ExecutionResult): ExecutionResult => {
+    const requestId = currentRequestId();
+    return requestId && result.extensions?.requestId === undefined ? { ...result, extensions: { ...result.extensions, requestId } } : result;
+  };
+  return {
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(stamp(result));
+      },
+    }),
+    onResultProcess({ result, setResult }) {
+      if (!Array.isArray(result) && !(Symbol.asyncIterator in (result as object))) setResult(stamp(result as ExecutionResult));
+    },
+  };
+}
+
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
   subscribe(args: ExecutionArgs): unknown;
@@ -90,6 +110,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
   let http: Server | undefined;
   let stopWebSockets: (() => Promise<void>) | undefined;
   let ready = false;
+  const inFlight = new Set<ServerResponse>();
 
   async function connectUpstream(): Promise<{ client: AgoraClient; mode: Context['mode'] }> {
     const common = {
@@ -136,7 +157,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal, { batch: options.batching ?? true }) };
         },
         maskedErrors: { maskError: createMaskError(logger) },
-        plugins: [useUpstreamCost(), ...(options.plugins ?? [])],
+        plugins: [useUpstreamCost(), useRequestIdExtension(), ...(options.plugins ?? [])],
         // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
         graphiql: false,
         landingPage: false,
@@ -149,7 +170,18 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
         graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
       });
 
-      http = createHttpServer(async (req, res) => {
+      http = createHttpServer((req, res) => {
+        const id = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('x-request-id', id);
+        inFlight.add(res);
+        res.once('close', () => inFlight.delete(res));
+        withRequestId(id, () => route(req, res)).catch((error: unknown) => {
+          logger.error({ err: error }, 'request failed outside GraphQL');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      });
+
+      const route = async (req: IncomingMessage, res: ServerResponse) => {
         const path = (req.url ?? '/').split('?')[0];
         if (path === '/healthz') {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
@@ -160,14 +192,15 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           return;
         }
         if (await graphiql.handle(req, res, path ?? '/')) return;
-        void y(req, res);
-      });
+        await y(req, res);
+      };
 
       const wss = new WebSocketServer({ server: http, path: GRAPHQL_PATH });
       const ws = useServer<Record<string, unknown>, { request: IncomingMessage }>(
         {
-          execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-          subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+          // Each operation over a socket is a request of its own, with its own id.
+          execute: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).execute(args)) as never,
+          subscribe: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
           onSubscribe: async (ctx, _id, payload) => {
             const enveloped = y.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
             let document;
@@ -209,19 +242,34 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
       return { graphqlUrl: `http://${host}:${port}${GRAPHQL_PATH}`, emulatorUrl: emulator?.url };
     },
 
+    /**
+     * Stops gracefully: /readyz answers 503 at once, no new connection is accepted, subscriptions end
+     * with graphql-ws's close code 1001 (going away), and requests in flight finish, for up to
+     * `shutdownTimeoutMs`, after which their connections are closed. Then Agora's client and the
+     * embedded emulator stop.
+     */
     async stop() {
       ready = false;
       const [server, stopWs, client, emu] = [http, stopWebSockets, agora, emulator];
       http = stopWebSockets = undefined;
       await stopWs?.();
       if (server) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        // Subscriptions over SSE never finish on their own: end their streams, as graphql-ws sockets were closed.
+        for (const res of inFlight) if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+        // Idle keep-alive connections go now; busy ones once their answer is out.
+        while (inFlight.size > 0 && Date.now() < deadline) {
+          server.closeIdleConnections();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        if (inFlight.size > 0) logger.warn({ inFlight: inFlight.size }, 'shutdown deadline reached; closing connections with requests in flight');
+        server.closeAllConnections();
+        await closed;
       }
       await client?.close();
       await emu?.close();
+      logger.flush();
     },
 
     get yoga() {
