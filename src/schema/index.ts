@@ -6,13 +6,14 @@ import './domain-errors.ts';
 import './health.ts';
 import './user.ts';
 import './group.ts';
-import './message.ts';
+import './messages.ts';
 import './thread.ts';
-import './history.ts';
+import './signaling.ts';
 import './moderation.ts';
 import './management.ts';
 import './extras.ts';
-import './subscriptions.ts';
+import './reactions.ts';
+import './push.ts';
 
 export const schema: GraphQLSchema = nameArgumentsInInputErrors(builder.toSchema());
 

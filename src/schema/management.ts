@@ -107,40 +107,17 @@ const CreateThreadInput = builder.inputType('CreateThreadInput', {
   fields: (t) => ({ groupId: t.string({ required: true }), name: t.string({ required: true }), messageId: t.string({ required: true }), owner: t.string({ required: true }) }),
 });
 
-const ReactionInput = builder.inputType('ReactionInput', {
-  fields: (t) => ({ username: t.string({ required: true }), messageId: t.string({ required: true }), reaction: t.string({ required: true, description: 'An emoji id, at most 128 characters.' }) }),
-});
 
 const SetPresenceInput = builder.inputType('SetPresenceInput', {
   fields: (t) => ({ username: t.string({ required: true }), resource: t.string({ required: true }), status: t.string({ required: true }), ext: t.string({ defaultValue: '' }) }),
 });
 
-const PushMessageInput = builder.inputType('PushMessageInput', {
-  description: 'A title or content, or both.',
-  fields: (t) => ({ title: t.string(), subtitle: t.string(), content: t.string(), ext: t.field({ type: 'JSON' }) }),
-});
 
-const PushResult = builder.simpleObject('PushResult', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), sent: t.boolean(), reason: t.string({ nullable: true }) }) });
 
-const PushLabel = builder.simpleObject('PushLabel', {
-  authScopes: { public: true },
-  fields: (t) => ({ name: t.string(), description: t.string(), count: t.int({ description: 'Users under the label.' }), createdAt: t.field({ type: 'DateTime' }) }),
-});
 
-const LabelMembershipChange = builder.simpleObject('LabelMembershipChange', {
-  authScopes: { public: true },
-  fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'username -> why' }) }),
-});
 
 const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
 
-type PushInput = { title?: string | null; subtitle?: string | null; content?: string | null; ext?: unknown };
-const toPush = (m: PushInput): PushMessage => ({
-  title: m.title ?? undefined,
-  subtitle: m.subtitle ?? undefined,
-  content: m.content ?? undefined,
-  ext: (m.ext ?? undefined) as Record<string, string> | undefined,
-});
 
 /** GraphQL nulls become absent fields, as the client's inputs expect. */
 const defined = <T extends Record<string, unknown>>(o: T) =>
@@ -414,16 +391,6 @@ builder.mutationFields((t) => ({
   }),
 
   // ---- reactions and presence ----
-  addReaction: t.boolean({
-    authScopes: (_r, args) => ({ self: args.input.username }),
-    args: { input: t.arg({ type: ReactionInput, required: true }) },
-    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.create(input, { signal: ctx.signal }),
-  }),
-  removeReaction: t.boolean({
-    authScopes: (_r, args) => ({ self: args.input.username }),
-    args: { input: t.arg({ type: ReactionInput, required: true }) },
-    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.delete(input, { signal: ctx.signal }),
-  }),
   setPresence: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: SetPresenceInput, required: true }) },
@@ -442,63 +409,9 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => chatOf(ctx).presence.unsubscribe(args, { signal: ctx.signal }),
   }),
 
-  // ---- push ----
-  sendPushToUsers: t.field({
-    type: [PushResult],
-    authScopes: { admin: true },
-    args: { users: t.arg.stringList({ required: true }), message: t.arg({ type: PushMessageInput, required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToUsers({ users: args.users, message: toPush(args.message) }, { signal: ctx.signal }),
-  }),
-  sendPushByLabels: t.string({
-    description: 'Starts a push task to the users under every given label; answers the task id.',
-    authScopes: { admin: true },
-    args: { labels: t.arg.stringList({ required: true }), message: t.arg({ type: PushMessageInput, required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).push.sendByLabels({ labels: args.labels, message: toPush(args.message) }, { signal: ctx.signal }),
-  }),
-  sendPushToAll: t.string({
-    description: 'Starts a push task to every user (5 a minute, 100 a day, 3 ongoing).',
-    authScopes: { admin: true },
-    args: { message: t.arg({ type: PushMessageInput, required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToAll({ message: toPush(args.message) }, { signal: ctx.signal }),
-  }),
-  createPushLabel: t.field({
-    type: PushLabel,
-    authScopes: { admin: true },
-    args: { label: t.arg.string({ required: true }), description: t.arg.string() },
-    resolve: async (_r, args, ctx) => {
-      const l = await chatOf(ctx).pushLabels.create({ label: args.label, description: args.description ?? '' }, { signal: ctx.signal });
-      return { ...l, createdAt: new Date(l.createdAt) };
-    },
-  }),
-  deletePushLabel: t.boolean({
-    authScopes: { admin: true },
-    args: { label: t.arg.string({ required: true }) },
-    resolve: (_r, { label }, ctx) => chatOf(ctx).pushLabels.delete(label, { signal: ctx.signal }),
-  }),
-  addUsersToPushLabel: t.field({
-    type: LabelMembershipChange,
-    authScopes: { admin: true },
-    args: { label: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.addUsers(args, { signal: ctx.signal }),
-  }),
-  removeUsersFromPushLabel: t.field({
-    type: LabelMembershipChange,
-    authScopes: { admin: true },
-    args: { label: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.removeUsers(args, { signal: ctx.signal }),
-  }),
 }));
 
 builder.queryFields((t) => ({
-  pushLabel: t.field({
-    type: PushLabel,
-    authScopes: { admin: true },
-    args: { label: t.arg.string({ required: true }) },
-    resolve: async (_r, { label }, ctx) => {
-      const l = await chatOf(ctx).pushLabels.get(label, { signal: ctx.signal });
-      return { ...l, createdAt: new Date(l.createdAt) };
-    },
-  }),
   attributesCapacity: t.int({
     description: "Bytes used by every user's attributes in the app (at most 10 GB).",
     authScopes: { admin: true },

@@ -27,17 +27,6 @@ const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
   }),
 });
 
-const ConversationKindInput = builder.enumType('RecallConversation', { values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const });
-
-const RecallMessageInput = builder.inputType('RecallMessageInput', {
-  fields: (t) => ({
-    messageId: t.string({ required: true }),
-    conversation: t.field({ type: ConversationKindInput, required: true }),
-    to: t.string({ required: true, description: 'The other user, the group id or the room id.' }),
-    from: t.string(),
-    force: t.boolean({ defaultValue: false, description: 'Recall whatever the message age (moderators).' }),
-  }),
-});
 
 type Collectives = ChatClient['groups'] | ChatClient['rooms'];
 
@@ -122,16 +111,5 @@ builder.mutationFields((t) => ({
     authScopes: { moderator: true },
     args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
     resolve: (_root, args, ctx) => removeMembers(chatOf(ctx).rooms, args.roomId, args.usernames, ctx.signal),
-  }),
-  recallMessage: t.boolean({
-    errors: domainErrors,
-    description: 'Recalls a Chat message: within the recall window, or at any age with `force` (moderators).',
-    authScopes: { moderator: true },
-    args: { input: t.arg({ type: RecallMessageInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      chatOf(ctx).messages.recall(
-        { messageId: input.messageId, conversation: input.conversation, to: input.to, from: input.from ?? undefined, force: input.force ?? false },
-        { signal: ctx.signal },
-      ),
   }),
 }));

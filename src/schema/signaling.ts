@@ -1,0 +1,143 @@
+/**
+ * Agora Signaling (RTM 1.x): peer and channel sends, and the message history. Its user and channel
+ * events are read by the event poller alone (destructive reads), not by fields here.
+ */
+import type { HistoryMessage } from '../agora/rtm/history.ts';
+import { builder } from './builder.ts';
+import { numberedConnection } from './pagination.ts';
+
+const DeliveryStatus = builder.enumType('DeliveryStatus', {
+  description: 'What Agora said of a Signaling send.',
+  values: {
+    SENT: { value: 'sent', description: 'Agora accepted the message.' },
+    DELIVERED: { value: 'delivered', description: 'The receiver acknowledged it (waitForAck).' },
+    OFFLINE: { value: 'offline', description: 'The receiver is offline (waitForAck).' },
+  } as const,
+});
+
+const SendResult = builder.simpleObject('SignalingSendResult', {
+  authScopes: { public: true },
+  fields: (t) => ({
+    status: t.field({ type: DeliveryStatus }),
+    requestId: t.string({ nullable: true }),
+  }),
+});
+
+const SendPeerMessageInput = builder.inputType('SendPeerMessageInput', {
+  fields: (t) => ({
+    from: t.string({ required: true, description: 'The sender: 1 to 64 characters of the Signaling id character set.' }),
+    to: t.string({ required: true }),
+    payload: t.string({ required: true, description: 'At most 32 KB.' }),
+    waitForAck: t.boolean({ defaultValue: false, description: 'Answer only once the receiver acknowledged, or is known offline.' }),
+    saveHistory: t.boolean({ defaultValue: false, description: 'Store the message in Signaling history.' }),
+    storeOffline: t.boolean({ defaultValue: false, description: 'Keep it for an offline receiver (at most 200 per receiver).' }),
+  }),
+});
+
+const SendChannelMessageInput = builder.inputType('SendChannelMessageInput', {
+  fields: (t) => ({
+    from: t.string({ required: true }),
+    channel: t.string({ required: true }),
+    payload: t.string({ required: true, description: 'At most 32 KB.' }),
+    saveHistory: t.boolean({ defaultValue: false }),
+  }),
+});
+
+const SignalingMessageKind = builder.enumType('SignalingMessageKind', { values: { PEER: { value: 'peer' }, CHANNEL: { value: 'channel' } } as const });
+
+const SignalingMessage = builder.objectRef<HistoryMessage>('SignalingMessage').implement({
+  authScopes: { user: true },
+  description: 'A Signaling message kept in history (sent with saveHistory).',
+  fields: (t) => ({
+    from: t.exposeString('from'),
+    to: t.exposeString('to', { description: 'The receiving user, or the channel.' }),
+    kind: t.field({ type: SignalingMessageKind, resolve: (m) => m.kind }),
+    payload: t.exposeString('payload'),
+    sentAt: t.field({ type: 'DateTime', resolve: (m) => new Date(m.at) }),
+  }),
+});
+
+/** Agora's history page sizes are 20, 50 or 100; connections read the largest. */
+const HISTORY_PAGE = 100;
+
+const HistoryOrder = builder.enumType('HistoryOrder', { values: { ASC: { value: 'asc' }, DESC: { value: 'desc' } } as const });
+
+builder.queryFields((t) => ({
+  channelHistory: t.connection({
+    type: SignalingMessage,
+    description:
+      'Signaling history between startTime and endTime, filtered by source (a user) and destination (a user or channel), as a Relay connection over Agora\'s offset paging (100 per upstream query). Agora prepares each page asynchronously; this waits for it.',
+    authScopes: { moderator: true },
+    args: {
+      source: t.arg.string(),
+      destination: t.arg.string(),
+      startTime: t.arg({ type: 'DateTime', required: true }),
+      endTime: t.arg({ type: 'DateTime', required: true }),
+      order: t.arg({ type: HistoryOrder, defaultValue: 'asc' }),
+    },
+    resolve: (_root, args, ctx) =>
+      numberedConnection(
+        args,
+        async (pageNum, pageSize) => {
+          const items = await ctx.agora.rtm.fetchHistory(
+            {
+              source: args.source ?? undefined,
+              destination: args.destination ?? undefined,
+              startTime: args.startTime,
+              endTime: args.endTime,
+              offset: (pageNum - 1) * pageSize,
+              limit: HISTORY_PAGE,
+              order: args.order ?? 'asc',
+            },
+            { signal: ctx.signal },
+          );
+          return { items, hasMore: items.length === pageSize };
+        },
+        HISTORY_PAGE,
+        {
+          // `last` without `before` starts from Agora's count instead of reading the history to its end.
+          total: () =>
+            ctx.agora.rtm.countHistory(
+              { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
+              { signal: ctx.signal },
+            ),
+        },
+      ),
+  }),
+  channelHistoryCount: t.int({
+    authScopes: { moderator: true },
+    description: 'How many Signaling history messages match a filter.',
+    args: { source: t.arg.string(), destination: t.arg.string(), startTime: t.arg({ type: 'DateTime', required: true }), endTime: t.arg({ type: 'DateTime', required: true }) },
+    resolve: (_r, args, ctx) =>
+      ctx.agora.rtm.countHistory(
+        { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
+        { signal: ctx.signal },
+      ),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  sendPeerMessage: t.field({
+    authScopes: (_r, args) => ({ self: args.input.from }),
+    type: SendResult,
+    description: 'Sends a Signaling peer-to-peer message. Never resent once it may have reached Agora (UPSTREAM_UNAVAILABLE with maybeDelivered).',
+    args: { input: t.arg({ type: SendPeerMessageInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.agora.rtm.sendPeerMessage({
+        from: input.from,
+        to: input.to,
+        payload: input.payload,
+        waitForAck: input.waitForAck ?? false,
+        enableHistoricalMessaging: input.saveHistory ?? false,
+        enableOfflineMessaging: input.storeOffline ?? false,
+      }),
+  }),
+  sendChannelMessage: t.field({
+    authScopes: (_r, args) => ({ self: args.input.from }),
+    type: SendResult,
+    description: 'Sends a Signaling channel message; the sender need not have joined.',
+    args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? false }),
+  }),
+}));
