@@ -8,9 +8,10 @@ import type { PushMessage } from '../agora/chat/push.ts';
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
 import { domainErrors } from './domain-errors.ts';
 import { builder, type Context } from './builder.ts';
+import { defined } from './input.ts';
 import { chatOf } from './chat.ts';
-import { Group, Room } from './group.ts';
-import { Thread } from './thread.ts';
+import { Group, Room } from './collectives/types.ts';
+import { Thread } from './threads.ts';
 import { Presence, User, userOf } from './user.ts';
 
 const RegisterUserInput = builder.inputType('RegisterUserInput', {
@@ -47,65 +48,11 @@ const SetPushSettingsInput = builder.inputType('SetPushSettingsInput', {
   }),
 });
 
-const CreateGroupInput = builder.inputType('CreateGroupInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    owner: t.string({ required: true }),
-    members: t.stringList(),
-    description: t.string(),
-    avatar: t.string(),
-    custom: t.string(),
-    public: t.boolean(),
-    maxUsers: t.int(),
-    allowInvites: t.boolean(),
-    membersOnly: t.boolean(),
-    inviteNeedConfirm: t.boolean(),
-  }),
-});
 
-const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
-  fields: (t) => ({
-    groupId: t.string({ required: true }),
-    name: t.string(),
-    description: t.string(),
-    avatar: t.string(),
-    custom: t.string(),
-    public: t.boolean(),
-    maxUsers: t.int(),
-    allowInvites: t.boolean(),
-    membersOnly: t.boolean(),
-    inviteNeedConfirm: t.boolean(),
-  }),
-});
 
-const CreateRoomInput = builder.inputType('CreateRoomInput', {
-  fields: (t) => ({ name: t.string({ required: true }), owner: t.string({ required: true }), members: t.stringList(), description: t.string(), maxUsers: t.int() }),
-});
-const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
-  fields: (t) => ({ roomId: t.string({ required: true }), name: t.string(), description: t.string(), maxUsers: t.int() }),
-});
 
-const SetRoomAttributesInput = builder.inputType('SetRoomAttributesInput', {
-  fields: (t) => ({
-    roomId: t.string({ required: true }),
-    username: t.string({ required: true, description: 'The member setting them.' }),
-    attributes: t.field({ type: 'JSON', required: true, description: 'An object of string values.' }),
-    force: t.boolean({ defaultValue: false, description: 'Overwrite keys other members set.' }),
-    deleteOnLeave: t.boolean({ defaultValue: true }),
-  }),
-});
-const RemoveRoomAttributesInput = builder.inputType('RemoveRoomAttributesInput', {
-  fields: (t) => ({ roomId: t.string({ required: true }), username: t.string({ required: true }), keys: t.stringList({ required: true }), force: t.boolean({ defaultValue: false }) }),
-});
 
-const AttributeChange = builder.simpleObject('AttributeChange', {
-  authScopes: { public: true },
-  fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'key -> why it did not take' }) }),
-});
 
-const CreateThreadInput = builder.inputType('CreateThreadInput', {
-  fields: (t) => ({ groupId: t.string({ required: true }), name: t.string({ required: true }), messageId: t.string({ required: true }), owner: t.string({ required: true }) }),
-});
 
 
 const SetPresenceInput = builder.inputType('SetPresenceInput', {
@@ -116,34 +63,10 @@ const SetPresenceInput = builder.inputType('SetPresenceInput', {
 
 
 
-const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
 
 
-/** GraphQL nulls become absent fields, as the client's inputs expect. */
-const defined = <T extends Record<string, unknown>>(o: T) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };
 
-/** What group and room management share: the same calls on /chatgroups and /chatrooms. */
-function collectiveApi(ctx: Context, kind: CollectiveKind) {
-  const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
-  const opts = { signal: ctx.signal };
-  return {
-    /** Adds one member through the single-member call, several through the batch call; answers those added. */
-    async addMembers(id: string, usernames: string[]) {
-      const [only] = usernames;
-      if (usernames.length === 1 && only !== undefined) {
-        await api.addMember({ id, username: only }, opts);
-        return [userOf(only)];
-      }
-      return (await api.addMembers({ id, usernames }, opts)).map(userOf);
-    },
-    async setAdmin(id: string, username: string, admin: boolean) {
-      await (admin ? api.addAdmin({ id, username }, opts) : api.removeAdmin({ id, username }, opts));
-      return { kind, id };
-    },
-    delete: (id: string) => api.delete(id, opts),
-  };
-}
+
 
 builder.mutationFields((t) => ({
   // ---- users ----
@@ -232,162 +155,6 @@ builder.mutationFields((t) => ({
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
     resolve: (_r, args, ctx) => chatOf(ctx).contacts.unblock(args, { signal: ctx.signal }),
-  }),
-
-  // ---- groups ----
-  createGroup: t.field({
-    type: Group,
-    authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateGroupInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ kind: 'group' as const, id: await chatOf(ctx).groups.create(defined(input), { signal: ctx.signal }) }),
-  }),
-  updateGroup: t.field({
-    type: Group,
-    authScopes: { admin: true },
-    args: { input: t.arg({ type: UpdateGroupInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => {
-      const { groupId, ...fields } = defined(input);
-      await chatOf(ctx).groups.update({ id: groupId, ...fields }, { signal: ctx.signal });
-      return { kind: 'group' as const, id: groupId };
-    },
-  }),
-  deleteGroup: t.boolean({
-    authScopes: { admin: true },
-    args: { groupId: t.arg.string({ required: true }) },
-    resolve: (_r, { groupId }, ctx) => collectiveApi(ctx, 'group').delete(groupId),
-  }),
-  addGroupMembers: t.field({
-    errors: domainErrors,
-    type: [User],
-    description: 'Adds up to 60 members; answers those added (members already in are skipped).',
-    authScopes: { admin: true },
-    args: { groupId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').addMembers(args.groupId, args.usernames),
-  }),
-  addGroupAdmin: t.field({
-    errors: domainErrors,
-    type: Group,
-    authScopes: { admin: true },
-    args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').setAdmin(args.groupId, args.username, true),
-  }),
-  removeGroupAdmin: t.field({
-    type: Group,
-    authScopes: { admin: true },
-    args: { groupId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => collectiveApi(ctx, 'group').setAdmin(args.groupId, args.username, false),
-  }),
-  transferGroupOwnership: t.field({
-    errors: domainErrors,
-    type: Group,
-    description: 'Makes a member the owner; the old owner stays a member.',
-    authScopes: { admin: true },
-    args: { groupId: t.arg.string({ required: true }), newOwner: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => {
-      await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner }, { signal: ctx.signal });
-      return { kind: 'group' as const, id: args.groupId };
-    },
-  }),
-
-  // ---- rooms ----
-  createRoom: t.field({
-    type: Room,
-    authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateRoomInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ kind: 'room' as const, id: await chatOf(ctx).rooms.create(defined(input), { signal: ctx.signal }) }),
-  }),
-  updateRoom: t.field({
-    type: Room,
-    authScopes: { admin: true },
-    args: { input: t.arg({ type: UpdateRoomInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => {
-      const { roomId, ...fields } = defined(input);
-      await chatOf(ctx).rooms.update({ id: roomId, ...fields }, { signal: ctx.signal });
-      return { kind: 'room' as const, id: roomId };
-    },
-  }),
-  deleteRoom: t.boolean({
-    authScopes: { admin: true },
-    args: { roomId: t.arg.string({ required: true }) },
-    resolve: (_r, { roomId }, ctx) => collectiveApi(ctx, 'room').delete(roomId),
-  }),
-  addRoomMembers: t.field({
-    errors: domainErrors,
-    type: [User],
-    authScopes: { admin: true },
-    args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').addMembers(args.roomId, args.usernames),
-  }),
-  addRoomAdmin: t.field({
-    errors: domainErrors,
-    type: Room,
-    authScopes: { admin: true },
-    args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').setAdmin(args.roomId, args.username, true),
-  }),
-  removeRoomAdmin: t.field({
-    type: Room,
-    authScopes: { admin: true },
-    args: { roomId: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => collectiveApi(ctx, 'room').setAdmin(args.roomId, args.username, false),
-  }),
-  setRoomAttributes: t.field({
-    type: AttributeChange,
-    description: 'Sets room attributes as a member; keys another member set are refused unless `force`.',
-    authScopes: (_r, args) => ({ self: args.input.username }),
-    args: { input: t.arg({ type: SetRoomAttributesInput, required: true }) },
-    resolve: (_r, { input }, ctx) => {
-      const rooms = chatOf(ctx).rooms;
-      const call = input.force ? rooms.forceSetAttributes : rooms.setAttributes;
-      return call(
-        { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? true },
-        { signal: ctx.signal },
-      );
-    },
-  }),
-  removeRoomAttributes: t.field({
-    type: AttributeChange,
-    authScopes: (_r, args) => ({ self: args.input.username }),
-    args: { input: t.arg({ type: RemoveRoomAttributesInput, required: true }) },
-    resolve: (_r, { input }, ctx) => {
-      const rooms = chatOf(ctx).rooms;
-      const call = input.force ? rooms.forceRemoveAttributes : rooms.removeAttributes;
-      return call({ roomId: input.roomId, username: input.username, keys: input.keys }, { signal: ctx.signal });
-    },
-  }),
-
-  // ---- threads ----
-  createThread: t.field({
-    errors: domainErrors,
-    type: Thread,
-    authScopes: (_r, args) => ({ self: args.input.owner }),
-    args: { input: t.arg({ type: CreateThreadInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => {
-      const id = await chatOf(ctx).threads.create(input, { signal: ctx.signal });
-      return { id, name: input.name, owner: input.owner, groupId: input.groupId, messageId: input.messageId, createdAt: Date.now() };
-    },
-  }),
-  renameThread: t.string({
-    authScopes: { admin: true },
-    args: { threadId: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).threads.update({ id: args.threadId, name: args.name }, { signal: ctx.signal }),
-  }),
-  deleteThread: t.boolean({
-    authScopes: { admin: true },
-    args: { threadId: t.arg.string({ required: true }) },
-    resolve: (_r, { threadId }, ctx) => chatOf(ctx).threads.delete(threadId, { signal: ctx.signal }),
-  }),
-  addThreadMembers: t.boolean({
-    errors: domainErrors,
-    authScopes: { admin: true },
-    args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).threads.addMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
-  }),
-  removeThreadMembers: t.field({
-    type: [MemberRemovalResult],
-    authScopes: { admin: true },
-    args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).threads.removeMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
   }),
 
   // ---- reactions and presence ----

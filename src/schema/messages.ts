@@ -7,7 +7,7 @@ import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
 import { publicError } from './errors.ts';
-import { Group, Room } from './group.ts';
+import { Group, Room } from './collectives/types.ts';
 import { Reaction } from './reactions.ts';
 import { User, userOf } from './user.ts';
 

@@ -4,18 +4,9 @@ import { AgoraForbiddenError } from '../agora/errors.ts';
 import { domainErrors } from './domain-errors.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
-import { Group } from './group.ts';
+import { Group } from './collectives/types.ts';
 import { User } from './user.ts';
 
-const MemberRemoval = builder.simpleObject('MemberRemoval', {
-  authScopes: { public: true },
-  description: 'What happened to one user of a member removal (Agora removes each user on its own).',
-  fields: (t) => ({
-    username: t.string(),
-    removed: t.boolean(),
-    reason: t.string({ nullable: true }),
-  }),
-});
 
 const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
   description: 'Seconds per scope: 0 unmutes, -1 mutes until unmuted; scopes left out stay as they are.',
@@ -28,21 +19,7 @@ const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
 });
 
 
-type Collectives = ChatClient['groups'] | ChatClient['rooms'];
 
-/** One user goes through Agora's single-member removal; several through the batch one. Same answer shape. */
-async function removeMembers(api: Collectives, id: string, usernames: string[], signal: AbortSignal | undefined): Promise<Removal[]> {
-  const [only] = usernames;
-  if (usernames.length !== 1 || only === undefined) return api.removeMembers({ id, usernames }, { signal });
-  try {
-    await api.removeMember({ id, username: only }, { signal });
-    return [{ username: only, removed: true, reason: undefined }];
-  } catch (error) {
-    // Agora refuses a single removal (the owner, a non-member) with 403; the batch form reports it per user.
-    if (error instanceof AgoraForbiddenError) return [{ username: only, removed: false, reason: error.detail ?? error.message }];
-    throw error;
-  }
-}
 
 builder.mutationFields((t) => ({
   banUser: t.field({
@@ -79,37 +56,5 @@ builder.mutationFields((t) => ({
       );
       return { username: input.username };
     },
-  }),
-  disableGroup: t.field({
-    type: Group,
-    description: 'Bans a whole group: nobody can send to it until it is enabled.',
-    authScopes: { moderator: true },
-    args: { groupId: t.arg.string({ required: true }) },
-    resolve: async (_root, { groupId }, ctx) => {
-      await chatOf(ctx).groups.disable(groupId, { signal: ctx.signal });
-      return { kind: 'group' as const, id: groupId };
-    },
-  }),
-  enableGroup: t.field({
-    type: Group,
-    authScopes: { moderator: true },
-    args: { groupId: t.arg.string({ required: true }) },
-    resolve: async (_root, { groupId }, ctx) => {
-      await chatOf(ctx).groups.enable(groupId, { signal: ctx.signal });
-      return { kind: 'group' as const, id: groupId };
-    },
-  }),
-  removeGroupMembers: t.field({
-    type: [MemberRemoval],
-    description: 'Removes up to 60 members; the owner is never removed.',
-    authScopes: { moderator: true },
-    args: { groupId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, ctx) => removeMembers(chatOf(ctx).groups, args.groupId, args.usernames, ctx.signal),
-  }),
-  removeRoomMembers: t.field({
-    type: [MemberRemoval],
-    authScopes: { moderator: true },
-    args: { roomId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, ctx) => removeMembers(chatOf(ctx).rooms, args.roomId, args.usernames, ctx.signal),
   }),
 }));

@@ -2,7 +2,8 @@ import type { ChatThread } from '../agora/chat/threads.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 import { builder, type Context } from './builder.ts';
 import { chatOf } from './chat.ts';
-import { Group } from './group.ts';
+import { domainErrors } from './domain-errors.ts';
+import { Group } from './collectives/types.ts';
 import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
 import { User, userOf } from './user.ts';
 
@@ -75,5 +76,46 @@ builder.objectFields(Group, (t) => ({
     args: { member: t.arg.string({ required: true }) },
     resolve: (g, args, ctx) =>
       cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joinedInGroup({ username: args.member, groupId: g.id, limit, cursor }), CHAT_LIMITS.threadListLimit),
+  }),
+}));
+
+const CreateThreadInput = builder.inputType('CreateThreadInput', {
+  fields: (t) => ({ groupId: t.string({ required: true }), name: t.string({ required: true }), messageId: t.string({ required: true }), owner: t.string({ required: true }) }),
+});
+
+const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
+
+builder.mutationFields((t) => ({
+  createThread: t.field({
+    errors: domainErrors,
+    type: Thread,
+    authScopes: (_r, args) => ({ self: args.input.owner }),
+    args: { input: t.arg({ type: CreateThreadInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const id = await chatOf(ctx).threads.create(input, { signal: ctx.signal });
+      return { id, name: input.name, owner: input.owner, groupId: input.groupId, messageId: input.messageId, createdAt: Date.now() };
+    },
+  }),
+  renameThread: t.string({
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.update({ id: args.threadId, name: args.name }, { signal: ctx.signal }),
+  }),
+  deleteThread: t.boolean({
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }) },
+    resolve: (_r, { threadId }, ctx) => chatOf(ctx).threads.delete(threadId, { signal: ctx.signal }),
+  }),
+  addThreadMembers: t.boolean({
+    errors: domainErrors,
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.addMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
+  }),
+  removeThreadMembers: t.field({
+    type: [MemberRemovalResult],
+    authScopes: { admin: true },
+    args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.removeMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
   }),
 }));

@@ -1,10 +1,11 @@
-import type { ChatCollective, CollectiveKind, Membership } from '../agora/chat/collectives.ts';
-import { COLLECTIVE_WIRE } from '../agora/limits.ts';
-import { builder, type Context } from './builder.ts';
-import { chatOf } from './chat.ts';
-import { nullIfNotFound } from './errors.ts';
-import { cursorConnection, FORWARDS_ONLY, numberedConnection } from './pagination.ts';
-import { User, userOf } from './user.ts';
+/** Groups and rooms: one type factory for both, the fields only one has, and the user's memberships. */
+import type { ChatCollective, CollectiveKind, Membership } from '../../agora/chat/collectives.ts';
+import { COLLECTIVE_WIRE } from '../../agora/limits.ts';
+import { builder, type Context } from '../builder.ts';
+import { chatOf } from '../chat.ts';
+import { nullIfNotFound } from '../errors.ts';
+import { numberedConnection } from '../pagination.ts';
+import { User, userOf } from '../user.ts';
 
 /** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
 export interface CollectiveSource {
@@ -13,7 +14,7 @@ export interface CollectiveSource {
   details?: ChatCollective;
 }
 
-const detailsOf = (c: CollectiveSource, ctx: Context): Promise<ChatCollective> =>
+export const detailsOf = (c: CollectiveSource, ctx: Context): Promise<ChatCollective> =>
   c.details ? Promise.resolve(c.details) : (c.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(c.id);
 
 const MemberRole = builder.enumType('MemberRole', { values: { OWNER: { value: 'owner' }, MEMBER: { value: 'member' } } as const });
@@ -84,41 +85,6 @@ builder.objectFields(Room, (t) => ({
     type: 'JSON',
     description: "The room's custom attributes.",
     resolve: (c, _a, ctx) => chatOf(ctx).rooms.getAttributes({ roomId: c.id }),
-  }),
-}));
-
-builder.queryFields((t) => ({
-  group: t.field({
-    authScopes: { user: true },
-    type: Group,
-    description: 'A group by its Agora id.',
-    args: { groupId: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => ({ kind: 'group' as const, id: args.groupId, details: await ctx.loaders.groups.load(args.groupId) }),
-  }),
-  groups: t.connection({
-    authScopes: { user: true },
-    type: Group,
-    description: `Every group of the app. ${FORWARDS_ONLY}`,
-    resolve: async (_root, args, ctx) => {
-      const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).groups.list({ limit, cursor }), COLLECTIVE_WIRE.group.listLimit);
-      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'group' as const, id: e.node.id } })) };
-    },
-  }),
-  room: t.field({
-    authScopes: { user: true },
-    type: Room,
-    description: 'A chat room by its Agora id.',
-    args: { roomId: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => ({ kind: 'room' as const, id: args.roomId, details: await ctx.loaders.rooms.load(args.roomId) }),
-  }),
-  rooms: t.connection({
-    authScopes: { user: true },
-    type: Room,
-    description: `Every chat room of the app. ${FORWARDS_ONLY}`,
-    resolve: async (_root, args, ctx) => {
-      const c = await cursorConnection(args, (cursor, limit) => chatOf(ctx).rooms.list({ limit, cursor }), COLLECTIVE_WIRE.room.listLimit);
-      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'room' as const, id: e.node.id } })) };
-    },
   }),
 }));
 

@@ -1,0 +1,251 @@
+/**
+ * Managing groups and rooms. What both have (create, update, delete, members, admins) is made for each
+ * kind from one definition; what only one has (a group's ownership and ban, a room's attributes) follows.
+ */
+import type { ChatClient } from '../../agora/chat/client.ts';
+import type { CollectiveKind, Removal } from '../../agora/chat/collectives.ts';
+import { AgoraForbiddenError } from '../../agora/errors.ts';
+import { builder, type Context } from '../builder.ts';
+import { chatOf } from '../chat.ts';
+import { domainErrors } from '../domain-errors.ts';
+import { defined } from '../input.ts';
+import { User, userOf } from '../user.ts';
+import { Group, Room } from './types.ts';
+
+const CreateGroupInput = builder.inputType('CreateGroupInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    owner: t.string({ required: true }),
+    members: t.stringList(),
+    description: t.string(),
+    avatar: t.string(),
+    custom: t.string(),
+    public: t.boolean(),
+    maxUsers: t.int(),
+    allowInvites: t.boolean(),
+    membersOnly: t.boolean(),
+    inviteNeedConfirm: t.boolean(),
+  }),
+});
+
+const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
+  fields: (t) => ({
+    groupId: t.string({ required: true }),
+    name: t.string(),
+    description: t.string(),
+    avatar: t.string(),
+    custom: t.string(),
+    public: t.boolean(),
+    maxUsers: t.int(),
+    allowInvites: t.boolean(),
+    membersOnly: t.boolean(),
+    inviteNeedConfirm: t.boolean(),
+  }),
+});
+
+const CreateRoomInput = builder.inputType('CreateRoomInput', {
+  fields: (t) => ({ name: t.string({ required: true }), owner: t.string({ required: true }), members: t.stringList(), description: t.string(), maxUsers: t.int() }),
+});
+
+const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
+  fields: (t) => ({ roomId: t.string({ required: true }), name: t.string(), description: t.string(), maxUsers: t.int() }),
+});
+
+const SetRoomAttributesInput = builder.inputType('SetRoomAttributesInput', {
+  fields: (t) => ({
+    roomId: t.string({ required: true }),
+    username: t.string({ required: true, description: 'The member setting them.' }),
+    attributes: t.field({ type: 'JSON', required: true, description: 'An object of string values.' }),
+    force: t.boolean({ defaultValue: false, description: 'Overwrite keys other members set.' }),
+    deleteOnLeave: t.boolean({ defaultValue: true }),
+  }),
+});
+
+const RemoveRoomAttributesInput = builder.inputType('RemoveRoomAttributesInput', {
+  fields: (t) => ({ roomId: t.string({ required: true }), username: t.string({ required: true }), keys: t.stringList({ required: true }), force: t.boolean({ defaultValue: false }) }),
+});
+
+const AttributeChange = builder.simpleObject('AttributeChange', {
+  authScopes: { public: true },
+  fields: (t) => ({ succeeded: t.stringList(), failed: t.field({ type: 'JSON', description: 'key -> why it did not take' }) }),
+});
+
+const MemberRemoval = builder.simpleObject('MemberRemoval', {
+  authScopes: { public: true },
+  description: 'What happened to one user of a member removal (Agora removes each user on its own).',
+  fields: (t) => ({
+    username: t.string(),
+    removed: t.boolean(),
+    reason: t.string({ nullable: true }),
+  }),
+});
+
+type Collectives = ChatClient['groups'] | ChatClient['rooms'];
+
+/** One user goes through Agora's single-member removal; several through the batch one. Same answer shape. */
+async function removeMembers(api: Collectives, id: string, usernames: string[], signal: AbortSignal | undefined): Promise<Removal[]> {
+  const [only] = usernames;
+  if (usernames.length !== 1 || only === undefined) return api.removeMembers({ id, usernames }, { signal });
+  try {
+    await api.removeMember({ id, username: only }, { signal });
+    return [{ username: only, removed: true, reason: undefined }];
+  } catch (error) {
+    // Agora refuses a single removal (the owner, a non-member) with 403; the batch form reports it per user.
+    if (error instanceof AgoraForbiddenError) return [{ username: only, removed: false, reason: error.detail ?? error.message }];
+    throw error;
+  }
+}
+
+/** What group and room management share: the same calls on /chatgroups and /chatrooms. */
+function collectiveApi(ctx: Context, kind: CollectiveKind) {
+  const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
+  const opts = { signal: ctx.signal };
+  return {
+    /** Adds one member through the single-member call, several through the batch call; answers those added. */
+    async addMembers(id: string, usernames: string[]) {
+      const [only] = usernames;
+      if (usernames.length === 1 && only !== undefined) {
+        await api.addMember({ id, username: only }, opts);
+        return [userOf(only)];
+      }
+      return (await api.addMembers({ id, usernames }, opts)).map(userOf);
+    },
+    async setAdmin(id: string, username: string, admin: boolean) {
+      await (admin ? api.addAdmin({ id, username }, opts) : api.removeAdmin({ id, username }, opts));
+      return { kind, id };
+    },
+    delete: (id: string) => api.delete(id, opts),
+  };
+}
+
+/** What differs between the two kinds in what they share. */
+const KINDS = {
+  group: {
+    type: Group,
+    create: CreateGroupInput,
+    update: UpdateGroupInput,
+    addMembers: 'Adds up to 60 members; answers those added (members already in are skipped).',
+    removeMembers: 'Removes up to 60 members; the owner is never removed.',
+  },
+  room: { type: Room, create: CreateRoomInput, update: UpdateRoomInput, addMembers: undefined, removeMembers: undefined },
+} as const;
+
+function collectiveMutations(kind: CollectiveKind) {
+  const { type, create, update, addMembers, removeMembers: removeDescription } = KINDS[kind];
+  const Name = kind === 'group' ? 'Group' : 'Room';
+  const idArg = `${kind}Id`;
+  const api = (ctx: Context) => (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms);
+  // `kind` pairs each input type with its client call; TypeScript cannot follow that pairing through the
+  // union of both clients, hence the `as never` on the two calls whose inputs differ by kind.
+  builder.mutationFields((t) => ({
+    [`create${Name}`]: t.field({
+      type,
+      authScopes: { admin: true },
+      args: { input: t.arg({ type: create, required: true }) },
+      resolve: async (_r, { input }, ctx) => ({ kind, id: await api(ctx).create(defined(input) as never, { signal: ctx.signal }) }),
+    }),
+    [`update${Name}`]: t.field({
+      type,
+      authScopes: { admin: true },
+      args: { input: t.arg({ type: update, required: true }) },
+      resolve: async (_r, { input }, ctx) => {
+        const { [idArg]: id, ...fields } = defined(input as Record<string, unknown>);
+        await api(ctx).update({ id: String(id), ...fields } as never, { signal: ctx.signal });
+        return { kind, id: String(id) };
+      },
+    }),
+    [`delete${Name}`]: t.boolean({
+      authScopes: { admin: true },
+      args: { [idArg]: t.arg.string({ required: true }) },
+      resolve: (_r, args, ctx) => collectiveApi(ctx, kind).delete(String(args[idArg])),
+    }),
+    [`add${Name}Members`]: t.field({
+      errors: domainErrors,
+      type: [User],
+      description: addMembers,
+      authScopes: { admin: true },
+      args: { [idArg]: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+      resolve: (_r, args, ctx) => collectiveApi(ctx, kind).addMembers(String(args[idArg]), args.usernames as string[]),
+    }),
+    [`add${Name}Admin`]: t.field({
+      errors: domainErrors,
+      type,
+      authScopes: { admin: true },
+      args: { [idArg]: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
+      resolve: (_r, args, ctx) => collectiveApi(ctx, kind).setAdmin(String(args[idArg]), String(args.username), true),
+    }),
+    [`remove${Name}Admin`]: t.field({
+      type,
+      authScopes: { admin: true },
+      args: { [idArg]: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
+      resolve: (_r, args, ctx) => collectiveApi(ctx, kind).setAdmin(String(args[idArg]), String(args.username), false),
+    }),
+    [`remove${Name}Members`]: t.field({
+      type: [MemberRemoval],
+      description: removeDescription,
+      authScopes: { moderator: true },
+      args: { [idArg]: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
+      resolve: (_r, args, ctx) => removeMembers(api(ctx), String(args[idArg]), args.usernames as string[], ctx.signal),
+    }),
+  }));
+}
+
+collectiveMutations('group');
+collectiveMutations('room');
+
+builder.mutationFields((t) => ({
+  transferGroupOwnership: t.field({
+    errors: domainErrors,
+    type: Group,
+    description: 'Makes a member the owner; the old owner stays a member.',
+    authScopes: { admin: true },
+    args: { groupId: t.arg.string({ required: true }), newOwner: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner }, { signal: ctx.signal });
+      return { kind: 'group' as const, id: args.groupId };
+    },
+  }),
+  disableGroup: t.field({
+    type: Group,
+    description: 'Bans a whole group: nobody can send to it until it is enabled.',
+    authScopes: { moderator: true },
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: async (_root, { groupId }, ctx) => {
+      await chatOf(ctx).groups.disable(groupId, { signal: ctx.signal });
+      return { kind: 'group' as const, id: groupId };
+    },
+  }),
+  enableGroup: t.field({
+    type: Group,
+    authScopes: { moderator: true },
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: async (_root, { groupId }, ctx) => {
+      await chatOf(ctx).groups.enable(groupId, { signal: ctx.signal });
+      return { kind: 'group' as const, id: groupId };
+    },
+  }),
+  setRoomAttributes: t.field({
+    type: AttributeChange,
+    description: 'Sets room attributes as a member; keys another member set are refused unless `force`.',
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: SetRoomAttributesInput, required: true }) },
+    resolve: (_r, { input }, ctx) => {
+      const rooms = chatOf(ctx).rooms;
+      const call = input.force ? rooms.forceSetAttributes : rooms.setAttributes;
+      return call(
+        { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? true },
+        { signal: ctx.signal },
+      );
+    },
+  }),
+  removeRoomAttributes: t.field({
+    type: AttributeChange,
+    authScopes: (_r, args) => ({ self: args.input.username }),
+    args: { input: t.arg({ type: RemoveRoomAttributesInput, required: true }) },
+    resolve: (_r, { input }, ctx) => {
+      const rooms = chatOf(ctx).rooms;
+      const call = input.force ? rooms.forceRemoveAttributes : rooms.removeAttributes;
+      return call({ roomId: input.roomId, username: input.username, keys: input.keys }, { signal: ctx.signal });
+    },
+  }),
+}));

@@ -1,0 +1,42 @@
+/** The root reads of groups and rooms, made for both from one definition. */
+import type { CollectiveKind } from '../../agora/chat/collectives.ts';
+import { COLLECTIVE_WIRE } from '../../agora/limits.ts';
+import { builder } from '../builder.ts';
+import { chatOf } from '../chat.ts';
+import { cursorConnection, FORWARDS_ONLY } from '../pagination.ts';
+import { Group, Room } from './types.ts';
+
+const WORDING = {
+  group: { one: 'A group by its Agora id.', all: 'Every group of the app.' },
+  room: { one: 'A chat room by its Agora id.', all: 'Every chat room of the app.' },
+} as const;
+
+function collectiveQueries(kind: CollectiveKind) {
+  const type = kind === 'group' ? Group : Room;
+  const idArg = `${kind}Id`;
+  builder.queryFields((t) => ({
+    [kind]: t.field({
+      authScopes: { user: true },
+      type,
+      description: WORDING[kind].one,
+      args: { [idArg]: t.arg.string({ required: true }) },
+      resolve: async (_root, args, ctx) => {
+        const id = String(args[idArg]);
+        return { kind, id, details: await (kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id) };
+      },
+    }),
+    [`${kind}s`]: t.connection({
+      authScopes: { user: true },
+      type,
+      description: `${WORDING[kind].all} ${FORWARDS_ONLY}`,
+      resolve: async (_root, args, ctx) => {
+        const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
+        const c = await cursorConnection(args, (cursor, limit) => api.list({ limit, cursor }), COLLECTIVE_WIRE[kind].listLimit);
+        return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind, id: e.node.id } })) };
+      },
+    }),
+  }));
+}
+
+collectiveQueries('group');
+collectiveQueries('room');
