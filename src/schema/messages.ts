@@ -9,7 +9,7 @@ import { domainErrors } from './domain-errors.ts';
 import { publicError } from './errors.ts';
 import { Group, Room } from './collectives/types.ts';
 import { Reaction } from './reactions.ts';
-import { User, userOf } from './user.ts';
+import { User, userOf } from './users/types.ts';
 
 const ConversationKind = builder.enumType('ConversationKind', {
   values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const,

@@ -3,7 +3,7 @@ import type { ReactionSummary } from '../agora/chat/reactions.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
-import { User, userOf } from './user.ts';
+import { User, userOf } from './users/types.ts';
 
 export const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement({
   authScopes: { user: true },

@@ -1,3 +1,4 @@
+/** Threads started on group messages: the type, finding one by id, listings, and managing them. */
 import type { ChatThread } from '../agora/chat/threads.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 import { builder, type Context } from './builder.ts';
@@ -5,7 +6,7 @@ import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
 import { Group } from './collectives/types.ts';
 import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
-import { User, userOf } from './user.ts';
+import { User, userOf } from './users/types.ts';
 
 export const Thread = builder.objectRef<ChatThread>('Thread');
 

@@ -9,7 +9,7 @@ import { builder, type Context } from '../builder.ts';
 import { chatOf } from '../chat.ts';
 import { domainErrors } from '../domain-errors.ts';
 import { defined } from '../input.ts';
-import { User, userOf } from '../user.ts';
+import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
 const CreateGroupInput = builder.inputType('CreateGroupInput', {

@@ -5,7 +5,7 @@ import { builder, type Context } from '../builder.ts';
 import { chatOf } from '../chat.ts';
 import { nullIfNotFound } from '../errors.ts';
 import { numberedConnection } from '../pagination.ts';
-import { User, userOf } from '../user.ts';
+import { User, userOf } from '../users/types.ts';
 
 /** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
 export interface CollectiveSource {

@@ -1,12 +1,13 @@
+/** The User type and what hangs off it: presence, attributes, contacts, blocks, mute, presence subscriptions. */
 import { z } from 'zod';
-import { CHAT_LIMITS } from '../agora/limits.ts';
-import type { GlobalMute as GlobalMuteModel } from '../agora/chat/mutes.ts';
-import type { Presence as PresenceModel } from '../agora/chat/presence.ts';
-import type { ChatUser } from '../agora/chat/schemas.ts';
-import { builder, type Context } from './builder.ts';
-import { chatOf } from './chat.ts';
-import { nullIfNotFound } from './errors.ts';
-import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { GlobalMute as GlobalMuteModel } from '../../agora/chat/mutes.ts';
+import type { Presence as PresenceModel } from '../../agora/chat/presence.ts';
+import type { ChatUser } from '../../agora/chat/schemas.ts';
+import { builder, type Context } from '../builder.ts';
+import { chatOf } from '../chat.ts';
+import { nullIfNotFound } from '../errors.ts';
+import { numberedConnection } from '../pagination.ts';
 
 /**
  * A user of the graph is their username until a field needs more: listing members costs nothing per
@@ -118,35 +119,38 @@ builder.objectFields(User, (t) => ({
   }),
 }));
 
-builder.queryFields((t) => ({
-  viewer: t.field({
-    authScopes: { public: true },
-    type: User,
-    nullable: true,
-    description: 'The user making the request; null for service (API key or admin) requests.',
-    resolve: (_root, _args, ctx) => (ctx.viewer.username ? userOf(ctx.viewer.username) : null),
+export const MutedUser = builder.objectRef<{ username: string; chat: number; groupchat: number; chatroom: number }>('MutedUser').implement({
+  authScopes: { user: true },
+  description: 'A globally muted user: seconds left per scope (0 not muted, -1 until unmuted).',
+  fields: (t) => ({
+    user: t.field({ type: User, resolve: (m) => userOf(m.username) }),
+    oneToOne: t.exposeInt('chat'),
+    groups: t.exposeInt('groupchat'),
+    rooms: t.exposeInt('chatroom'),
   }),
-  user: t.field({
-    authScopes: { user: true },
-    type: User,
-    nullable: true,
-    description: 'A user by username; null when no such user exists.',
-    args: { username: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const entity = await ctx.loaders.users.load(args.username).catch((error: unknown) => {
-        if ((error as { kind?: string }).kind === 'not_found') return undefined;
-        throw error;
-      });
-      return entity ? { username: args.username, entity } : null;
-    },
+});
+
+builder.objectFields(User, (t) => ({
+  allAttributes: t.field({
+    authScopes: (u) => ({ self: u.username }),
+    type: 'JSON',
+    description: 'Every attribute of the user (one upstream call per user; prefer `attributes(keys:)` in lists).',
+    resolve: (u, _a, ctx) => chatOf(ctx).metadata.get(u.username, { signal: ctx.signal }),
   }),
-  users: t.connection({
-    authScopes: { user: true },
+  presenceSubscriptions: t.connection({
+    authScopes: (u) => ({ self: u.username }),
     type: User,
-    description: `Every user of the app, in registration order. ${FORWARDS_ONLY}`,
-    resolve: async (_root, args, ctx) => {
-      const connection = await cursorConnection(args, (cursor, limit) => chatOf(ctx).users.list({ limit, cursor }), CHAT_LIMITS.userListLimit);
-      return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: { username: e.node.username, entity: e.node } })) };
+    description: 'Whose presence the user subscribes to.',
+    resolve: async (u, args, ctx) => {
+      const c = await numberedConnection(
+        args,
+        async (pageNum, pageSize) => {
+          const page = await chatOf(ctx).presence.subscriptions({ username: u.username, pageNum, pageSize }, { signal: ctx.signal });
+          return { items: page.items, hasMore: pageNum * pageSize < page.total };
+        },
+        CHAT_LIMITS.presenceSublistPageSize,
+      );
+      return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: userOf(e.node.username) })) };
     },
   }),
 }));

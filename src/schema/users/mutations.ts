@@ -1,18 +1,13 @@
 /**
- * Management mutations: users and their push settings, attributes, contacts and blocks, groups, rooms
- * (and room attributes), threads, reactions, presence, push and push labels. Each declares its scope:
- * a user manages themselves (`self`); groups, rooms, push and bulk user operations are for admins
- * until the security work narrows them to owners and room admins.
+ * Changing users: registration and deletion, push settings, attributes, contacts and blocks, presence,
+ * and moderation (ban, force offline, global mute). Each declares its scope: a user changes themselves
+ * (`self`); registration is for admins, moderation for moderators.
  */
-import type { PushMessage } from '../agora/chat/push.ts';
-import type { CollectiveKind } from '../agora/chat/collectives.ts';
-import { domainErrors } from './domain-errors.ts';
-import { builder, type Context } from './builder.ts';
-import { defined } from './input.ts';
-import { chatOf } from './chat.ts';
-import { Group, Room } from './collectives/types.ts';
-import { Thread } from './threads.ts';
-import { Presence, User, userOf } from './user.ts';
+import { builder } from '../builder.ts';
+import { chatOf } from '../chat.ts';
+import { domainErrors } from '../domain-errors.ts';
+import { defined } from '../input.ts';
+import { Presence, User, userOf } from './types.ts';
 
 const RegisterUserInput = builder.inputType('RegisterUserInput', {
   fields: (t) => ({
@@ -64,6 +59,19 @@ const SetPresenceInput = builder.inputType('SetPresenceInput', {
 
 
 
+
+
+
+
+const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
+  description: 'Seconds per scope: 0 unmutes, -1 mutes until unmuted; scopes left out stay as they are.',
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    oneToOneSeconds: t.int(),
+    groupsSeconds: t.int(),
+    roomsSeconds: t.int(),
+  }),
+});
 
 
 
@@ -176,12 +184,41 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => chatOf(ctx).presence.unsubscribe(args, { signal: ctx.signal }),
   }),
 
-}));
 
-builder.queryFields((t) => ({
-  attributesCapacity: t.int({
-    description: "Bytes used by every user's attributes in the app (at most 10 GB).",
-    authScopes: { admin: true },
-    resolve: (_r, _a, ctx) => chatOf(ctx).metadata.capacity(undefined, { signal: ctx.signal }),
+  // ---- moderation ----
+  banUser: t.field({
+    type: User,
+    description: 'Bans (deactivates) a user: they are logged out and cannot log in until unbanned.',
+    authScopes: { moderator: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_root, { username }, ctx) => ({ username, entity: await chatOf(ctx).users.deactivate(username, { signal: ctx.signal }) }),
+  }),
+  unbanUser: t.field({
+    type: User,
+    authScopes: { moderator: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_root, { username }, ctx) => {
+      await chatOf(ctx).users.activate(username, { signal: ctx.signal });
+      return { username };
+    },
+  }),
+  forceUserOffline: t.boolean({
+    description: 'Disconnects every device of the user.',
+    authScopes: { moderator: true },
+    args: { username: t.arg.string({ required: true }) },
+    resolve: (_root, { username }, ctx) => chatOf(ctx).users.disconnect(username, { signal: ctx.signal }),
+  }),
+  setGlobalMute: t.field({
+    type: User,
+    description: 'Mutes or unmutes a user in one-to-one chats, groups and/or rooms.',
+    authScopes: { moderator: true },
+    args: { input: t.arg({ type: SetGlobalMuteInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      await chatOf(ctx).mutes.set(
+        { username: input.username, chat: input.oneToOneSeconds ?? undefined, groupchat: input.groupsSeconds ?? undefined, chatroom: input.roomsSeconds ?? undefined },
+        { signal: ctx.signal },
+      );
+      return { username: input.username };
+    },
   }),
 }));

@@ -1,0 +1,62 @@
+/** The root reads of users: who is asking, one user, all users, and what belongs to the app as a whole. */
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import { builder } from '../builder.ts';
+import { chatOf } from '../chat.ts';
+import { cursorConnection, FORWARDS_ONLY, numberedConnection } from '../pagination.ts';
+import { MutedUser, User, userOf } from './types.ts';
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    authScopes: { public: true },
+    type: User,
+    nullable: true,
+    description: 'The user making the request; null for service (API key or admin) requests.',
+    resolve: (_root, _args, ctx) => (ctx.viewer.username ? userOf(ctx.viewer.username) : null),
+  }),
+  user: t.field({
+    authScopes: { user: true },
+    type: User,
+    nullable: true,
+    description: 'A user by username; null when no such user exists.',
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const entity = await ctx.loaders.users.load(args.username).catch((error: unknown) => {
+        if ((error as { kind?: string }).kind === 'not_found') return undefined;
+        throw error;
+      });
+      return entity ? { username: args.username, entity } : null;
+    },
+  }),
+  users: t.connection({
+    authScopes: { user: true },
+    type: User,
+    description: `Every user of the app, in registration order. ${FORWARDS_ONLY}`,
+    resolve: async (_root, args, ctx) => {
+      const connection = await cursorConnection(args, (cursor, limit) => chatOf(ctx).users.list({ limit, cursor }), CHAT_LIMITS.userListLimit);
+      return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: { username: e.node.username, entity: e.node } })) };
+    },
+  }),
+  onlineStatus: t.boolean({
+    authScopes: { user: true },
+    description: 'Whether one user is online, in one call (lists should select `User.online`, which batches).',
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_r, { username }, ctx) => (await chatOf(ctx).users.status(username, { signal: ctx.signal })) === 'online',
+  }),
+  offlineMessageDelivered: t.boolean({
+    authScopes: (_r, args) => ({ self: args.username }),
+    description: 'Whether a message kept for an offline user has reached them.',
+    args: { username: t.arg.string({ required: true }), messageId: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => (await chatOf(ctx).users.offlineMessageStatus(args, { signal: ctx.signal })) === 'delivered',
+  }),
+  mutes: t.connection({
+    type: MutedUser,
+    description: 'Every globally muted user.',
+    authScopes: { moderator: true },
+    resolve: (_r, args, ctx) => numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).mutes.list({ pageNum, pageSize }, { signal: ctx.signal }), CHAT_LIMITS.globalMuteListPageSize),
+  }),
+  attributesCapacity: t.int({
+    description: "Bytes used by every user's attributes in the app (at most 10 GB).",
+    authScopes: { admin: true },
+    resolve: (_r, _a, ctx) => chatOf(ctx).metadata.capacity(undefined, { signal: ctx.signal }),
+  }),
+}));
