@@ -234,3 +234,12 @@ export function fromResponse(meta: ResponseMeta): AgoraError {
   if (status >= 400) return new AgoraBadRequestError(init);
   return new AgoraUnexpectedStatusError(init);
 }
+
+/** What a Chat call answers on a gateway configured without Agora Chat. */
+export const chatNotConfigured = () =>
+  new AgoraUnavailableError({
+    service: 'chat',
+    operation: 'chat',
+    maybeDelivered: false,
+    message: 'Agora Chat is not configured on this gateway: set AGORA_CHAT_HOST and AGORA_CHAT_APP_KEY',
+  });

@@ -12,7 +12,7 @@ import type { Presence } from '../agora/chat/presence.ts';
 import type { ChatUser } from '../agora/chat/schemas.ts';
 import type { OnlineState } from '../agora/chat/users.ts';
 import type { AgoraClient } from '../agora/client.ts';
-import { AgoraNotFoundError, AgoraUnavailableError } from '../agora/errors.ts';
+import { AgoraNotFoundError, chatNotConfigured } from '../agora/errors.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 
 export interface Loaders {
@@ -37,14 +37,6 @@ export const LOADER_BATCH_SIZES = {
   rooms: CHAT_LIMITS.groupDetailsIds,
   users: 1,
 } as const;
-
-export const chatNotConfigured = () =>
-  new AgoraUnavailableError({
-    service: 'chat',
-    operation: 'chat',
-    maybeDelivered: false,
-    message: 'Agora Chat is not configured on this gateway: set AGORA_CHAT_HOST and AGORA_CHAT_APP_KEY',
-  });
 
 /** Runs a batch call; when the whole call fails, each key gets the error. */
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

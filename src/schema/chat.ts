@@ -1,5 +1,5 @@
 import type { ChatClient } from '../agora/chat/client.ts';
-import { chatNotConfigured } from '../loaders/index.ts';
+import { chatNotConfigured } from '../agora/errors.ts';
 import type { Context } from './builder.ts';
 
 /** The Chat client, or UPSTREAM_UNAVAILABLE when this gateway has no Chat configuration. */

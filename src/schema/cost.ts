@@ -30,13 +30,17 @@ import type { Plugin } from 'graphql-yoga';
 import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../agora/limits.ts';
 import { CallLedger, withCallLedger } from '../agora/call-ledger.ts';
 import { LOADER_BATCH_SIZES } from '../loaders/index.ts';
+import type { Context } from './builder.ts';
+import { decodeGlobalId } from './global-id.ts';
 
 type LoaderName = keyof typeof LOADER_BATCH_SIZES;
 
 type Rule =
   | { kind: 'batch'; loader: LoaderName; argKey?: string }
-  | { kind: 'call'; calls?: number; children?: 'estimate'; loads?: LoaderName }
-  | { kind: 'pages'; pageSize: number; loads?: LoaderName; callsPerPage?: number; estimated?: boolean };
+  | { kind: 'call'; calls?: number; children?: 'estimate'; loads?: LoaderName; estimated?: boolean }
+  | { kind: 'pages'; pageSize: number; loads?: LoaderName; callsPerPage?: number; estimated?: boolean }
+  /** The signed-in user: there when the request has one, null for service requests. */
+  | { kind: 'viewer' };
 
 export const LIST_ESTIMATE = 10;
 const DEFAULT_FIRST = 20;
@@ -47,6 +51,7 @@ const roomDetails: Rule = { kind: 'batch', loader: 'rooms' };
 
 /** `Type.field` -> rule. Fields absent here cost nothing. */
 const RULES: Record<string, Rule> = {
+  'Query.viewer': { kind: 'viewer' },
   'Query.user': { kind: 'batch', loader: 'users' },
   'Query.users': { kind: 'pages', pageSize: CHAT_LIMITS.userListLimit, loads: 'users' },
   'Query.group': { kind: 'batch', loader: 'groups' },
@@ -54,6 +59,23 @@ const RULES: Record<string, Rule> = {
   'Query.room': { kind: 'batch', loader: 'rooms' },
   'Query.rooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.listLimit },
   'Query.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  // Agora has no read of one thread: the list is scanned until it turns up.
+  'Query.thread': { kind: 'call', estimated: true },
+  'Query.mutes': { kind: 'pages', pageSize: CHAT_LIMITS.globalMuteListPageSize },
+  'Query.pushLabels': { kind: 'pages', pageSize: 100 },
+  'Query.pushLabel': { kind: 'call' },
+  'Query.reactionUsers': { kind: 'pages', pageSize: 100 },
+  'Query.messageReactions': { kind: 'call' },
+  'Query.onlineStatus': { kind: 'call' },
+  'Query.offlineMessageDelivered': { kind: 'call' },
+  'Query.attributesCapacity': { kind: 'call' },
+  'Query.chatFile': { kind: 'call' },
+  'Query.channelHistoryCount': { kind: 'call' },
+  'User.allAttributes': { kind: 'call' },
+  'User.presenceSubscriptions': { kind: 'pages', pageSize: CHAT_LIMITS.presenceSublistPageSize },
+  'PushLabelListing.users': { kind: 'pages', pageSize: 100 },
+  'PushLabelListing.user': { kind: 'call' },
+  'Message.reactions': { kind: 'call' },
   // A history page is a query and at least one read of its handle (more while Agora prepares it).
   'Query.channelHistory': { kind: 'pages', pageSize: 100, callsPerPage: 2, estimated: true },
   // The archive: its URL and the file.
@@ -105,6 +127,8 @@ interface Walk {
   batches: Map<string, { loader: LoaderName; keys: number }>;
   calls: number;
   estimated: boolean;
+  /** Whether the request has a signed-in user (Query.viewer resolves to them). */
+  signedIn: boolean;
 }
 
 function argValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
@@ -152,12 +176,52 @@ function countArg(field: FieldNode, name: 'first' | 'last', variables: Record<st
   return Number.isInteger(count) && count >= 0 ? count : 0;
 }
 
+/** The loader `node(id:)` uses for each type with global ids; a thread is found by scanning the list. */
+const NODE_LOADERS: Record<string, LoaderName | undefined> = { User: 'users', Group: 'groups', Room: 'rooms', Thread: undefined };
+
+/**
+ * `node(id:)` and `nodes(ids:)`: the ids say which types, so which loaders, the fields under them see.
+ * An id that does not decode costs nothing (the request is refused before any call).
+ */
+function visitNodes(walk: Walk, field: FieldNode, sets: readonly SelectionSetNode[], depth: number): void {
+  const given = argValue(field, field.name.value === 'node' ? 'id' : 'ids', walk.variables);
+  const ids = (Array.isArray(given) ? given : [given]).filter((id): id is string => typeof id === 'string');
+  const byType = new Map<string, number>();
+  try {
+    for (const id of ids) {
+      const { typename } = decodeGlobalId(id);
+      byType.set(typename, (byType.get(typename) ?? 0) + 1);
+    }
+  } catch {
+    return;
+  }
+  for (const [typename, count] of byType) {
+    const target = walk.schema.getType(typename);
+    if (!isObjectType(target)) continue;
+    const loader = NODE_LOADERS[typename];
+    if (loader) {
+      const entry = walk.batches.get(`${loader}@${depth}:`) ?? { loader, keys: 0 };
+      entry.keys += count;
+      walk.batches.set(`${loader}@${depth}:`, entry);
+    } else {
+      // A thread is looked for page by page through the app's threads: how many pages, only Agora knows.
+      walk.calls += count;
+      walk.estimated = true;
+    }
+    visit(walk, sets, target, count, depth + 1, loader);
+  }
+}
+
 function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjectType, parents: number, depth: number, loaded: LoaderName | undefined): void {
   const seen = new Set<string>();
   for (const nodes of fieldsOf(walk, sets, type).values()) {
     const field = nodes[0]!;
     const definition = type.getFields()[field.name.value];
     if (!definition) continue;
+    if (type === walk.schema.getQueryType() && (field.name.value === 'node' || field.name.value === 'nodes')) {
+      visitNodes(walk, field, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])), depth);
+      continue;
+    }
     const rule = RULES[`${type.name}.${field.name.value}`];
     let children = parents;
     let childLoaded: LoaderName | undefined;
@@ -174,11 +238,14 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
       childLoaded = rule.loader;
     } else if (rule?.kind === 'call') {
       walk.calls += parents * (rule.calls ?? 1);
+      if (rule.estimated) walk.estimated = true;
       if (rule.children === 'estimate') {
         children = parents * LIST_ESTIMATE;
         walk.estimated = true;
       }
       childLoaded = rule.loads;
+    } else if (rule?.kind === 'viewer') {
+      if (!walk.signedIn) children = 0;
     } else if (rule?.kind === 'pages') {
       const last = countArg(field, 'last', walk.variables);
       const first = countArg(field, 'first', walk.variables) ?? (last === undefined ? DEFAULT_FIRST : last);
@@ -198,7 +265,13 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
   }
 }
 
-export function predictCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}, operationName?: string | null): CostPrediction {
+export function predictCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+  operationName?: string | null,
+  signedIn = false,
+): CostPrediction {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   const root = operation && (operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : undefined);
@@ -209,6 +282,7 @@ export function predictCost(schema: GraphQLSchema, document: DocumentNode, varia
     batches: new Map(),
     calls: 0,
     estimated: false,
+    signedIn,
   };
   if (!operation || !root) return { calls: 0, estimated: false };
   if (operation.operation === 'mutation') walk.calls += operation.selectionSet.selections.length;
@@ -223,7 +297,8 @@ export function useUpstreamCost(): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ledger = new CallLedger();
-      const prediction = predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName);
+      const signedIn = (args.contextValue as Partial<Context> | undefined)?.viewer?.username !== undefined;
+      const prediction = predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName, signedIn);
       setExecuteFn((a) => withCallLedger(ledger, () => executeFn(a)));
       return {
         onExecuteDone({ result, setResult }) {

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, Kind } from 'graphql';
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
-import { AgoraError, AgoraInputError, AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
+import { AgoraError, AgoraGoneError, AgoraInputError, AgoraNotFoundError, AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
 import type { Logger } from '../logger.ts';
 
 export type PublicCode =
@@ -84,7 +84,7 @@ export class InvalidGlobalIdError extends Error {
 
 /** Whether a failure means "that does not exist" (Relay's `node` answers null for those). */
 export function isNotFound(error: unknown): boolean {
-  if (error instanceof AgoraError) return error.kind === 'not_found' || error.kind === 'gone';
+  if (error instanceof AgoraNotFoundError || error instanceof AgoraGoneError) return true;
   return error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND';
 }
 

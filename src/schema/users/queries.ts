@@ -2,6 +2,7 @@
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import { builder } from '../builder.ts';
 import { chatOf } from '../chat.ts';
+import { nullIfNotFound } from '../errors.ts';
 import { cursorConnection, FORWARDS_ONLY, numberedConnection } from '../pagination.ts';
 import { MutedUser, User, userOf } from './types.ts';
 
@@ -20,10 +21,7 @@ builder.queryFields((t) => ({
     description: 'A user by username; null when no such user exists.',
     args: { username: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const entity = await ctx.loaders.users.load(args.username).catch((error: unknown) => {
-        if ((error as { kind?: string }).kind === 'not_found') return undefined;
-        throw error;
-      });
+      const entity = await nullIfNotFound(ctx.loaders.users.load(args.username));
       return entity ? { username: args.username, entity } : null;
     },
   }),
