@@ -87,35 +87,48 @@ async function emulator(args: string[]): Promise<void> {
   );
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Where a command writes; the process's own streams unless a caller (a test) gives others. */
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * Runs one command. Resolves with the exit code for commands that finish (print-schema, help, an unknown
+ * command); `serve` and `emulator` resolve once listening and keep the process alive.
+ */
+export async function main(argv: string[], io: Io = process): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   switch (command) {
     case 'serve':
-      return serve();
+      await serve();
+      return 0;
     case 'emulator':
-      return emulator(rest);
+      await emulator(rest);
+      return 0;
     case 'print-schema':
-      process.stdout.write(printSchema());
-      return;
+      io.stdout.write(printSchema());
+      return 0;
     case 'print-endpoints':
-      process.stdout.write(chatEndpointsMarkdown());
-      return;
+      io.stdout.write(chatEndpointsMarkdown());
+      return 0;
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return;
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
     default:
-      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}\n`);
-      process.exitCode = 2;
+      io.stderr.write(`Unknown command: ${command}\n\n${USAGE}\n`);
+      return 2;
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+/** The command line's exit for a failed start: 78 (configuration) for a bad environment, else 1. */
+export function exitOnFailure(error: unknown): never {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
   }
   process.stderr.write(`agora-graphql failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
-});
+}

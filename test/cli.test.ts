@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createAgoraClient } from '../src/agora/client.ts';
 import { hostPlanFromList } from '../src/agora/hosts.ts';
+import { main } from '../src/main.ts';
 import { postGraphQL } from './helpers/gateway.ts';
 import { leftover } from './helpers/leftovers.ts';
 import { cleanEnv, runCli } from './helpers/spawn.ts';
@@ -69,11 +70,15 @@ describe('agora-graphql print-schema and help', () => {
   });
 
   it('explains itself, and refuses unknown commands with exit code 2', async () => {
-    const help = runCli(['--help']);
-    expect(await help.exited).toBe(0);
-    expect(help.stdout()).toMatch(/Usage: agora-graphql/);
-    const unknown = runCli(['frobnicate']);
-    expect(await unknown.exited).toBe(2);
-    expect(unknown.stderr()).toMatch(/Unknown command: frobnicate/);
+    const io = () => {
+      const out = { stdout: '', stderr: '' };
+      return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
+    };
+    const help = io();
+    expect(await main(['--help'], help.io)).toBe(0);
+    expect(help.out.stdout).toMatch(/Usage: agora-graphql/);
+    const unknown = io();
+    expect(await main(['frobnicate'], unknown.io)).toBe(2);
+    expect(unknown.out.stderr).toMatch(/Unknown command: frobnicate/);
   });
 });

@@ -8,7 +8,7 @@ import { createChatClient, type ChatClient } from './chat/client.ts';
 import type { ServiceContext } from './endpoint.ts';
 import { createRateBudgets, type BudgetStore } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
-import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts } from './http.ts';
+import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
 import { RATE_LIMITS, RTM_LIMITS } from './limits.ts';
 import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.ts';
 import { createRtmClient, type RtmClient } from './rtm/client.ts';
@@ -28,6 +28,7 @@ export interface AgoraClientOptions {
   lookup?: LookupFunction;
   dispatcherFactory?: DispatcherFactory;
   onAttempt?: (info: AttemptInfo) => void;
+  onRetry?: (info: RetryInfo) => void;
   onPossibleLoss?: (operation: string) => void;
 }
 
@@ -77,6 +78,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     lookup: options.lookup,
     dispatcherFactory: options.dispatcherFactory,
     onAttempt: options.onAttempt,
+    onRetry: options.onRetry,
     onPossibleLoss: options.onPossibleLoss,
   });
   const rtmAuth = createRtmAuth(options.rtm.credentials);

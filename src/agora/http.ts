@@ -117,7 +117,18 @@ export interface AgoraHttpOptions {
   lookup?: LookupFunction;
   random?: () => number;
   onAttempt?: (info: AttemptInfo) => void;
+  /** Before each retry's wait: which host is next, how long the wait is, and why (metrics, tests). */
+  onRetry?: (info: RetryInfo) => void;
   onPossibleLoss?: (operation: string) => void;
+}
+
+export interface RetryInfo {
+  operation: string;
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  host: HostRole;
+  delayMs: number;
+  why: string;
 }
 
 export interface AgoraHttpStats {
@@ -414,6 +425,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         stats.retries++;
         if (decision.host !== host) stats.failovers++;
         host = decision.host;
+        options.onRetry?.({ operation: req.operation, attempt: attempts, host, delayMs: decision.delayMs, why: decision.why });
         await sleep(decision.delayMs, req.signal);
       }
     },
