@@ -11,6 +11,10 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    // Files share a worker's modules (the schema is built once per worker, not once per file); every
+    // server, socket and fake timer a test starts is undone after it (test/setup.ts).
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Every test starts its own servers on ephemeral ports, so files can run in parallel safely.
