@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { RTM_LIMITS } from '../agora/limits.ts';
-import { channelName, payload, senderId, userId } from '../agora/rtm/schemas.ts';
+import { signalingChannel, signalingPayload, signalingSender, signalingUser } from './rules.ts';
 import type { EmulatorContext } from './context.ts';
 import type { EmulatorResponse, RouteSpec } from './router.ts';
 import { newRequestId } from './state.ts';
@@ -29,16 +29,16 @@ const check = <S extends z.ZodType>(schema: S, value: unknown, at?: string) =>
   validate(schema, value, (field, message) => rtmError(400, `Invalid ${[at, field].filter(Boolean).join('.') || 'request'}: ${message ?? 'bad request'}`));
 
 const peerBody = z.object({
-  destination: userId,
+  destination: signalingUser,
   enable_offline_messaging: z.boolean().optional(),
   enable_historical_messaging: z.boolean().optional(),
-  payload,
+  payload: signalingPayload,
 });
 
 const channelBody = z.object({
-  channel_name: channelName,
+  channel_name: signalingChannel,
   enable_historical_messaging: z.boolean().optional(),
-  payload,
+  payload: signalingPayload,
 });
 
 const waitForAck = z.enum(['true', 'false']).optional();
@@ -51,8 +51,8 @@ const agoraInstant = z
 
 const historyFilter = z
   .object({
-    source: userId.optional(),
-    destination: userId.optional(),
+    source: signalingUser.optional(),
+    destination: signalingUser.optional(),
     start_time: agoraInstant,
     end_time: agoraInstant,
   })
@@ -87,7 +87,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       budget: 'rtm.messages',
       senderParam: 'user_id',
       handler: (req) => {
-        const from = check(senderId, req.params.user_id, 'user_id');
+        const from = check(signalingSender, req.params.user_id, 'user_id');
         if (!from.ok) return from.response;
         const ack = check(waitForAck, req.query.get('wait_for_ack') ?? undefined, 'wait_for_ack');
         if (!ack.ok) return ack.response;
@@ -113,7 +113,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       budget: 'rtm.messages',
       senderParam: 'user_id',
       handler: (req) => {
-        const from = check(senderId, req.params.user_id, 'user_id');
+        const from = check(signalingSender, req.params.user_id, 'user_id');
         if (!from.ok) return from.response;
         const body = check(channelBody, bodyObject(req));
         if (!body.ok) return body.response;

@@ -6,7 +6,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { historyHour } from '../../agora/chat/messages.ts';
+import { archiveHour } from '../rules.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { EmulatorProject } from '../context.ts';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from '../router.ts';
@@ -25,7 +25,7 @@ function parseHour(time: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})$/.exec(time);
   if (!m) return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));
-  return historyHour(new Date(ms)) === time ? ms : undefined;
+  return archiveHour(ms) === time ? ms : undefined;
 }
 
 const signature = (project: EmulatorProject, time: string, expires: string) =>

@@ -4,7 +4,7 @@
  * `{ timestamp, data, duration }`.
  */
 import { z } from 'zod';
-import { attributesSize } from '../../agora/chat/metadata.ts';
+import { attributeBytes } from '../rules.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { EmulatorResponse, RouteSpec } from '../router.ts';
 import { bodyObject, chatRoute, check, type ChatHandlerContext } from './common.ts';
@@ -41,7 +41,7 @@ export function chatMetadataRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         const entries = Object.entries(given).filter((e): e is [string, string] => typeof e[1] === 'string');
         if (entries.length === 0) return illegal('give at least one attribute as a form field');
         const merged = { ...chat().attributes.get(name), ...Object.fromEntries(entries) };
-        if (attributesSize(merged) > CHAT_LIMITS.metadataBytesPerUser) {
+        if (attributeBytes(merged) > CHAT_LIMITS.metadataBytesPerUser) {
           return illegal(`the attributes of ${name} would exceed ${CHAT_LIMITS.metadataBytesPerUser} bytes`);
         }
         chat().attributes.set(name, merged);

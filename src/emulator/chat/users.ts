@@ -4,7 +4,7 @@
  * state one and many, offline messages, and the push settings on PUT /users/{username}.
  */
 import { z } from 'zod';
-import { username as usernameRule } from '../../agora/chat/schemas.ts';
+import { isLegalChatUsername } from '../rules.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import { chatRoute, check, queryInt, bodyObject, type ChatHandlerContext } from './common.ts';
 import { chatError, chatOk, cursorPage, illegal, notFound } from './envelope.ts';
@@ -43,7 +43,7 @@ export function chatUserRoutes(ctx: ChatHandlerContext): RouteSpec[] {
     const parsed = check(registration, body);
     if (!parsed.ok) return parsed.response;
     const { username, nickname } = parsed.value;
-    if (!usernameRule.safeParse(username).success) return illegal(`${username} is not legal.`);
+    if (!isLegalChatUsername(username)) return illegal(`${username} is not legal.`);
     if (chat().users.has(username)) {
       return chatError(
         400,
@@ -63,7 +63,7 @@ export function chatUserRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       const parsed = registration.safeParse(item);
       if (!parsed.success) return illegal(NO_USERNAME);
       const { username, nickname } = parsed.data;
-      if (!usernameRule.safeParse(username).success) failed.push({ username, registerUserFailReason: `${username} is not legal` });
+      if (!isLegalChatUsername(username)) failed.push({ username, registerUserFailReason: `${username} is not legal` });
       else if (chat().users.has(username)) failed.push({ username, registerUserFailReason: `the ${username} already exists` });
       else created.push(userEntity(chat().addUser(username, { nickname })));
     }
