@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_CSP } from '../src/graphiql.ts';
 import { startGateway } from './helpers/gateway.ts';
 import { leftover } from './helpers/leftovers.ts';
@@ -59,20 +59,25 @@ describe('GraphiQL, served from the installed packages', () => {
   });
 
   describe('in Chromium', () => {
-    async function openBrowser(): Promise<Browser> {
+    // One browser for the file (each test opens its own context): starting Chromium is the slow part.
+    let shared: Browser | undefined;
+    beforeAll(async () => {
       if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
-      const browser = await chromium.launch({
+      shared = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
         // The machine has no network but loopback: keep Chromium from calling home at start.
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
-      return leftover(browser, (b) => b.close());
-    }
+    });
+    afterAll(async () => {
+      await shared?.close();
+    });
+    const openBrowser = async (): Promise<Browser> => shared!;
 
     /** Opens GraphiQL and records every request the page makes and every CSP complaint. */
     async function openGraphiQL(browser: Browser, url: string) {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const context = leftover(await browser.newContext({ viewport: { width: 1400, height: 900 } }), (c) => c.close());
       const page = await context.newPage();
       const requests: string[] = [];
       const complaints: string[] = [];
