@@ -1,9 +1,10 @@
 /**
  * Bursts: what a page that opens does. Every 300 ms, B simultaneous `{ user(username:) { nickname } }`
  * queries for B different users (10 and 20), through the gateway, beside the same reads sent straight
- * to the emulator's REST endpoint in the same run. The emulator runs in its own process
- * (`agora-graphql emulator`, its rate limits off, no added latency), so its CPU is not counted as the
- * gateway's; the gateway runs in this process against it as it would against Agora.
+ * to the emulator's REST endpoint in the same run. The emulator (`agora-graphql emulator`, its rate
+ * limits off, no added latency) and the gateway (`agora-graphql serve`, configured with the emulator's
+ * credentials as it would be with Agora's) each run in a process of their own, so that neither the
+ * emulator's CPU nor this load generator's is counted as the gateway's.
  *
  *   node bench/bursts.ts     # prints a table, writes bench/results/bursts.json
  */
@@ -12,9 +13,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildChatAppToken } from '../src/agora/access-token.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { createServer } from '../src/server.ts';
 
 const BURST_EVERY_MS = 300;
 const BURSTS = 100;
@@ -24,23 +22,29 @@ const USERS = 20;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-async function startEmulatorProcess() {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../src/bin.mjs', import.meta.url)), 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs `agora-graphql <args>` and resolves with its output once `ready` matches it. */
+async function startProcess(args: string[], ready: RegExp, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../src/bin.mjs', import.meta.url)), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+  });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (/AGORA_CHAT_APP_KEY=\S+\n/.test(out)) resolve();
+      if (ready.test(out)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`the emulator exited (${code}): ${out}`)));
+    child.once('exit', (code) => reject(new Error(`agora-graphql ${args.join(' ')} exited (${code}): ${out}`)));
   });
-  const env = Object.fromEntries([...out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  return { child, env, url: env.AGORA_CHAT_HOST! };
+  return { child, out };
 }
 
-const emulator = await startEmulatorProcess();
+const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
+const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+const gatewayProcess = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0' });
+const graphqlUrl = /serving GraphiQL at (\S+)\n/.exec(gatewayProcess.out)![1]!;
 try {
-  const { env, url } = emulator;
+  const url = env.AGORA_CHAT_HOST!;
   // Agora's limits are the gateway's to keep here; the emulator's own would only measure the same thing twice.
   await fetch(`${url}/_emulator/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimits: false }) });
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
@@ -54,8 +58,6 @@ try {
   });
   if (!register.ok) throw new Error(`registering users failed: ${register.status} ${await register.text()}`);
 
-  const server = createServer(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
-  const { graphqlUrl } = await server.start();
 
   const direct = (username: string) => fetch(`${chatBase}/users/${username}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer());
   const gateway = (username: string) =>
@@ -103,7 +105,6 @@ try {
       addedP99Ms: round(percentile(g, 99) - percentile(d, 99)),
     });
   }
-  await server.stop();
 
   console.table(
     results.map((r) => ({
@@ -120,5 +121,6 @@ try {
     `${JSON.stringify({ node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), burstEveryMs: BURST_EVERY_MS, bursts: BURSTS, results }, null, 2)}\n`,
   );
 } finally {
+  gatewayProcess.child.kill('SIGTERM');
   emulator.child.kill('SIGTERM');
 }
