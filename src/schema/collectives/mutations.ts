@@ -193,6 +193,21 @@ function collectiveMutations(kind: CollectiveKind) {
 collectiveMutations('group');
 collectiveMutations('room');
 
+/** Bans a group (disable) or lifts the ban (enable); answers the group. */
+function groupBan(t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0], disabled: boolean, description?: string) {
+  return t.field({
+    type: Group,
+    description,
+    authScopes: { moderator: true },
+    args: { groupId: t.arg.string({ required: true }) },
+    resolve: async (_root, { groupId }, ctx) => {
+      const groups = chatOf(ctx).groups;
+      await (disabled ? groups.disable : groups.enable)(groupId, { signal: ctx.signal });
+      return { kind: 'group' as const, id: groupId };
+    },
+  });
+}
+
 builder.mutationFields((t) => ({
   transferGroupOwnership: t.field({
     errors: domainErrors,
@@ -205,25 +220,8 @@ builder.mutationFields((t) => ({
       return { kind: 'group' as const, id: args.groupId };
     },
   }),
-  disableGroup: t.field({
-    type: Group,
-    description: 'Bans a whole group: nobody can send to it until it is enabled.',
-    authScopes: { moderator: true },
-    args: { groupId: t.arg.string({ required: true }) },
-    resolve: async (_root, { groupId }, ctx) => {
-      await chatOf(ctx).groups.disable(groupId, { signal: ctx.signal });
-      return { kind: 'group' as const, id: groupId };
-    },
-  }),
-  enableGroup: t.field({
-    type: Group,
-    authScopes: { moderator: true },
-    args: { groupId: t.arg.string({ required: true }) },
-    resolve: async (_root, { groupId }, ctx) => {
-      await chatOf(ctx).groups.enable(groupId, { signal: ctx.signal });
-      return { kind: 'group' as const, id: groupId };
-    },
-  }),
+  disableGroup: groupBan(t, true, 'Bans a whole group: nobody can send to it until it is enabled.'),
+  enableGroup: groupBan(t, false),
   setRoomAttributes: t.field({
     type: AttributeChange,
     description: 'Sets room attributes as a member; keys another member set are refused unless `force`.',
