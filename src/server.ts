@@ -9,7 +9,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -20,11 +20,12 @@ import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
 import { createGraphiQL } from './graphiql.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { currentRequestId, requestIdFrom, withRequestId } from './request-id.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Context, Viewer } from './schema/builder.ts';
 import { useUpstreamCost } from './schema/cost.ts';
-import { createMaskError } from './schema/errors.ts';
+import { createMaskError, publicCodeOf } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -97,6 +98,49 @@ function useRequestIdExtension(): Plugin {
   };
 }
 
+/** The operation a document runs: its name (or "anonymous") and type. */
+function operationOf(document: DocumentNode, operationName: string | null | undefined) {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  return { name: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
+}
+
+/** GraphQL operations, their outcome and latency, and active subscriptions, into the gateway's metrics. */
+function useOperationMetrics(metrics: GatewayMetrics): Plugin {
+  return {
+    onValidate: ({ params }) => {
+      const started = performance.now();
+      return ({ result }) => {
+        if (result.length === 0) return;
+        const { name, type } = operationOf(params.documentAST, undefined);
+        metrics.operation({ name, type, outcome: 'GRAPHQL_VALIDATION_FAILED', seconds: (performance.now() - started) / 1000 });
+      };
+    },
+    onExecute: ({ args }) => {
+      const started = performance.now();
+      const { name, type } = operationOf(args.document, args.operationName);
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return;
+          const [first] = result.errors ?? [];
+          metrics.operation({ name, type, outcome: first ? publicCodeOf(first) : 'ok', seconds: (performance.now() - started) / 1000 });
+        },
+      };
+    },
+    onSubscribe: ({ args }) => {
+      const { name } = operationOf(args.document, args.operationName);
+      return {
+        onSubscribeResult({ result }) {
+          if (!(Symbol.asyncIterator in result)) return;
+          metrics.subscriptionStarted();
+          metrics.operation({ name, type: 'subscription', outcome: 'ok', seconds: 0 });
+          return { onEnd: () => metrics.subscriptionEnded() };
+        },
+      };
+    },
+  };
+}
+
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
   subscribe(args: ExecutionArgs): unknown;
@@ -104,6 +148,7 @@ interface EnvelopedRoot {
 
 export function createServer(config: Config, options: ServerOptions = {}): GatewayServer {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
   let emulator: Emulator | undefined;
   let agora: AgoraClient | undefined;
   let yoga: YogaServerInstance<Record<string, unknown>, Context> | undefined;
@@ -117,6 +162,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
       retryUnitMs: config.upstream.retryUnitMs,
       timeouts: config.upstream.timeouts,
       budget: { maxWaitMs: config.upstream.budgetMaxWaitMs },
+      onAttempt: metrics.upstreamAttempt,
+      onRetry: metrics.retry,
       onPossibleLoss: (operation: string) => logger.warn({ operation }, 'a destructive event read failed after Agora may have answered; events may be lost'),
     };
     if (config.agora.mode === 'agora') {
@@ -147,6 +194,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
     async start() {
       const upstream = await connectUpstream();
       agora = upstream.client;
+      metrics.watchBudgets(upstream.client.budgets);
       const client = upstream.client;
       yoga = createYoga<Record<string, unknown>, Context>({
         schema,
@@ -157,7 +205,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           return { agora: client, mode: upstream.mode, viewer: SERVICE_VIEWER, signal, loaders: createLoaders(client, SERVICE_VIEWER.username, signal, { batch: options.batching ?? true }) };
         },
         maskedErrors: { maskError: createMaskError(logger) },
-        plugins: [useUpstreamCost(), useRequestIdExtension(), ...(options.plugins ?? [])],
+        plugins: [useUpstreamCost(), useRequestIdExtension(), useOperationMetrics(metrics), ...(options.plugins ?? [])],
         // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
         graphiql: false,
         landingPage: false,
@@ -187,6 +235,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
           return;
         }
+        if (path === '/metrics') {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+          return;
+        }
         if (path === '/readyz') {
           res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready, mode: upstream.mode }));
           return;
@@ -201,6 +253,13 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           // Each operation over a socket is a request of its own, with its own id.
           execute: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).execute(args)) as never,
           subscribe: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
+          onConnect: () => {
+            metrics.socketOpened();
+            return true;
+          },
+          onClose: (ctx) => {
+            if (ctx.acknowledged) metrics.socketClosed();
+          },
           onSubscribe: async (ctx, _id, payload) => {
             const enveloped = y.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
             let document;

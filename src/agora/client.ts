@@ -6,7 +6,7 @@ import type { LookupFunction } from 'node:net';
 import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.ts';
 import { createChatClient, type ChatClient } from './chat/client.ts';
 import type { ServiceContext } from './endpoint.ts';
-import { createRateBudgets, type BudgetStore } from './budgets.ts';
+import { createRateBudgets, type BudgetStore, type RateBudgets } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
 import { RATE_LIMITS, RTM_LIMITS } from './limits.ts';
@@ -47,6 +47,8 @@ export interface AgoraClient {
   /** Undefined when Agora Chat is not configured. */
   chat: ChatClient | undefined;
   http: AgoraHttp;
+  /** The rate budgets every call goes through (their stats feed /metrics). */
+  budgets: RateBudgets;
   close(): Promise<void>;
 }
 
@@ -89,5 +91,5 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
   const chat = options.chat ? createChatClient(chatContext(http, options.appId, options.chat)) : undefined;
-  return { rtm, chat, http, close: () => http.close() };
+  return { rtm, chat, http, budgets, close: () => http.close() };
 }

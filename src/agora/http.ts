@@ -127,6 +127,8 @@ export interface RetryInfo {
   /** The attempt that failed (1 for the first). */
   attempt: number;
   host: HostRole;
+  /** The retry goes to another host than the attempt that failed. */
+  failover: boolean;
   delayMs: number;
   why: string;
 }
@@ -423,9 +425,10 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
           throw unavailable(req, error, failure, decision.maybeProcessed, decision.why);
         }
         stats.retries++;
-        if (decision.host !== host) stats.failovers++;
+        const failover = decision.host !== host;
+        if (failover) stats.failovers++;
         host = decision.host;
-        options.onRetry?.({ operation: req.operation, attempt: attempts, host, delayMs: decision.delayMs, why: decision.why });
+        options.onRetry?.({ operation: req.operation, attempt: attempts, host, failover, delayMs: decision.delayMs, why: decision.why });
         await sleep(decision.delayMs, req.signal);
       }
     },

@@ -104,6 +104,35 @@ function coercedVariable(error: GraphQLError): string | undefined {
   return !error.path && node?.kind === Kind.VARIABLE_DEFINITION ? node.variable.name.value : undefined;
 }
 
+/** The error a client sees for `error`, or undefined when it is none of the known kinds (a bug of ours). */
+function knownPublicError(error: unknown): GraphQLError | undefined {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const located = (e: GraphQLError) => {
+    if (!(error instanceof GraphQLError)) return e;
+    // yoga reads `http` (the status of a request error) and leaves it out of the response.
+    const http = error.extensions.http;
+    return new GraphQLError(e.message, { nodes: error.nodes, path: error.path, extensions: { ...e.extensions, ...(http ? { http } : {}) }, originalError: original as Error });
+  };
+  if (original instanceof AgoraError) return located(fromAgoraError(original));
+  if (original instanceof GraphQLError && typeof original.extensions.code === 'string') return located(original);
+  if (error instanceof GraphQLError && typeof error.extensions.code === 'string' && !error.originalError) return error;
+  if (error instanceof GraphQLError) {
+    const variable = coercedVariable(error);
+    if (variable !== undefined) return located(publicError(error.message, 'BAD_USER_INPUT', { variable }));
+  }
+  if (original instanceof InvalidGlobalIdError && error instanceof GraphQLError) {
+    // node(id:) and nodes(ids:) have one argument each: the one that held the id.
+    const argument = error.nodes?.[0]?.kind === Kind.FIELD ? error.nodes[0].arguments?.[0]?.name.value : undefined;
+    return located(publicError(`Invalid ${argument ?? 'id'}: ${original.message}`, 'BAD_USER_INPUT', { field: argument ?? 'id' }));
+  }
+  return undefined;
+}
+
+/** The `extensions.code` a client sees for `error` (metrics count outcomes by it). */
+export function publicCodeOf(error: unknown): string {
+  return String(knownPublicError(error)?.extensions.code ?? 'INTERNAL');
+}
+
 /**
  * yoga's maskError: known failures keep their code; GraphQL errors the schema raised on purpose pass;
  * a variable that fails coercion is the client's BAD_USER_INPUT; anything else is INTERNAL, logged with
@@ -111,27 +140,12 @@ function coercedVariable(error: GraphQLError): string | undefined {
  */
 export function createMaskError(logger: Logger) {
   return function maskError(error: unknown, message: string): GraphQLError {
+    const known = knownPublicError(error);
+    if (known) return known;
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    const located = (e: GraphQLError) => {
-      if (!(error instanceof GraphQLError)) return e;
-      // yoga reads `http` (the status of a request error) and leaves it out of the response.
-      const http = error.extensions.http;
-      return new GraphQLError(e.message, { nodes: error.nodes, path: error.path, extensions: { ...e.extensions, ...(http ? { http } : {}) }, originalError: original as Error });
-    };
-    if (original instanceof AgoraError) return located(fromAgoraError(original));
-    if (original instanceof GraphQLError && typeof original.extensions.code === 'string') return located(original);
-    if (error instanceof GraphQLError && typeof error.extensions.code === 'string' && !error.originalError) return error;
-    if (error instanceof GraphQLError) {
-      const variable = coercedVariable(error);
-      if (variable !== undefined) return located(publicError(error.message, 'BAD_USER_INPUT', { variable }));
-    }
-    if (original instanceof InvalidGlobalIdError && error instanceof GraphQLError) {
-      // node(id:) and nodes(ids:) have one argument each: the one that held the id.
-      const argument = error.nodes?.[0]?.kind === Kind.FIELD ? error.nodes[0].arguments?.[0]?.name.value : undefined;
-      return located(publicError(`Invalid ${argument ?? 'id'}: ${original.message}`, 'BAD_USER_INPUT', { field: argument ?? 'id' }));
-    }
     const errorId = randomUUID();
     logger.error({ errorId, err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
-    return located(publicError(message, 'INTERNAL', { errorId }));
+    const internal = publicError(message, 'INTERNAL', { errorId });
+    return error instanceof GraphQLError ? new GraphQLError(internal.message, { nodes: error.nodes, path: error.path, extensions: internal.extensions, originalError: original as Error }) : internal;
   };
 }

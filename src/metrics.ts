@@ -1,0 +1,76 @@
+/**
+ * Prometheus metrics at /metrics (prom-client), one registry per gateway so that several gateways in a
+ * process (tests, embedding) never mix their numbers. What is counted:
+ * - GraphQL operations by name, type and outcome (`ok`, or the first error's `extensions.code`), with a
+ *   latency histogram;
+ * - upstream calls to Agora by operation and status (an HTTP status, or how the call failed), with a
+ *   latency histogram; retries by operation and the host retried on; failovers;
+ * - per rate-budget class: slots granted, callers that waited, callers refused (RATE_LIMITED);
+ * - open WebSocket connections and active subscriptions.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RateBudgets } from './agora/budgets.ts';
+import type { AttemptInfo, RetryInfo } from './agora/http.ts';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  operation(info: { name: string; type: string; outcome: string; seconds: number }): void;
+  upstreamAttempt(info: AttemptInfo): void;
+  retry(info: RetryInfo): void;
+  /** The budgets whose stats are read at each scrape. */
+  watchBudgets(budgets: RateBudgets): void;
+  socketOpened(): void;
+  socketClosed(): void;
+  subscriptionStarted(): void;
+  subscriptionEnded(): void;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  const operations = new Counter({ name: 'graphql_operations_total', help: 'GraphQL operations by name, type and outcome', labelNames: ['operation', 'type', 'outcome'], registers: [registry] });
+  const operationSeconds = new Histogram({ name: 'graphql_operation_duration_seconds', help: 'GraphQL operation latency', labelNames: ['operation', 'type'], buckets: SECONDS, registers: [registry] });
+  const upstream = new Counter({ name: 'agora_upstream_calls_total', help: 'Calls to Agora by operation and status (HTTP status, or how the call failed)', labelNames: ['operation', 'status'], registers: [registry] });
+  const upstreamSeconds = new Histogram({ name: 'agora_upstream_call_duration_seconds', help: 'Latency of calls to Agora', labelNames: ['operation'], buckets: SECONDS, registers: [registry] });
+  const retries = new Counter({ name: 'agora_retries_total', help: 'Retries of calls to Agora by operation and the host retried on', labelNames: ['operation', 'host'], registers: [registry] });
+  const failovers = new Counter({ name: 'agora_failovers_total', help: 'Retries that moved to another host', labelNames: ['operation'], registers: [registry] });
+  const sockets = new Gauge({ name: 'graphql_ws_connections', help: 'Open graphql-ws connections', registers: [registry] });
+  const subscriptions = new Gauge({ name: 'graphql_subscriptions_active', help: 'Active subscriptions (WebSocket and SSE)', registers: [registry] });
+  const watched: RateBudgets[] = [];
+  const budgetGauge = (name: string, help: string, pick: (s: { granted: number; waited: number; rejected: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['class'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const budgets of watched) for (const [cls, stats] of Object.entries(budgets.stats())) this.inc({ class: cls }, pick(stats));
+      },
+    });
+  budgetGauge('agora_budget_granted', 'Rate-budget slots granted, by class', (s) => s.granted);
+  budgetGauge('agora_budget_waited', 'Calls that waited for a rate-budget slot, by class', (s) => s.waited);
+  budgetGauge('agora_budget_rejected', 'Calls refused with RATE_LIMITED because no slot came in time, by class', (s) => s.rejected);
+
+  return {
+    registry,
+    operation({ name, type, outcome, seconds }) {
+      operations.inc({ operation: name, type, outcome });
+      operationSeconds.observe({ operation: name, type }, seconds);
+    },
+    upstreamAttempt(info) {
+      upstream.inc({ operation: info.operation, status: info.status !== undefined ? String(info.status) : (info.failure ?? 'unknown') });
+      upstreamSeconds.observe({ operation: info.operation }, info.durationMs / 1000);
+    },
+    retry(info) {
+      retries.inc({ operation: info.operation, host: info.host });
+      if (info.failover) failovers.inc({ operation: info.operation });
+    },
+    watchBudgets: (budgets) => void watched.push(budgets),
+    socketOpened: () => sockets.inc(),
+    socketClosed: () => sockets.dec(),
+    subscriptionStarted: () => subscriptions.inc(),
+    subscriptionEnded: () => subscriptions.dec(),
+  };
+}
