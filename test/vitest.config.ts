@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/** Tests that measure throughput in real time: they run after the rest, alone, so no other test takes their CPU. */
+const LOAD_TESTS = ['test/agora/sustained.test.ts'];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) builds. Node, and so Pothos and yoga, load the CJS one;
@@ -10,14 +13,19 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     // Files share a worker's modules (the schema is built once per worker, not once per file); every
     // server, socket and fake timer a test starts is undone after it (test/setup.ts).
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Every test starts its own servers on ephemeral ports, so files can run in parallel safely.
+    // Every test starts its own servers on ephemeral ports, so files can run in parallel safely. Most of
+    // them wait on sockets and timers more than they compute: three workers keep two cores busy.
     pool: 'forks',
+    maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: 'functional', include: ['test/**/*.test.ts'], exclude: LOAD_TESTS, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'load', include: LOAD_TESTS, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
