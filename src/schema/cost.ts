@@ -1,15 +1,9 @@
 /**
  * extensions.cost: the upstream calls an operation is predicted to cost before it runs, and the calls it
- * made. The prediction walks the operation with one rule per field, using the same batch sizes as the
- * loaders (LOADER_BATCH_SIZES) and the same page sizes as the connections, so that a frontend team can
- * see what a query costs Agora:
- *
- *   batch   one key of a per-request DataLoader per parent: ceil(parents / batch size) calls per depth
- *   call    one upstream call per parent
- *   pages   a connection: ceil(first / page size) calls per parent; its nodes multiply by `first`
- *
- * Lists whose length Agora decides (contacts, admins) are estimated at LIST_ESTIMATE items; the result
- * then says `estimated: true`. Fields without a rule cost nothing (they read what their parent holds).
+ * made. The prediction walks the operation with the rule each field's module declares beside it
+ * (cost-rules.ts), using the same batch sizes as the loaders (LOADER_BATCH_SIZES) and the same page sizes
+ * as the connections, so that a frontend team can see what a query costs Agora. Lists whose length Agora
+ * decides (contacts, admins) are estimated at LIST_ESTIMATE items; the result then says `estimated: true`.
  */
 import {
   getNamedType,
@@ -27,91 +21,16 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { CHAT_LIMITS, COLLECTIVE_WIRE } from '../agora/limits.ts';
 import { CallLedger, withCallLedger } from '../agora/call-ledger.ts';
 import { LOADER_BATCH_SIZES } from '../loaders/index.ts';
 import type { Context } from './builder.ts';
 import { decodeGlobalId } from './global-id.ts';
 
-type LoaderName = keyof typeof LOADER_BATCH_SIZES;
-
-type Rule =
-  | { kind: 'batch'; loader: LoaderName; argKey?: string }
-  | { kind: 'call'; calls?: number; children?: 'estimate'; loads?: LoaderName; estimated?: boolean }
-  | { kind: 'pages'; pageSize: number; loads?: LoaderName; callsPerPage?: number; estimated?: boolean }
-  /** The signed-in user: there when the request has one, null for service requests. */
-  | { kind: 'viewer' };
+import { costRuleOf, type CostRule as Rule, type LoaderName } from './cost-rules.ts';
 
 export const LIST_ESTIMATE = 10;
 const DEFAULT_FIRST = 20;
 
-const userEntity: Rule = { kind: 'batch', loader: 'users' };
-const groupDetails: Rule = { kind: 'batch', loader: 'groups' };
-const roomDetails: Rule = { kind: 'batch', loader: 'rooms' };
-
-/** `Type.field` -> rule. Fields absent here cost nothing. */
-const RULES: Record<string, Rule> = {
-  'Query.viewer': { kind: 'viewer' },
-  'Query.user': { kind: 'batch', loader: 'users' },
-  'Query.users': { kind: 'pages', pageSize: CHAT_LIMITS.userListLimit, loads: 'users' },
-  'Query.group': { kind: 'batch', loader: 'groups' },
-  'Query.groups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.listLimit },
-  'Query.room': { kind: 'batch', loader: 'rooms' },
-  'Query.rooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.listLimit },
-  'Query.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
-  // Agora has no read of one thread: the list is scanned until it turns up.
-  'Query.thread': { kind: 'call', estimated: true },
-  'Query.mutes': { kind: 'pages', pageSize: CHAT_LIMITS.globalMuteListPageSize },
-  'Query.pushLabels': { kind: 'pages', pageSize: 100 },
-  'Query.pushLabel': { kind: 'call' },
-  'Query.reactionUsers': { kind: 'pages', pageSize: 100 },
-  'Query.messageReactions': { kind: 'call' },
-  'Query.onlineStatus': { kind: 'call' },
-  'Query.offlineMessageDelivered': { kind: 'call' },
-  'Query.attributesCapacity': { kind: 'call' },
-  'Query.chatFile': { kind: 'call' },
-  'Query.channelHistoryCount': { kind: 'call' },
-  'User.allAttributes': { kind: 'call' },
-  'User.presenceSubscriptions': { kind: 'pages', pageSize: CHAT_LIMITS.presenceSublistPageSize },
-  'PushLabelListing.users': { kind: 'pages', pageSize: 100 },
-  'PushLabelListing.user': { kind: 'call' },
-  'Message.reactions': { kind: 'call' },
-  // A history page is a query and at least one read of its handle (more while Agora prepares it).
-  'Query.channelHistory': { kind: 'pages', pageSize: 100, callsPerPage: 2, estimated: true },
-  // The archive: its URL and the file.
-  'Query.chatHistory': { kind: 'call', calls: 2, children: 'estimate' },
-  'User.nickname': userEntity,
-  'User.activated': userEntity,
-  'User.createdAt': userEntity,
-  'User.online': { kind: 'batch', loader: 'onlineStatus' },
-  'User.presence': { kind: 'batch', loader: 'presence' },
-  'User.attributes': { kind: 'batch', loader: 'attributes', argKey: 'keys' },
-  'User.contacts': { kind: 'call', children: 'estimate' },
-  'User.blocked': { kind: 'call', children: 'estimate' },
-  'User.offlineMessageCount': { kind: 'call' },
-  'User.mute': { kind: 'call' },
-  'User.joinedGroups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.joinedPageSize.max },
-  'User.joinedRooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.joinedPageSize.max },
-  'User.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
-  'Thread.members': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
-  'Group.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.memberPageSize.max },
-  'Group.admins': { kind: 'call', children: 'estimate' },
-  'Group.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
-  'Room.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.memberPageSize.max },
-  'Room.admins': { kind: 'call', children: 'estimate' },
-  'Room.attributes': { kind: 'call' },
-  ...Object.fromEntries(
-    ['name', 'description', 'owner', 'maxUsers', 'memberCount', 'createdAt', 'custom', 'allMuted'].flatMap((f) => [
-      [`Group.${f}`, groupDetails],
-      [`Room.${f}`, roomDetails],
-    ]),
-  ),
-  'Group.public': groupDetails,
-  'Group.membersOnly': groupDetails,
-  'Group.allowInvites': groupDetails,
-  'Group.disabled': groupDetails,
-  'Group.avatar': groupDetails,
-};
 
 export interface CostPrediction {
   calls: number;
@@ -222,7 +141,7 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
       visitNodes(walk, field, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])), depth);
       continue;
     }
-    const rule = RULES[`${type.name}.${field.name.value}`];
+    const rule = costRuleOf(`${type.name}.${field.name.value}`);
     let children = parents;
     let childLoaded: LoaderName | undefined;
     if (rule?.kind === 'batch') {

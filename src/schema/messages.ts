@@ -10,6 +10,7 @@ import { publicError } from './errors.ts';
 import { Group, Room } from './collectives/types.ts';
 import { Reaction } from './reactions.ts';
 import { User, userOf } from './users/types.ts';
+import { costRules } from './cost-rules.ts';
 
 const ConversationKind = builder.enumType('ConversationKind', {
   values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const,
@@ -262,3 +263,10 @@ builder.mutationFields((t) => ({
       chatOf(ctx).messages.deleteConversation({ username: args.username, with: args.with, conversation: args.group ? 'group' : 'user' }, { signal: ctx.signal }),
   }),
 }));
+
+costRules({
+  // The archive: its URL and the file.
+  'Query.chatHistory': { kind: 'call', calls: 2, children: 'estimate' },
+  'Query.chatFile': { kind: 'call' },
+  'Message.reactions': { kind: 'call' },
+});

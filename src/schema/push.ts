@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { nullIfNotFound } from './errors.ts';
 import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
+import { costRules } from './cost-rules.ts';
 
 const PushLabelUser = builder.simpleObject('PushLabelUser', { authScopes: { user: true }, fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
 
@@ -125,3 +126,10 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.removeUsers(args, { signal: ctx.signal }),
   }),
 }));
+
+costRules({
+  'Query.pushLabels': { kind: 'pages', pageSize: 100 },
+  'Query.pushLabel': { kind: 'call' },
+  'PushLabelListing.users': { kind: 'pages', pageSize: 100 },
+  'PushLabelListing.user': { kind: 'call' },
+});

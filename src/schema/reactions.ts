@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
 import { User, userOf } from './users/types.ts';
+import { costRules } from './cost-rules.ts';
 
 export const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement({
   authScopes: { user: true },
@@ -66,3 +67,8 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.delete(input, { signal: ctx.signal }),
   }),
 }));
+
+costRules({
+  'Query.reactionUsers': { kind: 'pages', pageSize: 100 },
+  'Query.messageReactions': { kind: 'call' },
+});

@@ -5,6 +5,7 @@
 import type { HistoryMessage } from '../agora/rtm/history.ts';
 import { builder } from './builder.ts';
 import { numberedConnection } from './pagination.ts';
+import { costRules } from './cost-rules.ts';
 
 const DeliveryStatus = builder.enumType('DeliveryStatus', {
   description: 'What Agora said of a Signaling send.',
@@ -141,3 +142,9 @@ builder.mutationFields((t) => ({
       ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? false }),
   }),
 }));
+
+costRules({
+  // A history page is a query and at least one read of its handle (more while Agora prepares it).
+  'Query.channelHistory': { kind: 'pages', pageSize: HISTORY_PAGE, callsPerPage: 2, estimated: true },
+  'Query.channelHistoryCount': { kind: 'call' },
+});

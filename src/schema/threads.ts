@@ -7,6 +7,7 @@ import { domainErrors } from './domain-errors.ts';
 import { Group } from './collectives/types.ts';
 import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
 import { User, userOf } from './users/types.ts';
+import { costRules } from './cost-rules.ts';
 
 export const Thread = builder.objectRef<ChatThread>('Thread');
 
@@ -120,3 +121,12 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => chatOf(ctx).threads.removeMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
   }),
 }));
+
+costRules({
+  'Query.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  // Agora has no read of one thread: the list is scanned until it turns up.
+  'Query.thread': { kind: 'call', estimated: true },
+  'User.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  'Group.threads': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+  'Thread.members': { kind: 'pages', pageSize: CHAT_LIMITS.threadListLimit },
+});

@@ -5,6 +5,7 @@ import { builder } from '../builder.ts';
 import { chatOf } from '../chat.ts';
 import { cursorConnection, FORWARDS_ONLY } from '../pagination.ts';
 import { Group, Room } from './types.ts';
+import { costRules } from '../cost-rules.ts';
 
 const WORDING = {
   group: { one: 'A group by its Agora id.', all: 'Every group of the app.' },
@@ -40,3 +41,10 @@ function collectiveQueries(kind: CollectiveKind) {
 
 collectiveQueries('group');
 collectiveQueries('room');
+
+costRules({
+  'Query.group': { kind: 'batch', loader: 'groups' },
+  'Query.groups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.listLimit },
+  'Query.room': { kind: 'batch', loader: 'rooms' },
+  'Query.rooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.listLimit },
+});

@@ -6,6 +6,7 @@ import { chatOf } from '../chat.ts';
 import { nullIfNotFound } from '../errors.ts';
 import { numberedConnection } from '../pagination.ts';
 import { User, userOf } from '../users/types.ts';
+import { costRules } from '../cost-rules.ts';
 
 /** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
 export interface CollectiveSource {
@@ -106,3 +107,27 @@ builder.objectFields(User, (t) => ({
     },
   }),
 }));
+
+const groupDetails = { kind: 'batch', loader: 'groups' } as const;
+const roomDetails = { kind: 'batch', loader: 'rooms' } as const;
+
+costRules({
+  ...Object.fromEntries(
+    ['name', 'description', 'owner', 'maxUsers', 'memberCount', 'createdAt', 'custom', 'allMuted'].flatMap((f) => [
+      [`Group.${f}`, groupDetails],
+      [`Room.${f}`, roomDetails],
+    ]),
+  ),
+  'Group.public': groupDetails,
+  'Group.membersOnly': groupDetails,
+  'Group.allowInvites': groupDetails,
+  'Group.disabled': groupDetails,
+  'Group.avatar': groupDetails,
+  'Group.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.memberPageSize.max },
+  'Group.admins': { kind: 'call', children: 'estimate' },
+  'Room.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.memberPageSize.max },
+  'Room.admins': { kind: 'call', children: 'estimate' },
+  'Room.attributes': { kind: 'call' },
+  'User.joinedGroups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.joinedPageSize.max },
+  'User.joinedRooms': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.joinedPageSize.max },
+});

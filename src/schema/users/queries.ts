@@ -5,6 +5,7 @@ import { chatOf } from '../chat.ts';
 import { nullIfNotFound } from '../errors.ts';
 import { cursorConnection, FORWARDS_ONLY, numberedConnection } from '../pagination.ts';
 import { MutedUser, User, userOf } from './types.ts';
+import { costRules } from '../cost-rules.ts';
 
 builder.queryFields((t) => ({
   viewer: t.field({
@@ -58,3 +59,13 @@ builder.queryFields((t) => ({
     resolve: (_r, _a, ctx) => chatOf(ctx).metadata.capacity(undefined, { signal: ctx.signal }),
   }),
 }));
+
+costRules({
+  'Query.viewer': { kind: 'viewer' },
+  'Query.user': { kind: 'batch', loader: 'users' },
+  'Query.users': { kind: 'pages', pageSize: CHAT_LIMITS.userListLimit, loads: 'users' },
+  'Query.mutes': { kind: 'pages', pageSize: CHAT_LIMITS.globalMuteListPageSize },
+  'Query.onlineStatus': { kind: 'call' },
+  'Query.offlineMessageDelivered': { kind: 'call' },
+  'Query.attributesCapacity': { kind: 'call' },
+});

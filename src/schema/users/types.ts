@@ -8,6 +8,7 @@ import { builder, type Context } from '../builder.ts';
 import { chatOf } from '../chat.ts';
 import { nullIfNotFound } from '../errors.ts';
 import { numberedConnection } from '../pagination.ts';
+import { costRules } from '../cost-rules.ts';
 
 /**
  * A user of the graph is their username until a field needs more: listing members costs nothing per
@@ -154,3 +155,20 @@ builder.objectFields(User, (t) => ({
     },
   }),
 }));
+
+const userEntity = { kind: 'batch', loader: 'users' } as const;
+
+costRules({
+  'User.nickname': userEntity,
+  'User.activated': userEntity,
+  'User.createdAt': userEntity,
+  'User.online': { kind: 'batch', loader: 'onlineStatus' },
+  'User.presence': { kind: 'batch', loader: 'presence' },
+  'User.attributes': { kind: 'batch', loader: 'attributes', argKey: 'keys' },
+  'User.contacts': { kind: 'call', children: 'estimate' },
+  'User.blocked': { kind: 'call', children: 'estimate' },
+  'User.offlineMessageCount': { kind: 'call' },
+  'User.mute': { kind: 'call' },
+  'User.allAttributes': { kind: 'call' },
+  'User.presenceSubscriptions': { kind: 'pages', pageSize: CHAT_LIMITS.presenceSublistPageSize },
+});
