@@ -25,11 +25,11 @@ import { CallLedger, withCallLedger } from '../agora/call-ledger.ts';
 import { LOADER_BATCH_SIZES } from '../loaders/index.ts';
 import type { Context } from './builder.ts';
 import { decodeGlobalId } from './global-id.ts';
+import { DEFAULT_FIRST } from './pagination.ts';
 
 import { costRuleOf, type CostRule as Rule, type LoaderName } from './cost-rules.ts';
 
 export const LIST_ESTIMATE = 10;
-const DEFAULT_FIRST = 20;
 
 
 export interface CostPrediction {

@@ -26,6 +26,8 @@ export interface Connection<T> {
 export const FORWARDS_ONLY = 'Pages forwards only (Agora gives forward cursors): `last` and `before` are refused.';
 
 const MAX_COUNT = 1000;
+/** How many edges a connection answers when the client gives neither `first` nor `last`. */
+export const DEFAULT_FIRST = 20;
 /** `last` without `before` on a list of unknown length reads it to the end: at most this many upstream pages. */
 const MAX_PAGES_TO_END = 50;
 
@@ -69,7 +71,7 @@ export async function cursorConnection<T>(
   args: ConnectionArgs,
   fetchPage: (cursor: string | undefined, limit: number) => Promise<CursorPage<T>>,
   maxPageSize: number,
-  defaultFirst = 20,
+  defaultFirst = DEFAULT_FIRST,
 ): Promise<Connection<T>> {
   for (const argument of ['last', 'before'] as const) {
     if (args[argument] !== null && args[argument] !== undefined) {
@@ -145,7 +147,7 @@ export async function numberedConnection<T>(
   if (last === undefined) {
     // Forwards: read only what `first` needs.
     const windowEnd = before ?? Infinity;
-    const end = Math.min(windowEnd, from + (first ?? options.defaultFirst ?? 20));
+    const end = Math.min(windowEnd, from + (first ?? options.defaultFirst ?? DEFAULT_FIRST));
     const { items, more } = await read(from, end);
     return connection(edgesFrom(items, from), end < windowEnd && more, from > 0);
   }
