@@ -25,6 +25,9 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** The heartbeat's interval when the subscriber gives none (an explicit null means it too). */
+const HEARTBEAT_DEFAULT_SECONDS = 10;
+
 interface Beat {
   sequence: number;
   at: Date;
@@ -44,13 +47,13 @@ builder.subscriptionFields((t) => ({
     description:
       'A beat at once and then every `intervalSeconds` (1 to 60): lets a client check its WebSocket or SSE stream end to end. Agora events arrive on their own subscriptions with the event poller.',
     authScopes: { public: true },
-    args: { intervalSeconds: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1, 'at least 1 second').max(60, 'at most 60 seconds') }) },
+    args: { intervalSeconds: t.arg.int({ defaultValue: HEARTBEAT_DEFAULT_SECONDS, validate: z.number().int().min(1, 'at least 1 second').max(60, 'at most 60 seconds') }) },
     subscribe: (_root, args) =>
       new Repeater<Beat>(async (push, stop) => {
         let sequence = 0;
         const beat = () => void push({ sequence: ++sequence, at: new Date() });
         beat();
-        const timer = setInterval(beat, (args.intervalSeconds ?? 10) * 1000);
+        const timer = setInterval(beat, (args.intervalSeconds ?? HEARTBEAT_DEFAULT_SECONDS) * 1000);
         await stop;
         clearInterval(timer);
       }),

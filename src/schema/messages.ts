@@ -2,7 +2,7 @@
  * Agora Chat messages: the Message type and its typed bodies, sends to users, groups and rooms, recall,
  * files, conversations and the hourly history archive.
  */
-import type { ArchivedMessage, MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
+import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
@@ -102,9 +102,9 @@ builder.queryFields((t) => ({
   chatFile: t.string({
     authScopes: { user: true },
     description: 'A file uploaded to Agora Chat, base64-encoded (files up to 1 MB through GraphQL).',
-    args: { uuid: t.arg.string({ required: true }), secret: t.arg.string(), thumbnail: t.arg.boolean({ defaultValue: false }) },
+    args: { uuid: t.arg.string({ required: true }), secret: t.arg.string(), thumbnail: t.arg.boolean({ defaultValue: FILE_DEFAULTS.thumbnail }) },
     resolve: async (_r, args, ctx) => {
-      const bytes = await chatOf(ctx).messages.downloadFile({ uuid: args.uuid, secret: args.secret ?? undefined, thumbnail: args.thumbnail ?? false }, { signal: ctx.signal });
+      const bytes = await chatOf(ctx).messages.downloadFile({ uuid: args.uuid, secret: args.secret ?? undefined, thumbnail: args.thumbnail ?? undefined }, { signal: ctx.signal });
       return bytes.toString('base64');
     },
   }),
@@ -230,7 +230,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RecallMessageInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       chatOf(ctx).messages.recall(
-        { messageId: input.messageId, conversation: input.conversation, to: input.to, from: input.from ?? undefined, force: input.force ?? false },
+        { messageId: input.messageId, conversation: input.conversation, to: input.to, from: input.from ?? undefined, force: input.force ?? undefined },
         { signal: ctx.signal },
       ),
   }),
@@ -242,7 +242,7 @@ builder.mutationFields((t) => ({
       filename: t.arg.string({ required: true }),
       contentBase64: t.arg.string({ required: true }),
       contentType: t.arg.string(),
-      restrictAccess: t.arg.boolean({ defaultValue: false }),
+      restrictAccess: t.arg.boolean({ defaultValue: FILE_DEFAULTS.restrictAccess }),
     },
     resolve: (_r, args, ctx) => {
       const content = Buffer.from(args.contentBase64, 'base64');
@@ -250,7 +250,7 @@ builder.mutationFields((t) => ({
         throw publicError(`Files through GraphQL are at most ${MAX_INLINE_FILE_BYTES} bytes`, 'BAD_USER_INPUT', { field: 'contentBase64' });
       }
       return chatOf(ctx).messages.uploadFile(
-        { filename: args.filename, content, contentType: args.contentType ?? undefined, restrictAccess: args.restrictAccess ?? false },
+        { filename: args.filename, content, contentType: args.contentType ?? undefined, restrictAccess: args.restrictAccess ?? undefined },
         { signal: ctx.signal },
       );
     },

@@ -104,7 +104,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { label: t.arg.string({ required: true }), description: t.arg.string() },
     resolve: async (_r, args, ctx) => {
-      const l = await chatOf(ctx).pushLabels.create({ label: args.label, description: args.description ?? '' }, { signal: ctx.signal });
+      const l = await chatOf(ctx).pushLabels.create({ label: args.label, description: args.description ?? undefined }, { signal: ctx.signal });
       return { ...l, createdAt: new Date(l.createdAt) };
     },
   }),

@@ -3,6 +3,7 @@
  * events are read by the event poller alone (destructive reads), not by fields here.
  */
 import type { HistoryMessage } from '../agora/rtm/history.ts';
+import { HISTORY_DEFAULT_ORDER, RTM_SEND_DEFAULTS } from '../agora/rtm/schemas.ts';
 import { builder } from './builder.ts';
 import { numberedConnection } from './pagination.ts';
 import { costRules } from './cost-rules.ts';
@@ -29,9 +30,9 @@ const SendPeerMessageInput = builder.inputType('SendPeerMessageInput', {
     from: t.string({ required: true, description: 'The sender: 1 to 64 characters of the Signaling id character set.' }),
     to: t.string({ required: true }),
     payload: t.string({ required: true, description: 'At most 32 KB.' }),
-    waitForAck: t.boolean({ defaultValue: false, description: 'Answer only once the receiver acknowledged, or is known offline.' }),
-    saveHistory: t.boolean({ defaultValue: false, description: 'Store the message in Signaling history.' }),
-    storeOffline: t.boolean({ defaultValue: false, description: 'Keep it for an offline receiver (at most 200 per receiver).' }),
+    waitForAck: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.waitForAck, description: 'Answer only once the receiver acknowledged, or is known offline.' }),
+    saveHistory: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableHistoricalMessaging, description: 'Store the message in Signaling history.' }),
+    storeOffline: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableOfflineMessaging, description: 'Keep it for an offline receiver (at most 200 per receiver).' }),
   }),
 });
 
@@ -40,7 +41,7 @@ const SendChannelMessageInput = builder.inputType('SendChannelMessageInput', {
     from: t.string({ required: true }),
     channel: t.string({ required: true }),
     payload: t.string({ required: true, description: 'At most 32 KB.' }),
-    saveHistory: t.boolean({ defaultValue: false }),
+    saveHistory: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableHistoricalMessaging }),
   }),
 });
 
@@ -74,7 +75,7 @@ builder.queryFields((t) => ({
       destination: t.arg.string(),
       startTime: t.arg({ type: 'DateTime', required: true }),
       endTime: t.arg({ type: 'DateTime', required: true }),
-      order: t.arg({ type: HistoryOrder, defaultValue: 'asc' }),
+      order: t.arg({ type: HistoryOrder, defaultValue: HISTORY_DEFAULT_ORDER }),
     },
     resolve: (_root, args, ctx) =>
       numberedConnection(
@@ -88,7 +89,7 @@ builder.queryFields((t) => ({
               endTime: args.endTime,
               offset: (pageNum - 1) * pageSize,
               limit: HISTORY_PAGE,
-              order: args.order ?? 'asc',
+              order: args.order ?? undefined,
             },
             { signal: ctx.signal },
           );
@@ -128,9 +129,9 @@ builder.mutationFields((t) => ({
         from: input.from,
         to: input.to,
         payload: input.payload,
-        waitForAck: input.waitForAck ?? false,
-        enableHistoricalMessaging: input.saveHistory ?? false,
-        enableOfflineMessaging: input.storeOffline ?? false,
+        waitForAck: input.waitForAck ?? undefined,
+        enableHistoricalMessaging: input.saveHistory ?? undefined,
+        enableOfflineMessaging: input.storeOffline ?? undefined,
       }),
   }),
   sendChannelMessage: t.field({
@@ -139,7 +140,7 @@ builder.mutationFields((t) => ({
     description: 'Sends a Signaling channel message; the sender need not have joined.',
     args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? false }),
+      ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? undefined }),
   }),
 }));
 

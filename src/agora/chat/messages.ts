@@ -105,6 +105,9 @@ export type SendMessageInput = z.input<typeof sendInput>;
 const targetOf = (to: z.output<typeof sendInput>['to']): { kind: TargetKind; ids: string[] } =>
   'users' in to ? { kind: 'users', ids: to.users } : 'groups' in to ? { kind: 'groups', ids: to.groups } : { kind: 'rooms', ids: to.rooms };
 
+/** Files are open to anyone with the link, and downloads are the file itself, unless asked otherwise. */
+export const FILE_DEFAULTS = { restrictAccess: false, thumbnail: false } as const;
+
 export function createChatMessages(ctx: ServiceContext) {
   return {
     /** Sends one message to each recipient; answers the message id Agora gave each recipient. */
@@ -246,7 +249,7 @@ export function createChatFiles(ctx: ServiceContext) {
         filename: z.string().min(1).max(256),
         content: z.instanceof(Buffer).refine((b) => b.length > 0 && b.length <= CHAT_LIMITS.fileBytes, 'a file is 1 byte to 10 MB'),
         contentType: z.string().default('application/octet-stream'),
-        restrictAccess: z.boolean().default(false),
+        restrictAccess: z.boolean().default(FILE_DEFAULTS.restrictAccess),
       }),
       path: () => '/chatfiles',
       multipart: (v) => [{ name: 'file', value: v.content, filename: v.filename, contentType: v.contentType }],
@@ -265,7 +268,7 @@ export function createChatFiles(ctx: ServiceContext) {
         uuid: resourceId('uuid'),
         // Sent as a header: refuse here what no share-secret looks like, rather than let the header be refused.
         secret: z.string().min(1, 'secret must not be empty').max(256, 'secret must be at most 256 characters').regex(/^[\x21-\x7e]+$/, 'secret must be the share-secret Agora returned').optional(),
-        thumbnail: z.boolean().default(false),
+        thumbnail: z.boolean().default(FILE_DEFAULTS.thumbnail),
       }),
       path: (v) => `/chatfiles/${enc(v.uuid)}`,
       headers: (v): Record<string, string> => ({ ...(v.secret ? { 'share-secret': v.secret } : {}), ...(v.thumbnail ? { thumbnail: 'true' } : {}) }),

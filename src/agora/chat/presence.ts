@@ -44,6 +44,9 @@ const toPresence = (p: z.infer<typeof presenceWire>): Presence => ({
 const resultOf = <T extends z.ZodType>(result: T) => z.object({ result });
 const presenceList = resultOf(z.array(presenceWire));
 
+/** A status set without a note clears it. */
+export const PRESENCE_DEFAULTS = { ext: '' } as const;
+
 export function createChatPresence(ctx: ServiceContext) {
   return {
     /** Sets a user's status on one device resource (e.g. "android_123"). */
@@ -56,7 +59,7 @@ export function createChatPresence(ctx: ServiceContext) {
         username,
         resource: z.string().min(1).max(64),
         status: z.string().min(1).max(64),
-        ext: z.string().refine((e) => Buffer.byteLength(e) <= CHAT_LIMITS.presenceExtBytes, `ext is at most ${CHAT_LIMITS.presenceExtBytes} bytes`).default(''),
+        ext: z.string().refine((e) => Buffer.byteLength(e) <= CHAT_LIMITS.presenceExtBytes, `ext is at most ${CHAT_LIMITS.presenceExtBytes} bytes`).default(PRESENCE_DEFAULTS.ext),
       }),
       path: (v) => `/users/${enc(v.username)}/presence/${enc(v.resource)}/${enc(v.status)}`,
       json: (v) => ({ ext: v.ext }),

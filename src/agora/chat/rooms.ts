@@ -33,6 +33,9 @@ const toChange = ({ data }: { data: z.infer<typeof changeResponse> }): Attribute
   failed: data.data.errorKeys ?? {},
 });
 
+/** A member's room attributes go when they leave, unless asked otherwise. */
+export const ROOM_ATTRIBUTE_DEFAULTS = { deleteOnLeave: true } as const;
+
 export function createChatRooms(ctx: ServiceContext) {
   const shared = createCollectiveEndpoints(ctx, 'room');
   const attributePath = (v: { roomId: string; username: string }, forced: boolean) =>
@@ -52,7 +55,7 @@ export function createChatRooms(ctx: ServiceContext) {
           .refine((a) => Object.keys(a).length > 0, 'give at least one attribute')
           .refine((a) => Object.keys(a).length <= CHAT_LIMITS.roomAttributes, `a room has at most ${CHAT_LIMITS.roomAttributes} attributes`),
         /** Remove the user's attributes when they leave the room. */
-        deleteOnLeave: z.boolean().default(true),
+        deleteOnLeave: z.boolean().default(ROOM_ATTRIBUTE_DEFAULTS.deleteOnLeave),
       }),
       path: (v) => attributePath(v, forced),
       json: (v) => ({ metaData: v.attributes, autoDelete: v.deleteOnLeave ? 'DELETE' : 'NO_DELETE' }),

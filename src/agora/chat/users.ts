@@ -25,6 +25,9 @@ const firstUser = ({ data }: { data: z.infer<typeof entitiesResponse> }): ChatUs
 
 export type OnlineState = 'online' | 'offline';
 
+/** Do-not-disturb from 0 to 0 is all day. */
+export const DO_NOT_DISTURB_DEFAULTS = { startHour: 0, endHour: 0 } as const;
+
 export function createChatUsers(ctx: ServiceContext) {
   /** The push settings are three uses of PUT /users/{username}, each with its own fields. */
   const update = <S extends z.ZodType<{ username: string }>>(operation: string, input: S, body: (v: z.output<S>) => Record<string, unknown>) =>
@@ -221,8 +224,8 @@ export function createChatUsers(ctx: ServiceContext) {
       z.object({
         username,
         enabled: z.boolean(),
-        startHour: z.number().int().min(0).max(24).default(0),
-        endHour: z.number().int().min(0).max(24).default(0),
+        startHour: z.number().int().min(0).max(24).default(DO_NOT_DISTURB_DEFAULTS.startHour),
+        endHour: z.number().int().min(0).max(24).default(DO_NOT_DISTURB_DEFAULTS.endHour),
       }),
       (v) => ({
         notification_no_disturbing: v.enabled,

@@ -40,13 +40,18 @@ export const payload = z
     message: `payload must be at most ${RTM_LIMITS.payloadMaxBytes} bytes (32 KB) in UTF-8`,
   });
 
+/** What a send does when the caller does not say; the GraphQL schema shows the same values as its defaults. */
+export const RTM_SEND_DEFAULTS = { waitForAck: false, enableOfflineMessaging: false, enableHistoricalMessaging: false } as const;
+/** History comes oldest first unless asked otherwise. */
+export const HISTORY_DEFAULT_ORDER = 'asc';
+
 export const sendPeerMessageInput = z.object({
   from: senderId,
   to: userId,
   payload,
-  waitForAck: z.boolean().default(false),
-  enableOfflineMessaging: z.boolean().default(false),
-  enableHistoricalMessaging: z.boolean().default(false),
+  waitForAck: z.boolean().default(RTM_SEND_DEFAULTS.waitForAck),
+  enableOfflineMessaging: z.boolean().default(RTM_SEND_DEFAULTS.enableOfflineMessaging),
+  enableHistoricalMessaging: z.boolean().default(RTM_SEND_DEFAULTS.enableHistoricalMessaging),
 });
 export type SendPeerMessageInput = z.input<typeof sendPeerMessageInput>;
 
@@ -54,7 +59,7 @@ export const sendChannelMessageInput = z.object({
   from: senderId,
   channel: channelName,
   payload,
-  enableHistoricalMessaging: z.boolean().default(false),
+  enableHistoricalMessaging: z.boolean().default(RTM_SEND_DEFAULTS.enableHistoricalMessaging),
 });
 export type SendChannelMessageInput = z.input<typeof sendChannelMessageInput>;
 
@@ -93,7 +98,7 @@ export const historyQueryInput = z
     limit: z
       .union([z.literal(20), z.literal(50), z.literal(100)], { error: 'limit must be 20, 50 or 100' })
       .optional(),
-    order: z.enum(['asc', 'desc']).default('asc'),
+    order: z.enum(['asc', 'desc']).default(HISTORY_DEFAULT_ORDER),
   })
   .superRefine(filterRules);
 export type HistoryQueryInput = z.input<typeof historyQueryInput>;

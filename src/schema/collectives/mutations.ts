@@ -4,6 +4,7 @@
  */
 import type { ChatClient } from '../../agora/chat/client.ts';
 import type { CollectiveKind, Removal } from '../../agora/chat/collectives.ts';
+import { ROOM_ATTRIBUTE_DEFAULTS } from '../../agora/chat/rooms.ts';
 import { AgoraForbiddenError } from '../../agora/errors.ts';
 import { builder, type Context } from '../builder.ts';
 import { chatOf } from '../chat.ts';
@@ -57,7 +58,7 @@ const SetRoomAttributesInput = builder.inputType('SetRoomAttributesInput', {
     username: t.string({ required: true, description: 'The member setting them.' }),
     attributes: t.field({ type: 'JSON', required: true, description: 'An object of string values.' }),
     force: t.boolean({ defaultValue: false, description: 'Overwrite keys other members set.' }),
-    deleteOnLeave: t.boolean({ defaultValue: true }),
+    deleteOnLeave: t.boolean({ defaultValue: ROOM_ATTRIBUTE_DEFAULTS.deleteOnLeave }),
   }),
 });
 
@@ -231,7 +232,7 @@ builder.mutationFields((t) => ({
       const rooms = chatOf(ctx).rooms;
       const call = input.force ? rooms.forceSetAttributes : rooms.setAttributes;
       return call(
-        { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? true },
+        { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? undefined },
         { signal: ctx.signal },
       );
     },

@@ -3,6 +3,8 @@
  * and moderation (ban, force offline, global mute). Each declares its scope: a user changes themselves
  * (`self`); registration is for admins, moderation for moderators.
  */
+import { PRESENCE_DEFAULTS } from '../../agora/chat/presence.ts';
+import { DO_NOT_DISTURB_DEFAULTS } from '../../agora/chat/users.ts';
 import { builder } from '../builder.ts';
 import { chatOf } from '../chat.ts';
 import { domainErrors } from '../domain-errors.ts';
@@ -31,7 +33,7 @@ const PushDisplayStyle = builder.enumType('PushDisplayStyle', {
 });
 
 const DoNotDisturbInput = builder.inputType('DoNotDisturbInput', {
-  fields: (t) => ({ enabled: t.boolean({ required: true }), startHour: t.int({ defaultValue: 0 }), endHour: t.int({ defaultValue: 0 }) }),
+  fields: (t) => ({ enabled: t.boolean({ required: true }), startHour: t.int({ defaultValue: DO_NOT_DISTURB_DEFAULTS.startHour }), endHour: t.int({ defaultValue: DO_NOT_DISTURB_DEFAULTS.endHour }) }),
 });
 
 const SetPushSettingsInput = builder.inputType('SetPushSettingsInput', {
@@ -51,7 +53,7 @@ const SetPushSettingsInput = builder.inputType('SetPushSettingsInput', {
 
 
 const SetPresenceInput = builder.inputType('SetPresenceInput', {
-  fields: (t) => ({ username: t.string({ required: true }), resource: t.string({ required: true }), status: t.string({ required: true }), ext: t.string({ defaultValue: '' }) }),
+  fields: (t) => ({ username: t.string({ required: true }), resource: t.string({ required: true }), status: t.string({ required: true }), ext: t.string({ defaultValue: PRESENCE_DEFAULTS.ext }) }),
 });
 
 
@@ -169,7 +171,7 @@ builder.mutationFields((t) => ({
   setPresence: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: SetPresenceInput, required: true }) },
-    resolve: (_r, { input }, ctx) => chatOf(ctx).presence.set({ ...input, ext: input.ext ?? '' }, { signal: ctx.signal }),
+    resolve: (_r, { input }, ctx) => chatOf(ctx).presence.set({ ...input, ext: input.ext ?? undefined }, { signal: ctx.signal }),
   }),
   subscribePresence: t.field({
     type: [Presence],
