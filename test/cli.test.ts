@@ -7,6 +7,12 @@ import { postGraphQL } from './helpers/gateway.ts';
 import { leftover } from './helpers/leftovers.ts';
 import { cleanEnv, runCli } from './helpers/spawn.ts';
 
+/** Output streams for running a command in-process. */
+function captured() {
+  const out = { stdout: '', stderr: '' };
+  return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
+}
+
 describe('agora-graphql serve (npm start)', () => {
   it('starts on the embedded emulator with no credentials, prints the GraphiQL URL, and stops on SIGTERM', async () => {
     const run = runCli(['serve'], cleanEnv({ PORT: '0' }));
@@ -55,29 +61,23 @@ describe('agora-graphql emulator', () => {
     expect(await run.exited).toBe(0);
   });
 
-  it('refuses a port that is not a number', async () => {
-    const run = runCli(['emulator', '--port', 'abc']);
-    expect(await run.exited).toBe(78);
-    expect(run.stderr()).toMatch(/--port must be a port number/);
+  it('refuses a port that is not a number, as a configuration error (exit code 78, as tested above)', async () => {
+    await expect(main(['emulator', '--port', 'abc'], captured().io)).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/--port must be a port number/) });
   });
 });
 
 describe('agora-graphql print-schema and help', () => {
   it('prints the committed schema', async () => {
-    const run = runCli(['print-schema']);
-    expect(await run.exited).toBe(0);
-    expect(run.stdout()).toBe(await readFile(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    const printed = captured();
+    expect(await main(['print-schema'], printed.io)).toBe(0);
+    expect(printed.out.stdout).toBe(await readFile(new URL('../schema.graphql', import.meta.url), 'utf8'));
   });
 
   it('explains itself, and refuses unknown commands with exit code 2', async () => {
-    const io = () => {
-      const out = { stdout: '', stderr: '' };
-      return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
-    };
-    const help = io();
+    const help = captured();
     expect(await main(['--help'], help.io)).toBe(0);
     expect(help.out.stdout).toMatch(/Usage: agora-graphql/);
-    const unknown = io();
+    const unknown = captured();
     expect(await main(['frobnicate'], unknown.io)).toBe(2);
     expect(unknown.out.stderr).toMatch(/Unknown command: frobnicate/);
   });
