@@ -16,8 +16,8 @@ describe('sustained overload', () => {
   it(`offered 2x Agora's limit for ${SECONDS} s: zero upstream 429s and at least 0.9 of the budget used (sends and reads)`, { timeout: 90_000 }, async () => {
     const { emulator, control } = await startEmulator();
     for (const u of ['load', ...Array.from({ length: 50 }, (_, i) => `reader${i}`)]) emulator.state.chat.addUser(u);
-    // Calls that cannot get a slot within 2 s are refused, so the backlog drains soon after the load stops.
-    const client = clientFor(emulator, { budget: { maxWaitMs: 2000 } });
+    // Calls that cannot get a slot within half a second are refused, so the backlog drains soon after the load stops.
+    const client = clientFor(emulator, { budget: { maxWaitMs: 500 } });
     const chat = chatOf(client);
     const sends = RATE_LIMITS['rtm.messages'];
     const reads = RATE_LIMITS['chat.users.get'];
