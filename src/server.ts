@@ -14,6 +14,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { createAgoraClient, type AgoraClient } from './agora/client.ts';
+import type { AttemptInfo } from './agora/http.ts';
 import { hostPlanFromList } from './agora/hosts.ts';
 import type { Config } from './config.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
@@ -21,6 +22,7 @@ import { seedDemoData } from './emulator/seed.ts';
 import { createGraphiQL } from './graphiql.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
+import { createUpstreamHealth } from './upstream-health.ts';
 import { currentRequestId, requestIdFrom, withRequestId } from './request-id.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Context, Viewer } from './schema/builder.ts';
@@ -149,6 +151,7 @@ interface EnvelopedRoot {
 export function createServer(config: Config, options: ServerOptions = {}): GatewayServer {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
+  const upstreamHealth = createUpstreamHealth();
   let emulator: Emulator | undefined;
   let agora: AgoraClient | undefined;
   let yoga: YogaServerInstance<Record<string, unknown>, Context> | undefined;
@@ -162,7 +165,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
       retryUnitMs: config.upstream.retryUnitMs,
       timeouts: config.upstream.timeouts,
       budget: { maxWaitMs: config.upstream.budgetMaxWaitMs },
-      onAttempt: metrics.upstreamAttempt,
+      onAttempt: (info: AttemptInfo) => {
+        metrics.upstreamAttempt(info);
+        upstreamHealth.record(info);
+      },
       onRetry: metrics.retry,
       onPossibleLoss: (operation: string) => logger.warn({ operation }, 'a destructive event read failed after Agora may have answered; events may be lost'),
     };
@@ -240,7 +246,9 @@ export function createServer(config: Config, options: ServerOptions = {}): Gatew
           return;
         }
         if (path === '/readyz') {
-          res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready, mode: upstream.mode }));
+          const services = ['rtm', ...(upstream.client.chat ? ['chat'] : [])];
+          const body = { ready, mode: upstream.mode, upstream: upstreamHealth.report(services) };
+          res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
           return;
         }
         if (await graphiql.handle(req, res, path ?? '/')) return;
