@@ -1,0 +1,96 @@
+/**
+ * What the benchmarks measure against: the emulator (`agora-graphql emulator`) and the gateway
+ * (`agora-graphql serve`, configured with the emulator's credentials as it would be with Agora's), each
+ * in a process of its own, so that neither the emulator's CPU nor the load generator's is counted as the
+ * gateway's. Also the small helpers every benchmark shares: percentiles, a Chat app token, the report.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { buildChatAppToken } from '../../src/agora/access-token.ts';
+
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Runs `agora-graphql <args>` and resolves with its output once `ready` matches it. */
+async function startProcess(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; out: string }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../../src/bin.mjs', import.meta.url)), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`agora-graphql ${args.join(' ')} exited (${code}): ${out}`)));
+  });
+  return { child, out };
+}
+
+export interface Stack {
+  graphqlUrl: string;
+  emulatorUrl: string;
+  /** The Chat REST base of the emulator, and an app token for calling it directly. */
+  chatBase: string;
+  chatToken: string;
+  /** The emulator's control API: latency, settings, call counters. */
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+  stop(): void;
+}
+
+export async function startStack(): Promise<Stack> {
+  const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
+  const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0' });
+  const emulatorUrl = env.AGORA_CHAT_HOST!;
+  const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
+  return {
+    graphqlUrl: /serving GraphiQL at (\S+)\n/.exec(gateway.out)![1]!,
+    emulatorUrl,
+    chatBase: `${emulatorUrl}/${org}/${app}`,
+    chatToken: buildChatAppToken({ appId: env.AGORA_APP_ID!, appCertificate: env.AGORA_APP_CERTIFICATE!, expireSeconds: 3600 }),
+    async control(method, path, body) {
+      const res = await fetch(`${emulatorUrl}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return res.json();
+    },
+    stop() {
+      gateway.child.kill('SIGTERM');
+      emulator.child.kill('SIGTERM');
+    },
+  };
+}
+
+/** One GraphQL request; rejects when the answer has errors. */
+export async function graphql(url: string, query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] };
+  if (body.errors) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors[0]?.extensions?.code });
+  return body.data ?? {};
+}
+
+/** Writes bench/results/<name>.json with where the numbers came from. */
+export async function writeResults(name: string, results: unknown): Promise<void> {
+  await mkdir(new URL('../results/', import.meta.url), { recursive: true });
+  const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), results };
+  await writeFile(new URL(`../results/${name}.json`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Registers users straight at the emulator (nickname "Bench <name>"). */
+export async function registerUsers(stack: Stack, usernames: string[]): Promise<void> {
+  const res = await fetch(`${stack.chatBase}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.chatToken}` },
+    body: JSON.stringify(usernames.map((username) => ({ username, password: 'secret-1', nickname: `Bench ${username}` }))),
+  });
+  if (!res.ok) throw new Error(`registering users failed: ${res.status} ${await res.text()}`);
+}
+
+/** A user's profile, read straight from the emulator's REST endpoint (the baseline). */
+export const readUserDirect = (stack: Stack, username: string) =>
+  fetch(`${stack.chatBase}/users/${username}`, { headers: { authorization: `Bearer ${stack.chatToken}` } }).then((r) => r.arrayBuffer());
+
+/** The same read through the gateway. */
+export const readUserThroughGateway = (stack: Stack, username: string) => graphql(stack.graphqlUrl, 'query($u: String!) { user(username: $u) { nickname } }', { u: username });
