@@ -13,35 +13,25 @@ import { defined } from '../input.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
+/** What a group is created with and can change later: the fields both group inputs share. */
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+const groupSettings = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => ({
+  description: t.string(),
+  avatar: t.string(),
+  custom: t.string(),
+  public: t.boolean(),
+  maxUsers: t.int(),
+  allowInvites: t.boolean(),
+  membersOnly: t.boolean(),
+  inviteNeedConfirm: t.boolean(),
+});
+
 const CreateGroupInput = builder.inputType('CreateGroupInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    owner: t.string({ required: true }),
-    members: t.stringList(),
-    description: t.string(),
-    avatar: t.string(),
-    custom: t.string(),
-    public: t.boolean(),
-    maxUsers: t.int(),
-    allowInvites: t.boolean(),
-    membersOnly: t.boolean(),
-    inviteNeedConfirm: t.boolean(),
-  }),
+  fields: (t) => ({ name: t.string({ required: true }), owner: t.string({ required: true }), members: t.stringList(), ...groupSettings(t) }),
 });
 
 const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
-  fields: (t) => ({
-    groupId: t.string({ required: true }),
-    name: t.string(),
-    description: t.string(),
-    avatar: t.string(),
-    custom: t.string(),
-    public: t.boolean(),
-    maxUsers: t.int(),
-    allowInvites: t.boolean(),
-    membersOnly: t.boolean(),
-    inviteNeedConfirm: t.boolean(),
-  }),
+  fields: (t) => ({ groupId: t.string({ required: true }), name: t.string(), ...groupSettings(t) }),
 });
 
 const CreateRoomInput = builder.inputType('CreateRoomInput', {

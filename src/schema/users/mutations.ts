@@ -167,7 +167,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, args, ctx) => chatOf(ctx).contacts.unblock(args, { signal: ctx.signal }),
   }),
 
-  // ---- reactions and presence ----
+  // ---- presence ----
   setPresence: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: SetPresenceInput, required: true }) },
@@ -185,7 +185,6 @@ builder.mutationFields((t) => ({
     args: { username: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }) },
     resolve: (_r, args, ctx) => chatOf(ctx).presence.unsubscribe(args, { signal: ctx.signal }),
   }),
-
 
   // ---- moderation ----
   banUser: t.field({
