@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { createServer, type GatewayServer } from '../src/server.ts';
+import { buildApp, type App } from '../src/app.ts';
 
 interface Cost {
   predicted: number;
@@ -19,8 +19,8 @@ interface Cost {
 
 const MEMBERS = 199;
 
-async function start(batching: boolean): Promise<{ server: GatewayServer; url: string; groupId: string }> {
-  const server = createServer(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent'), batching });
+async function start(batching: boolean): Promise<{ server: App; url: string; groupId: string }> {
+  const server = await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent'), batching });
   const { graphqlUrl } = await server.start();
   const chat = server.agora.chat!;
   const names = Array.from({ length: MEMBERS }, (_, i) => `member${String(i).padStart(3, '0')}`);

@@ -13,7 +13,7 @@ import { createEmulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
 import { createLogger } from './logger.ts';
 import { printSchema } from './schema/index.ts';
-import { createServer } from './server.ts';
+import { buildApp } from './app.ts';
 
 const USAGE = `Usage: agora-graphql [command] [options]
 
@@ -48,9 +48,9 @@ function onShutdown(stop: () => Promise<void>): void {
 async function serve(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const server = createServer(config, { logger });
-  const started = await server.start();
-  onShutdown(() => server.stop());
+  const app = await buildApp(config, { logger });
+  const started = await app.start();
+  onShutdown(() => app.stop());
   logger.info({ graphqlUrl: started.graphqlUrl, mode: config.agora.mode }, 'agora-graphql is serving');
   const lines = [`agora-graphql is serving GraphiQL at ${started.graphqlUrl}`];
   if (started.emulatorUrl) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { printSchema } from '../src/schema/index.ts';
-import { DEFAULT_QUERY } from '../src/server.ts';
+import { DEFAULT_QUERY } from '../src/app.ts';
 import { postGraphQL, startGateway, wsClient, wsQuery } from './helpers/gateway.ts';
 
 describe('the gateway in emulator mode', () => {

@@ -5,7 +5,8 @@
 import type { LookupFunction } from 'node:net';
 import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.ts';
 import { createChatClient, type ChatClient } from './chat/client.ts';
-import type { ServiceContext } from './endpoint.ts';
+import type { CallOptions, ServiceContext } from './endpoint.ts';
+import type { RequestAuth } from './auth.ts';
 import { createRateBudgets, type BudgetStore, type RateBudgets } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
@@ -29,7 +30,6 @@ export interface AgoraClientOptions {
   dispatcherFactory?: DispatcherFactory;
   onAttempt?: (info: AttemptInfo) => void;
   onRetry?: (info: RetryInfo) => void;
-  onPossibleLoss?: (operation: string) => void;
 }
 
 export interface ChatOptions {
@@ -49,12 +49,16 @@ export interface AgoraClient {
   http: AgoraHttp;
   /** The rate budgets every call goes through (their stats feed /metrics). */
   budgets: RateBudgets;
+  /**
+   * The same client (connections, budgets, credentials) with `binding` applied to every call: what a
+   * GraphQL request's resolvers hold, so none can forget the request's abort signal or cost ledger.
+   */
+  bind(binding: CallOptions): AgoraClient;
   close(): Promise<void>;
 }
 
 /** Chat has one REST host (no documented failover) under /{org}/{app}, and authenticates with an app token. */
-function chatContext(http: AgoraHttp, appId: string, chat: ChatOptions): ServiceContext {
-  const appAuth = createChatAppAuth({ appId, appCertificate: chat.appCertificate, ttlSeconds: chat.tokenTtlSeconds });
+function chatContext(http: AgoraHttp, chat: ChatOptions, appAuth: RequestAuth): ServiceContext {
   return {
     http,
     upstream: {
@@ -81,15 +85,58 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     dispatcherFactory: options.dispatcherFactory,
     onAttempt: options.onAttempt,
     onRetry: options.onRetry,
-    onPossibleLoss: options.onPossibleLoss,
   });
   const rtmAuth = createRtmAuth(options.rtm.credentials);
+  const chatOptions = options.chat;
+  const chatAuth = chatOptions && createChatAppAuth({ appId: options.appId, appCertificate: chatOptions.appCertificate, ttlSeconds: chatOptions.tokenTtlSeconds });
+
   const rtm = createRtmClient({
     http,
     upstream: { service: 'rtm', hosts: options.rtm.hosts, basePath: `/dev/v2/project/${encodeURIComponent(options.appId)}` },
     auth: (user) => (user === undefined ? rtmAuth.forService() : rtmAuth.forUser(user)),
     historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
-  const chat = options.chat ? createChatClient(chatContext(http, options.appId, options.chat)) : undefined;
-  return { rtm, chat, http, budgets, close: () => http.close() };
+  const chat = chatOptions && chatAuth ? createChatClient(chatContext(http, chatOptions, chatAuth)) : undefined;
+  const client: AgoraClient = {
+    rtm,
+    chat,
+    http,
+    budgets,
+    // Building the service clients takes milliseconds (their zod schemas); binding only wraps their methods.
+    bind: (binding) => ({
+      ...client,
+      rtm: bindMethods(rtm, binding),
+      chat: chat && bindNamespaces(chat, binding),
+    }),
+    close: () => http.close(),
+  };
+  return client;
+}
+
+type Method = (input?: unknown, opts?: CallOptions) => unknown;
+
+/** Every method of `service`, called with `binding` under its own call options. */
+function bindMethods<T extends object>(service: T, binding: CallOptions): T {
+  const bound: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(service)) {
+    bound[name] = typeof value === 'function' ? (input?: unknown, opts?: CallOptions) => (value as Method)(input, { ...binding, ...opts }) : value;
+  }
+  return bound as T;
+}
+
+/** Each namespace is bound on first use: a request touches two or three of Chat's twelve. */
+function bindNamespaces<T extends Record<string, object>>(client: T, binding: CallOptions): T {
+  const bound = {} as Record<string, object>;
+  for (const name of Object.keys(client)) {
+    Object.defineProperty(bound, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = bindMethods(client[name]!, binding);
+        Object.defineProperty(bound, name, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return bound as T;
 }

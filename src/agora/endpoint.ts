@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { RequestAuth } from './auth.ts';
+import type { CallLedger } from './call-ledger.ts';
 import type { Priority } from './budgets.ts';
 import type { AgoraHttp, HttpMethod, MultipartPart, Upstream } from './http.ts';
 import type { Replay } from './retry-policy.ts';
@@ -18,9 +19,12 @@ export interface ServiceContext {
   auth(user?: string): RequestAuth;
 }
 
+/** What a call can be given besides its input; a bound client (`AgoraClient.bind`) gives it to every call. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
   priority?: Priority | undefined;
+  /** Counts the call's attempts (a GraphQL operation's `extensions.cost.actual`). */
+  ledger?: CallLedger | undefined;
 }
 
 export interface Answer<W> {
@@ -77,6 +81,7 @@ export function endpoint<S extends z.ZodType, W, R>(ctx: ServiceContext, spec: E
       replay: spec.replay,
       priority: opts.priority ?? spec.priority,
       signal: opts.signal,
+      ledger: opts.ledger,
     });
     return spec.result({ data: res.data, requestId: res.requestId }, v);
   };

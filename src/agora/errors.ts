@@ -155,9 +155,15 @@ export class AgoraServerError extends AgoraError {
 export class AgoraUnavailableError extends AgoraError {
   readonly kind = 'unavailable';
   readonly maybeDelivered: boolean;
-  constructor(init: AgoraErrorInit & { maybeDelivered: boolean }) {
+  /**
+   * A destructive read (Signaling's event feeds) failed after Agora may have answered: the events of
+   * that answer are gone from Agora and never reached us. The event poller counts these.
+   */
+  readonly eventsMayBeLost: boolean;
+  constructor(init: AgoraErrorInit & { maybeDelivered: boolean; eventsMayBeLost?: boolean }) {
     super(init);
     this.maybeDelivered = init.maybeDelivered;
+    this.eventsMayBeLost = init.eventsMayBeLost ?? false;
   }
 }
 /** A 2xx answer whose body does not match the documented shape: contract drift, logged loudly. */

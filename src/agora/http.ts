@@ -10,7 +10,7 @@
  * - A send (`replay: 'once'`) is never repeated once the request may have reached Agora; the caller gets
  *   AgoraUnavailableError with `maybeDelivered: true`.
  * - A destructive read is never repeated once a response may exist; such a possible loss is counted in
- *   `stats().possiblyLostReads` and reported to `onPossibleLoss`.
+ *   `stats().possiblyLostReads` and the caller gets AgoraUnavailableError with `eventsMayBeLost: true`.
  * - A 401 renews the credential once and retries once, when the credential can be renewed.
  * - A 2xx body that does not match its schema is AgoraResponseShapeError naming the operation.
  */
@@ -21,7 +21,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { sleep } from '../lib/sleep.ts';
 import type { RequestAuth } from './auth.ts';
-import { currentCallLedger } from './call-ledger.ts';
+import type { CallLedger } from './call-ledger.ts';
 import type { Priority, RateBudgets, ReleaseSlot } from './budgets.ts';
 import {
   AgoraError,
@@ -67,6 +67,8 @@ export interface AgoraRequest<T> {
   replay: Replay;
   priority?: Priority | undefined;
   signal?: AbortSignal | undefined;
+  /** Counts every attempt of the call (a GraphQL operation's `extensions.cost.actual`). */
+  ledger?: CallLedger | undefined;
   /** Statuses other than 2xx whose body is a successful answer (none by default). */
   successStatuses?: readonly number[];
 }
@@ -119,7 +121,6 @@ export interface AgoraHttpOptions {
   onAttempt?: (info: AttemptInfo) => void;
   /** Before each retry's wait: which host is next, how long the wait is, and why (metrics, tests). */
   onRetry?: (info: RetryInfo) => void;
-  onPossibleLoss?: (operation: string) => void;
 }
 
 export interface RetryInfo {
@@ -148,7 +149,7 @@ export interface AgoraHttp {
    * GETs a pre-signed URL Agora handed out (a history file): no credentials, no budget, retried as an
    * idempotent read on its own host.
    */
-  download(url: string, opts: { operation: string; signal?: AbortSignal | undefined }): Promise<Buffer>;
+  download(url: string, opts: { operation: string; signal?: AbortSignal | undefined; ledger?: CallLedger | undefined }): Promise<Buffer>;
   stats(): AgoraHttpStats;
   close(): Promise<void>;
 }
@@ -353,6 +354,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
       requestId: last instanceof AgoraError ? last.requestId : undefined,
       retryable: !maybeDelivered,
       maybeDelivered: req.replay === 'once' && maybeDelivered,
+      eventsMayBeLost: req.replay === 'destructive' && maybeDelivered,
       cause: last,
       message: `Agora ${req.upstream.service} ${req.operation} is unavailable: the upstream ${what} (${why}).${delivery}`,
     });
@@ -382,7 +384,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
           }
           attempts++;
           stats.attempts++;
-          currentCallLedger()?.record(req.operation);
+          req.ledger?.record(req.operation);
           started = performance.now();
           result = await attempt(req, origin);
         } finally {
@@ -417,7 +419,6 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         if (!decision.retry) {
           if (decision.maybeProcessed && req.replay === 'destructive') {
             stats.possiblyLostReads++;
-            options.onPossibleLoss?.(req.operation);
           }
           if (decision.maybeProcessed && req.replay === 'once') stats.maybeDeliveredSends++;
           // Agora's 4xx answers say what is wrong with the call; they reach the caller as they are.
@@ -445,6 +446,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         response: BYTES,
         replay: 'idempotent',
         signal: opts.signal,
+        ledger: opts.ledger,
       });
       return res.data;
     },

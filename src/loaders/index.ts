@@ -50,12 +50,12 @@ async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Pro
   }
 }
 
-function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, signal: AbortSignal | undefined, maxBatchSize: number): DataLoader<string, ChatCollective> {
+function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, maxBatchSize: number): DataLoader<string, ChatCollective> {
   return new DataLoader<string, ChatCollective>(
     (ids) =>
       perKey(ids, async () => {
         if (!chat) throw chatNotConfigured();
-        const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids], { signal }).catch((error: unknown) => {
+        const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids]).catch((error: unknown) => {
           // Agora answers 404 when none of the ids exist: then each key is simply not found.
           if (error instanceof AgoraNotFoundError) return [];
           throw error;
@@ -76,8 +76,11 @@ export interface LoaderOptions {
   batch?: boolean;
 }
 
-export function createLoaders(agora: AgoraClient, viewer: string | undefined, signal?: AbortSignal, options: LoaderOptions = {}): Loaders {
-  const opts = { signal };
+/**
+ * The loaders of one unit of work (a request, or one subscription event). `agora` is the client bound
+ * to that work, so the loaders' calls carry its abort signal and count in its ledger.
+ */
+export function createLoaders(agora: AgoraClient, viewer: string | undefined, options: LoaderOptions = {}): Loaders {
   const size = (loader: keyof typeof LOADER_BATCH_SIZES) => (options.batch === false ? 1 : LOADER_BATCH_SIZES[loader]);
   const chat = agora.chat;
   const need = (): ChatClient => {
@@ -90,7 +93,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
     onlineStatus: new DataLoader(
       (usernames) =>
         perKey(usernames, async () => {
-          const states = await need().users.batchStatus([...usernames], opts);
+          const states = await need().users.batchStatus([...usernames]);
           return usernames.map((u) => states[u] ?? 'offline');
         }),
       { maxBatchSize: size('onlineStatus') },
@@ -99,7 +102,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
     presence: new DataLoader(
       (usernames) =>
         // Agora reads presence from some user's point of view; the viewer's, or the first asked.
-        perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] }, opts)),
+        perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] })),
       { maxBatchSize: size('presence') },
     ),
 
@@ -111,7 +114,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
         loader = new DataLoader(
           (usernames) =>
             perKey(usernames, async () => {
-              const found = await need().metadata.getMany({ usernames: [...usernames], keys: names }, opts);
+              const found = await need().metadata.getMany({ usernames: [...usernames], keys: names });
               return usernames.map((u) => found[u] ?? {});
             }),
           { maxBatchSize: size('attributes') },
@@ -121,11 +124,11 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, si
       return loader;
     },
 
-    groups: collectiveLoader(chat, 'group', signal, size('groups')),
-    rooms: collectiveLoader(chat, 'room', signal, size('rooms')),
+    groups: collectiveLoader(chat, 'group', size('groups')),
+    rooms: collectiveLoader(chat, 'room', size('rooms')),
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
-    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u, opts).catch(asError))), {
+    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u).catch(asError))), {
       maxBatchSize: size('users'),
     }),
   };

@@ -5,6 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
+import type { CallLedger } from '../agora/call-ledger.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import type { Loaders } from '../loaders/index.ts';
 import { validationError } from './errors.ts';
@@ -18,14 +19,17 @@ export interface Viewer {
 
 /** What every resolver sees. */
 export interface Context {
+  /** Agora, bound to this request: its abort signal and cost ledger go with every call. */
   agora: AgoraClient;
   /** Whether the gateway talks to the embedded emulator or to Agora. */
   mode: 'emulator' | 'agora';
   viewer: Viewer;
-  /** DataLoaders over Agora's batch endpoints, made per request. */
+  /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */
   loaders: Loaders;
-  /** Aborts when the client goes away: upstream calls made for the request are cancelled with it. */
-  signal: AbortSignal | undefined;
+  /** Every upstream call the request made (`agora` records into it): `extensions.cost.actual`. */
+  ledger: CallLedger;
+  /** A new set of loaders, so that each subscription event reads Agora afresh. */
+  renewLoaders(): void;
 }
 
 export interface AuthScopes {

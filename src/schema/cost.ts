@@ -21,7 +21,6 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { CallLedger, withCallLedger } from '../agora/call-ledger.ts';
 import { LOADER_BATCH_SIZES } from '../loaders/index.ts';
 import type { Context } from './builder.ts';
 import { decodeGlobalId } from './global-id.ts';
@@ -214,11 +213,11 @@ export function predictCost(
 /** A yoga plugin that adds `extensions.cost = { predicted, estimated, actual, calls }` to every result. */
 export function useUpstreamCost(): Plugin {
   return {
-    onExecute({ args, executeFn, setExecuteFn }) {
-      const ledger = new CallLedger();
-      const signedIn = (args.contextValue as Partial<Context> | undefined)?.viewer?.username !== undefined;
+    onExecute({ args }) {
+      const context = args.contextValue as Partial<Context> | undefined;
+      const ledger = context?.ledger;
+      const signedIn = context?.viewer?.username !== undefined;
       const prediction = predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName, signedIn);
-      setExecuteFn((a) => withCallLedger(ledger, () => executeFn(a)));
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
@@ -226,7 +225,7 @@ export function useUpstreamCost(): Plugin {
             ...result,
             extensions: {
               ...result.extensions,
-              cost: { predicted: prediction.calls, estimated: prediction.estimated, actual: ledger.total, calls: ledger.byOperation },
+              cost: { predicted: prediction.calls, estimated: prediction.estimated, actual: ledger?.total ?? 0, calls: ledger?.byOperation ?? {} },
             },
           });
         },

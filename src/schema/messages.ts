@@ -90,7 +90,7 @@ const Message = builder.objectRef<ArchivedMessage>('Message').implement({
       args: { as: t.arg.string({ required: true }) },
       resolve: async (m, args, ctx) => {
         const groupId = m.conversation === 'group' ? m.to : undefined;
-        const byMessage = await chatOf(ctx).reactions.list({ username: args.as, messageIds: [m.id], groupId }, { signal: ctx.signal });
+        const byMessage = await chatOf(ctx).reactions.list({ username: args.as, messageIds: [m.id], groupId });
         return byMessage[m.id] ?? [];
       },
     }),
@@ -104,7 +104,7 @@ builder.queryFields((t) => ({
     description: 'A file uploaded to Agora Chat, base64-encoded (files up to 1 MB through GraphQL).',
     args: { uuid: t.arg.string({ required: true }), secret: t.arg.string(), thumbnail: t.arg.boolean({ defaultValue: FILE_DEFAULTS.thumbnail }) },
     resolve: async (_r, args, ctx) => {
-      const bytes = await chatOf(ctx).messages.downloadFile({ uuid: args.uuid, secret: args.secret ?? undefined, thumbnail: args.thumbnail ?? undefined }, { signal: ctx.signal });
+      const bytes = await chatOf(ctx).messages.downloadFile({ uuid: args.uuid, secret: args.secret ?? undefined, thumbnail: args.thumbnail ?? undefined });
       return bytes.toString('base64');
     },
   }),
@@ -113,7 +113,7 @@ builder.queryFields((t) => ({
     type: [Message],
     description: 'Every Chat message sent in one UTC hour of the last 3 days (Agora allows 10 such reads a minute).',
     args: { hour: t.arg({ type: 'DateTime', required: true }) },
-    resolve: (_root, args, ctx) => chatOf(ctx).messages.downloadHistory(args.hour, { signal: ctx.signal }),
+    resolve: (_root, args, ctx) => chatOf(ctx).messages.downloadHistory(args.hour),
   }),
 }));
 
@@ -231,7 +231,6 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       chatOf(ctx).messages.recall(
         { messageId: input.messageId, conversation: input.conversation, to: input.to, from: input.from ?? undefined, force: input.force ?? undefined },
-        { signal: ctx.signal },
       ),
   }),
   uploadChatFile: t.field({
@@ -251,7 +250,6 @@ builder.mutationFields((t) => ({
       }
       return chatOf(ctx).messages.uploadFile(
         { filename: args.filename, content, contentType: args.contentType ?? undefined, restrictAccess: args.restrictAccess ?? undefined },
-        { signal: ctx.signal },
       );
     },
   }),
@@ -260,7 +258,7 @@ builder.mutationFields((t) => ({
     authScopes: (_r, args) => ({ self: args.username }),
     args: { username: t.arg.string({ required: true }), with: t.arg.string({ required: true }), group: t.arg.boolean({ defaultValue: false }) },
     resolve: (_r, args, ctx) =>
-      chatOf(ctx).messages.deleteConversation({ username: args.username, with: args.with, conversation: args.group ? 'group' : 'user' }, { signal: ctx.signal }),
+      chatOf(ctx).messages.deleteConversation({ username: args.username, with: args.with, conversation: args.group ? 'group' : 'user' }),
   }),
 }));
 

@@ -30,7 +30,7 @@ const PushLabelNode = builder.objectRef<{ name: string; description: string; cou
       description: 'One user under the label; null when they are not under it.',
       args: { username: t.arg.string({ required: true }) },
       resolve: async (l, args, ctx) => {
-        const found = await nullIfNotFound(chatOf(ctx).pushLabels.getUser({ label: l.name, username: args.username }, { signal: ctx.signal }));
+        const found = await nullIfNotFound(chatOf(ctx).pushLabels.getUser({ label: l.name, username: args.username }));
         return found ? { username: found.username, addedAt: new Date(found.addedAt) } : null;
       },
     }),
@@ -74,7 +74,7 @@ builder.queryFields((t) => ({
     authScopes: { admin: true },
     args: { label: t.arg.string({ required: true }) },
     resolve: async (_r, { label }, ctx) => {
-      const l = await chatOf(ctx).pushLabels.get(label, { signal: ctx.signal });
+      const l = await chatOf(ctx).pushLabels.get(label);
       return { ...l, createdAt: new Date(l.createdAt) };
     },
   }),
@@ -85,45 +85,45 @@ builder.mutationFields((t) => ({
     type: [PushResult],
     authScopes: { admin: true },
     args: { users: t.arg.stringList({ required: true }), message: t.arg({ type: PushMessageInput, required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToUsers({ users: args.users, message: toPush(args.message) }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToUsers({ users: args.users, message: toPush(args.message) }),
   }),
   sendPushByLabels: t.string({
     description: 'Starts a push task to the users under every given label; answers the task id.',
     authScopes: { admin: true },
     args: { labels: t.arg.stringList({ required: true }), message: t.arg({ type: PushMessageInput, required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).push.sendByLabels({ labels: args.labels, message: toPush(args.message) }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).push.sendByLabels({ labels: args.labels, message: toPush(args.message) }),
   }),
   sendPushToAll: t.string({
     description: 'Starts a push task to every user (5 a minute, 100 a day, 3 ongoing).',
     authScopes: { admin: true },
     args: { message: t.arg({ type: PushMessageInput, required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToAll({ message: toPush(args.message) }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).push.sendToAll({ message: toPush(args.message) }),
   }),
   createPushLabel: t.field({
     type: PushLabel,
     authScopes: { admin: true },
     args: { label: t.arg.string({ required: true }), description: t.arg.string() },
     resolve: async (_r, args, ctx) => {
-      const l = await chatOf(ctx).pushLabels.create({ label: args.label, description: args.description ?? undefined }, { signal: ctx.signal });
+      const l = await chatOf(ctx).pushLabels.create({ label: args.label, description: args.description ?? undefined });
       return { ...l, createdAt: new Date(l.createdAt) };
     },
   }),
   deletePushLabel: t.boolean({
     authScopes: { admin: true },
     args: { label: t.arg.string({ required: true }) },
-    resolve: (_r, { label }, ctx) => chatOf(ctx).pushLabels.delete(label, { signal: ctx.signal }),
+    resolve: (_r, { label }, ctx) => chatOf(ctx).pushLabels.delete(label),
   }),
   addUsersToPushLabel: t.field({
     type: LabelMembershipChange,
     authScopes: { admin: true },
     args: { label: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.addUsers(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.addUsers(args),
   }),
   removeUsersFromPushLabel: t.field({
     type: LabelMembershipChange,
     authScopes: { admin: true },
     args: { label: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.removeUsers(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).pushLabels.removeUsers(args),
   }),
 }));
 

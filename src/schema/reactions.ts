@@ -32,7 +32,7 @@ builder.queryFields((t) => ({
     description: 'The reactions of up to 20 messages (one-to-one, or of one group), as `username` sees them.',
     args: { username: t.arg.string({ required: true }), messageIds: t.arg.stringList({ required: true }), groupId: t.arg.string() },
     resolve: async (_r, args, ctx) => {
-      const byMessage = await chatOf(ctx).reactions.list({ username: args.username, messageIds: args.messageIds, groupId: args.groupId ?? undefined }, { signal: ctx.signal });
+      const byMessage = await chatOf(ctx).reactions.list({ username: args.username, messageIds: args.messageIds, groupId: args.groupId ?? undefined });
       return args.messageIds.map((messageId) => ({ messageId, reactions: byMessage[messageId] ?? [] }));
     },
   }),
@@ -45,7 +45,7 @@ builder.queryFields((t) => ({
       const c = await cursorConnection(
         args,
         async (cursor, limit) => {
-          const detail = await chatOf(ctx).reactions.detail({ username: args.username, messageId: args.messageId, reaction: args.reaction, limit, cursor }, { signal: ctx.signal });
+          const detail = await chatOf(ctx).reactions.detail({ username: args.username, messageId: args.messageId, reaction: args.reaction, limit, cursor });
           return { items: detail.users, cursor: detail.cursor };
         },
         100,
@@ -59,12 +59,12 @@ builder.mutationFields((t) => ({
   addReaction: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: ReactionInput, required: true }) },
-    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.create(input, { signal: ctx.signal }),
+    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.create(input),
   }),
   removeReaction: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: ReactionInput, required: true }) },
-    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.delete(input, { signal: ctx.signal }),
+    resolve: (_r, { input }, ctx) => chatOf(ctx).reactions.delete(input),
   }),
 }));
 

@@ -91,7 +91,6 @@ builder.queryFields((t) => ({
               limit: HISTORY_PAGE,
               order: args.order ?? undefined,
             },
-            { signal: ctx.signal },
           );
           return { items, hasMore: items.length === pageSize };
         },
@@ -101,7 +100,6 @@ builder.queryFields((t) => ({
           total: () =>
             ctx.agora.rtm.countHistory(
               { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
-              { signal: ctx.signal },
             ),
         },
       ),
@@ -113,7 +111,6 @@ builder.queryFields((t) => ({
     resolve: (_r, args, ctx) =>
       ctx.agora.rtm.countHistory(
         { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
-        { signal: ctx.signal },
       ),
   }),
 }));

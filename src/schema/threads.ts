@@ -15,7 +15,7 @@ export const Thread = builder.objectRef<ChatThread>('Thread');
 async function findThread(id: string, ctx: Context): Promise<ChatThread | null> {
   let cursor: string | undefined;
   do {
-    const page = await chatOf(ctx).threads.list({ limit: CHAT_LIMITS.threadListLimit, cursor, sort: 'desc' }, { signal: ctx.signal });
+    const page = await chatOf(ctx).threads.list({ limit: CHAT_LIMITS.threadListLimit, cursor, sort: 'desc' });
     const found = page.items.find((t) => t.id === id);
     if (found) return found;
     cursor = page.cursor;
@@ -94,31 +94,31 @@ builder.mutationFields((t) => ({
     authScopes: (_r, args) => ({ self: args.input.owner }),
     args: { input: t.arg({ type: CreateThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
-      const id = await chatOf(ctx).threads.create(input, { signal: ctx.signal });
+      const id = await chatOf(ctx).threads.create(input);
       return { id, name: input.name, owner: input.owner, groupId: input.groupId, messageId: input.messageId, createdAt: Date.now() };
     },
   }),
   renameThread: t.string({
     authScopes: { admin: true },
     args: { threadId: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).threads.update({ id: args.threadId, name: args.name }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.update({ id: args.threadId, name: args.name }),
   }),
   deleteThread: t.boolean({
     authScopes: { admin: true },
     args: { threadId: t.arg.string({ required: true }) },
-    resolve: (_r, { threadId }, ctx) => chatOf(ctx).threads.delete(threadId, { signal: ctx.signal }),
+    resolve: (_r, { threadId }, ctx) => chatOf(ctx).threads.delete(threadId),
   }),
   addThreadMembers: t.boolean({
     errors: domainErrors,
     authScopes: { admin: true },
     args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).threads.addMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.addMembers({ id: args.threadId, usernames: args.usernames }),
   }),
   removeThreadMembers: t.field({
     type: [MemberRemovalResult],
     authScopes: { admin: true },
     args: { threadId: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).threads.removeMembers({ id: args.threadId, usernames: args.usernames }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).threads.removeMembers({ id: args.threadId, usernames: args.usernames }),
   }),
 }));
 

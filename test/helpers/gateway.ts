@@ -4,14 +4,14 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.ts';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
-import { createServer, type GatewayServer, type ServerOptions, type StartedServer } from '../../src/server.ts';
+import { buildApp, type App, type AppParts, type StartedServer } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { leftover } from './leftovers.ts';
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
-export async function startGateway(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<{ server: GatewayServer } & StartedServer> {
+export async function startGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const server = leftover(createServer(config, { logger: createLogger('silent'), ...options }), (s) => s.stop());
+  const server = leftover(await buildApp(config, { logger: createLogger('silent'), ...parts }), (s) => s.stop());
   const started = await server.start();
   return { server, ...started };
 }

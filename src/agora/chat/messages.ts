@@ -6,7 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
+import { enc, endpoint, type CallOptions, type ServiceContext } from '../endpoint.ts';
 import { AgoraForbiddenError, AgoraNotFoundError } from '../errors.ts';
 import { CHAT_LIMITS } from '../limits.ts';
 import { envelope, resourceId, username } from './schemas.ts';
@@ -281,9 +281,9 @@ export function createChatFiles(ctx: ServiceContext) {
     historyFile,
 
     /** Fetches and parses the history file of one UTC hour: every message sent in it. */
-    async downloadHistory(hour: Date, opts: { signal?: AbortSignal } = {}): Promise<ArchivedMessage[]> {
+    async downloadHistory(hour: Date, opts: CallOptions = {}): Promise<ArchivedMessage[]> {
       const urls = await historyFile(hour, opts);
-      const files = await Promise.all(urls.map((url) => ctx.http.download(url, { operation: 'chat.messages.downloadHistory', signal: opts.signal })));
+      const files = await Promise.all(urls.map((url) => ctx.http.download(url, { operation: 'chat.messages.downloadHistory', signal: opts.signal, ledger: opts.ledger })));
       return files.flatMap(parseArchive);
     },
   };

@@ -74,11 +74,11 @@ const MemberRemoval = builder.simpleObject('MemberRemoval', {
 type Collectives = ChatClient['groups'] | ChatClient['rooms'];
 
 /** One user goes through Agora's single-member removal; several through the batch one. Same answer shape. */
-async function removeMembers(api: Collectives, id: string, usernames: string[], signal: AbortSignal | undefined): Promise<Removal[]> {
+async function removeMembers(api: Collectives, id: string, usernames: string[]): Promise<Removal[]> {
   const [only] = usernames;
-  if (usernames.length !== 1 || only === undefined) return api.removeMembers({ id, usernames }, { signal });
+  if (usernames.length !== 1 || only === undefined) return api.removeMembers({ id, usernames });
   try {
-    await api.removeMember({ id, username: only }, { signal });
+    await api.removeMember({ id, username: only });
     return [{ username: only, removed: true, reason: undefined }];
   } catch (error) {
     // Agora refuses a single removal (the owner, a non-member) with 403; the batch form reports it per user.
@@ -90,22 +90,21 @@ async function removeMembers(api: Collectives, id: string, usernames: string[], 
 /** What group and room management share: the same calls on /chatgroups and /chatrooms. */
 function collectiveApi(ctx: Context, kind: CollectiveKind) {
   const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
-  const opts = { signal: ctx.signal };
   return {
     /** Adds one member through the single-member call, several through the batch call; answers those added. */
     async addMembers(id: string, usernames: string[]) {
       const [only] = usernames;
       if (usernames.length === 1 && only !== undefined) {
-        await api.addMember({ id, username: only }, opts);
+        await api.addMember({ id, username: only });
         return [userOf(only)];
       }
-      return (await api.addMembers({ id, usernames }, opts)).map(userOf);
+      return (await api.addMembers({ id, usernames })).map(userOf);
     },
     async setAdmin(id: string, username: string, admin: boolean) {
-      await (admin ? api.addAdmin({ id, username }, opts) : api.removeAdmin({ id, username }, opts));
+      await (admin ? api.addAdmin({ id, username }) : api.removeAdmin({ id, username }));
       return { kind, id };
     },
-    delete: (id: string) => api.delete(id, opts),
+    delete: (id: string) => api.delete(id),
   };
 }
 
@@ -133,7 +132,7 @@ function collectiveMutations(kind: CollectiveKind) {
       type,
       authScopes: { admin: true },
       args: { input: t.arg({ type: create, required: true }) },
-      resolve: async (_r, { input }, ctx) => ({ kind, id: await api(ctx).create(defined(input) as never, { signal: ctx.signal }) }),
+      resolve: async (_r, { input }, ctx) => ({ kind, id: await api(ctx).create(defined(input) as never) }),
     }),
     [`update${Name}`]: t.field({
       type,
@@ -141,7 +140,7 @@ function collectiveMutations(kind: CollectiveKind) {
       args: { input: t.arg({ type: update, required: true }) },
       resolve: async (_r, { input }, ctx) => {
         const { [idArg]: id, ...fields } = defined(input as Record<string, unknown>);
-        await api(ctx).update({ id: String(id), ...fields } as never, { signal: ctx.signal });
+        await api(ctx).update({ id: String(id), ...fields } as never);
         return { kind, id: String(id) };
       },
     }),
@@ -176,7 +175,7 @@ function collectiveMutations(kind: CollectiveKind) {
       description: removeDescription,
       authScopes: { moderator: true },
       args: { [idArg]: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-      resolve: (_r, args, ctx) => removeMembers(api(ctx), String(args[idArg]), args.usernames as string[], ctx.signal),
+      resolve: (_r, args, ctx) => removeMembers(api(ctx), String(args[idArg]), args.usernames as string[]),
     }),
   }));
 }
@@ -193,7 +192,7 @@ function groupBan(t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0]
     args: { groupId: t.arg.string({ required: true }) },
     resolve: async (_root, { groupId }, ctx) => {
       const groups = chatOf(ctx).groups;
-      await (disabled ? groups.disable : groups.enable)(groupId, { signal: ctx.signal });
+      await (disabled ? groups.disable : groups.enable)(groupId);
       return { kind: 'group' as const, id: groupId };
     },
   });
@@ -207,7 +206,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { groupId: t.arg.string({ required: true }), newOwner: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => {
-      await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner }, { signal: ctx.signal });
+      await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner });
       return { kind: 'group' as const, id: args.groupId };
     },
   }),
@@ -223,7 +222,6 @@ builder.mutationFields((t) => ({
       const call = input.force ? rooms.forceSetAttributes : rooms.setAttributes;
       return call(
         { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? undefined },
-        { signal: ctx.signal },
       );
     },
   }),
@@ -234,7 +232,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) => {
       const rooms = chatOf(ctx).rooms;
       const call = input.force ? rooms.forceRemoveAttributes : rooms.removeAttributes;
-      return call({ roomId: input.roomId, username: input.username, keys: input.keys }, { signal: ctx.signal });
+      return call({ roomId: input.roomId, username: input.username, keys: input.keys });
     },
   }),
 }));

@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: RegisterUserInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
-      const entity = await chatOf(ctx).users.register(defined(input), { signal: ctx.signal });
+      const entity = await chatOf(ctx).users.register(defined(input));
       return { username: entity.username, entity };
     },
   }),
@@ -95,7 +95,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: [RegisterUserInput], required: true }) },
     resolve: async (_r, { input }, ctx) => {
-      const result = await chatOf(ctx).users.registerMany(input.map(defined), { signal: ctx.signal });
+      const result = await chatOf(ctx).users.registerMany(input.map(defined));
       return { created: result.created.map((entity) => ({ username: entity.username, entity })), failed: result.failed };
     },
   }),
@@ -103,13 +103,13 @@ builder.mutationFields((t) => ({
     description: 'Deletes a user, and the groups and rooms they own.',
     authScopes: { admin: true },
     args: { username: t.arg.string({ required: true }) },
-    resolve: async (_r, { username }, ctx) => Boolean(await chatOf(ctx).users.delete(username, { signal: ctx.signal })),
+    resolve: async (_r, { username }, ctx) => Boolean(await chatOf(ctx).users.delete(username)),
   }),
   deleteOldestUsers: t.stringList({
     description: 'Deletes up to `limit` users, oldest first; answers their usernames.',
     authScopes: { admin: true },
     args: { limit: t.arg.int({ required: true }) },
-    resolve: async (_r, { limit }, ctx) => (await chatOf(ctx).users.deleteMany({ limit }, { signal: ctx.signal })).items.map((u) => u.username),
+    resolve: async (_r, { limit }, ctx) => (await chatOf(ctx).users.deleteMany({ limit })).items.map((u) => u.username),
   }),
   setPushSettings: t.field({
     type: User,
@@ -118,11 +118,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SetPushSettingsInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const users = chatOf(ctx).users;
-      const opts = { signal: ctx.signal };
       let entity;
-      if (input.nickname) entity = await users.setPushNickname({ username: input.username, nickname: input.nickname }, opts);
-      if (input.displayStyle) entity = await users.setPushDisplayStyle({ username: input.username, style: input.displayStyle }, opts);
-      if (input.doNotDisturb) entity = await users.setDoNotDisturb({ username: input.username, ...defined(input.doNotDisturb) }, opts);
+      if (input.nickname) entity = await users.setPushNickname({ username: input.username, nickname: input.nickname });
+      if (input.displayStyle) entity = await users.setPushDisplayStyle({ username: input.username, style: input.displayStyle });
+      if (input.doNotDisturb) entity = await users.setDoNotDisturb({ username: input.username, ...defined(input.doNotDisturb) });
       return { username: input.username, ...(entity ? { entity } : {}) };
     },
   }),
@@ -133,12 +132,12 @@ builder.mutationFields((t) => ({
     description: 'Sets (adds or replaces) user attributes; at most 2 KB per user. Answers what was set.',
     authScopes: (_r, args) => ({ self: args.username }),
     args: { username: t.arg.string({ required: true }), attributes: t.arg({ type: 'JSON', required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).metadata.set({ username: args.username, attributes: args.attributes as Record<string, string> }, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).metadata.set({ username: args.username, attributes: args.attributes as Record<string, string> }),
   }),
   deleteUserAttributes: t.boolean({
     authScopes: (_r, args) => ({ self: args.username }),
     args: { username: t.arg.string({ required: true }) },
-    resolve: (_r, { username }, ctx) => chatOf(ctx).metadata.delete(username, { signal: ctx.signal }),
+    resolve: (_r, { username }, ctx) => chatOf(ctx).metadata.delete(username),
   }),
 
   // ---- contacts and blocks ----
@@ -146,12 +145,12 @@ builder.mutationFields((t) => ({
     errors: domainErrors,
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).contacts.add(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).contacts.add(args),
   }),
   removeContact: t.boolean({
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).contacts.remove(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).contacts.remove(args),
   }),
   blockUsers: t.field({
     errors: domainErrors,
@@ -159,31 +158,31 @@ builder.mutationFields((t) => ({
     description: 'Blocks users (at most 500 blocked in all); fails as a whole when any user does not exist.',
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }) },
-    resolve: async (_r, args, ctx) => (await chatOf(ctx).contacts.block(args, { signal: ctx.signal })).map(userOf),
+    resolve: async (_r, args, ctx) => (await chatOf(ctx).contacts.block(args)).map(userOf),
   }),
   unblockUser: t.boolean({
     authScopes: (_r, args) => ({ self: args.owner }),
     args: { owner: t.arg.string({ required: true }), user: t.arg.string({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).contacts.unblock(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).contacts.unblock(args),
   }),
 
   // ---- presence ----
   setPresence: t.boolean({
     authScopes: (_r, args) => ({ self: args.input.username }),
     args: { input: t.arg({ type: SetPresenceInput, required: true }) },
-    resolve: (_r, { input }, ctx) => chatOf(ctx).presence.set({ ...input, ext: input.ext ?? undefined }, { signal: ctx.signal }),
+    resolve: (_r, { input }, ctx) => chatOf(ctx).presence.set({ ...input, ext: input.ext ?? undefined }),
   }),
   subscribePresence: t.field({
     type: [Presence],
     description: "Subscribes a user to up to 100 users' presence for up to 30 days; answers their presence now.",
     authScopes: (_r, args) => ({ self: args.username }),
     args: { username: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }), expirySeconds: t.arg.int({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).presence.subscribe(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).presence.subscribe(args),
   }),
   unsubscribePresence: t.boolean({
     authScopes: (_r, args) => ({ self: args.username }),
     args: { username: t.arg.string({ required: true }), users: t.arg.stringList({ required: true }) },
-    resolve: (_r, args, ctx) => chatOf(ctx).presence.unsubscribe(args, { signal: ctx.signal }),
+    resolve: (_r, args, ctx) => chatOf(ctx).presence.unsubscribe(args),
   }),
 
   // ---- moderation ----
@@ -192,14 +191,14 @@ builder.mutationFields((t) => ({
     description: 'Bans (deactivates) a user: they are logged out and cannot log in until unbanned.',
     authScopes: { moderator: true },
     args: { username: t.arg.string({ required: true }) },
-    resolve: async (_root, { username }, ctx) => ({ username, entity: await chatOf(ctx).users.deactivate(username, { signal: ctx.signal }) }),
+    resolve: async (_root, { username }, ctx) => ({ username, entity: await chatOf(ctx).users.deactivate(username) }),
   }),
   unbanUser: t.field({
     type: User,
     authScopes: { moderator: true },
     args: { username: t.arg.string({ required: true }) },
     resolve: async (_root, { username }, ctx) => {
-      await chatOf(ctx).users.activate(username, { signal: ctx.signal });
+      await chatOf(ctx).users.activate(username);
       return { username };
     },
   }),
@@ -207,7 +206,7 @@ builder.mutationFields((t) => ({
     description: 'Disconnects every device of the user.',
     authScopes: { moderator: true },
     args: { username: t.arg.string({ required: true }) },
-    resolve: (_root, { username }, ctx) => chatOf(ctx).users.disconnect(username, { signal: ctx.signal }),
+    resolve: (_root, { username }, ctx) => chatOf(ctx).users.disconnect(username),
   }),
   setGlobalMute: t.field({
     type: User,
@@ -217,7 +216,6 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       await chatOf(ctx).mutes.set(
         { username: input.username, chat: input.oneToOneSeconds ?? undefined, groupchat: input.groupsSeconds ?? undefined, chatroom: input.roomsSeconds ?? undefined },
-        { signal: ctx.signal },
       );
       return { username: input.username };
     },

@@ -39,24 +39,24 @@ builder.queryFields((t) => ({
     authScopes: { user: true },
     description: 'Whether one user is online, in one call (lists should select `User.online`, which batches).',
     args: { username: t.arg.string({ required: true }) },
-    resolve: async (_r, { username }, ctx) => (await chatOf(ctx).users.status(username, { signal: ctx.signal })) === 'online',
+    resolve: async (_r, { username }, ctx) => (await chatOf(ctx).users.status(username)) === 'online',
   }),
   offlineMessageDelivered: t.boolean({
     authScopes: (_r, args) => ({ self: args.username }),
     description: 'Whether a message kept for an offline user has reached them.',
     args: { username: t.arg.string({ required: true }), messageId: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => (await chatOf(ctx).users.offlineMessageStatus(args, { signal: ctx.signal })) === 'delivered',
+    resolve: async (_r, args, ctx) => (await chatOf(ctx).users.offlineMessageStatus(args)) === 'delivered',
   }),
   mutes: t.connection({
     type: MutedUser,
     description: 'Every globally muted user.',
     authScopes: { moderator: true },
-    resolve: (_r, args, ctx) => numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).mutes.list({ pageNum, pageSize }, { signal: ctx.signal }), CHAT_LIMITS.globalMuteListPageSize),
+    resolve: (_r, args, ctx) => numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).mutes.list({ pageNum, pageSize }), CHAT_LIMITS.globalMuteListPageSize),
   }),
   attributesCapacity: t.int({
     description: "Bytes used by every user's attributes in the app (at most 10 GB).",
     authScopes: { admin: true },
-    resolve: (_r, _a, ctx) => chatOf(ctx).metadata.capacity(undefined, { signal: ctx.signal }),
+    resolve: (_r, _a, ctx) => chatOf(ctx).metadata.capacity(undefined),
   }),
 }));
 

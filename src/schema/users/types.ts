@@ -116,7 +116,7 @@ builder.objectFields(User, (t) => ({
     type: GlobalMute,
     description: "The user's global mute.",
     authScopes: (u) => ({ self: u.username }),
-    resolve: (u, _a, ctx) => chatOf(ctx).mutes.get(u.username, { signal: ctx.signal }),
+    resolve: (u, _a, ctx) => chatOf(ctx).mutes.get(u.username),
   }),
 }));
 
@@ -136,7 +136,7 @@ builder.objectFields(User, (t) => ({
     authScopes: (u) => ({ self: u.username }),
     type: 'JSON',
     description: 'Every attribute of the user (one upstream call per user; prefer `attributes(keys:)` in lists).',
-    resolve: (u, _a, ctx) => chatOf(ctx).metadata.get(u.username, { signal: ctx.signal }),
+    resolve: (u, _a, ctx) => chatOf(ctx).metadata.get(u.username),
   }),
   presenceSubscriptions: t.connection({
     authScopes: (u) => ({ self: u.username }),
@@ -146,7 +146,7 @@ builder.objectFields(User, (t) => ({
       const c = await numberedConnection(
         args,
         async (pageNum, pageSize) => {
-          const page = await chatOf(ctx).presence.subscriptions({ username: u.username, pageNum, pageSize }, { signal: ctx.signal });
+          const page = await chatOf(ctx).presence.subscriptions({ username: u.username, pageNum, pageSize });
           return { items: page.items, hasMore: pageNum * pageSize < page.total };
         },
         CHAT_LIMITS.presenceSublistPageSize,

@@ -1,0 +1,186 @@
+/**
+ * buildApp(config, parts): the gateway, assembled from parts that each start and stop on their own:
+ * the Agora client (over the embedded emulator when no credentials are set), yoga with the schema,
+ * and the HTTP and WebSocket doors. Building answers in-process requests at once (`app.yoga.fetch`);
+ * `start()` opens the doors; `stop()` closes them in reverse order of dependency.
+ */
+import type { Plugin, YogaServerInstance } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
+import { createAgoraClient, type AgoraClient } from './agora/client.ts';
+import type { AttemptInfo } from './agora/http.ts';
+import { hostPlanFromList } from './agora/hosts.ts';
+import type { Config } from './config.ts';
+import { createContextFactory, SERVICE_VIEWER } from './context.ts';
+import { createEmulator, type Emulator } from './emulator/server.ts';
+import { seedDemoData } from './emulator/seed.ts';
+import { createGraphiQL } from './graphiql.ts';
+import { createHttpPart, GRAPHQL_PATH, type ServerContext } from './http-server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type GatewayMetrics } from './metrics.ts';
+import type { Context } from './schema/builder.ts';
+import { useUpstreamCost } from './schema/cost.ts';
+import { createMaskError } from './schema/errors.ts';
+import { schema } from './schema/index.ts';
+import { createUpstreamHealth } from './upstream-health.ts';
+import { useOperationMetrics, useRequestIdExtension } from './yoga-plugins.ts';
+
+export { GRAPHQL_PATH };
+
+export const DEFAULT_QUERY = /* GraphQL */ `# Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
+# Press the play button to run this query against the built-in demo data.
+# The response's extensions.cost says how many Agora calls it was predicted to cost, and made.
+query Tour {
+  agoraMode
+  user(username: "alice") {
+    nickname
+    online
+    presence { online ext }
+    contacts { username online }
+    joinedGroups(first: 5) {
+      edges {
+        node {
+          name
+          members(first: 20) { edges { role node { username online } } }
+        }
+      }
+    }
+  }
+  rooms(first: 5) { edges { node { name attributes } } }
+}
+`;
+
+export interface StartedServer {
+  /** Where GraphQL (and GraphiQL) is served. */
+  graphqlUrl: string;
+  /** In emulator mode, the embedded emulator's base URL. */
+  emulatorUrl?: string | undefined;
+}
+
+export interface App {
+  /** Opens the HTTP and WebSocket doors. */
+  start(): Promise<StartedServer>;
+  /** Stops gracefully: doors first (requests in flight finish), then Agora's client, then the emulator. */
+  stop(): Promise<void>;
+  /** The yoga instance, for in-process requests (`yoga.fetch`), available from the start. */
+  readonly yoga: YogaServerInstance<ServerContext, Context>;
+  /** The embedded emulator, in emulator mode. */
+  readonly emulator: Emulator | undefined;
+  readonly agora: AgoraClient;
+  readonly mode: Context['mode'];
+  readonly metrics: GatewayMetrics;
+}
+
+export interface AppParts {
+  logger?: Logger;
+  /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
+  batching?: boolean;
+  /** More yoga plugins, after the gateway's own (for embedding, and for tests that need a failing part). */
+  plugins?: Plugin[];
+}
+
+interface Upstream {
+  agora: AgoraClient;
+  mode: Context['mode'];
+  emulator: Emulator | undefined;
+}
+
+/** Agora itself with credentials; otherwise the embedded emulator on a free port, with demo data. */
+async function connectUpstream(config: Config, hooks: { onAttempt(info: AttemptInfo): void; onRetry: Parameters<typeof createAgoraClient>[0]['onRetry'] }): Promise<Upstream> {
+  const common = {
+    retryUnitMs: config.upstream.retryUnitMs,
+    timeouts: config.upstream.timeouts,
+    budget: { maxWaitMs: config.upstream.budgetMaxWaitMs },
+    onAttempt: hooks.onAttempt,
+    onRetry: hooks.onRetry,
+  };
+  if (config.agora.mode === 'agora') {
+    const { appId, rtm, chat } = config.agora;
+    return { agora: createAgoraClient({ appId, rtm, chat, ...common }), mode: 'agora', emulator: undefined };
+  }
+  const emulator = createEmulator();
+  await emulator.listen({ port: config.emulator.port, host: config.emulator.host, label: 'embedded' });
+  seedDemoData(emulator.state);
+  const { appId, appCertificate, customerKey, customerSecret, chatOrg, chatApp } = emulator.project;
+  const agora = createAgoraClient({
+    appId,
+    rtm: { hosts: hostPlanFromList([emulator.url]), credentials: { kind: 'basic', customerKey, customerSecret } },
+    chat: { host: emulator.url, orgName: chatOrg, appName: chatApp, appCertificate },
+    ...common,
+  });
+  return { agora, mode: 'emulator', emulator };
+}
+
+export async function buildApp(config: Config, parts: AppParts = {}): Promise<App> {
+  const logger = parts.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const upstreamHealth = createUpstreamHealth();
+  const { agora, mode, emulator } = await connectUpstream(config, {
+    onAttempt: (info) => {
+      metrics.upstreamAttempt(info);
+      upstreamHealth.record(info);
+    },
+    onRetry: metrics.retry,
+  });
+  metrics.watchBudgets(agora.budgets);
+
+  const contextFor = createContextFactory({ agora, mode, batching: parts.batching });
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    // Both doors give a scope; an in-process `yoga.fetch` acts as the service, aborted with its request.
+    context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE_VIEWER, signal: initial.request.signal }),
+    maskedErrors: { maskError: createMaskError(logger) },
+    plugins: [useUpstreamCost(), useRequestIdExtension(), useOperationMetrics(metrics), ...(parts.plugins ?? [])],
+    // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
+    graphiql: false,
+    landingPage: false,
+    logging: {
+      debug: (...args: unknown[]) => logger.debug({ args }, 'yoga'),
+      info: (...args: unknown[]) => logger.info({ args }, 'yoga'),
+      warn: (...args: unknown[]) => logger.warn({ args }, 'yoga'),
+      error: (...args: unknown[]) => logger.error({ args }, 'yoga'),
+    },
+  });
+
+  let ready = false;
+  const services = ['rtm', ...(agora.chat ? ['chat'] : [])];
+  const doors = createHttpPart({
+    port: config.port,
+    host: config.host,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    yoga,
+    graphiql: createGraphiQL({
+      graphqlPath: GRAPHQL_PATH,
+      title: 'agora-graphql',
+      graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+    }),
+    metrics,
+    logger,
+    readiness: () => ({ ready, mode, upstream: upstreamHealth.report(services) }),
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    yoga,
+    emulator,
+    agora,
+    mode,
+    metrics,
+    async start() {
+      const graphqlUrl = await doors.start();
+      ready = true;
+      return { graphqlUrl, emulatorUrl: emulator?.url };
+    },
+    stop() {
+      stopping ??= (async () => {
+        // /readyz answers 503 from now on, while the doors drain.
+        ready = false;
+        await doors.stop();
+        await agora.close();
+        await emulator?.close();
+        logger.flush();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The one context factory of both doors. HTTP (yoga) and WebSocket (graphql-ws) each describe the
+ * request as a RequestScope (who asks, and the signal that aborts when they go away); everything a
+ * resolver needs follows from it: an Agora client bound to the request, its cost ledger and its loaders.
+ */
+import { CallLedger } from './agora/call-ledger.ts';
+import type { AgoraClient } from './agora/client.ts';
+import { createLoaders } from './loaders/index.ts';
+import type { Context, Viewer } from './schema/builder.ts';
+
+export interface RequestScope {
+  viewer: Viewer;
+  /** Aborts when the client goes away (HTTP request closed, socket closed). */
+  signal?: AbortSignal | undefined;
+}
+
+export interface ContextParts {
+  agora: AgoraClient;
+  mode: Context['mode'];
+  /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
+  batching?: boolean | undefined;
+}
+
+/** Until frontend auth lands (the security work), every request acts as the service, with the admin role. */
+export const SERVICE_VIEWER: Viewer = { username: undefined, roles: new Set(['admin']) };
+
+export function createContextFactory(parts: ContextParts): (scope: RequestScope) => Context {
+  const batch = parts.batching ?? true;
+  return (scope) => {
+    const ledger = new CallLedger();
+    const agora = parts.agora.bind({ signal: scope.signal, ledger });
+    const context: Context = {
+      agora,
+      mode: parts.mode,
+      viewer: scope.viewer,
+      ledger,
+      loaders: createLoaders(agora, scope.viewer.username, { batch }),
+      renewLoaders() {
+        context.loaders = createLoaders(agora, scope.viewer.username, { batch });
+      },
+    };
+    return context;
+  };
+}

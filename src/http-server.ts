@@ -1,0 +1,184 @@
+/**
+ * The gateway's doors: one node:http server carries GraphQL over HTTP (yoga: queries, mutations, SSE),
+ * GraphiQL, the probes /healthz and /readyz, /metrics, and GraphQL over WebSocket (graphql-ws) on the
+ * same path. Both GraphQL doors run through yoga's envelop pipeline, so plugins apply to both, and both
+ * describe a request as a RequestScope for the one context factory.
+ */
+import { createServer as createNodeServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { RequestScope } from './context.ts';
+import { SERVICE_VIEWER } from './context.ts';
+import type { GraphiQL as GraphiQLHandler } from './graphiql.ts';
+import type { Logger } from './logger.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import { requestIdFrom, withRequestId } from './request-id.ts';
+import type { Context } from './schema/builder.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** What yoga's server context carries from our doors. */
+export interface ServerContext {
+  scope?: RequestScope;
+}
+
+export interface HttpPartOptions {
+  port: number;
+  host: string;
+  shutdownTimeoutMs: number;
+  yoga: YogaServerInstance<ServerContext, Context>;
+  graphiql: GraphiQLHandler;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** The body of /readyz; `ready: false` answers 503. */
+  readiness(): { ready: boolean } & Record<string, unknown>;
+}
+
+export interface HttpPart {
+  /** Listens; resolves with the GraphQL URL. */
+  start(): Promise<string>;
+  /** Stops gracefully (see app.ts). */
+  stop(): Promise<void>;
+}
+
+interface EnvelopedRoot {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+}
+
+/** The scope of an HTTP request: aborted when the client goes away before the answer is out. */
+function httpScope(res: ServerResponse): RequestScope {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return { viewer: SERVICE_VIEWER, signal: controller.signal };
+}
+
+export function createHttpPart(options: HttpPartOptions): HttpPart {
+  const { yoga, graphiql, metrics, logger } = options;
+  const inFlight = new Set<ServerResponse>();
+  const socketScopes = new WeakMap<object, AbortController>();
+  let server: Server | undefined;
+  let stopWebSockets: (() => Promise<void>) | undefined;
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+      return;
+    }
+    if (path === '/readyz') {
+      const body = options.readiness();
+      res.writeHead(body.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    if (await graphiql.handle(req, res, path)) return;
+    const context: ServerContext = { scope: httpScope(res) };
+    await yoga(req, res, context);
+  };
+
+  function attachWebSockets(http: Server): void {
+    const wss = new WebSocketServer({ server: http, path: GRAPHQL_PATH });
+    const ws = useServer<Record<string, unknown>, { request: IncomingMessage; socket: unknown }>(
+      {
+        // Each operation over a socket is a request of its own, with its own id.
+        execute: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).execute(args)) as never,
+        subscribe: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
+        onConnect: (ctx) => {
+          socketScopes.set(ctx.extra.socket as object, new AbortController());
+          metrics.socketOpened();
+          return true;
+        },
+        onClose: (ctx) => {
+          socketScopes.get(ctx.extra.socket as object)?.abort();
+          if (ctx.acknowledged) metrics.socketClosed();
+        },
+        onSubscribe: async (ctx, _id, payload) => {
+          const scope: RequestScope = { viewer: SERVICE_VIEWER, signal: socketScopes.get(ctx.extra.socket as object)?.signal };
+          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });
+          let document;
+          try {
+            document = enveloped.parse(payload.query);
+          } catch (error) {
+            return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
+          }
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema: enveloped.schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          };
+        },
+      },
+      wss,
+    );
+    stopWebSockets = async () => {
+      await ws.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    };
+  }
+
+  return {
+    async start() {
+      const http = createNodeServer((req, res) => {
+        const id = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('x-request-id', id);
+        inFlight.add(res);
+        res.once('close', () => inFlight.delete(res));
+        withRequestId(id, () => route(req, res)).catch((error: unknown) => {
+          logger.error({ err: error }, 'request failed outside GraphQL');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      });
+      attachWebSockets(http);
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port, options.host, () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+      server = http;
+      const { port } = http.address() as AddressInfo;
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? 'localhost' : options.host;
+      return `http://${host}:${port}${GRAPHQL_PATH}`;
+    },
+
+    /**
+     * No new connection is accepted, subscriptions end with graphql-ws's close code 1001 (going away)
+     * and SSE streams end, and requests in flight finish, for up to `shutdownTimeoutMs`, after which
+     * their connections are closed.
+     */
+    async stop() {
+      const [http, stopWs] = [server, stopWebSockets];
+      server = stopWebSockets = undefined;
+      await stopWs?.();
+      if (!http) return;
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      const deadline = Date.now() + options.shutdownTimeoutMs;
+      // Subscriptions over SSE never finish on their own: end their streams, as graphql-ws sockets were closed.
+      for (const res of inFlight) if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+      // Idle keep-alive connections go now; busy ones once their answer is out.
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        http.closeIdleConnections();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (inFlight.size > 0) logger.warn({ inFlight: inFlight.size }, 'shutdown deadline reached; closing connections with requests in flight');
+      http.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The gateway's own yoga plugins, which apply to HTTP and WebSocket alike: request ids on every
+ * result, and operation metrics.
+ */
+import { Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayMetrics } from './metrics.ts';
+import { currentRequestId } from './request-id.ts';
+import { publicCodeOf } from './schema/errors.ts';
+
+/** `extensions.requestId` on every result, over HTTP (request errors too) and WebSocket. */
+export function useRequestIdExtension(): Plugin {
+  const stamp = (result: ExecutionResult): ExecutionResult => {
+    const requestId = currentRequestId();
+    return requestId && result.extensions?.requestId === undefined ? { ...result, extensions: { ...result.extensions, requestId } } : result;
+  };
+  return {
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if (!(Symbol.asyncIterator in result)) setResult(stamp(result));
+      },
+    }),
+    onResultProcess({ result, setResult }) {
+      if (!Array.isArray(result) && !(Symbol.asyncIterator in (result as object))) setResult(stamp(result as ExecutionResult));
+    },
+  };
+}
+
+/** The operation a document runs: its name (or "anonymous") and type. */
+function operationOf(document: DocumentNode, operationName: string | null | undefined) {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  return { name: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
+}
+
+/** GraphQL operations, their outcome and latency, and active subscriptions, into the gateway's metrics. */
+export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
+  return {
+    onValidate: ({ params }) => {
+      const started = performance.now();
+      return ({ result }) => {
+        if (result.length === 0) return;
+        const { name, type } = operationOf(params.documentAST, undefined);
+        metrics.operation({ name, type, outcome: 'GRAPHQL_VALIDATION_FAILED', seconds: (performance.now() - started) / 1000 });
+      };
+    },
+    onExecute: ({ args }) => {
+      const started = performance.now();
+      const { name, type } = operationOf(args.document, args.operationName);
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return;
+          const [first] = result.errors ?? [];
+          metrics.operation({ name, type, outcome: first ? publicCodeOf(first) : 'ok', seconds: (performance.now() - started) / 1000 });
+        },
+      };
+    },
+    onSubscribe: ({ args }) => {
+      const { name } = operationOf(args.document, args.operationName);
+      return {
+        onSubscribeResult({ result }) {
+          if (!(Symbol.asyncIterator in result)) return;
+          metrics.subscriptionStarted();
+          metrics.operation({ name, type: 'subscription', outcome: 'ok', seconds: 0 });
+          return { onEnd: () => metrics.subscriptionEnded() };
+        },
+      };
+    },
+  };
+}
