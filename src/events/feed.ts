@@ -1,0 +1,138 @@
+/**
+ * One subscriber's view of the event log: it replays what the log holds after the subscriber's cursor,
+ * then goes live, with no gap and no duplicate (the live listener is registered before the replay is
+ * read, and live events at or before the replay's end are dropped). Events are filtered before they
+ * are queued. The live queue is bounded: a subscriber that does not keep up (a paused socket) is ended
+ * with an `overflow` item naming the last sequence it received, and can resume from there with `after`;
+ * it never holds more than `queueSize` events, and never slows the log or other subscribers.
+ */
+import type { EventLog } from './log.ts';
+import type { GatewayEvent, Sequenced } from './types.ts';
+
+export type FeedItem = Sequenced | { overflow: true; lastSeq: number };
+
+export interface FeedOptions {
+  log: EventLog;
+  /** Resume after this sequence number; live from now when absent. */
+  after?: number | undefined;
+  /** Which events this subscriber wants; applied before anything is queued. */
+  match(event: GatewayEvent): boolean;
+  queueSize: number;
+  /** How many events one replay read asks the log for. */
+  replayPage?: number;
+}
+
+export class CursorTooOldError extends Error {
+  override readonly name = 'CursorTooOldError';
+  readonly oldestSeq: number;
+  constructor(oldestSeq: number) {
+    super(`the cursor is older than the event log, which now starts at sequence ${oldestSeq}`);
+    this.oldestSeq = oldestSeq;
+  }
+}
+
+export class CursorAheadError extends Error {
+  override readonly name = 'CursorAheadError';
+  readonly lastSeq: number;
+  constructor(lastSeq: number) {
+    super(`the cursor is ahead of the event log, whose newest sequence is ${lastSeq} (was the log reset?)`);
+    this.lastSeq = lastSeq;
+  }
+}
+
+export function openFeed(options: FeedOptions): AsyncIterableIterator<FeedItem> {
+  const { log, match, queueSize } = options;
+  const page = options.replayPage ?? 500;
+  const live: Sequenced[] = [];
+  let replaying = options.after !== undefined;
+  let replayQueue: Sequenced[] = [];
+  /** Every event of the log up to here was read by the replay. */
+  let replayEnd = options.after ?? 0;
+  let replayRead = false;
+  /** The last sequence handed to the subscriber. */
+  let delivered = options.after ?? 0;
+  let overflowed = false;
+  let done = false;
+  let wake: (() => void) | undefined;
+
+  // Listening starts before the replay is read: whatever is appended meanwhile is queued, not missed.
+  const unlisten = log.listen((e) => {
+    if (done || overflowed || !match(e.event)) return;
+    if (live.length >= queueSize) {
+      // The subscriber is not keeping up: drop its queue and end it where it can resume.
+      overflowed = true;
+      live.length = 0;
+    } else {
+      live.push(e);
+    }
+    wake?.();
+  });
+
+  const finish = (): IteratorResult<FeedItem> => {
+    done = true;
+    unlisten();
+    live.length = 0;
+    wake?.();
+    return { done: true, value: undefined };
+  };
+
+  async function nextReplayed(): Promise<Sequenced | undefined> {
+    for (;;) {
+      const e = replayQueue.shift();
+      if (e) return e;
+      if (replayRead) return undefined;
+      const read = await log.read(replayEnd, page);
+      if (replayEnd < read.oldestSeq - 1) throw new CursorTooOldError(read.oldestSeq);
+      if (replayEnd > read.lastSeq) throw new CursorAheadError(read.lastSeq);
+      replayQueue = read.events.filter((x) => match(x.event));
+      replayEnd = read.events.at(-1)?.seq ?? replayEnd;
+      replayRead = read.events.length < page;
+    }
+  }
+
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<FeedItem>> {
+      if (replaying) {
+        let e: Sequenced | undefined;
+        try {
+          e = await nextReplayed();
+        } catch (error) {
+          finish();
+          throw error;
+        }
+        if (e && !done) {
+          delivered = e.seq;
+          return { done: false, value: e };
+        }
+        replaying = false;
+        delivered = Math.max(delivered, replayEnd);
+      }
+      for (;;) {
+        if (done) return { done: true, value: undefined };
+        if (overflowed) {
+          finish();
+          return { done: false, value: { overflow: true, lastSeq: delivered } };
+        }
+        const e = live.shift();
+        if (e) {
+          // Already replayed.
+          if (e.seq <= delivered) continue;
+          delivered = e.seq;
+          return { done: false, value: e };
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    },
+    async return() {
+      return finish();
+    },
+    async throw(error?: unknown) {
+      finish();
+      throw error;
+    },
+  };
+}

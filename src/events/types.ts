@@ -1,0 +1,56 @@
+/**
+ * What flows through the event pipeline: events from Signaling's feeds (read by the poller), from
+ * Chat presence (watched), and from the gateway's own mutations. Each is stamped with a sequence number
+ * by the event log; a subscriber's cursor is that number, opaque to clients.
+ */
+
+export type GatewayEvent =
+  | { kind: 'user'; type: 'login' | 'logout'; username: string; at: number }
+  | { kind: 'channel'; type: 'join' | 'leave'; channel: string; username: string; at: number }
+  | { kind: 'presence'; username: string; online: boolean; ext: string; at: number }
+  | {
+      kind: 'message';
+      service: 'signaling' | 'chat';
+      /** peer (Signaling) / user (Chat): `to` is the user; channel / group / room: `to` is that id. */
+      target: 'peer' | 'channel' | 'user' | 'group' | 'room';
+      from: string;
+      to: string;
+      /** Chat's message ids, when Agora gave them. */
+      messageIds: string[];
+      at: number;
+    }
+  | { kind: 'group' | 'room'; id: string; change: CollectiveChange; usernames: string[]; at: number }
+  | { kind: 'user-moderation'; username: string; change: 'banned' | 'unbanned' | 'forced-offline'; at: number };
+
+export type CollectiveChange =
+  | 'members-added'
+  | 'members-removed'
+  | 'admin-added'
+  | 'admin-removed'
+  | 'owner-transferred'
+  | 'updated'
+  | 'deleted'
+  | 'disabled'
+  | 'enabled';
+
+export interface Sequenced {
+  seq: number;
+  event: GatewayEvent;
+}
+
+const CURSOR_PREFIX = 'ev:';
+
+/** A cursor is the event's sequence number, wrapped so that clients treat it as opaque. */
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${seq}`).toString('base64url');
+}
+
+/** The sequence number of a cursor, or undefined when the text is not one of ours. */
+export function decodeCursor(cursor: string): number | undefined {
+  if (cursor.length > 64) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith(CURSOR_PREFIX)) return undefined;
+  const digits = text.slice(CURSOR_PREFIX.length);
+  if (!/^\d{1,15}$/.test(digits)) return undefined;
+  return Number(digits);
+}
