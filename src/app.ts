@@ -6,7 +6,11 @@
  */
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { createYoga } from 'graphql-yoga';
-import { createAgoraClient, type AgoraClient } from './agora/client.ts';
+import { Redis } from 'ioredis';
+import { createRedisBudgetStore } from './agora/budget-store-redis.ts';
+import type { BudgetStore } from './agora/budgets.ts';
+import { createAgoraClient, type AgoraClient, type AgoraClientOptions } from './agora/client.ts';
+import { createEventPipeline, type Events } from './events/pipeline.ts';
 import type { AttemptInfo } from './agora/http.ts';
 import { hostPlanFromList } from './agora/hosts.ts';
 import type { Config } from './config.ts';
@@ -68,10 +72,16 @@ export interface App {
   readonly agora: AgoraClient;
   readonly mode: Context['mode'];
   readonly metrics: GatewayMetrics;
+  readonly events: Events;
 }
 
 export interface AppParts {
   logger?: Logger;
+  /**
+   * An emulator to talk to instead of embedding one (several in-process instances share one Agora);
+   * the app does not stop it.
+   */
+  emulator?: Emulator;
   /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
   batching?: boolean;
   /** More yoga plugins, after the gateway's own (for embedding, and for tests that need a failing part). */
@@ -82,24 +92,33 @@ interface Upstream {
   agora: AgoraClient;
   mode: Context['mode'];
   emulator: Emulator | undefined;
+  ownsEmulator: boolean;
 }
 
 /** Agora itself with credentials; otherwise the embedded emulator on a free port, with demo data. */
-async function connectUpstream(config: Config, hooks: { onAttempt(info: AttemptInfo): void; onRetry: Parameters<typeof createAgoraClient>[0]['onRetry'] }): Promise<Upstream> {
+interface UpstreamHooks {
+  onAttempt(info: AttemptInfo): void;
+  onRetry: AgoraClientOptions['onRetry'];
+  budgetStore: BudgetStore | undefined;
+}
+
+async function connectUpstream(config: Config, hooks: UpstreamHooks, given: Emulator | undefined): Promise<Upstream> {
   const common = {
     retryUnitMs: config.upstream.retryUnitMs,
     timeouts: config.upstream.timeouts,
-    budget: { maxWaitMs: config.upstream.budgetMaxWaitMs },
+    budget: { maxWaitMs: config.upstream.budgetMaxWaitMs, store: hooks.budgetStore },
     onAttempt: hooks.onAttempt,
     onRetry: hooks.onRetry,
   };
   if (config.agora.mode === 'agora') {
     const { appId, rtm, chat } = config.agora;
-    return { agora: createAgoraClient({ appId, rtm, chat, ...common }), mode: 'agora', emulator: undefined };
+    return { agora: createAgoraClient({ appId, rtm, chat, ...common }), mode: 'agora', emulator: undefined, ownsEmulator: false };
   }
-  const emulator = createEmulator();
-  await emulator.listen({ port: config.emulator.port, host: config.emulator.host, label: 'embedded' });
-  seedDemoData(emulator.state);
+  const emulator = given ?? createEmulator();
+  if (!given) {
+    await emulator.listen({ port: config.emulator.port, host: config.emulator.host, label: 'embedded' });
+    seedDemoData(emulator.state);
+  }
   const { appId, appCertificate, customerKey, customerSecret, chatOrg, chatApp } = emulator.project;
   const agora = createAgoraClient({
     appId,
@@ -107,23 +126,33 @@ async function connectUpstream(config: Config, hooks: { onAttempt(info: AttemptI
     chat: { host: emulator.url, orgName: chatOrg, appName: chatApp, appCertificate },
     ...common,
   });
-  return { agora, mode: 'emulator', emulator };
+  return { agora, mode: 'emulator', emulator, ownsEmulator: !given };
 }
 
 export async function buildApp(config: Config, parts: AppParts = {}): Promise<App> {
   const logger = parts.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const upstreamHealth = createUpstreamHealth();
-  const { agora, mode, emulator } = await connectUpstream(config, {
-    onAttempt: (info) => {
-      metrics.upstreamAttempt(info);
-      upstreamHealth.record(info);
+  // With REDIS_URL, instances share the event log, the poller's lease and Agora's rate budgets.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
+  const { agora, mode, emulator, ownsEmulator } = await connectUpstream(
+    config,
+    {
+      onAttempt: (info) => {
+        metrics.upstreamAttempt(info);
+        upstreamHealth.record(info);
+      },
+      onRetry: metrics.retry,
+      budgetStore: redis && createRedisBudgetStore(redis),
     },
-    onRetry: metrics.retry,
-  });
+    parts.emulator,
+  );
   metrics.watchBudgets(agora.budgets);
+  const appId = config.agora.mode === 'agora' ? config.agora.appId : emulator!.project.appId;
+  const events = await createEventPipeline({ agora, logger, settings: config.events, redis, keyPrefix: `agora-graphql:${appId}` });
 
-  const contextFor = createContextFactory({ agora, mode, batching: parts.batching });
+  const contextFor = createContextFactory({ agora, mode, events, batching: parts.batching });
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -156,7 +185,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     }),
     metrics,
     logger,
-    readiness: () => ({ ready, mode, upstream: upstreamHealth.report(services) }),
+    readiness: () => ({ ready, mode, upstream: upstreamHealth.report(services), poller: events.pollerStats(), redis: redis ? redis.status : 'not configured' }),
   });
 
   let stopping: Promise<void> | undefined;
@@ -166,8 +195,10 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     agora,
     mode,
     metrics,
+    events,
     async start() {
       const graphqlUrl = await doors.start();
+      events.start();
       ready = true;
       return { graphqlUrl, emulatorUrl: emulator?.url };
     },
@@ -175,9 +206,12 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       stopping ??= (async () => {
         // /readyz answers 503 from now on, while the doors drain.
         ready = false;
+        // The poller first (its read in flight finishes and is published), then the bus, then the doors.
+        await events.stop();
         await doors.stop();
         await agora.close();
-        await emulator?.close();
+        redis?.disconnect();
+        if (ownsEmulator) await emulator?.close();
         logger.flush();
       })();
       return stopping;

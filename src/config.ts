@@ -8,6 +8,7 @@ import type { RtmCredentials } from './agora/auth.ts';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
+import type { EventSettings } from './events/pipeline.ts';
 
 export type AgoraTarget =
   | { mode: 'emulator' }
@@ -33,6 +34,9 @@ export interface Config {
   emulator: { port: number; host: string };
   /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** Shared state for several instances (events, poller lease, rate budgets); one instance in memory without. */
+  redisUrl: string | undefined;
+  events: EventSettings;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +76,13 @@ const env = z.object({
   SHUTDOWN_TIMEOUT_MS: ms(10_000),
   EMULATOR_PORT: port.default(0),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
+  EVENT_POLL_INTERVAL_MS: ms(500),
+  EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  SUBSCRIBER_QUEUE_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  POLLER_LEASE_MS: z.coerce.number().int().min(300).default(5_000),
+  PRESENCE_POLL_INTERVAL_MS: ms(2_000),
+  AGORA_RTM_EVENT_REGIONS: optionalText,
 });
 
 const CREDENTIAL_VARIABLES = [
@@ -106,6 +117,15 @@ function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): H
   }
 }
 
+/** AGORA_RTM_EVENT_REGIONS: the regions whose Signaling event stores the poller reads, comma-separated. */
+function eventRegions(list: string | undefined): HostPlan[] | undefined {
+  if (!list) return undefined;
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.find((n) => !(REGIONS as readonly string[]).includes(n));
+  if (unknown !== undefined) throw new ConfigError(`AGORA_RTM_EVENT_REGIONS: ${unknown} is not one of ${REGIONS.join(', ')}`);
+  return names.map((n) => hostPlanForRegion(n as (typeof REGIONS)[number]));
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
@@ -124,6 +144,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     emulator: { port: e.EMULATOR_PORT, host: e.EMULATOR_HOST },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    redisUrl: e.REDIS_URL,
+    events: {
+      pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
+      leaseMs: e.POLLER_LEASE_MS,
+      logSize: e.EVENT_LOG_SIZE,
+      subscriberQueueSize: e.SUBSCRIBER_QUEUE_SIZE,
+      presenceIntervalMs: e.PRESENCE_POLL_INTERVAL_MS,
+      regions: eventRegions(e.AGORA_RTM_EVENT_REGIONS),
+    },
   };
 
   if (CREDENTIAL_VARIABLES.every((name) => e[name] === undefined)) return { ...base, agora: { mode: 'emulator' } };

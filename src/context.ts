@@ -5,6 +5,7 @@
  */
 import { CallLedger } from './agora/call-ledger.ts';
 import type { AgoraClient } from './agora/client.ts';
+import type { Events } from './events/pipeline.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Context, Viewer } from './schema/builder.ts';
 
@@ -17,6 +18,7 @@ export interface RequestScope {
 export interface ContextParts {
   agora: AgoraClient;
   mode: Context['mode'];
+  events: Events;
   /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
   batching?: boolean | undefined;
 }
@@ -32,6 +34,7 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
     const context: Context = {
       agora,
       mode: parts.mode,
+      events: parts.events,
       viewer: scope.viewer,
       ledger,
       loaders: createLoaders(agora, scope.viewer.username, { batch }),

@@ -5,7 +5,9 @@
 import type { FaultInput } from './control.ts';
 import type { EmulatorProject, EmulatorSettings } from './context.ts';
 import type { ChatMessageRecord, PushRecord } from './chat/state.ts';
-import type { InboxMessage } from './state.ts';
+import type { InboxMessage, RtmState } from './state.ts';
+
+export type PendingEvents = ReturnType<RtmState['pendingEvents']>;
 import type { Fault, RouteCounter } from './traffic.ts';
 
 export interface EmulatorControl {
@@ -18,7 +20,12 @@ export interface EmulatorControl {
     leave(uid: string, channel: string): Promise<void>;
     inbox(uid: string): Promise<{ online: boolean; offlineStored: number; messages: InboxMessage[] }>;
     clearInbox(uid: string): Promise<void>;
-    pendingEvents(): Promise<{ userEvents: number; channelEvents: number; droppedEvents: number }>;
+    /** Events waiting to be read, in all regions and per region, and those dropped because a store was full. */
+    pendingEvents(): Promise<PendingEvents>;
+    /** Store each new event in these regions (more than one: Agora's cross-region duplicates). */
+    setEventRegions(regions: string[]): Promise<void>;
+    /** `times` logins and logouts of one simulated client, at once. */
+    churn(uid: string, times: number): Promise<void>;
   };
   chat: {
     /** A simulated SDK client connects as `username` (online; offline messages delivered). */
@@ -70,6 +77,8 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       inbox: (uid) => call('GET', `/rtm/clients/${enc(uid)}/inbox`),
       clearInbox: async (uid) => void (await call('DELETE', `/rtm/clients/${enc(uid)}/inbox`)),
       pendingEvents: () => call('GET', '/rtm/events'),
+      setEventRegions: async (regions) => void (await call('PUT', '/rtm/event-regions', { regions })),
+      churn: async (uid, times) => void (await call('POST', `/rtm/clients/${enc(uid)}/churn`, { times })),
     },
     chat: {
       connect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/connect`)),

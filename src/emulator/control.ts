@@ -81,13 +81,25 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       ctx.state.rtm.clearInbox(uid(req));
       return json({ uid: uid(req), cleared: true });
     }),
-    route('rtm.events', 'GET', '/rtm/events', () =>
-      json({
-        userEvents: ctx.state.rtm.userEvents.length,
-        channelEvents: ctx.state.rtm.channelEvents.length,
-        droppedEvents: ctx.state.rtm.droppedEvents,
-      }),
-    ),
+    route('rtm.events', 'GET', '/rtm/events', () => json(ctx.state.rtm.pendingEvents())),
+    route('rtm.eventRegions', 'PUT', '/rtm/event-regions', (req) => {
+      const regions = (req.body as { regions?: unknown } | undefined)?.regions;
+      if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string' && r.length > 0)) {
+        return problem(400, 'regions must be a non-empty list of region names');
+      }
+      ctx.state.rtm.eventRegions = regions as string[];
+      return json({ regions });
+    }),
+    route('rtm.churn', 'POST', '/rtm/clients/:uid/churn', (req) => {
+      // A burst for tests and benchmarks: `times` logins and logouts of one simulated client, at once.
+      const times = Number((req.body as { times?: unknown } | undefined)?.times ?? 1);
+      if (!Number.isInteger(times) || times < 1 || times > 100_000) return problem(400, 'times must be an integer from 1 to 100000');
+      for (let i = 0; i < times; i++) {
+        ctx.state.rtm.login(uid(req));
+        ctx.state.rtm.logout(uid(req));
+      }
+      return json({ uid: uid(req), events: times * 2 });
+    }),
     route('chat.connect', 'POST', '/chat/users/:uid/connect', (req) => {
       const result = ctx.state.chat.connect(uid(req));
       if (result === 'no-such-user') return problem(404, `${uid(req)} is not a registered Chat user`);

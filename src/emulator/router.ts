@@ -15,6 +15,8 @@ export interface EmulatorRequest {
   rawBody: Buffer;
   /** The label of the listener the request arrived on (several ports share one state). */
   listener: string;
+  /** The region the listener serves (its Signaling event store). */
+  region: string;
 }
 
 export interface EmulatorResponse {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { RTM_LIMITS } from '../agora/limits.ts';
 import { signalingChannel, signalingPayload, signalingSender, signalingUser } from './rules.ts';
 import type { EmulatorContext } from './context.ts';
-import type { EmulatorResponse, RouteSpec } from './router.ts';
+import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.ts';
 import { newRequestId } from './state.ts';
 import { bodyObject, validate } from './validate.ts';
 
@@ -74,8 +74,8 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
     pattern: `${RTM_BASE}${spec.path}`,
   });
 
-  const channelEvents = () => {
-    const events = ctx.state.rtm.takeChannelEvents(RTM_LIMITS.eventsPerRead);
+  const channelEvents = (req: EmulatorRequest) => {
+    const events = ctx.state.rtm.takeChannelEvents(RTM_LIMITS.eventsPerRead, req.region);
     return ok({ events });
   };
 
@@ -131,7 +131,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       method: 'GET',
       path: '/rtm/vendor/user_events',
       budget: 'rtm.events',
-      handler: () => ok({ events: ctx.state.rtm.takeUserEvents(RTM_LIMITS.eventsPerRead) }),
+      handler: (req) => ok({ events: ctx.state.rtm.takeUserEvents(RTM_LIMITS.eventsPerRead, req.region) }),
     }),
     route({ name: 'rtm.channel_events', method: 'GET', path: '/rtm/vendor/channel_events', budget: 'rtm.events', handler: channelEvents }),
     // Seed 002's request URL for channel events reads /rtm/hook/; the endpoint line reads /rtm/vendor/. Both are served.

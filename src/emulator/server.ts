@@ -19,7 +19,7 @@ import { controlRoutes } from './control.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.ts';
 import { rtmError, rtmRoutes } from './rtm.ts';
-import { EmulatorState } from './state.ts';
+import { DEFAULT_REGION, EmulatorState } from './state.ts';
 import { Traffic } from './traffic.ts';
 
 export interface EmulatorOptions {
@@ -32,6 +32,8 @@ export interface ListenOptions {
   host?: string;
   /** A name for counters and faults, e.g. `primary`; defaults to `listener-<n>`. */
   label?: string;
+  /** The region whose Signaling event store this listener serves (seed 002: one store per region). */
+  region?: string;
 }
 
 export interface Emulator {
@@ -118,7 +120,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const project = options.project ?? DEV_PROJECT;
   const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const traffic = new Traffic();
-  const servers = new Map<string, { server: Server; url: string }>();
+  const servers = new Map<string, { server: Server; url: string; region: string }>();
   let limiter = new SlidingWindowLimiter();
 
   const ctx: EmulatorContext = {
@@ -188,6 +190,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       body: parseBody(raw, req.headers['content-type']),
       rawBody: raw,
       listener,
+      region: servers.get(listener)?.region ?? DEFAULT_REGION,
     };
     if (route.service === 'control') return send(res, await route.handler(request));
 
@@ -242,7 +245,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       });
       const { port } = server.address() as AddressInfo;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      servers.set(label, { server, url });
+      servers.set(label, { server, url, region: opts.region ?? DEFAULT_REGION });
       return url;
     },
     async closeListener(label) {

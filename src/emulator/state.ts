@@ -71,14 +71,43 @@ export function newRequestId(): string {
   return BigInt(`0x${randomBytes(8).toString('hex')}`).toString();
 }
 
+/** The region every listener serves and every event is stored in, unless told otherwise. */
+export const DEFAULT_REGION = 'default';
+
+/**
+ * One region's event store (seed 002): Agora stores events per region and does not synchronise them,
+ * keeps at most 2,000 of each kind, and a read removes what it returns.
+ */
+export class RegionEvents {
+  readonly user: UserEventRecord[] = [];
+  readonly channel: ChannelEventRecord[] = [];
+  /** Events dropped because the store was full (observable through the control API). */
+  dropped = 0;
+}
+
 export class RtmState {
   private readonly clients = new Map<string, RtmClientState>();
   readonly history: StoredHistoryMessage[] = [];
-  readonly userEvents: UserEventRecord[] = [];
-  readonly channelEvents: ChannelEventRecord[] = [];
   readonly queries = new Map<string, HistoryQuery>();
-  /** Events dropped because the store was full (observable through the control API). */
-  droppedEvents = 0;
+  private readonly regions = new Map<string, RegionEvents>();
+  /**
+   * The regions each new event is stored in. More than one is the duplication fault: a read from each
+   * region returns the same events, as a read from another region may do on Agora (seed 002).
+   */
+  eventRegions: string[] = [DEFAULT_REGION];
+
+  events(region = DEFAULT_REGION): RegionEvents {
+    let r = this.regions.get(region);
+    if (!r) this.regions.set(region, (r = new RegionEvents()));
+    return r;
+  }
+
+  /** Events waiting in every region, and those dropped because a store was full. */
+  pendingEvents(): { userEvents: number; channelEvents: number; droppedEvents: number; regions: Record<string, { userEvents: number; channelEvents: number; droppedEvents: number }> } {
+    const regions = Object.fromEntries([...this.regions].map(([name, r]) => [name, { userEvents: r.user.length, channelEvents: r.channel.length, droppedEvents: r.dropped }]));
+    const sum = (key: 'userEvents' | 'channelEvents' | 'droppedEvents') => Object.values(regions).reduce((n, r) => n + r[key], 0);
+    return { userEvents: sum('userEvents'), channelEvents: sum('channelEvents'), droppedEvents: sum('droppedEvents'), regions };
+  }
 
   private client(uid: string): RtmClientState {
     let c = this.clients.get(uid);
@@ -98,14 +127,21 @@ export class RtmState {
     return [...this.clients].filter(([, c]) => c.online && c.channels.has(channel)).map(([uid]) => uid);
   }
 
+  private record<K extends 'user' | 'channel'>(kind: K, event: RegionEvents[K][number]): void {
+    for (const region of this.eventRegions) {
+      const store = this.events(region);
+      const list = store[kind] as RegionEvents[K][number][];
+      if (list.length >= RTM_LIMITS.eventStoreMax) store.dropped++;
+      pushBounded(list, event, RTM_LIMITS.eventStoreMax);
+    }
+  }
+
   private recordUserEvent(uid: string, type: UserEventRecord['type']): void {
-    if (this.userEvents.length >= RTM_LIMITS.eventStoreMax) this.droppedEvents++;
-    pushBounded(this.userEvents, { user_id: uid, type, ms: Date.now() }, RTM_LIMITS.eventStoreMax);
+    this.record('user', { user_id: uid, type, ms: Date.now() });
   }
 
   private recordChannelEvent(channel: string, uid: string, type: ChannelEventRecord['type']): void {
-    if (this.channelEvents.length >= RTM_LIMITS.eventStoreMax) this.droppedEvents++;
-    pushBounded(this.channelEvents, { group_id: channel, user_id: uid, type, ms: Date.now() }, RTM_LIMITS.eventStoreMax);
+    this.record('channel', { group_id: channel, user_id: uid, type, ms: Date.now() });
   }
 
   /** A simulated SDK client logs in: a Login event, and offline messages are delivered. */
@@ -185,13 +221,13 @@ export class RtmState {
     pushBounded(this.history, message, HISTORY_MAX);
   }
 
-  /** Removes and returns up to `max` of the oldest events: Agora's reads are destructive. */
-  takeUserEvents(max: number): UserEventRecord[] {
-    return this.userEvents.splice(0, max);
+  /** Removes and returns up to `max` of a region's oldest events: Agora's reads are destructive. */
+  takeUserEvents(max: number, region = DEFAULT_REGION): UserEventRecord[] {
+    return this.events(region).user.splice(0, max);
   }
 
-  takeChannelEvents(max: number): ChannelEventRecord[] {
-    return this.channelEvents.splice(0, max);
+  takeChannelEvents(max: number, region = DEFAULT_REGION): ChannelEventRecord[] {
+    return this.events(region).channel.splice(0, max);
   }
 
   matchHistory(filter: HistoryQuery['filter']): StoredHistoryMessage[] {

@@ -7,6 +7,7 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { CallLedger } from '../agora/call-ledger.ts';
 import type { AgoraClient } from '../agora/client.ts';
+import type { Events } from '../events/pipeline.ts';
 import type { Loaders } from '../loaders/index.ts';
 import { validationError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
@@ -30,6 +31,8 @@ export interface Context {
   ledger: CallLedger;
   /** A new set of loaders, so that each subscription event reads Agora afresh. */
   renewLoaders(): void;
+  /** The event pipeline: subscriptions read it, mutations publish what they changed. */
+  events: Events;
 }
 
 export interface AuthScopes {

@@ -117,5 +117,6 @@ export const SCHEMA_COVERAGE: Record<string, readonly string[]> = {
 export const NOT_IN_SCHEMA: Record<string, string> = {
   'rtm.getUserEvents': 'a destructive read: only the event poller reads it, and it feeds subscriptions',
   'rtm.getChannelEvents': 'a destructive read: only the event poller reads it, and it feeds subscriptions',
+  'rtm.eventsIn': "the same two feeds in another region's store: only the event poller reads them (AGORA_RTM_EVENT_REGIONS)",
   'messages.downloadHistory': 'a helper composing historyFile and the signed download; Query.chatHistory uses it',
 };

@@ -10,6 +10,8 @@ import './users/mutations.ts';
 import './collectives/types.ts';
 import './collectives/queries.ts';
 import './collectives/mutations.ts';
+import './collectives/live.ts';
+import './users/live.ts';
 import './messages.ts';
 import './threads.ts';
 import './signaling.ts';

@@ -3,6 +3,8 @@
  * files, conversations and the hourly history archive.
  */
 import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
+import type { GatewayEvent } from '../events/types.ts';
+import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from './live.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
@@ -220,6 +222,11 @@ builder.mutationFields((t) => ({
         ext: (input.ext ?? undefined) as Record<string, unknown> | undefined,
         onlineOnly: input.onlineOnly ?? undefined,
       });
+      const target = input.toUsers ? 'user' : input.toGroups ? 'group' : 'room';
+      const at = Date.now();
+      await ctx.events.publish(
+        Object.entries(ids).map(([recipient, messageId]) => ({ kind: 'message', service: 'chat', target, from: input.from ?? 'admin', to: recipient, messageIds: [messageId], at })),
+      );
       return Object.entries(ids).map(([recipient, messageId]) => ({ recipient, messageId }));
     },
   }),
@@ -268,3 +275,62 @@ costRules({
   'Query.chatFile': { kind: 'call' },
   'Message.reactions': { kind: 'call' },
 });
+
+// ---- live: messages sent through the gateway ----
+
+type MessageEventData = Extract<GatewayEvent, { kind: 'message' }>;
+
+const MessageService = builder.enumType('MessageService', {
+  values: { SIGNALING: { value: 'signaling' }, CHAT: { value: 'chat' } } as const,
+});
+
+const SentTarget = builder.enumType('SentMessageTarget', {
+  values: {
+    PEER: { value: 'peer', description: 'A Signaling peer-to-peer message.' },
+    CHANNEL: { value: 'channel', description: 'A Signaling channel message.' },
+    USER: { value: 'user', description: 'A Chat one-to-one message.' },
+    GROUP: { value: 'group' },
+    ROOM: { value: 'room' },
+  } as const,
+});
+
+const MessageSentEvent = builder.objectRef<LiveEvent<MessageEventData>>('MessageSentEvent').implement({
+  authScopes: { user: true },
+  description: 'A message sent through this gateway (Signaling or Chat), one event per recipient.',
+  fields: (t) => ({
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    service: t.field({ type: MessageService, resolve: (e) => e.event.service }),
+    target: t.field({ type: SentTarget, resolve: (e) => e.event.target }),
+    from: t.field({ type: User, resolve: (e) => userOf(e.event.from) }),
+    to: t.string({ description: 'The receiving user, or the channel, group or room id.', resolve: (e) => e.event.to }),
+    messageId: t.string({ nullable: true, description: "Chat's message id (Signaling gives none).", resolve: (e) => e.event.messageIds[0] ?? null }),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  messageSent: t.field({
+    type: MessageSentEvent,
+    authScopes: { user: true },
+    description: 'Messages sent through this gateway, filtered by any of service, target kind, sender and receiver.',
+    args: {
+      service: t.arg({ type: MessageService }),
+      target: t.arg({ type: SentTarget }),
+      from: t.arg.string(),
+      to: t.arg.string({ description: 'A user, channel, group or room id.' }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: (_root, args, ctx) =>
+      liveFeed(
+        ctx,
+        args.after,
+        (e): e is MessageEventData =>
+          e.kind === 'message' &&
+          (!args.service || e.service === args.service) &&
+          (!args.target || e.target === args.target) &&
+          (!args.from || e.from === args.from) &&
+          (!args.to || e.to === args.to),
+      ),
+    resolve: (item) => liveEvent<MessageEventData>(item),
+  }),
+}));

@@ -1,12 +1,90 @@
 /**
- * Agora Signaling (RTM 1.x): peer and channel sends, and the message history. Its user and channel
- * events are read by the event poller alone (destructive reads), not by fields here.
+ * Agora Signaling (RTM 1.x): peer and channel sends, the message history, and the user and channel
+ * events, live. Those events are read by the event poller alone (destructive reads) and reach the
+ * `userEvents` and `channelEvents` subscriptions through the event log.
  */
+import { z } from 'zod';
 import type { HistoryMessage } from '../agora/rtm/history.ts';
 import { HISTORY_DEFAULT_ORDER, RTM_SEND_DEFAULTS } from '../agora/rtm/schemas.ts';
 import { builder } from './builder.ts';
 import { numberedConnection } from './pagination.ts';
 import { costRules } from './cost-rules.ts';
+import type { GatewayEvent } from '../events/types.ts';
+import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from './live.ts';
+import { User, userOf } from './users/types.ts';
+
+type UserEventData = Extract<GatewayEvent, { kind: 'user' | 'user-moderation' }>;
+type ChannelEventData = Extract<GatewayEvent, { kind: 'channel' }>;
+
+const UserEventType = builder.enumType('UserEventType', {
+  values: {
+    LOGIN: { value: 'login', description: 'A Signaling SDK client logged in.' },
+    LOGOUT: { value: 'logout', description: 'A Signaling SDK client logged out.' },
+    BANNED: { value: 'banned', description: 'Banned (deactivated) through this gateway.' },
+    UNBANNED: { value: 'unbanned', description: 'Unbanned (reactivated) through this gateway.' },
+    FORCED_OFFLINE: { value: 'forced-offline', description: 'Forced offline through this gateway.' },
+  } as const,
+});
+
+const UserEvent = builder.objectRef<LiveEvent<UserEventData>>('UserEvent').implement({
+  authScopes: { user: true },
+  description: "A user's Signaling login or logout (from Agora's event feed), or a moderation of the user made through this gateway.",
+  fields: (t) => ({
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    type: t.field({ type: UserEventType, resolve: (e) => (e.event.kind === 'user' ? e.event.type : e.event.change) }),
+    user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
+    at: t.field({ type: 'DateTime', description: 'When Agora (or the gateway) saw it.', resolve: (e) => new Date(e.event.at) }),
+  }),
+});
+
+const ChannelEventType = builder.enumType('ChannelEventType', {
+  values: { JOIN: { value: 'join' }, LEAVE: { value: 'leave' } } as const,
+});
+
+const ChannelEvent = builder.objectRef<LiveEvent<ChannelEventData>>('ChannelEvent').implement({
+  authScopes: { user: true },
+  description: 'A user joined or left a Signaling channel (from Agora\'s event feed).',
+  fields: (t) => ({
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    type: t.field({ type: ChannelEventType, resolve: (e) => e.event.type }),
+    channel: t.string({ resolve: (e) => e.event.channel }),
+    user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
+  }),
+});
+
+/** A subscription's filter list: Signaling ids (1 to 64 characters), at most 1,000. */
+const FILTER_LIST = z.array(z.string().min(1).max(64)).max(1000);
+
+const anyOf = (list: readonly string[] | null | undefined) => {
+  const set = list && list.length > 0 ? new Set(list) : undefined;
+  return (value: string) => !set || set.has(value);
+};
+
+builder.subscriptionFields((t) => ({
+  userEvents: t.field({
+    type: UserEvent,
+    authScopes: { user: true },
+    description: 'Signaling logins and logouts, and bans and forced logouts made through the gateway; of `usernames`, or of everyone when absent.',
+    args: { usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: (_root, args, ctx) => {
+      const wanted = anyOf(args.usernames);
+      return liveFeed(ctx, args.after, (e): e is UserEventData => (e.kind === 'user' || e.kind === 'user-moderation') && wanted(e.username));
+    },
+    resolve: (item) => liveEvent<UserEventData>(item),
+  }),
+  channelEvents: t.field({
+    type: ChannelEvent,
+    authScopes: { user: true },
+    description: 'Joins and leaves of Signaling channels: of `channels`, or of every channel when absent.',
+    args: { channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    subscribe: (_root, args, ctx) => {
+      const wanted = anyOf(args.channels);
+      return liveFeed(ctx, args.after, (e): e is ChannelEventData => e.kind === 'channel' && wanted(e.channel));
+    },
+    resolve: (item) => liveEvent<ChannelEventData>(item),
+  }),
+}));
 
 const DeliveryStatus = builder.enumType('DeliveryStatus', {
   description: 'What Agora said of a Signaling send.',
@@ -121,23 +199,29 @@ builder.mutationFields((t) => ({
     type: SendResult,
     description: 'Sends a Signaling peer-to-peer message. Never resent once it may have reached Agora (UPSTREAM_UNAVAILABLE with maybeDelivered).',
     args: { input: t.arg({ type: SendPeerMessageInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.agora.rtm.sendPeerMessage({
+    resolve: async (_root, { input }, ctx) => {
+      const result = await ctx.agora.rtm.sendPeerMessage({
         from: input.from,
         to: input.to,
         payload: input.payload,
         waitForAck: input.waitForAck ?? undefined,
         enableHistoricalMessaging: input.saveHistory ?? undefined,
         enableOfflineMessaging: input.storeOffline ?? undefined,
-      }),
+      });
+      await ctx.events.publish([{ kind: 'message', service: 'signaling', target: 'peer', from: input.from, to: input.to, messageIds: [], at: Date.now() }]);
+      return result;
+    },
   }),
   sendChannelMessage: t.field({
     authScopes: (_r, args) => ({ self: args.input.from }),
     type: SendResult,
     description: 'Sends a Signaling channel message; the sender need not have joined.',
     args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? undefined }),
+    resolve: async (_root, { input }, ctx) => {
+      const result = await ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? undefined });
+      await ctx.events.publish([{ kind: 'message', service: 'signaling', target: 'channel', from: input.from, to: input.channel, messageIds: [], at: Date.now() }]);
+      return result;
+    },
   }),
 }));
 

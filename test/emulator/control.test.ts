@@ -11,7 +11,7 @@ describe('the emulator control API', () => {
     await control.reset();
     expect(await control.calls()).toEqual({});
     expect((await control.rtm.inbox('bob')).messages).toEqual([]);
-    expect(await control.rtm.pendingEvents()).toEqual({ userEvents: 0, channelEvents: 0, droppedEvents: 0 });
+    expect(await control.rtm.pendingEvents()).toEqual({ userEvents: 0, channelEvents: 0, droppedEvents: 0, regions: {} });
     expect(await rtm.sendPeerMessage({ from: 'a', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
   });
 

@@ -1,11 +1,20 @@
+import type { HostPlan } from '../hosts.ts';
 import type { RtmContext } from './context.ts';
 import { createRtmEvents } from './events.ts';
 import { createRtmHistory } from './history.ts';
 import { createRtmMessages } from './messages.ts';
 
-/** The Signaling (RTM 1.x) REST client: messages, history and events. */
+/**
+ * The Signaling (RTM 1.x) REST client: messages, history and events.
+ *
+ * Event reads stay in the region they are sent to: Agora stores events per region and does not
+ * synchronise them (seed 002), so they may fail over to the alternate domain (the same region under
+ * another name) but never to the adjacent region, whose store holds other events, or the same ones
+ * again. `eventsIn(plan)` reads another region's store explicitly; the poller dedupes what comes back.
+ */
 export function createRtmClient(ctx: RtmContext) {
-  return { ...createRtmMessages(ctx), ...createRtmHistory(ctx), ...createRtmEvents(ctx) };
+  const inRegion = (hosts: HostPlan) => createRtmEvents({ ...ctx, upstream: { ...ctx.upstream, hosts: { primary: hosts.primary, alternate: hosts.alternate } } });
+  return { ...createRtmMessages(ctx), ...createRtmHistory(ctx), ...inRegion(ctx.upstream.hosts), eventsIn: inRegion };
 }
 
 export type RtmClient = ReturnType<typeof createRtmClient>;

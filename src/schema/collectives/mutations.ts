@@ -6,6 +6,7 @@ import type { ChatClient } from '../../agora/chat/client.ts';
 import type { CollectiveKind, Removal } from '../../agora/chat/collectives.ts';
 import { ROOM_ATTRIBUTE_DEFAULTS } from '../../agora/chat/rooms.ts';
 import { AgoraForbiddenError } from '../../agora/errors.ts';
+import { changed } from './live.ts';
 import { builder, type Context } from '../builder.ts';
 import { chatOf } from '../chat.ts';
 import { domainErrors } from '../domain-errors.ts';
@@ -94,17 +95,26 @@ function collectiveApi(ctx: Context, kind: CollectiveKind) {
     /** Adds one member through the single-member call, several through the batch call; answers those added. */
     async addMembers(id: string, usernames: string[]) {
       const [only] = usernames;
-      if (usernames.length === 1 && only !== undefined) {
-        await api.addMember({ id, username: only });
-        return [userOf(only)];
-      }
-      return (await api.addMembers({ id, usernames })).map(userOf);
+      const added = usernames.length === 1 && only !== undefined ? (await api.addMember({ id, username: only }), [only]) : await api.addMembers({ id, usernames });
+      if (added.length > 0) await changed(ctx, kind, id, 'members-added', added);
+      return added.map(userOf);
     },
     async setAdmin(id: string, username: string, admin: boolean) {
       await (admin ? api.addAdmin({ id, username }) : api.removeAdmin({ id, username }));
+      await changed(ctx, kind, id, admin ? 'admin-added' : 'admin-removed', [username]);
       return { kind, id };
     },
-    delete: (id: string) => api.delete(id),
+    async delete(id: string) {
+      const deleted = await api.delete(id);
+      await changed(ctx, kind, id, 'deleted');
+      return deleted;
+    },
+    async removeMembers(id: string, usernames: string[]) {
+      const removals = await removeMembers(api, id, usernames);
+      const removed = removals.filter((r) => r.removed).map((r) => r.username);
+      if (removed.length > 0) await changed(ctx, kind, id, 'members-removed', removed);
+      return removals;
+    },
   };
 }
 
@@ -141,6 +151,7 @@ function collectiveMutations(kind: CollectiveKind) {
       resolve: async (_r, { input }, ctx) => {
         const { [idArg]: id, ...fields } = defined(input as Record<string, unknown>);
         await api(ctx).update({ id: String(id), ...fields } as never);
+        await changed(ctx, kind, String(id), 'updated');
         return { kind, id: String(id) };
       },
     }),
@@ -175,7 +186,7 @@ function collectiveMutations(kind: CollectiveKind) {
       description: removeDescription,
       authScopes: { moderator: true },
       args: { [idArg]: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
-      resolve: (_r, args, ctx) => removeMembers(api(ctx), String(args[idArg]), args.usernames as string[]),
+      resolve: (_r, args, ctx) => collectiveApi(ctx, kind).removeMembers(String(args[idArg]), args.usernames as string[]),
     }),
   }));
 }
@@ -193,6 +204,7 @@ function groupBan(t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0]
     resolve: async (_root, { groupId }, ctx) => {
       const groups = chatOf(ctx).groups;
       await (disabled ? groups.disable : groups.enable)(groupId);
+      await changed(ctx, 'group', groupId, disabled ? 'disabled' : 'enabled');
       return { kind: 'group' as const, id: groupId };
     },
   });
@@ -207,6 +219,7 @@ builder.mutationFields((t) => ({
     args: { groupId: t.arg.string({ required: true }), newOwner: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => {
       await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner });
+      await changed(ctx, 'group', args.groupId, 'owner-transferred', [args.newOwner]);
       return { kind: 'group' as const, id: args.groupId };
     },
   }),

@@ -10,6 +10,7 @@ import { chatOf } from '../chat.ts';
 import { domainErrors } from '../domain-errors.ts';
 import { defined } from '../input.ts';
 import { Presence, User, userOf } from './types.ts';
+import { moderated } from './live.ts';
 
 const RegisterUserInput = builder.inputType('RegisterUserInput', {
   fields: (t) => ({
@@ -191,7 +192,11 @@ builder.mutationFields((t) => ({
     description: 'Bans (deactivates) a user: they are logged out and cannot log in until unbanned.',
     authScopes: { moderator: true },
     args: { username: t.arg.string({ required: true }) },
-    resolve: async (_root, { username }, ctx) => ({ username, entity: await chatOf(ctx).users.deactivate(username) }),
+    resolve: async (_root, { username }, ctx) => {
+      const entity = await chatOf(ctx).users.deactivate(username);
+      await moderated(ctx, username, 'banned');
+      return { username, entity };
+    },
   }),
   unbanUser: t.field({
     type: User,
@@ -199,6 +204,7 @@ builder.mutationFields((t) => ({
     args: { username: t.arg.string({ required: true }) },
     resolve: async (_root, { username }, ctx) => {
       await chatOf(ctx).users.activate(username);
+      await moderated(ctx, username, 'unbanned');
       return { username };
     },
   }),
@@ -206,7 +212,11 @@ builder.mutationFields((t) => ({
     description: 'Disconnects every device of the user.',
     authScopes: { moderator: true },
     args: { username: t.arg.string({ required: true }) },
-    resolve: (_root, { username }, ctx) => chatOf(ctx).users.disconnect(username),
+    resolve: async (_root, { username }, ctx) => {
+      const disconnected = await chatOf(ctx).users.disconnect(username);
+      await moderated(ctx, username, 'forced-offline');
+      return disconnected;
+    },
   }),
   setGlobalMute: t.field({
     type: User,

@@ -1,0 +1,203 @@
+/**
+ * The Signaling event poller: the only reader of Agora's destructive user and channel event feeds
+ * (seed 002: a read removes what it returns, at most 1,000 per read, 2,000 kept, 10 reads/s per app).
+ *
+ * Exactly one instance polls: the one holding the lease. Each round reads every configured region's
+ * two feeds (at background priority, within the `rtm.events` budget), drops repeats (a region may
+ * return what another already did), orders the round by time, and appends it to the event log with the
+ * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
+ * while a read comes back full, and waits `intervalMs` otherwise. A read that failed after Agora may
+ * have answered is a possible loss: counted, logged, and shown in `stats()`.
+ */
+import type { AgoraClient } from '../agora/client.ts';
+import { AgoraUnavailableError } from '../agora/errors.ts';
+import type { HostPlan } from '../agora/hosts.ts';
+import { RTM_LIMITS } from '../agora/limits.ts';
+import type { ChannelEvent, EventBatch, UserEvent } from '../agora/rtm/events.ts';
+import type { Logger } from '../logger.ts';
+import { FencedOffError, type EventLog } from './log.ts';
+import type { Fence, Lease } from './lease.ts';
+import type { GatewayEvent } from './types.ts';
+
+export interface PollerOptions {
+  agora: AgoraClient;
+  log: EventLog;
+  lease: Lease;
+  /** The regions to read; the client's own (primary and alternate domain) when absent. */
+  regions?: HostPlan[] | undefined;
+  intervalMs: number;
+  leaseMs: number;
+  logger: Logger;
+  /** How many recent events are remembered to drop repeats. */
+  dedupeMemory?: number;
+  /** Called after each round that appended events (metrics). */
+  onRound?: (stats: PollerStats) => void;
+}
+
+export interface PollerStats {
+  role: 'leader' | 'standby' | 'stopped';
+  reads: number;
+  eventsRead: number;
+  eventsPublished: number;
+  duplicatesDropped: number;
+  /** Reads that failed after Agora may have answered: their events may be lost. */
+  possibleLosses: number;
+  /** From Agora receiving the newest published event to its publication, in milliseconds. */
+  lagMs: number | undefined;
+  lastPollAt: string | undefined;
+  lastError: { message: string; at: string } | undefined;
+}
+
+export interface Poller {
+  start(): void;
+  /** Finishes the read in flight (a destructive read is never abandoned), then releases the lease. */
+  stop(): Promise<void>;
+  stats(): PollerStats;
+  /** The lease's fence while this instance leads (the presence watcher appends with it). */
+  fence(): Fence | undefined;
+}
+
+type Feed = () => Promise<EventBatch<UserEvent> | EventBatch<ChannelEvent>>;
+
+/** The key that makes a repeat from another region recognisable. */
+const keyOf = (e: GatewayEvent): string =>
+  e.kind === 'user' ? `u|${e.type}|${e.username}|${e.at}` : e.kind === 'channel' ? `c|${e.type}|${e.channel}|${e.username}|${e.at}` : '';
+
+function toEvent(e: UserEvent | ChannelEvent): GatewayEvent {
+  return 'channel' in e
+    ? { kind: 'channel', type: e.type, channel: e.channel, username: e.userId, at: e.at }
+    : { kind: 'user', type: e.type, username: e.userId, at: e.at };
+}
+
+export function createPoller(options: PollerOptions): Poller {
+  const { agora, log, lease, logger } = options;
+  const readers = (options.regions ?? [undefined]).map((plan) => (plan ? agora.rtm.eventsIn(plan) : agora.rtm));
+  const feeds: Feed[] = readers.flatMap((r) => [() => r.getUserEvents(), () => r.getChannelEvents()]);
+  const memory = options.dedupeMemory ?? 4 * RTM_LIMITS.eventStoreMax * readers.length;
+  const seen = new Set<string>();
+  const stats: PollerStats = {
+    role: 'standby',
+    reads: 0,
+    eventsRead: 0,
+    eventsPublished: 0,
+    duplicatesDropped: 0,
+    possibleLosses: 0,
+    lagMs: undefined,
+    lastPollAt: undefined,
+    lastError: undefined,
+  };
+  let fence: Fence | undefined;
+  let renewAt = 0;
+  let running: Promise<void> | undefined;
+  const stopping = new AbortController();
+
+  const fail = (error: unknown, what: string) => {
+    const message = error instanceof Error ? error.message : String(error);
+    stats.lastError = { message, at: new Date().toISOString() };
+    logger.warn({ err: error }, what);
+  };
+
+  /** Waits, unless the poller is stopping. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+
+  async function holdLease(): Promise<boolean> {
+    try {
+      if (!fence) {
+        fence = await lease.acquire();
+        if (fence) logger.info({ token: fence.token }, 'this instance now polls Agora events (poller lease acquired)');
+      } else if (Date.now() >= renewAt && !(await lease.renew(fence))) {
+        logger.warn({ token: fence.token }, 'the poller lease was lost; another instance polls now');
+        fence = undefined;
+      }
+    } catch (error) {
+      fail(error, 'the poller lease could not be reached');
+      fence = undefined;
+    }
+    if (fence && Date.now() >= renewAt) renewAt = Date.now() + options.leaseMs / 3;
+    stats.role = fence ? 'leader' : 'standby';
+    return fence !== undefined;
+  }
+
+  /** One read of one feed; answers whether it came back full. */
+  async function read(feed: Feed, into: GatewayEvent[]): Promise<boolean> {
+    stats.reads++;
+    try {
+      const batch = await feed();
+      stats.eventsRead += batch.events.length;
+      for (const raw of batch.events) {
+        const event = toEvent(raw);
+        const key = keyOf(event);
+        if (seen.has(key)) {
+          stats.duplicatesDropped++;
+          continue;
+        }
+        seen.add(key);
+        if (seen.size > memory) seen.delete(seen.values().next().value!);
+        into.push(event);
+      }
+      return batch.events.length >= RTM_LIMITS.eventsPerRead;
+    } catch (error) {
+      if (error instanceof AgoraUnavailableError && error.eventsMayBeLost) {
+        stats.possibleLosses++;
+        logger.error({ operation: error.operation }, 'an event read failed after Agora may have answered: its events may be lost');
+      }
+      fail(error, 'an event read failed');
+      return false;
+    }
+  }
+
+  async function round(): Promise<boolean> {
+    const events: GatewayEvent[] = [];
+    let full = false;
+    for (const feed of feeds) full = (await read(feed, events)) || full;
+    stats.lastPollAt = new Date().toISOString();
+    if (events.length === 0) return full;
+    // Regions and feeds are read one after another: one order by Agora's time across them.
+    events.sort((a, b) => a.at - b.at);
+    try {
+      await log.append(events, fence);
+      stats.eventsPublished += events.length;
+      stats.lagMs = Date.now() - events.at(-1)!.at;
+      options.onRound?.(stats);
+    } catch (error) {
+      if (error instanceof FencedOffError) {
+        fence = undefined;
+        stats.role = 'standby';
+      }
+      // What was read is gone from Agora: this is a loss, and it is said so.
+      stats.possibleLosses++;
+      fail(error, `${events.length} polled events could not be published`);
+    }
+    return full;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      if (!(await holdLease())) {
+        await pause(Math.max(50, options.leaseMs / 3));
+        continue;
+      }
+      const full = await round();
+      if (!full) await pause(options.intervalMs);
+    }
+  }
+
+  return {
+    start() {
+      running ??= loop();
+    },
+    async stop() {
+      stopping.abort();
+      await running;
+      if (fence) await lease.release(fence).catch(() => undefined);
+      fence = undefined;
+      stats.role = 'stopped';
+    },
+    stats: () => ({ ...stats }),
+    fence: () => fence,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * What every event subscription shares: the `after` cursor (checked before the subscription starts),
+ * the feed from the event pipeline, fresh loaders for each event, and the honest end of a feed: a
+ * subscriber that did not keep up, or whose cursor fell out of the log, gets one result with an error
+ * saying where to resume, and then the subscription completes.
+ */
+import type { GraphQLError } from 'graphql';
+import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
+import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../events/types.ts';
+import type { Context } from './builder.ts';
+import { publicError } from './errors.ts';
+
+/** An event with its cursor, as event types resolve it. */
+export interface LiveEvent<E extends GatewayEvent = GatewayEvent> {
+  cursor: string;
+  event: E;
+}
+
+/** What a subscription's source yields: an event, or the error that ends it. */
+export type LiveItem = LiveEvent | { end: GraphQLError };
+
+export const AFTER_DESCRIPTION =
+  'Resume after this cursor (an earlier event\'s `cursor`): what the event log still holds after it is replayed first, then events arrive live, with no gap and no duplicate. Without it, events from now on.';
+
+function cursorError(error: unknown): GraphQLError | undefined {
+  if (error instanceof CursorTooOldError) {
+    return publicError(`The cursor is older than the event log, which reaches back to ${encodeCursor(error.oldestSeq - 1)}: resubscribe without \`after\` (and reload state) or with a newer cursor`, 'BAD_USER_INPUT', {
+      field: 'after',
+      oldestCursor: encodeCursor(error.oldestSeq - 1),
+    });
+  }
+  if (error instanceof CursorAheadError) {
+    return publicError('The cursor is ahead of the event log (was the gateway\'s log reset?): resubscribe without `after`', 'BAD_USER_INPUT', { field: 'after', lastCursor: encodeCursor(error.lastSeq) });
+  }
+  return undefined;
+}
+
+/**
+ * The source of an event subscription. The cursor is checked against the log before anything starts,
+ * so that a bad one is the subscription's error, not a broken stream.
+ */
+export async function liveFeed<E extends GatewayEvent>(
+  ctx: Context,
+  after: string | null | undefined,
+  match: (event: GatewayEvent) => event is E,
+  watch?: readonly string[],
+): Promise<AsyncIterable<LiveItem>> {
+  let afterSeq: number | undefined;
+  if (after !== null && after !== undefined) {
+    afterSeq = decodeCursor(after);
+    if (afterSeq === undefined) throw publicError('`after` is not an event cursor of this gateway', 'BAD_USER_INPUT', { field: 'after' });
+    const window = await ctx.events.window();
+    if (afterSeq < window.oldestSeq - 1) throw cursorError(new CursorTooOldError(window.oldestSeq));
+    if (afterSeq > window.lastSeq) throw cursorError(new CursorAheadError(window.lastSeq));
+  }
+  const feed = ctx.events.feed({ after: afterSeq, match, watch });
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<LiveItem>> {
+        let item: IteratorResult<Awaited<ReturnType<typeof feed.next>>['value']>;
+        try {
+          item = await feed.next();
+        } catch (error) {
+          const end = cursorError(error);
+          if (!end) throw error;
+          return { done: false, value: { end } };
+        }
+        if (item.done) return { done: true, value: undefined };
+        const value = item.value;
+        if ('overflow' in value) {
+          const resume = encodeCursor(value.lastSeq);
+          return {
+            done: false,
+            value: {
+              end: publicError(`This subscriber did not keep up and its queue overflowed; resubscribe with after: "${resume}" to get every event since, once`, 'RATE_LIMITED', {
+                reason: 'SUBSCRIBER_QUEUE_OVERFLOW',
+                resumeAfter: resume,
+                retryAfter: 0,
+              }),
+            },
+          };
+        }
+        // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
+        ctx.renewLoaders();
+        return { done: false, value: { cursor: encodeCursor(value.seq), event: value.event } };
+      },
+      return: async () => {
+        await feed.return?.();
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+/** The subscription's resolve: the event, or the error that ends the feed. */
+export function liveEvent<E extends GatewayEvent>(item: LiveItem): LiveEvent<E> {
+  if ('end' in item) throw item.end;
+  return item as LiveEvent<E>;
+}
+
+export type { Sequenced };

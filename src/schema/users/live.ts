@@ -1,0 +1,83 @@
+/**
+ * Users, live: `presenceChanged` (Chat presence of watched users, read by the leader and published on
+ * change) and the event poller's state for admins. `moderated` is how moderation mutations publish
+ * what they did (it reaches `userEvents`).
+ */
+import { z } from 'zod';
+import { CHAT_LIMITS } from '../../agora/limits.ts';
+import type { GatewayEvent } from '../../events/types.ts';
+import { builder, type Context } from '../builder.ts';
+import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from '../live.ts';
+import { User, userOf } from './types.ts';
+
+type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;
+type Moderation = Extract<GatewayEvent, { kind: 'user-moderation' }>['change'];
+
+export function moderated(ctx: Context, username: string, change: Moderation): Promise<void> {
+  return ctx.events.publish([{ kind: 'user-moderation', username, change, at: Date.now() }]);
+}
+
+const PresenceChange = builder.objectRef<LiveEvent<PresenceEventData>>('PresenceChange').implement({
+  authScopes: { user: true },
+  description: "A change of a user's Chat presence (online, or the custom status `ext`).",
+  fields: (t) => ({
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
+    online: t.boolean({ resolve: (e) => e.event.online }),
+    ext: t.string({ description: 'The custom status.', resolve: (e) => e.event.ext }),
+    at: t.field({ type: 'DateTime', description: 'When the gateway saw the change.', resolve: (e) => new Date(e.event.at) }),
+  }),
+});
+
+/** How many users one subscription may watch: what one batch presence read covers, ten times. */
+const MAX_WATCHED = 10 * CHAT_LIMITS.presenceUsers;
+
+builder.subscriptionFields((t) => ({
+  presenceChanged: t.field({
+    type: PresenceChange,
+    authScopes: { user: true },
+    description: `Changes of these users' Chat presence (at most ${MAX_WATCHED} users), read by the gateway every PRESENCE_POLL_INTERVAL_MS in batches of ${CHAT_LIMITS.presenceUsers}.`,
+    args: {
+      usernames: t.arg.stringList({ required: true, validate: z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED) }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const wanted = new Set(args.usernames);
+      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), args.usernames);
+    },
+    resolve: (item) => liveEvent<PresenceEventData>(item),
+  }),
+}));
+
+const PollerRole = builder.enumType('EventPollerRole', {
+  values: {
+    LEADER: { value: 'leader', description: 'This instance reads Agora\'s event feeds.' },
+    STANDBY: { value: 'standby', description: 'Another instance holds the lease; this one takes over if it lapses.' },
+    STOPPED: { value: 'stopped' },
+  } as const,
+});
+
+const EventPollerState = builder.objectRef<ReturnType<Context['events']['pollerStats']>>('EventPollerState').implement({
+  authScopes: { admin: true },
+  description: "The Signaling event poller of the instance that answers.",
+  fields: (t) => ({
+    role: t.field({ type: PollerRole, resolve: (s) => s.role }),
+    reads: t.int({ resolve: (s) => s.reads }),
+    eventsRead: t.int({ resolve: (s) => s.eventsRead }),
+    eventsPublished: t.int({ resolve: (s) => s.eventsPublished }),
+    duplicatesDropped: t.int({ description: 'Repeats from another region, dropped.', resolve: (s) => s.duplicatesDropped }),
+    possibleLosses: t.int({ description: 'Reads that failed after Agora may have answered: their events may be lost.', resolve: (s) => s.possibleLosses }),
+    lagMs: t.int({ nullable: true, description: 'From Agora receiving the newest published event to its publication.', resolve: (s) => s.lagMs ?? null }),
+    lastPollAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => (s.lastPollAt ? new Date(s.lastPollAt) : null) }),
+    lastError: t.string({ nullable: true, resolve: (s) => s.lastError?.message ?? null }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  eventPoller: t.field({
+    type: EventPollerState,
+    authScopes: { admin: true },
+    description: 'The state of the Signaling event poller on the instance that answers (leader or standby, lag, losses).',
+    resolve: (_r, _a, ctx) => ctx.events.pollerStats(),
+  }),
+}));
