@@ -79,10 +79,11 @@ const env = z.object({
   REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
   EVENT_POLL_INTERVAL_MS: ms(500),
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
-  SUBSCRIBER_QUEUE_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  SUBSCRIBER_QUEUE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   POLLER_LEASE_MS: z.coerce.number().int().min(300).default(5_000),
   PRESENCE_POLL_INTERVAL_MS: ms(2_000),
   AGORA_RTM_EVENT_REGIONS: optionalText,
+  AGORA_RTM_EVENT_HOSTS: optionalText,
 });
 
 const CREDENTIAL_VARIABLES = [
@@ -126,6 +127,16 @@ function eventRegions(list: string | undefined): HostPlan[] | undefined {
   return names.map((n) => hostPlanForRegion(n as (typeof REGIONS)[number]));
 }
 
+/** AGORA_RTM_EVENT_HOSTS: one origin per region's event store, comma-separated (overrides the regions). */
+function eventHosts(list: string | undefined): HostPlan[] | undefined {
+  if (!list) return undefined;
+  try {
+    return list.split(',').map((s) => s.trim()).filter(Boolean).map((origin) => hostPlanFromList([origin]));
+  } catch {
+    throw new ConfigError('AGORA_RTM_EVENT_HOSTS must be comma-separated URLs, one per region');
+  }
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
@@ -151,7 +162,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       logSize: e.EVENT_LOG_SIZE,
       subscriberQueueSize: e.SUBSCRIBER_QUEUE_SIZE,
       presenceIntervalMs: e.PRESENCE_POLL_INTERVAL_MS,
-      regions: eventRegions(e.AGORA_RTM_EVENT_REGIONS),
+      regions: eventHosts(e.AGORA_RTM_EVENT_HOSTS) ?? eventRegions(e.AGORA_RTM_EVENT_REGIONS),
     },
   };
 

@@ -42,6 +42,11 @@ export interface PollerStats {
   duplicatesDropped: number;
   /** Reads that failed after Agora may have answered: their events may be lost. */
   possibleLosses: number;
+  /**
+   * Drains that found a feed's store full (2,000 events in one go): Agora drops the oldest beyond that,
+   * so events may have been lost upstream before they could be read. Agora does not say how many.
+   */
+  upstreamStoreFull: number;
   /** From Agora receiving the newest published event to its publication, in milliseconds. */
   lagMs: number | undefined;
   lastPollAt: string | undefined;
@@ -57,9 +62,16 @@ export interface Poller {
   fence(): Fence | undefined;
 }
 
-type Feed = () => Promise<EventBatch<UserEvent> | EventBatch<ChannelEvent>>;
+interface Feed {
+  region: number;
+  read(): Promise<EventBatch<UserEvent> | EventBatch<ChannelEvent>>;
+}
 
-/** The key that makes a repeat from another region recognisable. */
+/**
+ * The content that makes a repeat from another region recognisable. Agora's events carry no id, so
+ * identical records from one region are distinct events (a login and a logout each twice in one
+ * millisecond); only another region's copies are repeats.
+ */
 const keyOf = (e: GatewayEvent): string =>
   e.kind === 'user' ? `u|${e.type}|${e.username}|${e.at}` : e.kind === 'channel' ? `c|${e.type}|${e.channel}|${e.username}|${e.at}` : '';
 
@@ -72,9 +84,28 @@ function toEvent(e: UserEvent | ChannelEvent): GatewayEvent {
 export function createPoller(options: PollerOptions): Poller {
   const { agora, log, lease, logger } = options;
   const readers = (options.regions ?? [undefined]).map((plan) => (plan ? agora.rtm.eventsIn(plan) : agora.rtm));
-  const feeds: Feed[] = readers.flatMap((r) => [() => r.getUserEvents(), () => r.getChannelEvents()]);
+  const feeds: Feed[] = readers.flatMap((r, region) => [
+    { region, read: () => r.getUserEvents() },
+    { region, read: () => r.getChannelEvents() },
+  ]);
   const memory = options.dedupeMemory ?? 4 * RTM_LIMITS.eventStoreMax * readers.length;
-  const seen = new Set<string>();
+  /** Per recent event content: how often each region returned it, and how often it was published. */
+  const seen = new Map<string, { published: number; byRegion: number[] }>();
+
+  /** Whether a read event is new: its region has now returned it more often than it was published. */
+  function isNew(event: GatewayEvent, region: number): boolean {
+    const key = keyOf(event);
+    let entry = seen.get(key);
+    if (!entry) {
+      entry = { published: 0, byRegion: readers.map(() => 0) };
+      seen.set(key, entry);
+      if (seen.size > memory) seen.delete(seen.keys().next().value!);
+    }
+    const count = ++entry.byRegion[region]!;
+    if (count <= entry.published) return false;
+    entry.published = count;
+    return true;
+  }
   const stats: PollerStats = {
     role: 'standby',
     reads: 0,
@@ -82,6 +113,7 @@ export function createPoller(options: PollerOptions): Poller {
     eventsPublished: 0,
     duplicatesDropped: 0,
     possibleLosses: 0,
+    upstreamStoreFull: 0,
     lagMs: undefined,
     lastPollAt: undefined,
     lastError: undefined,
@@ -122,24 +154,31 @@ export function createPoller(options: PollerOptions): Poller {
     return fence !== undefined;
   }
 
+  /** Events read from each feed since it was last found not full. */
+  const drained = feeds.map(() => 0);
+
   /** One read of one feed; answers whether it came back full. */
-  async function read(feed: Feed, into: GatewayEvent[]): Promise<boolean> {
+  async function read(index: number, into: GatewayEvent[]): Promise<boolean> {
     stats.reads++;
     try {
-      const batch = await feed();
+      const feed = feeds[index]!;
+      const batch = await feed.read();
       stats.eventsRead += batch.events.length;
+      drained[index]! += batch.events.length;
+      const full = batch.events.length >= RTM_LIMITS.eventsPerRead;
+      if (!full) {
+        if (drained[index]! >= RTM_LIMITS.eventStoreMax) {
+          stats.upstreamStoreFull++;
+          logger.warn({ drained: drained[index] }, "an Agora event store was found full: events older than its 2,000 may have been dropped upstream");
+        }
+        drained[index] = 0;
+      }
       for (const raw of batch.events) {
         const event = toEvent(raw);
-        const key = keyOf(event);
-        if (seen.has(key)) {
-          stats.duplicatesDropped++;
-          continue;
-        }
-        seen.add(key);
-        if (seen.size > memory) seen.delete(seen.values().next().value!);
-        into.push(event);
+        if (isNew(event, feed.region)) into.push(event);
+        else stats.duplicatesDropped++;
       }
-      return batch.events.length >= RTM_LIMITS.eventsPerRead;
+      return full;
     } catch (error) {
       if (error instanceof AgoraUnavailableError && error.eventsMayBeLost) {
         stats.possibleLosses++;
@@ -153,7 +192,7 @@ export function createPoller(options: PollerOptions): Poller {
   async function round(): Promise<boolean> {
     const events: GatewayEvent[] = [];
     let full = false;
-    for (const feed of feeds) full = (await read(feed, events)) || full;
+    for (let i = 0; i < feeds.length; i++) full = (await read(i, events)) || full;
     stats.lastPollAt = new Date().toISOString();
     if (events.length === 0) return full;
     // Regions and feeds are read one after another: one order by Agora's time across them.

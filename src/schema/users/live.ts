@@ -67,6 +67,10 @@ const EventPollerState = builder.objectRef<ReturnType<Context['events']['pollerS
     eventsPublished: t.int({ resolve: (s) => s.eventsPublished }),
     duplicatesDropped: t.int({ description: 'Repeats from another region, dropped.', resolve: (s) => s.duplicatesDropped }),
     possibleLosses: t.int({ description: 'Reads that failed after Agora may have answered: their events may be lost.', resolve: (s) => s.possibleLosses }),
+    upstreamStoreFull: t.int({
+      description: "Drains that found an Agora event store full (2,000): Agora drops older events beyond that before anyone can read them, and does not say how many.",
+      resolve: (s) => s.upstreamStoreFull,
+    }),
     lagMs: t.int({ nullable: true, description: 'From Agora receiving the newest published event to its publication.', resolve: (s) => s.lagMs ?? null }),
     lastPollAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => (s.lastPollAt ? new Date(s.lastPollAt) : null) }),
     lastError: t.string({ nullable: true, resolve: (s) => s.lastError?.message ?? null }),

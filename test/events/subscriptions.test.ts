@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { createEmulatorControl } from '../../src/emulator/control-client.ts';
+import { createEmulator } from '../../src/emulator/server.ts';
+import { startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { leftover } from '../helpers/leftovers.ts';
+import { activeSubscriptions, subscribe, subscribeSse } from '../helpers/live.ts';
+
+/** Fast polling, so that tests wait milliseconds; Agora's 10 event reads a second still pace the poller. */
+const LIVE_ENV = { EVENT_POLL_INTERVAL_MS: '20', PRESENCE_POLL_INTERVAL_MS: '50' };
+
+interface UserEventResult {
+  cursor: string;
+  type: string;
+  user: { username: string };
+}
+interface ChannelEventResult {
+  type: string;
+  channel: string;
+  user: { username: string };
+}
+
+const USER_EVENTS = 'subscription ($usernames: [String!], $after: String) { userEvents(usernames: $usernames, after: $after) { cursor type user { username } } }';
+const CHANNEL_EVENTS = 'subscription ($channels: [String!]) { channelEvents(channels: $channels) { type channel user { username } } }';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+
+describe('Signaling events, live', () => {
+  it('simulated logins, logouts, joins and leaves reach exactly the subscribers whose filters match, in order, once each; over SSE too', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const client = wsClient(graphqlUrl);
+    const ann = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['ann'] });
+    const ben = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['ben'] });
+    const den = subscribe<ChannelEventResult>(client, 'channelEvents', CHANNEL_EVENTS, { channels: ['den'] });
+    const both = subscribe<ChannelEventResult>(client, 'channelEvents', CHANNEL_EVENTS, { channels: ['den', 'kitchen'] });
+    const overSse = subscribeSse<UserEventResult>(graphqlUrl, 'userEvents', USER_EVENTS, { usernames: ['ann', 'ben'] });
+    await activeSubscriptions(server, 5);
+
+    await control.rtm.login('ann');
+    await control.rtm.login('ben');
+    await control.rtm.join('ann', 'den');
+    await control.rtm.join('ben', 'kitchen');
+    await control.rtm.join('ben', 'elsewhere');
+    await control.rtm.leave('ann', 'den');
+    await control.rtm.logout('ann');
+
+    const line = (e: UserEventResult | ChannelEventResult) => ('channel' in e ? `${e.type} ${e.user.username} ${e.channel}` : `${e.type} ${e.user.username}`);
+    expect((await ann.waitFor(2)).map(line)).toEqual(['LOGIN ann', 'LOGOUT ann']);
+    expect((await ben.waitFor(1)).map(line)).toEqual(['LOGIN ben']);
+    expect((await den.waitFor(2)).map(line)).toEqual(['JOIN ann den', 'LEAVE ann den']);
+    expect((await both.waitFor(3)).map(line)).toEqual(['JOIN ann den', 'JOIN ben kitchen', 'LEAVE ann den']);
+    expect((await overSse.waitFor(3)).map(line)).toEqual(['LOGIN ann', 'LOGIN ben', 'LOGOUT ann']);
+    // Once each: nothing more arrives over a few more polls.
+    await settle();
+    expect([ann, ben, den, both, overSse].map((s) => s.events().length)).toEqual([2, 1, 2, 3, 3]);
+    // Every event has a cursor of its own.
+    expect(new Set(overSse.events().map((e) => e.cursor)).size).toBe(3);
+  });
+
+  it('a burst of 5,000 events at once loses only what Agora\'s store dropped beyond its 2,000, and says so', async () => {
+    const { graphqlUrl, control, server, run } = await startGatewayRunner({ ...LIVE_ENV, SUBSCRIBER_QUEUE_SIZE: '5000' });
+    const client = wsClient(graphqlUrl);
+    const burst = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['burst'] });
+    await activeSubscriptions(server, 1);
+    await control.rtm.churn('burst', 2500);
+    const pending = await control.rtm.pendingEvents();
+    expect(pending.droppedEvents).toBe(3000);
+    const events = await burst.waitFor(2000);
+    await settle();
+    expect(burst.events()).toHaveLength(2000);
+    // The store kept the newest 2,000: the last event is the last logout, and they alternate from a login.
+    expect(events[0]!.type).toBe('LOGIN');
+    expect(events.at(-1)!.type).toBe('LOGOUT');
+    const { eventPoller } = await run<{ eventPoller: { eventsPublished: number; upstreamStoreFull: number; possibleLosses: number } }>('{ eventPoller { eventsPublished upstreamStoreFull possibleLosses } }');
+    // The poller drained a full store (2,000 in one go): Agora may have dropped older events, and it says so.
+    expect(eventPoller.upstreamStoreFull).toBe(1);
+    expect(eventPoller.possibleLosses).toBe(0);
+    expect(eventPoller.eventsPublished).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('a subscriber that disconnects and resubscribes with after gets every event it missed, once', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const first = wsClient(graphqlUrl);
+    const before = subscribe<UserEventResult>(first, 'userEvents', USER_EVENTS, { usernames: ['cat'] });
+    await activeSubscriptions(server, 1);
+    await control.rtm.login('cat');
+    const [login] = await before.waitFor(1);
+    await first.dispose();
+    await activeSubscriptions(server, 0);
+
+    // Missed while away.
+    await control.rtm.logout('cat');
+    await control.rtm.login('cat');
+    await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents, { interval: 20 }).toBe(0);
+    await settle();
+
+    const second = wsClient(graphqlUrl);
+    const after = subscribe<UserEventResult>(second, 'userEvents', USER_EVENTS, { usernames: ['cat'], after: login!.cursor });
+    await after.waitFor(2);
+    // Then live, with no gap.
+    await control.rtm.logout('cat');
+    const events = await after.waitFor(3);
+    await settle();
+    expect(after.events().map((e) => e.type)).toEqual(['LOGOUT', 'LOGIN', 'LOGOUT']);
+    expect(new Set(events.map((e) => e.cursor)).size).toBe(3);
+    expect(events.map((e) => e.cursor)).not.toContain(login!.cursor);
+  });
+
+  it('refuses a cursor that is not one, and one older than the log, naming how far back the log reaches', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner({ ...LIVE_ENV, EVENT_LOG_SIZE: '100' });
+    const client = wsClient(graphqlUrl);
+    const garbage = subscribe(client, 'userEvents', USER_EVENTS, { after: 'not-a-cursor' });
+    await expect.poll(() => garbage.results.length + (garbage.error ? 1 : 0)).toBeGreaterThan(0);
+    expect(garbage.error ?? garbage.results[0]?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) })]);
+
+    const all = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['dan'] });
+    await activeSubscriptions(server, 1);
+    await control.rtm.churn('dan', 100);
+    const events = await all.waitFor(200);
+    const stale = subscribe(client, 'userEvents', USER_EVENTS, { after: events[0]!.cursor });
+    await expect.poll(() => (stale.error ? 1 : stale.results.length)).toBeGreaterThan(0);
+    const [error] = (stale.error ?? stale.results[0]?.errors) as { message: string; extensions: Record<string, unknown> }[];
+    expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', oldestCursor: expect.any(String) });
+    expect(error!.message).toMatch(/older than the event log, which reaches back to/);
+    // The cursor it names works.
+    const resumed = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['dan'], after: error!.extensions.oldestCursor });
+    expect((await resumed.waitFor(100)).length).toBe(100);
+  });
+});
+
+describe('regions', () => {
+  it('reads each configured region explicitly, and drops what a second region returns again', async () => {
+    const emulator = leftover(createEmulator(), (e) => e.close());
+    const us = await emulator.listen({ label: 'us', region: 'us' });
+    const eu = await emulator.listen({ label: 'eu', region: 'eu' });
+    const control = createEmulatorControl(us);
+    // The duplication fault: every new event is stored in both regions, as Agora may return an event again from another region.
+    await control.rtm.setEventRegions(['us', 'eu']);
+    const { graphqlUrl, server } = await startGateway({ ...LIVE_ENV, AGORA_RETRY_UNIT_MS: '5', AGORA_RTM_EVENT_HOSTS: `${us},${eu}` }, { emulator });
+    const client = wsClient(graphqlUrl);
+    const eve = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['eve'] });
+    await activeSubscriptions(server, 1);
+    await control.rtm.login('eve');
+    await control.rtm.logout('eve');
+    await eve.waitFor(2);
+    await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents).toBe(0);
+    await settle();
+    expect(eve.events().map((e) => e.type)).toEqual(['LOGIN', 'LOGOUT']);
+    expect(server.events.pollerStats().duplicatesDropped).toBe(2);
+    expect(await control.callCount('rtm.user_events', 'us')).toBeGreaterThan(0);
+    expect(await control.callCount('rtm.user_events', 'eu')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Subscriptions as a test sees them: a graphql-ws (or SSE) subscriber that records every result, and a
+ * way to wait until the gateway holds a given number of live subscriptions (so events produced after
+ * that cannot be missed by a subscriber that is still starting).
+ */
+import type { Client } from 'graphql-ws';
+import { expect } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { leftover } from './leftovers.ts';
+
+export interface LiveResult<T> {
+  data?: Record<string, T> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface Subscriber<T> {
+  results: LiveResult<T>[];
+  /** The data of each result that has some, in order. */
+  events(): T[];
+  completed: boolean;
+  error: unknown;
+  /** Waits until `n` events arrived. */
+  waitFor(n: number, timeoutMs?: number): Promise<T[]>;
+  stop(): void;
+}
+
+function recorder<T>(field: string): Subscriber<T> & { push(r: LiveResult<T>): void } {
+  const results: LiveResult<T>[] = [];
+  const self = {
+    results,
+    completed: false,
+    error: undefined as unknown,
+    push: (r: LiveResult<T>) => void results.push(r),
+    events: () => results.flatMap((r) => (r.data?.[field] !== undefined && r.data?.[field] !== null ? [r.data[field]] : [])),
+    async waitFor(n: number, timeoutMs = 10_000) {
+      await expect.poll(() => self.events().length, { timeout: timeoutMs, interval: 10 }).toBeGreaterThanOrEqual(n);
+      return self.events();
+    },
+    stop: () => undefined,
+  };
+  return self;
+}
+
+/** Subscribes over graphql-ws; the subscription is disposed after the test. */
+export function subscribe<T = Record<string, unknown>>(client: Client, field: string, query: string, variables?: Record<string, unknown>): Subscriber<T> {
+  const r = recorder<T>(field);
+  const unsubscribe = client.subscribe<Record<string, T>>(
+    { query, variables },
+    {
+      next: (result) => r.push(result as LiveResult<T>),
+      error: (error) => {
+        r.error = error;
+      },
+      complete: () => {
+        r.completed = true;
+      },
+    },
+  );
+  r.stop = unsubscribe;
+  leftover(r, () => unsubscribe());
+  return r;
+}
+
+/** Subscribes over SSE (yoga's built-in): one POST whose answer is an event stream. */
+export function subscribeSse<T = Record<string, unknown>>(graphqlUrl: string, field: string, query: string, variables?: Record<string, unknown>): Subscriber<T> {
+  const r = recorder<T>(field);
+  const controller = new AbortController();
+  r.stop = () => controller.abort();
+  leftover(r, () => controller.abort());
+  void (async () => {
+    const res = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query, variables }),
+      signal: controller.signal,
+    });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body!) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = message.split('\n').find((l) => l.startsWith('data:'));
+        if (message.startsWith('event: complete')) r.completed = true;
+        else if (data) r.push(JSON.parse(data.slice(5)) as LiveResult<T>);
+      }
+    }
+  })().catch((error: unknown) => {
+    if (!controller.signal.aborted) r.error = error;
+  });
+  return r;
+}
+
+/** Waits until the gateway holds `n` live subscriptions (WebSocket and SSE). */
+export async function activeSubscriptions(app: App, n: number): Promise<void> {
+  const gauge = app.metrics.registry.getSingleMetric('graphql_subscriptions_active');
+  await expect.poll(async () => (await gauge!.get()).values[0]?.value ?? 0, { timeout: 5_000, interval: 10 }).toBe(n);
+}
