@@ -152,6 +152,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   const appId = config.agora.mode === 'agora' ? config.agora.appId : emulator!.project.appId;
   const events = await createEventPipeline({ agora, logger, settings: config.events, redis, keyPrefix: `agora-graphql:${appId}` });
 
+  metrics.watchEvents(events);
+
   const contextFor = createContextFactory({ agora, mode, events, batching: parts.batching });
   const yoga = createYoga<ServerContext, Context>({
     schema,

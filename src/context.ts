@@ -38,8 +38,9 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       viewer: scope.viewer,
       ledger,
       loaders: createLoaders(agora, scope.viewer.username, { batch }),
-      renewLoaders() {
-        context.loaders = createLoaders(agora, scope.viewer.username, { batch });
+      // `this`: yoga hands resolvers a context merged from this one, not this object itself.
+      renewLoaders(this: Context) {
+        this.loaders = createLoaders(agora, scope.viewer.username, { batch });
       },
     };
     return context;

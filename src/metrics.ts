@@ -9,6 +9,7 @@
  * - open WebSocket connections and active subscriptions.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Events } from './events/pipeline.ts';
 import type { RateBudgets } from './agora/budgets.ts';
 import type { AttemptInfo, RetryInfo } from './agora/http.ts';
 
@@ -21,6 +22,8 @@ export interface GatewayMetrics {
   retry(info: RetryInfo): void;
   /** The budgets whose stats are read at each scrape. */
   watchBudgets(budgets: RateBudgets): void;
+  /** The event pipeline whose poller and subscribers are read at each scrape. */
+  watchEvents(events: Events): void;
   socketOpened(): void;
   socketClosed(): void;
   subscriptionStarted(): void;
@@ -49,6 +52,30 @@ export function createMetrics(): GatewayMetrics {
         for (const budgets of watched) for (const [cls, stats] of Object.entries(budgets.stats())) this.inc({ class: cls }, pick(stats));
       },
     });
+  let events: Events | undefined;
+  const eventGauge = (name: string, help: string, read: (e: Events) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const value = events && read(events);
+        if (value !== undefined) this.set(value);
+      },
+    });
+  eventGauge('event_poller_leader', '1 while this instance polls Agora events (holds the lease), else 0', (e) => (e.pollerStats().role === 'leader' ? 1 : 0));
+  eventGauge('event_poller_reads', 'Reads of Agora event feeds by this instance', (e) => e.pollerStats().reads);
+  eventGauge('event_poller_events_published', 'Events this instance polled and published', (e) => e.pollerStats().eventsPublished);
+  eventGauge('event_poller_duplicates_dropped', 'Events another region had already returned', (e) => e.pollerStats().duplicatesDropped);
+  eventGauge('event_poller_possible_losses', 'Event reads that failed after Agora may have answered', (e) => e.pollerStats().possibleLosses);
+  eventGauge('event_poller_upstream_store_full', 'Drains that found an Agora event store full (older events may have been dropped upstream)', (e) => e.pollerStats().upstreamStoreFull);
+  eventGauge('event_poller_lag_seconds', 'From Agora receiving the newest published event to its publication', (e) => {
+    const lag = e.pollerStats().lagMs;
+    return lag === undefined ? undefined : lag / 1000;
+  });
+  eventGauge('event_subscribers', 'Open subscriber feeds on this instance', (e) => e.subscriberStats().subscribers);
+  eventGauge('event_subscriber_queued', 'Events waiting in subscriber queues on this instance', (e) => e.subscriberStats().queued);
+
   budgetGauge('agora_budget_granted', 'Rate-budget slots granted, by class', (s) => s.granted);
   budgetGauge('agora_budget_waited', 'Calls that waited for a rate-budget slot, by class', (s) => s.waited);
   budgetGauge('agora_budget_rejected', 'Calls refused with RATE_LIMITED because no slot came in time, by class', (s) => s.rejected);
@@ -68,6 +95,9 @@ export function createMetrics(): GatewayMetrics {
       if (info.failover) failovers.inc({ operation: info.operation });
     },
     watchBudgets: (budgets) => void watched.push(budgets),
+    watchEvents: (pipeline) => {
+      events = pipeline;
+    },
     socketOpened: () => sockets.inc(),
     socketClosed: () => sockets.dec(),
     subscriptionStarted: () => subscriptions.inc(),

@@ -20,6 +20,8 @@ export interface FeedOptions {
   queueSize: number;
   /** How many events one replay read asks the log for. */
   replayPage?: number;
+  /** Called once when the feed ends, however it ends (left, overflowed, failed). */
+  onEnd?: () => void;
 }
 
 export class CursorTooOldError extends Error {
@@ -40,7 +42,10 @@ export class CursorAheadError extends Error {
   }
 }
 
-export function openFeed(options: FeedOptions): AsyncIterableIterator<FeedItem> {
+/** A feed, and how many events wait in its queue (what a subscriber that does not read holds). */
+export type Feed = AsyncIterableIterator<FeedItem> & { queued(): number };
+
+export function openFeed(options: FeedOptions): Feed {
   const { log, match, queueSize } = options;
   const page = options.replayPage ?? 500;
   const live: Sequenced[] = [];
@@ -55,13 +60,25 @@ export function openFeed(options: FeedOptions): AsyncIterableIterator<FeedItem> 
   let done = false;
   let wake: (() => void) | undefined;
 
+  let ended = false;
+  /** Stops listening and lets the queue go, at once (the subscriber may still learn why, later). */
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    unlisten();
+    live.length = 0;
+    replayQueue = [];
+    options.onEnd?.();
+  };
+
   // Listening starts before the replay is read: whatever is appended meanwhile is queued, not missed.
   const unlisten = log.listen((e) => {
-    if (done || overflowed || !match(e.event)) return;
+    if (ended || !match(e.event)) return;
     if (live.length >= queueSize) {
-      // The subscriber is not keeping up: drop its queue and end it where it can resume.
+      // The subscriber is not keeping up (its socket may not be read at all): let its queue go now,
+      // and end it where it can resume, when it next asks.
       overflowed = true;
-      live.length = 0;
+      end();
     } else {
       live.push(e);
     }
@@ -70,8 +87,7 @@ export function openFeed(options: FeedOptions): AsyncIterableIterator<FeedItem> 
 
   const finish = (): IteratorResult<FeedItem> => {
     done = true;
-    unlisten();
-    live.length = 0;
+    end();
     wake?.();
     return { done: true, value: undefined };
   };
@@ -94,8 +110,9 @@ export function openFeed(options: FeedOptions): AsyncIterableIterator<FeedItem> 
     [Symbol.asyncIterator]() {
       return this;
     },
+    queued: () => live.length + replayQueue.length,
     async next(): Promise<IteratorResult<FeedItem>> {
-      if (replaying) {
+      if (replaying && !overflowed) {
         let e: Sequenced | undefined;
         try {
           e = await nextReplayed();

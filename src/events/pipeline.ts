@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { AgoraClient } from '../agora/client.ts';
 import type { HostPlan } from '../agora/hosts.ts';
 import type { Logger } from '../logger.ts';
-import { openFeed, type FeedItem } from './feed.ts';
+import { openFeed, type Feed, type FeedItem } from './feed.ts';
 import { createMemoryLease } from './lease.ts';
 import { createRedisLease } from './lease-redis.ts';
 import { createMemoryEventLog, type EventLog } from './log.ts';
@@ -35,6 +35,8 @@ export interface Events {
   /** A subscriber's feed: replay after `after`, then live; `watch` names presence to read. */
   feed(options: { after?: number | undefined; match(event: GatewayEvent): boolean; watch?: readonly string[] }): AsyncIterableIterator<FeedItem>;
   pollerStats(): PollerStats;
+  /** Open subscriber feeds on this instance, and the events waiting in their queues. */
+  subscriberStats(): { subscribers: number; queued: number };
   /** How far back the log reaches. */
   window(): ReturnType<EventLog['window']>;
 }
@@ -64,6 +66,7 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
   const watches: WatchSet = redis ? createRedisWatchSet(redis, { key: `${keyPrefix}:presence-watch`, ttlMs: settings.leaseMs }) : createMemoryWatchSet();
 
   const poller = createPoller({ agora, log, lease, regions: settings.regions, intervalMs: settings.pollIntervalMs, leaseMs: settings.leaseMs, logger });
+  const feeds = new Set<Feed>();
   const presence = createPresenceWatcher({ agora, log, watches, intervalMs: settings.presenceIntervalMs, fence: poller.fence, logger });
 
   return {
@@ -76,16 +79,25 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
     },
     feed({ after, match, watch }) {
       const unwatch = watch && watch.length > 0 ? watches.watch(watch) : undefined;
-      const feed = openFeed({ log, after, match, queueSize: settings.subscriberQueueSize });
-      if (!unwatch) return feed;
-      const end = feed.return!.bind(feed);
-      feed.return = async () => {
-        unwatch();
-        return end();
-      };
+      const feed: Feed = openFeed({
+        log,
+        after,
+        match,
+        queueSize: settings.subscriberQueueSize,
+        onEnd: () => {
+          feeds.delete(feed);
+          unwatch?.();
+        },
+      });
+      feeds.add(feed);
       return feed;
     },
     pollerStats: () => poller.stats(),
+    subscriberStats() {
+      let queued = 0;
+      for (const feed of feeds) queued += feed.queued();
+      return { subscribers: feeds.size, queued };
+    },
     window: () => log.window(),
     start() {
       poller.start();

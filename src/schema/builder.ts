@@ -30,7 +30,7 @@ export interface Context {
   /** Every upstream call the request made (`agora` records into it): `extensions.cost.actual`. */
   ledger: CallLedger;
   /** A new set of loaders, so that each subscription event reads Agora afresh. */
-  renewLoaders(): void;
+  renewLoaders(this: Context): void;
   /** The event pipeline: subscriptions read it, mutations publish what they changed. */
   events: Events;
 }
