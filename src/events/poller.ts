@@ -119,7 +119,7 @@ export function createPoller(options: PollerOptions): Poller {
     lastError: undefined,
   };
   let fence: Fence | undefined;
-  let renewAt = 0;
+  let renewal: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const stopping = new AbortController();
 
@@ -136,21 +136,41 @@ export function createPoller(options: PollerOptions): Poller {
       stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
 
+  const lost = (why: string) => {
+    if (!fence) return;
+    logger.warn({ token: fence.token }, why);
+    fence = undefined;
+    stats.role = 'standby';
+  };
+
+  /**
+   * The lease is renewed on a timer of its own, every third of its length: a round that waits for
+   * its rate budget or a slow Agora must not let it lapse.
+   */
+  const renew = () => {
+    const held = fence;
+    if (!held) return;
+    lease.renew(held).then(
+      (ok) => {
+        if (!ok && fence === held) lost('the poller lease was lost; another instance polls now');
+      },
+      (error: unknown) => {
+        fail(error, 'the poller lease could not be renewed');
+      },
+    );
+  };
+
   async function holdLease(): Promise<boolean> {
+    if (fence) return true;
     try {
-      if (!fence) {
-        fence = await lease.acquire();
-        if (fence) logger.info({ token: fence.token }, 'this instance now polls Agora events (poller lease acquired)');
-      } else if (Date.now() >= renewAt && !(await lease.renew(fence))) {
-        logger.warn({ token: fence.token }, 'the poller lease was lost; another instance polls now');
-        fence = undefined;
-      }
+      fence = await lease.acquire();
     } catch (error) {
       fail(error, 'the poller lease could not be reached');
-      fence = undefined;
     }
-    if (fence && Date.now() >= renewAt) renewAt = Date.now() + options.leaseMs / 3;
-    stats.role = fence ? 'leader' : 'standby';
+    if (fence) {
+      logger.info({ token: fence.token }, 'this instance now polls Agora events (poller lease acquired)');
+      stats.role = 'leader';
+    }
     return fence !== undefined;
   }
 
@@ -227,9 +247,11 @@ export function createPoller(options: PollerOptions): Poller {
 
   return {
     start() {
+      renewal ??= setInterval(renew, options.leaseMs / 3);
       running ??= loop();
     },
     async stop() {
+      clearInterval(renewal);
       stopping.abort();
       await running;
       if (fence) await lease.release(fence).catch(() => undefined);
