@@ -179,6 +179,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     port: config.port,
     host: config.host,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    webSocket: config.webSocket,
     yoga,
     graphiql: createGraphiQL({
       graphqlPath: GRAPHQL_PATH,

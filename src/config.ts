@@ -37,6 +37,8 @@ export interface Config {
   /** Shared state for several instances (events, poller lease, rate budgets); one instance in memory without. */
   redisUrl: string | undefined;
   events: EventSettings;
+  /** graphql-ws: ping interval (a socket that does not answer within it is closed), and how long a socket may take to send connection_init. */
+  webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,8 @@ const env = z.object({
   PRESENCE_POLL_INTERVAL_MS: ms(2_000),
   AGORA_RTM_EVENT_REGIONS: optionalText,
   AGORA_RTM_EVENT_HOSTS: optionalText,
+  WS_KEEPALIVE_MS: ms(12_000),
+  WS_CONNECTION_INIT_TIMEOUT_MS: ms(3_000),
 });
 
 const CREDENTIAL_VARIABLES = [
@@ -156,6 +160,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     emulator: { port: e.EMULATOR_PORT, host: e.EMULATOR_HOST },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
+    webSocket: { keepAliveMs: e.WS_KEEPALIVE_MS, connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS },
     events: {
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
       leaseMs: e.POLLER_LEASE_MS,

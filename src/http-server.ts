@@ -30,6 +30,7 @@ export interface HttpPartOptions {
   port: number;
   host: string;
   shutdownTimeoutMs: number;
+  webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number };
   yoga: YogaServerInstance<ServerContext, Context>;
   graphiql: GraphiQLHandler;
   metrics: GatewayMetrics;
@@ -90,6 +91,9 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
     const wss = new WebSocketServer({ server: http, path: GRAPHQL_PATH });
     const ws = useServer<Record<string, unknown>, { request: IncomingMessage; socket: unknown }>(
       {
+        // No connection_init in time: closed with 4408. A socket that answers no ping within the
+        // keep-alive interval (gone, or not read at all) is terminated.
+        connectionInitWaitTimeout: options.webSocket.connectionInitTimeoutMs,
         // Each operation over a socket is a request of its own, with its own id.
         execute: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).execute(args)) as never,
         subscribe: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
@@ -124,6 +128,7 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
         },
       },
       wss,
+      options.webSocket.keepAliveMs,
     );
     stopWebSockets = async () => {
       await ws.dispose();

@@ -134,3 +134,28 @@ describe('a subscriber that stops reading', () => {
     expect(ending?.payload?.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'SUBSCRIBER_QUEUE_OVERFLOW', resumeAfter: expect.any(String) });
   });
 });
+
+describe('WebSocket upkeep', () => {
+  it('closes a socket that sends no connection_init in time with 4408', async () => {
+    const { graphqlUrl } = await startGatewayRunner({ WS_CONNECTION_INIT_TIMEOUT_MS: '150' });
+    const socket = leftover(new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws'), (s) => s.terminate());
+    const [code] = await new Promise<[number, string]>((resolve) => socket.once('close', (c, r) => resolve([c, String(r)])));
+    expect(code).toBe(4408);
+  });
+
+  it('pings every socket, and terminates one that stops answering', async () => {
+    const { graphqlUrl, server } = await startGatewayRunner({ WS_KEEPALIVE_MS: '100' });
+    const open = async () => (await server.metrics.registry.getSingleMetric('graphql_ws_connections')!.get()).values[0]?.value;
+    const socket = leftover(new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws'), (s) => s.terminate());
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    let pings = 0;
+    socket.on('ping', () => pings++);
+    await expect.poll(() => pings, { interval: 20 }).toBeGreaterThanOrEqual(2);
+    expect(await open()).toBe(1);
+    // A client that stops reading answers no ping: the gateway lets the socket go.
+    (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    await expect.poll(open, { interval: 20 }).toBe(0);
+  });
+});
