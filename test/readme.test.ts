@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGateway } from './helpers/gateway.ts';
+import { postGraphQL, startGateway, wsClient } from './helpers/gateway.ts';
+import { activeSubscriptions, subscribe } from './helpers/live.ts';
 
 describe('README', () => {
   it('quick start: the query it shows returns the JSON it shows', async () => {
@@ -42,5 +43,20 @@ describe('README', () => {
     const variables = [...config.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
     expect(variables.length).toBeGreaterThan(10);
     for (const name of variables) expect(readme, name).toContain(`\`${name}\``);
+  });
+});
+
+describe('README real time', () => {
+  it('the subscription it shows receives the event of the mutation it shows, against the demo data', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const live = readme.match(/```graphql\n(subscription Live[\s\S]*?)```/)?.[1];
+    const trigger = readme.match(/```graphql\n(mutation Trigger[\s\S]*?)```/)?.[1];
+    expect(live).toBeDefined();
+    expect(trigger).toBeDefined();
+    const { graphqlUrl, server } = await startGateway();
+    const events = subscribe<{ to: string; service: string }>(wsClient(graphqlUrl), 'messageSent', live!);
+    await activeSubscriptions(server, 1);
+    expect((await postGraphQL(graphqlUrl, trigger!)).body.errors).toBeUndefined();
+    expect(await events.waitFor(1)).toEqual([expect.objectContaining({ service: 'SIGNALING', to: 'bob' })]);
   });
 });
