@@ -38,6 +38,14 @@ export function createMetrics(): GatewayMetrics {
   const upstreamSeconds = new Histogram({ name: 'agora_upstream_call_duration_seconds', help: 'Latency of calls to Agora', labelNames: ['operation'], buckets: SECONDS, registers: [registry] });
   const retries = new Counter({ name: 'agora_retries_total', help: 'Retries of calls to Agora by operation and the host retried on', labelNames: ['operation', 'host'], registers: [registry] });
   const failovers = new Counter({ name: 'agora_failovers_total', help: 'Retries that moved to another host', labelNames: ['operation'], registers: [registry] });
+  new Gauge({
+    name: 'nodejs_heap_used_bytes',
+    help: 'V8 heap in use by this process',
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().heapUsed);
+    },
+  });
   const sockets = new Gauge({ name: 'graphql_ws_connections', help: 'Open graphql-ws connections', registers: [registry] });
   const subscriptions = new Gauge({ name: 'graphql_subscriptions_active', help: 'Active subscriptions (WebSocket and SSE)', registers: [registry] });
   const watched: RateBudgets[] = [];

@@ -41,10 +41,11 @@ export interface Stack {
   stop(): void;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `gatewayEnv`: more of the gateway's configuration (e.g. its poll interval). */
+export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0' });
+  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0', ...gatewayEnv });
   const emulatorUrl = env.AGORA_CHAT_HOST!;
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
   return {

@@ -7,6 +7,7 @@ import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.ts
 import { createChatClient, type ChatClient } from './chat/client.ts';
 import type { CallOptions, ServiceContext } from './endpoint.ts';
 import type { RequestAuth } from './auth.ts';
+import { lazyObject } from '../lib/lazy.ts';
 import { createRateBudgets, type BudgetStore, type RateBudgets } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
@@ -126,17 +127,6 @@ function bindMethods<T extends object>(service: T, binding: CallOptions): T {
 
 /** Each namespace is bound on first use: a request touches two or three of Chat's twelve. */
 function bindNamespaces<T extends Record<string, object>>(client: T, binding: CallOptions): T {
-  const bound = {} as Record<string, object>;
-  for (const name of Object.keys(client)) {
-    Object.defineProperty(bound, name, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = bindMethods(client[name]!, binding);
-        Object.defineProperty(bound, name, { value, enumerable: true });
-        return value;
-      },
-    });
-  }
-  return bound as T;
+  const makers = Object.fromEntries(Object.entries(client).map(([name, service]) => [name, () => bindMethods(service, binding)]));
+  return lazyObject(makers as { [K in keyof T]: () => T[K] });
 }

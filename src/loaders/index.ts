@@ -14,6 +14,7 @@ import type { OnlineState } from '../agora/chat/users.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import { AgoraNotFoundError, chatNotConfigured } from '../agora/errors.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
+import { lazyObject } from '../lib/lazy.ts';
 
 export interface Loaders {
   onlineStatus: DataLoader<string, OnlineState>;
@@ -89,24 +90,27 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
   };
   const attributeLoaders = new Map<string, DataLoader<string, Attributes>>();
 
-  return {
-    onlineStatus: new DataLoader(
-      (usernames) =>
-        perKey(usernames, async () => {
-          const states = await need().users.batchStatus([...usernames]);
-          return usernames.map((u) => states[u] ?? 'offline');
-        }),
-      { maxBatchSize: size('onlineStatus') },
-    ),
+  // Made on first use: a subscription event renews its loaders and usually needs none of them.
+  return lazyObject<Loaders>({
+    onlineStatus: () =>
+      new DataLoader(
+        (usernames) =>
+          perKey(usernames, async () => {
+            const states = await need().users.batchStatus([...usernames]);
+            return usernames.map((u) => states[u] ?? 'offline');
+          }),
+        { maxBatchSize: size('onlineStatus') },
+      ),
 
-    presence: new DataLoader(
-      (usernames) =>
-        // Agora reads presence from some user's point of view; the viewer's, or the first asked.
-        perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] })),
-      { maxBatchSize: size('presence') },
-    ),
+    presence: () =>
+      new DataLoader(
+        (usernames) =>
+          // Agora reads presence from some user's point of view; the viewer's, or the first asked.
+          perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] })),
+        { maxBatchSize: size('presence') },
+      ),
 
-    attributes(keys) {
+    attributes: () => (keys) => {
       const names = [...new Set(keys)].sort();
       const id = JSON.stringify(names);
       let loader = attributeLoaders.get(id);
@@ -124,12 +128,13 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       return loader;
     },
 
-    groups: collectiveLoader(chat, 'group', size('groups')),
-    rooms: collectiveLoader(chat, 'room', size('rooms')),
+    groups: () => collectiveLoader(chat, 'group', size('groups')),
+    rooms: () => collectiveLoader(chat, 'room', size('rooms')),
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
-    users: new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u).catch(asError))), {
-      maxBatchSize: size('users'),
-    }),
-  };
+    users: () =>
+      new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u).catch(asError))), {
+        maxBatchSize: size('users'),
+      }),
+  });
 }

@@ -1,0 +1,117 @@
+/**
+ * Fan-out: 10,000 concurrent graphql-ws subscribers (one socket each) on one gateway instance, each
+ * subscribed to `userEvents` of its own user and of "everyone". Measures, from the moment the emulator
+ * records an event (its `at`) to its arrival at the subscriber:
+ *   - targeted events: one simulated login of a random subscriber's user at a time, 200 of them;
+ *   - a broadcast: one login of "everyone", which all 10,000 receive (first, p50, p99, last);
+ * and the gateway's heap per subscriber. Emulator, gateway and this load generator each run in a
+ * process of their own; the poll interval is the default (500 ms).
+ *
+ *   node bench/fanout.ts     # prints a table, writes bench/results/fanout.json
+ *   SUBSCRIBERS=2000 node bench/fanout.ts
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { graphql, percentile, round, startStack, writeResults } from './lib/stack.ts';
+
+const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
+const TARGETED = 200;
+const POLL_INTERVAL_MS = 500;
+const CONNECT_CONCURRENCY = 200;
+
+const stack = await startStack({ EVENT_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
+const metricsUrl = stack.graphqlUrl.replace('/graphql', '/metrics');
+const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(metricsUrl)).text())?.[1] ?? NaN);
+const clients: Client[] = [];
+
+try {
+  await stack.control('PUT', '/settings', { rateLimits: false });
+  const heapBefore = await metric('nodejs_heap_used_bytes');
+  const latencies: number[] = [];
+  const broadcast: number[] = [];
+  const wsUrl = stack.graphqlUrl.replace(/^http/, 'ws');
+
+  const connectStarted = performance.now();
+  for (let i = 0; i < SUBSCRIBERS; i += CONNECT_CONCURRENCY) {
+    await Promise.all(
+      Array.from({ length: Math.min(CONNECT_CONCURRENCY, SUBSCRIBERS - i) }, async (_, j) => {
+        const index = i + j;
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+        clients.push(client);
+        await new Promise<void>((resolve, reject) => {
+          client.on('connected', () => resolve());
+          client.on('error', reject);
+        });
+        client.subscribe<{ userEvents: { at: string; user: { username: string }; type: string } }>(
+          { query: `subscription { userEvents(usernames: ["u${index}", "everyone"]) { at type user { username } } }` },
+          {
+            next: ({ data }) => {
+              const e = data?.userEvents;
+              if (!e || e.type !== 'LOGIN') return;
+              const latency = Date.now() - Date.parse(e.at);
+              (e.user.username === 'everyone' ? broadcast : latencies).push(latency);
+            },
+            error: (error) => console.error('subscription error', error),
+            complete: () => undefined,
+          },
+        );
+      }),
+    );
+  }
+  while ((await metric('graphql_subscriptions_active')) < SUBSCRIBERS) await new Promise((resolve) => setTimeout(resolve, 100));
+  const connectSeconds = (performance.now() - connectStarted) / 1000;
+  const heapAfter = await metric('nodejs_heap_used_bytes');
+
+  // The load generator's own event-loop delay while measuring: what it adds to every latency below.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  // Targeted: one login at a time, spread over poll intervals so that waiting for the poll is sampled evenly.
+  for (let k = 0; k < TARGETED; k++) {
+    const user = `u${Math.floor(Math.random() * SUBSCRIBERS)}`;
+    await stack.control('POST', `/rtm/clients/${user}/login`);
+    await stack.control('POST', `/rtm/clients/${user}/logout`);
+    await new Promise((resolve) => setTimeout(resolve, 37));
+    if (latencies.length < k - 50) throw new Error('targeted events are not arriving');
+  }
+  while (latencies.length < TARGETED) await new Promise((resolve) => setTimeout(resolve, 50));
+
+  // A broadcast: every subscriber watches "everyone".
+  await stack.control('POST', '/rtm/clients/everyone/login');
+  const deadline = Date.now() + 30_000;
+  while (broadcast.length < SUBSCRIBERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+
+  loopDelay.disable();
+  // The poller's lag for the broadcast: from the emulator recording it to its publication.
+  const pollerLagMs = ((await graphql(stack.graphqlUrl, '{ eventPoller { lagMs } }')).eventPoller as { lagMs: number }).lagMs;
+  latencies.sort((a, b) => a - b);
+  broadcast.sort((a, b) => a - b);
+  const results = {
+    subscribers: SUBSCRIBERS,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    connectSeconds: round(connectSeconds),
+    heapPerSubscriberKB: round((heapAfter - heapBefore) / SUBSCRIBERS / 1024),
+    targeted: { events: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? 0 },
+    broadcast: {
+      delivered: broadcast.length,
+      firstMs: broadcast[0] ?? NaN,
+      p50Ms: percentile(broadcast, 50),
+      p99Ms: percentile(broadcast, 99),
+      lastMs: broadcast.at(-1) ?? NaN,
+      // The poll's own wait is not fan-out: what the gateway took from the first delivery to the last.
+      spreadMs: (broadcast.at(-1) ?? NaN) - (broadcast[0] ?? NaN),
+      pollerLagMs,
+    },
+    loadGeneratorLoopDelay: { p50Ms: round(loopDelay.percentile(50) / 1e6), p99Ms: round(loopDelay.percentile(99) / 1e6), maxMs: round(loopDelay.max / 1e6) },
+    targets: { targetedP99Ms: POLL_INTERVAL_MS + 20, broadcastMs: 1000 },
+  };
+  console.table({
+    'targeted (event at emulator -> client)': { p50: results.targeted.p50Ms, p99: results.targeted.p99Ms, max: results.targeted.maxMs, target: `p99 <= ${POLL_INTERVAL_MS + 20}` },
+    [`broadcast to ${broadcast.length}`]: { p50: results.broadcast.p50Ms, p99: results.broadcast.p99Ms, max: results.broadcast.lastMs, target: 'last <= 1000' },
+  });
+  console.log(`broadcast: published ${pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms`);
+  await writeResults('fanout', results);
+} finally {
+  await Promise.all(clients.map((c) => c.dispose()));
+  stack.stop();
+}
