@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createEmulatorControl } from '../src/emulator/control-client.ts';
+import { activeSubscriptions } from './helpers/live.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_CSP } from '../src/graphiql.ts';
 import { startGateway } from './helpers/gateway.ts';
@@ -115,15 +117,20 @@ describe('GraphiQL, served from the installed packages', () => {
       expect(complaints).toEqual([]);
     });
 
-    it('runs a subscription over WebSocket and shows its events as they arrive', async () => {
-      const { graphqlUrl } = await startGateway();
+    it('runs a subscription over WebSocket and shows the event of a simulated client as it arrives', async () => {
+      const { graphqlUrl, server } = await startGateway({ EVENT_POLL_INTERVAL_MS: '50' });
       const browser = await openBrowser();
-      const subscription = 'subscription Beat { heartbeat(intervalSeconds: 1) { sequence } }';
+      const subscription = 'subscription Live { userEvents(usernames: ["grace"]) { type user { username } at } }';
       const url = `${graphqlUrl}?query=${encodeURIComponent(subscription)}`;
       const sockets: string[] = [];
       const { page, complaints } = await openGraphiQL(browser, url);
       page.on('websocket', (ws) => sockets.push(ws.url()));
-      await runAndWaitFor(page, '"sequence": 2');
+      await page.locator('.graphiql-execute-button').click();
+      await activeSubscriptions(server, 1);
+      // A simulated Signaling SDK client logs in at the emulator; the poller reads it and GraphiQL shows it.
+      await createEmulatorControl(server.emulator!.url).rtm.login('grace');
+      await page.locator('.graphiql-response').getByText('"LOGIN"').first().waitFor({ timeout: 20_000 });
+      await page.locator('.graphiql-response').getByText('"grace"').first().waitFor();
       await screenshot(page, 'graphiql-subscription.png');
       expect(sockets).toEqual([graphqlUrl.replace(/^http/, 'ws')]);
       expect(complaints).toEqual([]);
