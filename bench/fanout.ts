@@ -19,6 +19,7 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
 const TARGETED = 200;
 const POLL_INTERVAL_MS = 500;
 const CONNECT_CONCURRENCY = 200;
+const SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
 
 const stack = await startStack({ EVENT_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
 const metricsUrl = stack.graphqlUrl.replace('/graphql', '/metrics');
@@ -44,7 +45,8 @@ try {
           client.on('error', reject);
         });
         client.subscribe<{ userEvents: { at: string; user: { username: string }; type: string } }>(
-          { query: `subscription { userEvents(usernames: ["u${index}", "everyone"]) { at type user { username } } }` },
+          // One operation with variables, as a client app sends it: the gateway parses and validates it once.
+          { query: SUBSCRIPTION, variables: { users: [`u${index}`, 'everyone'] } },
           {
             next: ({ data }) => {
               const e = data?.userEvents;
