@@ -14,7 +14,9 @@ import { createEventPipeline, type Events } from './events/pipeline.ts';
 import type { AttemptInfo } from './agora/http.ts';
 import { hostPlanFromList } from './agora/hosts.ts';
 import type { Config } from './config.ts';
-import { createContextFactory, SERVICE_VIEWER } from './context.ts';
+import { randomSecret, signToken } from './auth/tokens.ts';
+import { createAuthenticator, SERVICE } from './auth/viewer.ts';
+import { createContextFactory } from './context.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
 import { createGraphiQL } from './graphiql.ts';
@@ -73,6 +75,8 @@ export interface App {
   readonly mode: Context['mode'];
   readonly metrics: GatewayMetrics;
   readonly events: Events;
+  /** In emulator mode: an admin token and a user token (alice), signed for this gateway. */
+  readonly devTokens: { admin: string; alice: string } | undefined;
 }
 
 export interface AppParts {
@@ -159,7 +163,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // Both doors give a scope; an in-process `yoga.fetch` acts as the service, aborted with its request.
-    context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE_VIEWER, signal: initial.request.signal }),
+    context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE, signal: initial.request.signal }),
     maskedErrors: { maskError: createMaskError(logger) },
     plugins: [useUpstreamCost(), useRequestIdExtension(), useOperationMetrics(metrics), ...(parts.plugins ?? [])],
     // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
@@ -173,6 +177,18 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     },
   });
 
+  // Emulator mode signs development tokens with AUTH_JWT_SECRET, or a secret of its own per process.
+  const jwtSecret = config.auth.jwtSecret ?? (mode === 'emulator' && !config.auth.jwksUrl ? randomSecret() : undefined);
+  const authenticator = createAuthenticator({ ...config.auth, jwtSecret });
+  if (config.auth.disabled) logger.warn('AUTH_DISABLED=true: authentication is off, and every request acts as admin with Agora\'s credentials');
+  const devTokens =
+    mode === 'emulator' && jwtSecret
+      ? {
+          admin: await signToken(jwtSecret, { sub: 'service:dev-admin', roles: ['admin'], issuer: config.auth.issuer, audience: config.auth.audience }),
+          alice: await signToken(jwtSecret, { sub: 'alice', roles: ['user'], issuer: config.auth.issuer, audience: config.auth.audience }),
+        }
+      : undefined;
+
   let ready = false;
   const services = ['rtm', ...(agora.chat ? ['chat'] : [])];
   const doors = createHttpPart({
@@ -180,11 +196,21 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     host: config.host,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     webSocket: config.webSocket,
+    authenticator,
+    allowedOrigins: config.auth.allowedOrigins,
     yoga,
     graphiql: createGraphiQL({
       graphqlPath: GRAPHQL_PATH,
       title: 'agora-graphql',
-      graphiql: { title: 'agora-graphql', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+      // In emulator mode GraphiQL opens signed in as the development admin.
+      graphiql: {
+        title: 'agora-graphql',
+        defaultQuery: DEFAULT_QUERY,
+        subscriptionsProtocol: 'WS',
+        ...(devTokens
+          ? { headers: JSON.stringify({ Authorization: `Bearer ${devTokens.admin}` }, null, 2), connectionParams: { authorization: `Bearer ${devTokens.admin}` } }
+          : {}),
+      },
     }),
     metrics,
     logger,
@@ -199,6 +225,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     mode,
     metrics,
     events,
+    devTokens,
     async start() {
       const graphqlUrl = await doors.start();
       events.start();

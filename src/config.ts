@@ -8,6 +8,7 @@ import type { RtmCredentials } from './agora/auth.ts';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
+import type { AuthSettings } from './auth/viewer.ts';
 import type { EventSettings } from './events/pipeline.ts';
 
 export type AgoraTarget =
@@ -37,8 +38,12 @@ export interface Config {
   /** Shared state for several instances (events, poller lease, rate budgets); one instance in memory without. */
   redisUrl: string | undefined;
   events: EventSettings;
+  auth: AuthSettings & {
+    /** Browser origins allowed to open WebSockets and call with credentials (CORS does not protect WebSockets). */
+    allowedOrigins: readonly string[];
+  };
   /** graphql-ws: ping interval (a socket that does not answer within it is closed), and how long a socket may take to send connection_init. */
-  webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number };
+  webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
 }
 
 export class ConfigError extends Error {
@@ -86,7 +91,24 @@ const env = z.object({
   PRESENCE_POLL_INTERVAL_MS: ms(2_000),
   AGORA_RTM_EVENT_REGIONS: optionalText,
   AGORA_RTM_EVENT_HOSTS: optionalText,
+  NODE_ENV: z.string().optional(),
+  AGORA_MODE: z.enum(['emulator', 'agora'], { error: 'AGORA_MODE must be emulator or agora' }).optional(),
+  AUTH_JWT_SECRET: optionalText.pipe(z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional()),
+  AUTH_JWKS_URL: optionalText.pipe(z.url({ error: 'AUTH_JWKS_URL must be a URL' }).optional()),
+  AUTH_JWKS_COOLDOWN_MS: ms(30_000),
+  AUTH_JWT_ISSUER: optionalText,
+  AUTH_JWT_AUDIENCE: optionalText,
+  AUTH_API_KEY_HASHES: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, 'AUTH_API_KEY_HASHES must be comma-separated SHA-256 hashes (64 hex characters each) of the keys, never the keys')
+      .optional(),
+  ),
+  AUTH_DISABLED: z.enum(['true', 'false']).optional(),
+  ALLOWED_ORIGINS: optionalText,
   WS_KEEPALIVE_MS: ms(12_000),
+  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
   WS_CONNECTION_INIT_TIMEOUT_MS: ms(3_000),
 });
 
@@ -160,7 +182,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     emulator: { port: e.EMULATOR_PORT, host: e.EMULATOR_HOST },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
-    webSocket: { keepAliveMs: e.WS_KEEPALIVE_MS, connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS },
+    webSocket: {
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+    },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+      apiKeyHashes: e.AUTH_API_KEY_HASHES?.split(',') ?? [],
+      disabled: e.AUTH_DISABLED === 'true',
+      allowedOrigins: e.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
+    },
     events: {
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
       leaseMs: e.POLLER_LEASE_MS,
@@ -171,7 +208,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
   };
 
-  if (CREDENTIAL_VARIABLES.every((name) => e[name] === undefined)) return { ...base, agora: { mode: 'emulator' } };
+  const noCredentials = CREDENTIAL_VARIABLES.every((name) => e[name] === undefined);
+  if (e.AGORA_MODE === 'emulator' || (noCredentials && e.AGORA_MODE === undefined && e.NODE_ENV !== 'production')) {
+    return { ...base, agora: { mode: 'emulator' } };
+  }
+  // In production (or when AGORA_MODE=agora says so), missing credentials are a mistake, never a reason
+  // to serve a fake Agora.
+  if (noCredentials) {
+    throw new ConfigError(
+      `No Agora credentials are set (AGORA_APP_ID with AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET, or AGORA_APP_CERTIFICATE), and ${e.AGORA_MODE === 'agora' ? 'AGORA_MODE=agora' : 'NODE_ENV=production'} asks for Agora: set them, or AGORA_MODE=emulator to run the built-in emulator`,
+    );
+  }
 
   if (!e.AGORA_APP_ID) throw new ConfigError('AGORA_APP_ID is required when any Agora credential is set');
   const hasBasic = Boolean(e.AGORA_CUSTOMER_KEY && e.AGORA_CUSTOMER_SECRET);
@@ -189,13 +236,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
     credentials = { kind: 'token', appId: e.AGORA_APP_ID, appCertificate: e.AGORA_APP_CERTIFICATE, serviceUid: e.AGORA_RTM_SERVICE_UID };
   }
-  return {
-    ...base,
-    agora: {
-      mode: 'agora',
-      appId: e.AGORA_APP_ID,
-      rtm: { hosts: rtmHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials },
-      chat: chatOptions(e),
-    },
+  const agora: AgoraTarget = {
+    mode: 'agora',
+    appId: e.AGORA_APP_ID,
+    rtm: { hosts: rtmHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials },
+    chat: chatOptions(e),
   };
+  if (!base.auth.disabled && !base.auth.jwtSecret && !base.auth.jwksUrl && base.auth.apiKeyHashes.length === 0) {
+    throw new ConfigError('Outside emulator mode the gateway needs a way to authenticate callers: AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_API_KEY_HASHES (or AUTH_DISABLED=true, which lets anyone act as admin)');
+  }
+  return { ...base, agora };
 }

@@ -7,7 +7,8 @@ import { CallLedger } from './agora/call-ledger.ts';
 import type { AgoraClient } from './agora/client.ts';
 import type { Events } from './events/pipeline.ts';
 import { createLoaders } from './loaders/index.ts';
-import type { Context, Viewer } from './schema/builder.ts';
+import type { Viewer } from './auth/viewer.ts';
+import type { Context } from './schema/builder.ts';
 
 export interface RequestScope {
   viewer: Viewer;
@@ -23,8 +24,6 @@ export interface ContextParts {
   batching?: boolean | undefined;
 }
 
-/** Until frontend auth lands (the security work), every request acts as the service, with the admin role. */
-export const SERVICE_VIEWER: Viewer = { username: undefined, roles: new Set(['admin']) };
 
 export function createContextFactory(parts: ContextParts): (scope: RequestScope) => Context {
   const batch = parts.batching ?? true;

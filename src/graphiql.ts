@@ -134,7 +134,13 @@ export interface GraphiQL {
   handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
 }
 
-export function createGraphiQL(options: { graphqlPath: string; title: string; graphiql: GraphiQLOptions }): GraphiQL {
+/**
+ * yoga's GraphiQL options, and `connectionParams`: GraphiQL hands its options to its URL loader, whose
+ * graphql-ws client sends them in connection_init (the headers editor reaches HTTP requests only).
+ */
+export type GatewayGraphiQLOptions = GraphiQLOptions & { connectionParams?: Record<string, string> };
+
+export function createGraphiQL(options: { graphqlPath: string; title: string; graphiql: GatewayGraphiQLOptions }): GraphiQL {
   const files = (staticAssets ??= makeStaticAssets());
   const config = {
     options: options.graphiql,

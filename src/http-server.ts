@@ -11,8 +11,8 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { AuthenticationError, type Authenticator, type Credentials, type Viewer } from './auth/viewer.ts';
 import type { RequestScope } from './context.ts';
-import { SERVICE_VIEWER } from './context.ts';
 import type { GraphiQL as GraphiQLHandler } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -30,7 +30,10 @@ export interface HttpPartOptions {
   port: number;
   host: string;
   shutdownTimeoutMs: number;
-  webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number };
+  webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
+  authenticator: Authenticator;
+  /** Browser origins allowed besides the gateway's own (a request without Origin is not a browser's). */
+  allowedOrigins: readonly string[];
   yoga: YogaServerInstance<ServerContext, Context>;
   graphiql: GraphiQLHandler;
   metrics: GatewayMetrics;
@@ -52,18 +55,42 @@ interface EnvelopedRoot {
 }
 
 /** The scope of an HTTP request: aborted when the client goes away before the answer is out. */
-function httpScope(res: ServerResponse): RequestScope {
+function httpScope(res: ServerResponse, viewer: Viewer): RequestScope {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  return { viewer: SERVICE_VIEWER, signal: controller.signal };
+  return { viewer, signal: controller.signal };
+}
+
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/** The credentials of an HTTP request, or of a graphql-ws connection_init payload. */
+function credentialsOf(source: Record<string, unknown> | undefined | null): Credentials {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { authorization: text(source?.authorization) ?? text(source?.Authorization), apiKey: text(source?.['x-api-key']) ?? text(source?.apiKey) };
+}
+
+/** A browser's Origin is accepted when it is the gateway's own or listed; non-browser clients send none. */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function unauthenticated(res: ServerResponse, message: string): void {
+  res
+    .writeHead(401, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'www-authenticate': 'Bearer' })
+    .end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
 }
 
 export function createHttpPart(options: HttpPartOptions): HttpPart {
   const { yoga, graphiql, metrics, logger } = options;
   const inFlight = new Set<ServerResponse>();
-  const socketScopes = new WeakMap<object, AbortController>();
   let server: Server | undefined;
   let stopWebSockets: (() => Promise<void>) | undefined;
 
@@ -83,12 +110,26 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       return;
     }
     if (await graphiql.handle(req, res, path)) return;
-    const context: ServerContext = { scope: httpScope(res) };
+    let viewer: Viewer;
+    try {
+      viewer = await options.authenticator.viewerOf(credentialsOf({ authorization: header(req.headers.authorization), 'x-api-key': header(req.headers['x-api-key']) }));
+    } catch (error) {
+      if (error instanceof AuthenticationError) return unauthenticated(res, error.message);
+      throw error;
+    }
+    const context: ServerContext = { scope: httpScope(res, viewer) };
     await yoga(req, res, context);
   };
 
   function attachWebSockets(http: Server): void {
-    const wss = new WebSocketServer({ server: http, path: GRAPHQL_PATH });
+    const wss = new WebSocketServer({
+      server: http,
+      path: GRAPHQL_PATH,
+      maxPayload: options.webSocket.maxMessageBytes,
+      // CORS does not protect WebSockets: a page on any site could open one with the user's cookies.
+      verifyClient: ({ req }: { req: IncomingMessage }) => originAllowed(header(req.headers.origin), req.headers.host, options.allowedOrigins),
+    });
+    const sockets = new WeakMap<object, { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout }>();
     const ws = useServer<Record<string, unknown>, { request: IncomingMessage; socket: unknown }>(
       {
         // No connection_init in time: closed with 4408. A socket that answers no ping within the
@@ -97,17 +138,40 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
         // Each operation over a socket is a request of its own, with its own id.
         execute: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).execute(args)) as never,
         subscribe: (args) => withRequestId(randomUUID(), () => (args.rootValue as EnvelopedRoot).subscribe(args)) as never,
-        onConnect: (ctx) => {
-          socketScopes.set(ctx.extra.socket as object, new AbortController());
+        // The token comes in connection_init; a socket without a good one is closed with 4403.
+        onConnect: async (ctx) => {
+          let viewer: Viewer;
+          try {
+            viewer = await options.authenticator.viewerOf(credentialsOf(ctx.connectionParams));
+          } catch {
+            return false;
+          }
+          if (viewer.kind === 'anonymous') return false;
+          const socket = ctx.extra.socket as { close(code: number, reason: string): void };
+          const state: { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout } = { controller: new AbortController(), viewer, subscriptions: 0 };
+          // When the token expires the socket goes, so that the client reconnects with a fresh one.
+          if (viewer.expiresAt !== undefined) state.expiry = setTimeout(() => socket.close(4403, 'Forbidden: the token expired'), Math.max(0, viewer.expiresAt - Date.now()));
+          sockets.set(ctx.extra.socket as object, state);
           metrics.socketOpened();
           return true;
         },
         onClose: (ctx) => {
-          socketScopes.get(ctx.extra.socket as object)?.abort();
+          const state = sockets.get(ctx.extra.socket as object);
+          state?.controller.abort();
+          clearTimeout(state?.expiry);
           if (ctx.acknowledged) metrics.socketClosed();
         },
+        onComplete: (ctx) => {
+          const state = sockets.get(ctx.extra.socket as object);
+          if (state) state.subscriptions--;
+        },
         onSubscribe: async (ctx, _id, payload) => {
-          const scope: RequestScope = { viewer: SERVICE_VIEWER, signal: socketScopes.get(ctx.extra.socket as object)?.signal };
+          const state = sockets.get(ctx.extra.socket as object);
+          if (!state) return [new GraphQLError('The connection is not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
+          if (state.subscriptions >= options.webSocket.maxSubscriptionsPerSocket) {
+            return [new GraphQLError(`At most ${options.webSocket.maxSubscriptionsPerSocket} operations at once on one socket`, { extensions: { code: 'RATE_LIMITED', retryAfter: 0 } })];
+          }
+          const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal };
           const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });
           let document;
           try {
@@ -117,6 +181,7 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           }
           const errors = enveloped.validate(enveloped.schema, document);
           if (errors.length > 0) return errors;
+          state.subscriptions++;
           return {
             schema: enveloped.schema,
             operationName: payload.operationName,

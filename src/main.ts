@@ -55,6 +55,14 @@ async function serve(): Promise<void> {
   if (started.emulatorUrl) {
     lines.push(`No Agora credentials are set, so it talks to the embedded Agora emulator at ${started.emulatorUrl}`);
   }
+  if (app.devTokens) {
+    // Development tokens, signed for this process: GraphiQL opens with the admin one.
+    lines.push(
+      'Development tokens (emulator mode only; send as Authorization: Bearer <token>):',
+      `  admin: ${app.devTokens.admin}`,
+      `  alice (user): ${app.devTokens.alice}`,
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

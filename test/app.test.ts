@@ -3,6 +3,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createEmulatorControl } from '../src/emulator/control-client.ts';
 import { createLogger } from '../src/logger.ts';
+import { authHeaders } from './helpers/auth.ts';
 import { leftover } from './helpers/leftovers.ts';
 import { startGatewayRunner, wsClient } from './helpers/gateway.ts';
 
@@ -35,7 +36,7 @@ describe('buildApp', () => {
     expect(startedA.graphqlUrl).not.toBe(startedB.graphqlUrl);
     expect(a.emulator!.url).not.toBe(b.emulator!.url);
     await a.stop();
-    const res = await fetch(startedB.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health }' }) });
+    const res = await fetch(startedB.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(startedB.graphqlUrl) }, body: JSON.stringify({ query: '{ health }' }) });
     expect(await res.json()).toMatchObject({ data: { health: 'ok' } });
   });
 });
@@ -49,7 +50,7 @@ describe('one context for both doors', () => {
     const controller = new AbortController();
     const request = fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) },
       body: JSON.stringify({ query: '{ user(username: "alice") { nickname } }' }),
       signal: controller.signal,
     }).catch((e: unknown) => e);
@@ -60,7 +61,7 @@ describe('one context for both doors', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await upstreamCalls(metricsUrl, 'chat.users.get')).toEqual([]);
     // The control: the same call, not cancelled, is recorded.
-    await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(username: "alice") { nickname } }' }) });
+    await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: '{ user(username: "alice") { nickname } }' }) });
     expect(await upstreamCalls(metricsUrl, 'chat.users.get')).toEqual([expect.stringContaining('status="200"')]);
   });
 
@@ -72,7 +73,7 @@ describe('one context for both doors', () => {
       let last = {};
       client.subscribe({ query }, { next: (r) => (last = r), error: reject, complete: () => resolve(last) });
     });
-    const overHttp = (await (await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as typeof overSocket;
+    const overHttp = (await (await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query }) })).json()) as typeof overSocket;
     expect(overSocket.data).toEqual({ user: { online: expect.any(Boolean), contacts: expect.any(Array) } });
     // The socket's request has its own loaders and ledger, as HTTP's has: the same calls, counted the same.
     expect(overSocket.extensions?.cost?.calls['chat.users.batchStatus']).toBeGreaterThan(0);

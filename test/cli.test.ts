@@ -18,8 +18,13 @@ describe('agora-graphql serve (npm start)', () => {
     const run = runCli(['serve'], cleanEnv({ PORT: '0' }));
     const [, url] = await run.waitFor(/serving GraphiQL at (http:\/\/\S+\/graphql)/);
     expect(run.stdout()).toMatch(/embedded Agora emulator at http:\/\/127\.0\.0\.1:\d+/);
-    const res = await postGraphQL(url!, '{ health agoraMode }');
-    expect(res.body.data).toEqual({ health: 'ok', agoraMode: 'EMULATOR' });
+    // It prints development tokens signed for this process: the admin one works, and nobody is no one.
+    const [, admin] = await run.waitFor(/admin: (\S+)/);
+    const [, alice] = await run.waitFor(/alice \(user\): (\S+)/);
+    expect((await postGraphQL(url!, '{ health agoraMode }', undefined, { token: admin })).body.data).toEqual({ health: 'ok', agoraMode: 'EMULATOR' });
+    expect((await postGraphQL(url!, '{ viewer { username } }', undefined, { token: alice })).body.data).toEqual({ viewer: { username: 'alice' } });
+    const anonymous = await postGraphQL(url!, '{ health agoraMode }', undefined, { token: null });
+    expect(anonymous.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

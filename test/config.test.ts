@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 
 const appId = '970ca35de60c44645bbae8a215061b33';
 const cert = '5cfd2fd1755d40ecb72977518be15d3b';
+/** Outside emulator mode a gateway must be able to authenticate its callers. */
+const AUTH = { AUTH_API_KEY_HASHES: 'a'.repeat(64) };
 
 describe('loadConfig', () => {
   it('runs against the emulator when no Agora credential is set, with documented defaults', () => {
@@ -15,8 +17,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('runs the emulator in production only when told to, and lets authentication be switched off only explicitly', () => {
+    expect(loadConfig({ NODE_ENV: 'production', AGORA_MODE: 'emulator' }).agora).toEqual({ mode: 'emulator' });
+    expect(loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AUTH_DISABLED: 'true' }).auth.disabled).toBe(true);
+  });
+
   it('uses Basic auth with a customer key and secret, and the region table of seed 000', () => {
-    const c = loadConfig({ AGORA_APP_ID: appId, AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's', AGORA_REGION: 'eu-central-1' });
+    const c = loadConfig({ ...AUTH, AGORA_APP_ID: appId, AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's', AGORA_REGION: 'eu-central-1' });
     expect(c.agora).toEqual({
       mode: 'agora',
       appId,
@@ -28,7 +35,7 @@ describe('loadConfig', () => {
   });
 
   it('uses api.sd-rtn.com as primary in mainland China', () => {
-    const c = loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_REGION: 'cn-east-1' });
+    const c = loadConfig({ ...AUTH, AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_REGION: 'cn-east-1' });
     expect(c.agora.mode === 'agora' && c.agora.rtm.hosts).toEqual({
       primary: 'https://api.sd-rtn.com',
       alternate: 'https://api.agora.io',
@@ -37,7 +44,7 @@ describe('loadConfig', () => {
   });
 
   it('uses token auth with only an app certificate, and takes an explicit host list', () => {
-    const c = loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_RTM_HOSTS: 'http://a.test:1, http://b.test:2' });
+    const c = loadConfig({ ...AUTH, AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_RTM_HOSTS: 'http://a.test:1, http://b.test:2' });
     expect(c.agora).toMatchObject({
       rtm: {
         hosts: { primary: 'http://a.test:1', alternate: 'http://b.test:2', regional: undefined },
@@ -47,13 +54,13 @@ describe('loadConfig', () => {
   });
 
   it('configures Agora Chat from the host and the app key, or from the org and app names', () => {
-    const base = { AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_HOST: 'https://a41.chat.agora.io' };
+    const base = { ...AUTH, AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_HOST: 'https://a41.chat.agora.io' };
     const expected = { host: 'https://a41.chat.agora.io', orgName: '41117440', appName: 'demo', appCertificate: cert };
     const fromKey = loadConfig({ ...base, AGORA_CHAT_APP_KEY: '41117440#demo' });
     expect(fromKey.agora.mode === 'agora' && fromKey.agora.chat).toEqual(expected);
     const fromNames = loadConfig({ ...base, AGORA_CHAT_ORG_NAME: '41117440', AGORA_CHAT_APP_NAME: 'demo' });
     expect(fromNames.agora.mode === 'agora' && fromNames.agora.chat).toEqual(expected);
-    const without = loadConfig({ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert });
+    const without = loadConfig({ ...AUTH, AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert });
     expect(without.agora.mode === 'agora' && without.agora.chat).toBeUndefined();
   });
 
@@ -68,6 +75,13 @@ describe('loadConfig', () => {
     [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_REGION: 'mars-1' }, /AGORA_REGION must be one of/],
     [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_RTM_HOSTS: 'not a url' }, /AGORA_RTM_HOSTS must be/],
     [{ PORT: '70000' }, /PORT/],
+    // A production deployment with a credential missing must not serve a fake Agora.
+    [{ NODE_ENV: 'production' }, /No Agora credentials are set .* NODE_ENV=production asks for Agora: set them, or AGORA_MODE=emulator/],
+    [{ AGORA_MODE: 'agora' }, /No Agora credentials are set .* AGORA_MODE=agora/],
+    // Outside emulator mode, callers must be authenticated.
+    [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert }, /needs a way to authenticate callers: AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_API_KEY_HASHES/],
+    [{ ...AUTH, AUTH_API_KEY_HASHES: 'my-plain-key' }, /SHA-256 hashes .* never the keys/],
+    [{ AUTH_JWT_SECRET: 'short' }, /at least 32 characters/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,12 +1,13 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
+import { authHeaders } from './helpers/auth.ts';
 import { startGateway, wsClient, wsQuery } from './helpers/gateway.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(url), ...headers }, body: JSON.stringify({ query }) });
   return { header: res.headers.get('x-request-id'), body: (await res.json()) as { extensions?: { requestId?: string }; errors?: unknown[] } };
 }
 

@@ -1,3 +1,4 @@
+import { authHeaders } from './helpers/auth.ts';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { printSchema } from '../src/schema/index.ts';
@@ -48,7 +49,7 @@ describe('the gateway in emulator mode', () => {
     const controller = new AbortController();
     const res = await fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(graphqlUrl) },
       body: JSON.stringify({ query: 'subscription { heartbeat(intervalSeconds: 1) { sequence } }' }),
       signal: controller.signal,
     });

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { rememberGateway, TEST_API_KEY_HASH } from './helpers/auth.ts';
 import { postGraphQL, wsClient } from './helpers/gateway.ts';
 import { cleanEnv, runCli } from './helpers/spawn.ts';
 
@@ -17,8 +18,9 @@ function freshPost(url: string, query: string): Promise<number> {
 
 describe('graceful shutdown', () => {
   it('on SIGTERM stops accepting, answers every request in flight in full, closes subscriptions with 1001, and exits 0', async () => {
-    const run = runCli(['serve'], cleanEnv({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '20000' }));
+    const run = runCli(['serve'], cleanEnv({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '20000', AUTH_API_KEY_HASHES: TEST_API_KEY_HASH }));
     const [, url] = await run.waitFor(/serving GraphiQL at (http:\/\/\S+\/graphql)/);
+    rememberGateway(url!);
     const [, emulatorUrl] = await run.waitFor(/embedded Agora emulator at (http:\/\/\S+)/);
     // Every upstream call now takes 1.5 s: requests are still in flight when SIGTERM comes.
     await fetch(`${emulatorUrl}/_emulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 1500 }) });

@@ -6,17 +6,14 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { CallLedger } from '../agora/call-ledger.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import type { Events } from '../events/pipeline.ts';
 import type { Loaders } from '../loaders/index.ts';
-import { validationError } from './errors.ts';
+import { deniedError, validationError } from './errors.ts';
 import { decodeGlobalId } from './global-id.ts';
 
-/** Who is asking. Until the security work lands, every request acts as the service (admin). */
-export interface Viewer {
-  username: string | undefined;
-  roles: ReadonlySet<'user' | 'moderator' | 'admin'>;
-}
+export type { Viewer };
 
 /** What every resolver sees. */
 export interface Context {
@@ -67,6 +64,10 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: { authScopes: { user: true } },
   },
   scopeAuth: {
+    // A subscription is refused when it starts, not at its first event; event types check their own scopes on every event.
+    authorizeOnSubscribe: true,
+    // Denials say which rule refused: UNAUTHENTICATED for anonymous callers, FORBIDDEN for the signed-in.
+    unauthorizedError: (_parent, ctx, info, result) => deniedError(ctx.viewer, `${info.parentType.name}.${info.fieldName}`, result.message),
     authScopes: (ctx) => {
       const admin = ctx.viewer.roles.has('admin');
       return {

@@ -32,6 +32,13 @@ export type PublicCode =
   | 'INTERNAL';
 
 /** A GraphQL error with a public code; `extensions` adds what the client needs to act. */
+/** An authorization denial: who asked, and what refused them. */
+export function deniedError(viewer: { kind: string }, coordinate: string, reason: string): GraphQLError {
+  return viewer.kind === 'anonymous'
+    ? publicError(`Sign in to use ${coordinate}: send Authorization: Bearer <JWT> (or connection_init { authorization } on a WebSocket)`, 'UNAUTHENTICATED', { coordinate })
+    : publicError(`Not allowed: ${coordinate} (${reason})`, 'FORBIDDEN', { coordinate });
+}
+
 export function publicError(message: string, code: PublicCode, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }

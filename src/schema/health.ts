@@ -18,7 +18,7 @@ builder.queryFields((t) => ({
     resolve: () => 'ok',
   }),
   agoraMode: t.field({
-    authScopes: { public: true },
+    authScopes: { user: true },
     type: AgoraMode,
     description: 'Whether this gateway talks to the built-in emulator or to Agora.',
     resolve: (_root, _args, ctx) => ctx.mode,
@@ -45,8 +45,8 @@ builder.subscriptionFields((t) => ({
   heartbeat: t.field({
     type: Heartbeat,
     description:
-      'A beat at once and then every `intervalSeconds` (1 to 60): lets a client check its WebSocket or SSE stream end to end. Agora events arrive on their own subscriptions with the event poller.',
-    authScopes: { public: true },
+      'A beat at once and then every `intervalSeconds` (1 to 60): lets a client check its WebSocket or SSE stream end to end.',
+    authScopes: { user: true },
     args: { intervalSeconds: t.arg.int({ defaultValue: HEARTBEAT_DEFAULT_SECONDS, validate: z.number().int().min(1, 'at least 1 second').max(60, 'at most 60 seconds') }) },
     subscribe: (_root, args) =>
       new Repeater<Beat>(async (push, stop) => {

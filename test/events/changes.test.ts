@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { authHeaders } from '../helpers/auth.ts';
 import { leftover } from '../helpers/leftovers.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
 
@@ -97,7 +98,7 @@ describe('a subscriber that stops reading', () => {
     // A raw graphql-ws connection whose socket stops reading after the subscription starts.
     const paused = leftover(new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws'), (s) => s.terminate());
     await new Promise((resolve) => paused.once('open', resolve));
-    paused.send(JSON.stringify({ type: 'connection_init' }));
+    paused.send(JSON.stringify({ type: 'connection_init', payload: authHeaders(graphqlUrl) }));
     await new Promise((resolve) => paused.once('message', resolve));
     // Fat results (many aliases), so that what the socket does not read fills the kernel's buffers soon.
     const fields = Array.from({ length: 60 }, (_, i) => `c${i}: cursor`).join(' ');
@@ -148,7 +149,7 @@ describe('WebSocket upkeep', () => {
     const open = async () => (await server.metrics.registry.getSingleMetric('graphql_ws_connections')!.get()).values[0]?.value;
     const socket = leftover(new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws'), (s) => s.terminate());
     await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'connection_init' }));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: authHeaders(graphqlUrl) }));
     await new Promise((resolve) => socket.once('message', resolve));
     let pings = 0;
     socket.on('ping', () => pings++);

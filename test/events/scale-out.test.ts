@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../helpers/agora.ts';
+import { rememberGateway, TEST_API_KEY_HASH } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
 import { startRedis } from '../helpers/redis.ts';
@@ -23,6 +24,7 @@ async function sharedSetup() {
     AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`,
     AGORA_RETRY_UNIT_MS: '5',
     REDIS_URL: redis.url,
+    AUTH_API_KEY_HASHES: TEST_API_KEY_HASH,
     EVENT_POLL_INTERVAL_MS: '20',
     POLLER_LEASE_MS: String(LEASE_MS),
   };
@@ -38,6 +40,7 @@ describe('several gateways on one Redis', () => {
     // The leader: a real process, so that it can die as one does.
     const leader = runCli(['serve'], cleanEnv({ ...env, PORT: '0' }));
     const [, leaderUrl] = await leader.waitFor(/serving GraphiQL at (http:\/\/\S+\/graphql)/);
+    rememberGateway(leaderUrl!);
     await expect.poll(async () => (await pollerOf(leaderUrl!)).role, { timeout: 5_000 }).toBe('LEADER');
     const standby = await startGateway(env);
     expect((await pollerOf(standby.graphqlUrl)).role).toBe('STANDBY');

@@ -56,3 +56,12 @@ export function chatOf(client: AgoraClient) {
   if (!client.chat) throw new Error('the test client has no Chat configuration');
   return client.chat;
 }
+
+/** The event poller's routes: it reads them beside any request, so they are no request's calls. */
+const POLLER_ROUTES = new Set(['rtm.user_events', 'rtm.channel_events']);
+
+/** Calls that reached the emulator, by route, leaving out the event poller's reads. */
+export async function requestCalls(control: EmulatorControl): Promise<Record<string, number>> {
+  const calls = await control.calls();
+  return Object.fromEntries(Object.entries(calls).filter(([route]) => !POLLER_ROUTES.has(route)).map(([route, c]) => [route, c.total]));
+}

@@ -7,19 +7,29 @@ import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { buildApp, type App, type AppParts, type StartedServer } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { leftover } from './leftovers.ts';
+import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from './auth.ts';
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
 export async function startGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, ...env });
   const server = leftover(await buildApp(config, { logger: createLogger('silent'), ...parts }), (s) => s.stop());
   const started = await server.start();
+  rememberGateway(started.graphqlUrl);
   return { server, ...started };
 }
 
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>) {
+/** Who asks: the gateway's default (an admin), a token, or nobody (`null`). */
+export interface AsWho {
+  token?: string | null;
+}
+
+const headersAs = (url: string, as: AsWho): Record<string, string> =>
+  as.token === null ? {} : as.token === undefined ? authHeaders(url) : { authorization: `Bearer ${as.token}` };
+
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, as: AsWho = {}) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headersAs(url, as) },
     body: JSON.stringify({ query, variables }),
   });
   return {
@@ -29,9 +39,10 @@ export async function postGraphQL(url: string, query: string, variables?: Record
 }
 
 /** A graphql-ws client over a real WebSocket, disposed after the test. */
-export function wsClient(graphqlUrl: string): Client {
+export function wsClient(graphqlUrl: string, as: AsWho = {}): Client {
+  const headers = headersAs(graphqlUrl, as);
   return leftover(
-    createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true }),
+    createClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: headers }),
     (c) => c.dispose(),
   );
 }

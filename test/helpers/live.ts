@@ -6,6 +6,7 @@
 import type { Client } from 'graphql-ws';
 import { expect } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { authHeaders } from './auth.ts';
 import { leftover } from './leftovers.ts';
 
 export interface LiveResult<T> {
@@ -70,7 +71,7 @@ export function subscribeSse<T = Record<string, unknown>>(graphqlUrl: string, fi
   void (async () => {
     const res = await fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(graphqlUrl) },
       body: JSON.stringify({ query, variables }),
       signal: controller.signal,
     });

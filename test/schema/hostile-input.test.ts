@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
+import { requestCalls } from '../helpers/agora.ts';
 import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
 
 /**
@@ -121,9 +122,7 @@ describe('hostile variables', () => {
   it('no root field answers INTERNAL, every error names the argument, and refused input never reaches Agora', async () => {
     // Calls that would wait for a rate budget (10 history reads a minute, say) fail fast: RATE_LIMITED is an honest answer too.
     const { graphqlUrl, control } = await startGatewayRunner({ AGORA_BUDGET_MAX_WAIT_MS: '200' });
-    // The event poller's reads run beside the requests; they are no request's calls.
-    const POLLER_ROUTES = new Set(['rtm.user_events', 'rtm.channel_events']);
-    const totalCalls = async () => Object.entries(await control.calls()).reduce((sum, [name, route]) => sum + (POLLER_ROUTES.has(name) ? 0 : route.total), 0);
+    const totalCalls = async () => Object.values(await requestCalls(control)).reduce((sum, n) => sum + n, 0);
     const failures: string[] = [];
     const jobs: (() => Promise<void>)[] = [];
     let requests = 0;

@@ -3,6 +3,7 @@ import { Kind, type DefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
+import { authHeaders } from '../helpers/auth.ts';
 import { postGraphQL, startGateway } from '../helpers/gateway.ts';
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
@@ -10,7 +11,7 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 async function post(url: string, query: string, variables?: Record<string, unknown>) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders(url) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
