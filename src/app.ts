@@ -25,6 +25,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import type { Context } from './schema/builder.ts';
 import { useUpstreamCost } from './schema/cost.ts';
+import { hardeningPlugins } from './hardening.ts';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createMaskError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 import { createUpstreamHealth } from './upstream-health.ts';
@@ -165,7 +167,15 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     // Both doors give a scope; an in-process `yoga.fetch` acts as the service, aborted with its request.
     context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE, signal: initial.request.signal }),
     maskedErrors: { maskError: createMaskError(logger) },
-    plugins: [useUpstreamCost(), useRequestIdExtension(), useOperationMetrics(metrics), ...(parts.plugins ?? [])],
+    plugins: [
+      ...hardeningPlugins(config.limits),
+      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }),
+      useRequestIdExtension(),
+      useOperationMetrics(metrics),
+      // A "simple" request (a GET a page can make without a preflight) must carry this header.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
+      ...(parts.plugins ?? []),
+    ],
     // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
     graphiql: false,
     landingPage: false,
@@ -195,6 +205,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     port: config.port,
     host: config.host,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    maxBodyBytes: config.limits.maxBodyBytes,
     webSocket: config.webSocket,
     authenticator,
     allowedOrigins: config.auth.allowedOrigins,

@@ -9,6 +9,7 @@ import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './a
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
 import type { AuthSettings } from './auth/viewer.ts';
+import type { QueryLimits } from './hardening.ts';
 import type { EventSettings } from './events/pipeline.ts';
 
 export type AgoraTarget =
@@ -38,6 +39,7 @@ export interface Config {
   /** Shared state for several instances (events, poller lease, rate budgets); one instance in memory without. */
   redisUrl: string | undefined;
   events: EventSettings;
+  limits: QueryLimits;
   auth: AuthSettings & {
     /** Browser origins allowed to open WebSockets and call with credentials (CORS does not protect WebSockets). */
     allowedOrigins: readonly string[];
@@ -106,6 +108,14 @@ const env = z.object({
   ),
   AUTH_DISABLED: z.enum(['true', 'false']).optional(),
   ALLOWED_ORIGINS: optionalText,
+  LIMIT_MAX_DEPTH: z.coerce.number().int().min(1).default(10),
+  LIMIT_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  LIMIT_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(20),
+  LIMIT_MAX_TOKENS: z.coerce.number().int().min(10).default(5_000),
+  LIMIT_MAX_UPSTREAM_CALLS: z.coerce.number().int().min(1).default(100),
+  LIMIT_MAX_OBJECTS: z.coerce.number().int().min(1).default(20_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2_000_000),
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
   WS_KEEPALIVE_MS: ms(12_000),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
@@ -188,6 +198,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
     },
+    limits: {
+      maxDepth: e.LIMIT_MAX_DEPTH,
+      maxAliases: e.LIMIT_MAX_ALIASES,
+      maxDirectives: e.LIMIT_MAX_DIRECTIVES,
+      maxTokens: e.LIMIT_MAX_TOKENS,
+      maxUpstreamCalls: e.LIMIT_MAX_UPSTREAM_CALLS,
+      maxObjects: e.LIMIT_MAX_OBJECTS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      introspection: e.INTROSPECTION === 'true',
+      explain: false,
+    },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET,
       jwksUrl: e.AUTH_JWKS_URL,
@@ -210,7 +231,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   const noCredentials = CREDENTIAL_VARIABLES.every((name) => e[name] === undefined);
   if (e.AGORA_MODE === 'emulator' || (noCredentials && e.AGORA_MODE === undefined && e.NODE_ENV !== 'production')) {
-    return { ...base, agora: { mode: 'emulator' } };
+    // Emulator mode is for development: introspection on unless turned off, and refusals explained.
+    return { ...base, limits: { ...base.limits, introspection: e.INTROSPECTION !== 'false', explain: true }, agora: { mode: 'emulator' } };
   }
   // In production (or when AGORA_MODE=agora says so), missing credentials are a mistake, never a reason
   // to serve a fake Agora.

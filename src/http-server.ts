@@ -30,6 +30,7 @@ export interface HttpPartOptions {
   port: number;
   host: string;
   shutdownTimeoutMs: number;
+  maxBodyBytes: number;
   webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
   authenticator: Authenticator;
   /** Browser origins allowed besides the gateway's own (a request without Origin is not a browser's). */
@@ -82,6 +83,21 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   }
 }
 
+/**
+ * Whether a request's body is over the limit: said by its Content-Length, or, for a chunked body, found
+ * while it streams (the request is then destroyed, so it never reaches yoga whole).
+ */
+function tooLarge(req: IncomingMessage, max: number): boolean {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared)) return declared > max;
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > max) req.destroy(new Error('request body too large'));
+  });
+  return false;
+}
+
 function unauthenticated(res: ServerResponse, message: string): void {
   res
     .writeHead(401, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'www-authenticate': 'Bearer' })
@@ -110,6 +126,12 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       return;
     }
     if (await graphiql.handle(req, res, path)) return;
+    if (tooLarge(req, options.maxBodyBytes)) {
+      res.writeHead(413, { 'content-type': 'application/graphql-response+json; charset=utf-8', connection: 'close' }).end(
+        JSON.stringify({ errors: [{ message: `The request body is larger than ${options.maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }),
+      );
+      return;
+    }
     let viewer: Viewer;
     try {
       viewer = await options.authenticator.viewerOf(credentialsOf({ authorization: header(req.headers.authorization), 'x-api-key': header(req.headers['x-api-key']) }));

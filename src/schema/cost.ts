@@ -12,6 +12,7 @@ import {
   Kind,
   type DocumentNode,
   type FieldNode,
+  type GraphQLError,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -22,9 +23,10 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LOADER_BATCH_SIZES } from '../loaders/index.ts';
+import { publicError } from './errors.ts';
 import type { Context } from './builder.ts';
 import { decodeGlobalId } from './global-id.ts';
-import { DEFAULT_FIRST } from './pagination.ts';
+import { DEFAULT_FIRST, MAX_COUNT } from './pagination.ts';
 
 import { costRuleOf, type CostRule as Rule, type LoaderName } from './cost-rules.ts';
 
@@ -35,6 +37,10 @@ export interface CostPrediction {
   calls: number;
   /** True when a list whose length Agora decides was estimated. */
   estimated: boolean;
+  /** Objects the answer may hold: every selection counted once per parent, connections at `first`. */
+  objects: number;
+  /** The argument that multiplies the most, which a refusal names. */
+  heaviest?: { field: string; count: number } | undefined;
 }
 
 interface Walk {
@@ -45,8 +51,15 @@ interface Walk {
   batches: Map<string, { loader: LoaderName; keys: number }>;
   calls: number;
   estimated: boolean;
+  objects: number;
+  /** The argument that multiplies the most (a count, or a list of ids): a refusal names it. */
+  heaviest: { field: string; count: number } | undefined;
   /** Whether the request has a signed-in user (Query.viewer resolves to them). */
   signedIn: boolean;
+}
+
+function weigh(walk: Walk, field: string, count: number): void {
+  if (!walk.heaviest || count > walk.heaviest.count) walk.heaviest = { field, count };
 }
 
 function argValue(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
@@ -91,7 +104,8 @@ function countArg(field: FieldNode, name: 'first' | 'last', variables: Record<st
   const value = argValue(field, name, variables);
   if (value === undefined || value === null) return undefined;
   const count = Number(value);
-  return Number.isInteger(count) && count >= 0 ? count : 0;
+  // What the argument's own validation refuses (naming it) costs nothing here.
+  return Number.isInteger(count) && count >= 0 && count <= MAX_COUNT ? count : 0;
 }
 
 /** The loader `node(id:)` uses for each type with global ids; a thread is found by scanning the list. */
@@ -104,6 +118,7 @@ const NODE_LOADERS: Record<string, LoaderName | undefined> = { User: 'users', Gr
 function visitNodes(walk: Walk, field: FieldNode, sets: readonly SelectionSetNode[], depth: number): void {
   const given = argValue(field, field.name.value === 'node' ? 'id' : 'ids', walk.variables);
   const ids = (Array.isArray(given) ? given : [given]).filter((id): id is string => typeof id === 'string');
+  weigh(walk, field.name.value === 'node' ? 'id' : 'ids', ids.length);
   const byType = new Map<string, number>();
   try {
     for (const id of ids) {
@@ -131,6 +146,7 @@ function visitNodes(walk: Walk, field: FieldNode, sets: readonly SelectionSetNod
 }
 
 function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjectType, parents: number, depth: number, loaded: LoaderName | undefined): void {
+  walk.objects += parents;
   const seen = new Set<string>();
   for (const nodes of fieldsOf(walk, sets, type).values()) {
     const field = nodes[0]!;
@@ -167,6 +183,7 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
     } else if (rule?.kind === 'pages') {
       const last = countArg(field, 'last', walk.variables);
       const first = countArg(field, 'first', walk.variables) ?? (last === undefined ? DEFAULT_FIRST : last);
+      weigh(walk, last !== undefined && countArg(field, 'first', walk.variables) === undefined ? 'last' : 'first', parents * first);
       walk.calls += parents * Math.max(1, Math.ceil(first / rule.pageSize)) * (rule.callsPerPage ?? 1);
       // Paging backwards reads up to the end of a list whose length only Agora knows.
       if (rule.estimated || last !== undefined || argValue(field, 'before', walk.variables) !== undefined) walk.estimated = true;
@@ -200,24 +217,54 @@ export function predictCost(
     batches: new Map(),
     calls: 0,
     estimated: false,
+    objects: 0,
+    heaviest: undefined,
     signedIn,
   };
-  if (!operation || !root) return { calls: 0, estimated: false };
+  if (!operation || !root) return { calls: 0, estimated: false, objects: 0 };
   if (operation.operation === 'mutation') walk.calls += operation.selectionSet.selections.length;
   visit(walk, [operation.selectionSet], root, 1, 0, undefined);
   let calls = walk.calls;
   for (const { loader, keys } of walk.batches.values()) calls += Math.ceil(keys / LOADER_BATCH_SIZES[loader]);
-  return { calls, estimated: walk.estimated };
+  return { calls, estimated: walk.estimated, objects: walk.objects, heaviest: walk.heaviest };
 }
 
-/** A yoga plugin that adds `extensions.cost = { predicted, estimated, actual, calls }` to every result. */
-export function useUpstreamCost(): Plugin {
+export interface CostLimits {
+  /** Upstream calls one operation may be predicted to make. */
+  maxCalls: number;
+  /** Objects one answer may be predicted to hold (connections counted at their `first`). */
+  maxObjects: number;
+  /** Whether a refusal says the numbers (emulator mode) or only that the operation costs too much. */
+  expose: boolean;
+}
+
+function overLimit(prediction: CostPrediction, limits: CostLimits): GraphQLError | undefined {
+  const over = prediction.calls > limits.maxCalls ? `${prediction.calls} upstream calls (at most ${limits.maxCalls})` : prediction.objects > limits.maxObjects ? `${prediction.objects} objects (at most ${limits.maxObjects})` : undefined;
+  if (!over) return undefined;
+  return publicError(
+    `This operation costs too much${limits.expose ? `: it would take ${over}` : ''}. Ask for fewer items${prediction.heaviest ? ` (\`${prediction.heaviest.field}\`)` : ''}, or split it.`,
+    'BAD_USER_INPUT',
+    { reason: 'COST_LIMIT', field: prediction.heaviest?.field, ...(limits.expose ? { predictedCalls: prediction.calls, predictedObjects: prediction.objects } : {}) },
+  );
+}
+
+/**
+ * A yoga plugin that adds `extensions.cost = { predicted, estimated, actual, calls }` to every result,
+ * and refuses before any call an operation predicted to cost more than `limits` (a cost bomb over
+ * nested connections is refused by arithmetic, not by running it).
+ */
+export function useUpstreamCost(limits?: CostLimits): Plugin {
   return {
-    onExecute({ args }) {
+    onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Partial<Context> | undefined;
       const ledger = context?.ledger;
       const signedIn = context?.viewer?.username !== undefined;
       const prediction = predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName, signedIn);
+      const refused = limits && overLimit(prediction, limits);
+      if (refused) {
+        setResultAndStopExecution({ errors: [refused] });
+        return;
+      }
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;

@@ -127,6 +127,12 @@ function knownPublicError(error: unknown): GraphQLError | undefined {
     const variable = coercedVariable(error);
     if (variable !== undefined) return located(publicError(error.message, 'BAD_USER_INPUT', { variable }));
   }
+  // yoga's own refusals of a request (CSRF header missing, a content type it does not take) carry the
+  // HTTP status they are answered with: they are the client's, coded by that status.
+  const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
+  if (error instanceof GraphQLError && status !== undefined && status >= 400 && status < 500) {
+    return located(publicError(error.message, status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'BAD_USER_INPUT'));
+  }
   if (original instanceof InvalidGlobalIdError && error instanceof GraphQLError) {
     // node(id:) and nodes(ids:) have one argument each: the one that held the id.
     const argument = error.nodes?.[0]?.kind === Kind.FIELD ? error.nodes[0].arguments?.[0]?.name.value : undefined;

@@ -25,7 +25,7 @@ export interface Connection<T> {
 /** For the description of every connection over Agora's forward cursors. */
 export const FORWARDS_ONLY = 'Pages forwards only (Agora gives forward cursors): `last` and `before` are refused.';
 
-const MAX_COUNT = 1000;
+export const MAX_COUNT = 1000;
 /** How many edges a connection answers when the client gives neither `first` nor `last`. */
 export const DEFAULT_FIRST = 20;
 /** `last` without `before` on a list of unknown length reads it to the end: at most this many upstream pages. */

@@ -94,7 +94,7 @@ describe("the gateway's own changes, live", () => {
 
 describe('a subscriber that stops reading', () => {
   it('does not delay others, and is ended once its bounded queue overflows, saying where to resume', async () => {
-    const { graphqlUrl, control, server } = await startGatewayRunner({ ...LIVE_ENV, SUBSCRIBER_QUEUE_SIZE: '2000' });
+    const { graphqlUrl, control, server } = await startGatewayRunner({ ...LIVE_ENV, SUBSCRIBER_QUEUE_SIZE: '2000', LIMIT_MAX_ALIASES: '100' });
     // A raw graphql-ws connection whose socket stops reading after the subscription starts.
     const paused = leftover(new WebSocket(graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws'), (s) => s.terminate());
     await new Promise((resolve) => paused.once('open', resolve));

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createEmulatorControl } from '../../src/emulator/control-client.ts';
+import { requestCalls, startEmulator } from '../helpers/agora.ts';
+import { authHeaders } from '../helpers/auth.ts';
+import { postGraphQL, startGateway } from '../helpers/gateway.ts';
+
+const codeOf = (res: Awaited<ReturnType<typeof postGraphQL>>) => res.body.errors?.[0]?.extensions?.code;
+const members = (inner: string) => `members(first: 2) { edges { node { ${inner} } } }`;
+const joined = (inner: string) => `joinedGroups(first: 2) { edges { node { ${inner} } } }`;
+
+/** The gateway configured for Agora (here the emulator as Agora), where nothing is explained. */
+async function productionLike() {
+  const { emulator } = await startEmulator();
+  const p = emulator.project;
+  return startGateway({
+    AGORA_APP_ID: p.appId,
+    AGORA_CUSTOMER_KEY: p.customerKey,
+    AGORA_CUSTOMER_SECRET: p.customerSecret,
+    AGORA_RTM_HOSTS: emulator.url,
+    AGORA_RETRY_UNIT_MS: '5',
+  });
+}
+
+describe('what no request can do to the gateway', () => {
+  it('refuses a query nested past the depth limit, also through fragments, also through one named __schema', async () => {
+    const { graphqlUrl } = await startGateway();
+    const deep = `{ user(username: "alice") { ${joined(members(joined(members('username'))))} } }`;
+    const refused = await postGraphQL(graphqlUrl, deep);
+    expect(refused.body.errors?.[0]?.message).toMatch(/depth limit of 10 exceeded/);
+    const viaFragment = `{ user(username: "alice") { ${joined(members('...__schema'))} } }\nfragment __schema on User { ${joined(members('username'))} }`;
+    expect((await postGraphQL(graphqlUrl, viaFragment)).body.errors?.[0]?.message).toMatch(/depth limit/);
+    // Depth counts fields: a chain of fragments that adds no field adds no depth.
+    const flat = ['{ ...F0 }', ...Array.from({ length: 12 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`), 'fragment F12 on Query { health }'].join('\n');
+    expect((await postGraphQL(graphqlUrl, flat)).body.data).toEqual({ health: 'ok' });
+  });
+
+  it('refuses an alias flood, a fragment cycle and a huge document, before anything runs', async () => {
+    const { graphqlUrl } = await startGateway();
+    const aliases = `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: health`).join(' ')} }`;
+    expect((await postGraphQL(graphqlUrl, aliases)).body.errors?.[0]?.message).toMatch(/Aliases limit of 30 exceeded/);
+    const cycle = await postGraphQL(graphqlUrl, '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }');
+    expect(codeOf(cycle)).toBe('GRAPHQL_VALIDATION_FAILED');
+    const manyTokens = `{ ${Array.from({ length: 6000 }, () => 'health').join(' ')} }`;
+    expect((await postGraphQL(graphqlUrl, manyTokens)).body.errors?.[0]?.message).toMatch(/Token limit of 5000 exceeded/);
+    const huge = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: `{ health } # ${'x'.repeat(2_100_000)}` }) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('refuses a cost bomb over connections by arithmetic, naming the argument, with no call made', async () => {
+    const { graphqlUrl, server } = await startGateway();
+    const control = createEmulatorControl(server.emulator!.url);
+    await control.clearCalls();
+    const bomb = '{ users(first: 1000) { edges { node { joinedGroups(first: 100) { edges { node { members(first: 100) { edges { node { online } } } } } } } } } }';
+    const res = await postGraphQL(graphqlUrl, bomb);
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'COST_LIMIT', field: 'first' });
+    expect(res.body.errors?.[0]?.message).toMatch(/costs too much: it would take \d+ upstream calls \(at most 100\)/);
+    expect(await requestCalls(control)).toEqual({});
+  });
+
+  it('refuses a cross-site form POST and a simple GET without the CSRF header', async () => {
+    const { graphqlUrl } = await startGateway();
+    const form = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeaders(graphqlUrl) }, body: 'query=mutation%20%7B%20banUser(username%3A%22bob%22)%20%7B%20username%20%7D%20%7D' });
+    expect(form.status).toBe(403);
+    expect(await form.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    const get = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: authHeaders(graphqlUrl) });
+    expect(get.status).toBe(403);
+    const withHeader = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: { ...authHeaders(graphqlUrl), 'x-graphql-csrf': '1' } });
+    expect(await withHeader.json()).toMatchObject({ data: { health: 'ok' } });
+  });
+
+  it('outside emulator mode: no introspection, no field suggestions, no limits disclosed', async () => {
+    const { graphqlUrl } = await productionLike();
+    const introspection = await postGraphQL(graphqlUrl, '{ __schema { types { name } } }');
+    expect(introspection.body.errors?.[0]?.message).toMatch(/introspection/i);
+    const typo = await postGraphQL(graphqlUrl, '{ helth }');
+    expect(typo.body.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    const aliases = await postGraphQL(graphqlUrl, `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: health`).join(' ')} }`);
+    expect(aliases.body.errors?.[0]?.message).not.toMatch(/\d/);
+  });
+
+  it('in emulator mode: introspection and suggestions help the developer', async () => {
+    const { graphqlUrl } = await startGateway();
+    expect((await postGraphQL(graphqlUrl, '{ __schema { queryType { name } } }')).body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await postGraphQL(graphqlUrl, '{ helth }')).body.errors?.[0]?.message).toMatch(/Did you mean "health"/);
+  });
+});
