@@ -15,6 +15,7 @@ import type { AttemptInfo } from './agora/http.ts';
 import { hostPlanFromList } from './agora/hosts.ts';
 import type { Config } from './config.ts';
 import { randomSecret, signToken } from './auth/tokens.ts';
+import { createFairShare } from './auth/fair-share.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
 import { createContextFactory } from './context.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
@@ -160,6 +161,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
 
   metrics.watchEvents(events);
 
+  const fairShare = createFairShare(config.fairShare, redis, `agora-graphql:${appId}`);
+
   const contextFor = createContextFactory({ agora, mode, events, batching: parts.batching });
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -169,7 +172,9 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     maskedErrors: { maskError: createMaskError(logger) },
     plugins: [
       ...hardeningPlugins(config.limits),
-      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }),
+      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, (ctx, prediction) =>
+        fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls),
+      ),
       useRequestIdExtension(),
       useOperationMetrics(metrics),
       // A "simple" request (a GET a page can make without a preflight) must carry this header.

@@ -8,6 +8,7 @@ import type { RtmCredentials } from './agora/auth.ts';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
+import type { FairShareSettings } from './auth/fair-share.ts';
 import type { AuthSettings } from './auth/viewer.ts';
 import type { QueryLimits } from './hardening.ts';
 import type { EventSettings } from './events/pipeline.ts';
@@ -40,6 +41,7 @@ export interface Config {
   redisUrl: string | undefined;
   events: EventSettings;
   limits: QueryLimits;
+  fairShare: FairShareSettings;
   auth: AuthSettings & {
     /** Browser origins allowed to open WebSockets and call with credentials (CORS does not protect WebSockets). */
     allowedOrigins: readonly string[];
@@ -114,6 +116,8 @@ const env = z.object({
   LIMIT_MAX_TOKENS: z.coerce.number().int().min(10).default(5_000),
   LIMIT_MAX_UPSTREAM_CALLS: z.coerce.number().int().min(1).default(100),
   LIMIT_MAX_OBJECTS: z.coerce.number().int().min(1).default(20_000),
+  FAIR_OPERATIONS_PER_SECOND: z.coerce.number().int().min(1).default(50),
+  FAIR_UPSTREAM_CALLS_PER_SECOND: z.coerce.number().int().min(1).default(60),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2_000_000),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   WS_KEEPALIVE_MS: ms(12_000),
@@ -198,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
     },
+    fairShare: { operationsPerSecond: e.FAIR_OPERATIONS_PER_SECOND, upstreamCallsPerSecond: e.FAIR_UPSTREAM_CALLS_PER_SECOND },
     limits: {
       maxDepth: e.LIMIT_MAX_DEPTH,
       maxAliases: e.LIMIT_MAX_ALIASES,

@@ -14,6 +14,8 @@ export interface RequestScope {
   viewer: Viewer;
   /** Aborts when the client goes away (HTTP request closed, socket closed). */
   signal?: AbortSignal | undefined;
+  /** The peer's address: anonymous callers' fair share goes by it. */
+  clientAddress?: string | undefined;
 }
 
 export interface ContextParts {
@@ -35,6 +37,7 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       mode: parts.mode,
       events: parts.events,
       viewer: scope.viewer,
+      clientAddress: scope.clientAddress,
       ledger,
       loaders: createLoaders(agora, scope.viewer.username, { batch }),
       // `this`: yoga hands resolvers a context merged from this one, not this object itself.

@@ -56,12 +56,12 @@ interface EnvelopedRoot {
 }
 
 /** The scope of an HTTP request: aborted when the client goes away before the answer is out. */
-function httpScope(res: ServerResponse, viewer: Viewer): RequestScope {
+function httpScope(res: ServerResponse, viewer: Viewer, clientAddress: string | undefined): RequestScope {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  return { viewer, signal: controller.signal };
+  return { viewer, signal: controller.signal, clientAddress };
 }
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -139,7 +139,7 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       if (error instanceof AuthenticationError) return unauthenticated(res, error.message);
       throw error;
     }
-    const context: ServerContext = { scope: httpScope(res, viewer) };
+    const context: ServerContext = { scope: httpScope(res, viewer, req.socket.remoteAddress) };
     await yoga(req, res, context);
   };
 
@@ -193,7 +193,7 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           if (state.subscriptions >= options.webSocket.maxSubscriptionsPerSocket) {
             return [new GraphQLError(`At most ${options.webSocket.maxSubscriptionsPerSocket} operations at once on one socket`, { extensions: { code: 'RATE_LIMITED', retryAfter: 0 } })];
           }
-          const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal };
+          const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal, clientAddress: ctx.extra.request.socket.remoteAddress };
           const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });
           let document;
           try {

@@ -22,6 +22,8 @@ export interface Context {
   /** Whether the gateway talks to the embedded emulator or to Agora. */
   mode: 'emulator' | 'agora';
   viewer: Viewer;
+  /** The peer's address (anonymous callers' fair share goes by it). */
+  clientAddress: string | undefined;
   /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */
   loaders: Loaders;
   /** Every upstream call the request made (`agora` records into it): `extensions.cost.actual`. */

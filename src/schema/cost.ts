@@ -229,6 +229,9 @@ export function predictCost(
   return { calls, estimated: walk.estimated, objects: walk.objects, heaviest: walk.heaviest };
 }
 
+/** Whether an operation of this prediction may run for its context's viewer (the fair share). */
+export type Admission = (context: Context, prediction: CostPrediction) => Promise<GraphQLError | undefined>;
+
 export interface CostLimits {
   /** Upstream calls one operation may be predicted to make. */
   maxCalls: number;
@@ -253,9 +256,18 @@ function overLimit(prediction: CostPrediction, limits: CostLimits): GraphQLError
  * and refuses before any call an operation predicted to cost more than `limits` (a cost bomb over
  * nested connections is refused by arithmetic, not by running it).
  */
-export function useUpstreamCost(limits?: CostLimits): Plugin {
+export function useUpstreamCost(limits?: CostLimits, admit?: Admission): Plugin {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      if (!admit) return;
+      const context = args.contextValue as unknown as Context;
+      // A subscription is one operation of its viewer's share; its events cost what they read.
+      setSubscribeFn(async (a) => {
+        const refused = await admit(context, { calls: 0, estimated: false, objects: 0 });
+        return refused ? { errors: [refused] } : subscribeFn(a);
+      });
+    },
+    onExecute({ args, setResultAndStopExecution, executeFn, setExecuteFn }) {
       const context = args.contextValue as Partial<Context> | undefined;
       const ledger = context?.ledger;
       const signedIn = context?.viewer?.username !== undefined;
@@ -264,6 +276,12 @@ export function useUpstreamCost(limits?: CostLimits): Plugin {
       if (refused) {
         setResultAndStopExecution({ errors: [refused] });
         return;
+      }
+      if (admit && context) {
+        setExecuteFn(async (a) => {
+          const denied = await admit(context as Context, prediction);
+          return denied ? { errors: [denied] } : executeFn(a);
+        });
       }
       return {
         onExecuteDone({ result, setResult }) {
