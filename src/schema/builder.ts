@@ -6,6 +6,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { CallLedger } from '../agora/call-ledger.ts';
+import { scopesFor, type AuthScopes } from '../auth/scopes.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import type { Events } from '../events/pipeline.ts';
@@ -34,16 +35,7 @@ export interface Context {
   events: Events;
 }
 
-export interface AuthScopes {
-  /** Anyone who reached the gateway. */
-  public: boolean;
-  /** A signed-in user. */
-  user: boolean;
-  moderator: boolean;
-  admin: boolean;
-  /** The viewer is this user (or an admin). */
-  self: string;
-}
+export type { AuthScopes };
 
 /** Output fields are non-null unless a field says otherwise: absence is then a deliberate, documented choice. */
 export const builder = new SchemaBuilder<{
@@ -70,16 +62,7 @@ export const builder = new SchemaBuilder<{
     authorizeOnSubscribe: true,
     // Denials say which rule refused: UNAUTHENTICATED for anonymous callers, FORBIDDEN for the signed-in.
     unauthorizedError: (_parent, ctx, info, result) => deniedError(ctx.viewer, `${info.parentType.name}.${info.fieldName}`, result.message),
-    authScopes: (ctx) => {
-      const admin = ctx.viewer.roles.has('admin');
-      return {
-        public: true,
-        user: ctx.viewer.username !== undefined || admin,
-        moderator: admin || ctx.viewer.roles.has('moderator'),
-        admin,
-        self: (username: string) => admin || ctx.viewer.username === username,
-      };
-    },
+    authScopes: scopesFor,
   },
   errors: { defaultTypes: [] },
   validation: { validationError },

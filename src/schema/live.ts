@@ -39,12 +39,21 @@ function cursorError(error: unknown): GraphQLError | undefined {
  * The source of an event subscription. The cursor is checked against the log before anything starts,
  * so that a bad one is the subscription's error, not a broken stream.
  */
+export interface LiveOptions {
+  /** Presence names this subscription watches (the presence watcher reads them). */
+  watch?: readonly string[];
+  /** Checked before each event: when it answers false the subscription ends with FORBIDDEN `denied`. */
+  stillAllowed?: () => Promise<boolean>;
+  denied?: string;
+}
+
 export async function liveFeed<E extends GatewayEvent>(
   ctx: Context,
   after: string | null | undefined,
   match: (event: GatewayEvent) => event is E,
-  watch?: readonly string[],
+  options: LiveOptions = {},
 ): Promise<AsyncIterable<LiveItem>> {
+  const { watch, stillAllowed } = options;
   let afterSeq: number | undefined;
   if (after !== null && after !== undefined) {
     afterSeq = decodeCursor(after);
@@ -82,6 +91,10 @@ export async function liveFeed<E extends GatewayEvent>(
         }
         // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
         ctx.renewLoaders();
+        if (stillAllowed && !(await stillAllowed())) {
+          await feed.return?.();
+          return { done: false, value: { end: publicError(options.denied ?? 'This subscription is no longer allowed', 'FORBIDDEN') } };
+        }
         return { done: false, value: { cursor: encodeCursor(value.seq), event: value.event } };
       },
       return: async () => {

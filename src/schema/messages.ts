@@ -311,7 +311,8 @@ const MessageSentEvent = builder.objectRef<LiveEvent<MessageEventData>>('Message
 builder.subscriptionFields((t) => ({
   messageSent: t.field({
     type: MessageSentEvent,
-    authScopes: { user: true },
+    // Users watch messages to or from themselves (the filter must say so); moderators any.
+    authScopes: (_r, args, ctx) => ({ moderator: true, self: args.to === ctx.viewer.username ? args.to : (args.from ?? '') }),
     description: 'Messages sent through this gateway, filtered by any of service, target kind, sender and receiver.',
     args: {
       service: t.arg({ type: MessageService }),

@@ -64,7 +64,8 @@ const anyOf = (list: readonly string[] | null | undefined) => {
 builder.subscriptionFields((t) => ({
   userEvents: t.field({
     type: UserEvent,
-    authScopes: { user: true },
+    // Users follow their own events; moderators anyone's, or everyone's.
+    authScopes: (_r, args) => ({ moderator: true, selves: args.usernames ?? [] }),
     description: 'Signaling logins and logouts, and bans and forced logouts made through the gateway; of `usernames`, or of everyone when absent.',
     args: { usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
     subscribe: (_root, args, ctx) => {
@@ -75,7 +76,8 @@ builder.subscriptionFields((t) => ({
   }),
   channelEvents: t.field({
     type: ChannelEvent,
-    authScopes: { user: true },
+    // Agora's REST API cannot say who is in a Signaling channel, so membership cannot be checked: moderators only.
+    authScopes: { moderator: true },
     description: 'Joins and leaves of Signaling channels: of `channels`, or of every channel when absent.',
     args: { channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
     subscribe: (_root, args, ctx) => {

@@ -135,18 +135,21 @@ function collectiveMutations(kind: CollectiveKind) {
   const Name = kind === 'group' ? 'Group' : 'Room';
   const idArg = `${kind}Id`;
   const api = (ctx: Context) => (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms);
+  // Who owns or administers it is read from Agora by the rule (src/auth/scopes.ts), never taken from the token.
+  const ref = (args: Record<string, unknown>) => ({ kind, id: String(args[idArg]) });
   // `kind` pairs each input type with its client call; TypeScript cannot follow that pairing through the
   // union of both clients, hence the `as never` on the two calls whose inputs differ by kind.
   builder.mutationFields((t) => ({
     [`create${Name}`]: t.field({
       type,
-      authScopes: { admin: true },
+      description: `Creates a ${kind}: a user creates ${kind}s they own; admins create any.`,
+      authScopes: (_r, args) => ({ self: String((args.input as { owner: string }).owner) }),
       args: { input: t.arg({ type: create, required: true }) },
       resolve: async (_r, { input }, ctx) => ({ kind, id: await api(ctx).create(defined(input) as never) }),
     }),
     [`update${Name}`]: t.field({
       type,
-      authScopes: { admin: true },
+      authScopes: (_r, args) => ({ manages: { kind, id: String((args.input as Record<string, unknown>)[idArg]) } }),
       args: { input: t.arg({ type: update, required: true }) },
       resolve: async (_r, { input }, ctx) => {
         const { [idArg]: id, ...fields } = defined(input as Record<string, unknown>);
@@ -156,7 +159,7 @@ function collectiveMutations(kind: CollectiveKind) {
       },
     }),
     [`delete${Name}`]: t.boolean({
-      authScopes: { admin: true },
+      authScopes: (_r, args) => ({ owns: ref(args) }),
       args: { [idArg]: t.arg.string({ required: true }) },
       resolve: (_r, args, ctx) => collectiveApi(ctx, kind).delete(String(args[idArg])),
     }),
@@ -164,27 +167,27 @@ function collectiveMutations(kind: CollectiveKind) {
       errors: domainErrors,
       type: [User],
       description: addMembers,
-      authScopes: { admin: true },
+      authScopes: (_r, args) => ({ manages: ref(args) }),
       args: { [idArg]: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
       resolve: (_r, args, ctx) => collectiveApi(ctx, kind).addMembers(String(args[idArg]), args.usernames as string[]),
     }),
     [`add${Name}Admin`]: t.field({
       errors: domainErrors,
       type,
-      authScopes: { admin: true },
+      authScopes: (_r, args) => ({ owns: ref(args) }),
       args: { [idArg]: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
       resolve: (_r, args, ctx) => collectiveApi(ctx, kind).setAdmin(String(args[idArg]), String(args.username), true),
     }),
     [`remove${Name}Admin`]: t.field({
       type,
-      authScopes: { admin: true },
+      authScopes: (_r, args) => ({ owns: ref(args) }),
       args: { [idArg]: t.arg.string({ required: true }), username: t.arg.string({ required: true }) },
       resolve: (_r, args, ctx) => collectiveApi(ctx, kind).setAdmin(String(args[idArg]), String(args.username), false),
     }),
     [`remove${Name}Members`]: t.field({
       type: [MemberRemoval],
       description: removeDescription,
-      authScopes: { moderator: true },
+      authScopes: (_r, args) => ({ moderator: true, manages: ref(args) }),
       args: { [idArg]: t.arg.string({ required: true }), usernames: t.arg.stringList({ required: true }) },
       resolve: (_r, args, ctx) => collectiveApi(ctx, kind).removeMembers(String(args[idArg]), args.usernames as string[]),
     }),
@@ -215,7 +218,7 @@ builder.mutationFields((t) => ({
     errors: domainErrors,
     type: Group,
     description: 'Makes a member the owner; the old owner stays a member.',
-    authScopes: { admin: true },
+    authScopes: (_r, args) => ({ owns: { kind: 'group', id: args.groupId } }),
     args: { groupId: t.arg.string({ required: true }), newOwner: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) => {
       await chatOf(ctx).groups.transferOwner({ id: args.groupId, newOwner: args.newOwner });

@@ -35,7 +35,8 @@ const MAX_WATCHED = 10 * CHAT_LIMITS.presenceUsers;
 builder.subscriptionFields((t) => ({
   presenceChanged: t.field({
     type: PresenceChange,
-    authScopes: { user: true },
+    // Users watch themselves and their contacts.
+    authScopes: (_r, args) => ({ watches: args.usernames }),
     description: `Changes of these users' Chat presence (at most ${MAX_WATCHED} users), read by the gateway every PRESENCE_POLL_INTERVAL_MS in batches of ${CHAT_LIMITS.presenceUsers}.`,
     args: {
       usernames: t.arg.stringList({ required: true, validate: z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED) }),
@@ -43,7 +44,7 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const wanted = new Set(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), args.usernames);
+      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), { watch: args.usernames });
     },
     resolve: (item) => liveEvent<PresenceEventData>(item),
   }),

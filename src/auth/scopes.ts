@@ -1,0 +1,84 @@
+/**
+ * The authorization rules, in one place. Pothos scope-auth asks for these scopes by name on every field
+ * (`authScopes: { … }`, any one granted is enough); this module says what each means for a viewer.
+ * Who owns or administers a group or room, and who belongs to it, is read from Agora with the request's
+ * own client and loaders, never taken from the token.
+ *
+ *   public      anyone, signed in or not
+ *   user        a signed-in user (or an admin)
+ *   moderator   the moderator role (or admin)
+ *   admin       the admin role
+ *   self        the viewer is this user (or an admin)
+ *   selves      the viewer is each of these users (or an admin); an empty list is everyone: admin only
+ *   watches     each of these users is the viewer or one of their contacts (or the viewer is a moderator)
+ *   owns        the viewer owns this group or room (or is an admin)
+ *   manages     the viewer owns or administers this group or room (or is an admin)
+ *   memberOf    the viewer belongs to this group or room (or is a moderator)
+ */
+import type { CollectiveKind } from '../agora/chat/collectives.ts';
+import type { Context } from '../schema/builder.ts';
+
+export interface CollectiveRef {
+  kind: CollectiveKind;
+  id: string;
+}
+
+export interface AuthScopes {
+  public: boolean;
+  user: boolean;
+  moderator: boolean;
+  admin: boolean;
+  self: string;
+  selves: readonly string[];
+  watches: readonly string[];
+  owns: CollectiveRef;
+  manages: CollectiveRef;
+  memberOf: CollectiveRef;
+}
+
+/** How many pages of a user's memberships a membership check reads at most (20 groups a page). */
+const MEMBERSHIP_PAGES = 10;
+
+/** The viewer's role in a group or room, read from Agora; undefined when not in it (or it does not exist). */
+export async function roleIn(ctx: Context, ref: CollectiveRef, username: string): Promise<'owner' | 'admin' | 'member' | undefined> {
+  const chat = ctx.agora.chat;
+  if (!chat) return undefined;
+  const api = ref.kind === 'group' ? chat.groups : chat.rooms;
+  const details = await (ref.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(ref.id).catch(() => undefined);
+  if (!details) return undefined;
+  if (details.owner === username) return 'owner';
+  if ((await api.admins(ref.id)).includes(username)) return 'admin';
+  for (let pageNum = 1; pageNum <= MEMBERSHIP_PAGES; pageNum++) {
+    const page = await api.joined({ username, pageNum, pageSize: 20 });
+    if (page.items.some((c) => c.id === ref.id)) return 'member';
+    if (!page.hasMore) break;
+  }
+  return undefined;
+}
+
+export function scopesFor(ctx: Context) {
+  const { viewer } = ctx;
+  const admin = viewer.roles.has('admin');
+  const moderator = admin || viewer.roles.has('moderator');
+  const me = viewer.username;
+  const role = (ref: CollectiveRef) => (me ? roleIn(ctx, ref, me) : Promise.resolve(undefined));
+  return {
+    public: true,
+    user: me !== undefined || admin,
+    moderator,
+    admin,
+    self: (username: string) => admin || me === username,
+    selves: (usernames: readonly string[]) => admin || (usernames.length > 0 && usernames.every((u) => u === me)),
+    watches: async (usernames: readonly string[]) => {
+      if (moderator) return true;
+      if (!me || !ctx.agora.chat) return false;
+      const others = usernames.filter((u) => u !== me);
+      if (others.length === 0) return true;
+      const contacts = new Set(await ctx.agora.chat.contacts.list(me));
+      return others.every((u) => contacts.has(u));
+    },
+    owns: async (ref: CollectiveRef) => admin || (await role(ref)) === 'owner',
+    manages: async (ref: CollectiveRef) => admin || ['owner', 'admin'].includes((await role(ref)) ?? ''),
+    memberOf: async (ref: CollectiveRef) => moderator || (await role(ref)) !== undefined,
+  };
+}
