@@ -70,6 +70,8 @@ export type RtmCredentials =
       /** The uid used for calls that are not made on behalf of a user (event reads, history). */
       serviceUid: string;
       tokenTtlSeconds?: number;
+      /** How many senders' tokens are kept (least recently used go first); default 10,000. */
+      maxCachedTokens?: number;
     };
 
 export interface RtmAuth {
@@ -77,6 +79,8 @@ export interface RtmAuth {
   forUser(uid: string): RequestAuth;
   /** Auth for calls not made as a user. */
   forService(): RequestAuth;
+  /** How many senders' tokens are held now (bounded by `maxCachedTokens`). */
+  cachedTokens(): number;
 }
 
 const basicHeader = (key: string, secret: string): string =>
@@ -92,13 +96,20 @@ export function createRtmAuth(credentials: RtmCredentials): RtmAuth {
     const auth: RequestAuth = {
       headers: async () => ({ authorization: basicHeader(credentials.customerKey, credentials.customerSecret) }),
     };
-    return { forUser: () => auth, forService: () => auth };
+    return { forUser: () => auth, forService: () => auth, cachedTokens: () => 0 };
   }
   const ttl = credentials.tokenTtlSeconds ?? 3600;
+  // One token per sender: bounded, so that senders coming and going cannot grow it without end. A Map
+  // keeps insertion order; a token used again moves to the end, and the first is the least recent.
+  const maxTokens = credentials.maxCachedTokens ?? 10_000;
   const tokens = new Map<string, RefreshingToken>();
   const tokenFor = (uid: string): RefreshingToken => {
     let token = tokens.get(uid);
-    if (!token) {
+    if (token) {
+      tokens.delete(uid);
+      tokens.set(uid, token);
+    } else {
+      if (tokens.size >= maxTokens) tokens.delete(tokens.keys().next().value!);
       token = createRefreshingToken(async () => ({
         value: buildRtmToken({
           appId: credentials.appId,
@@ -116,7 +127,7 @@ export function createRtmAuth(credentials: RtmCredentials): RtmAuth {
     headers: async () => ({ 'x-agora-token': await tokenFor(uid).get(), 'x-agora-uid': uid }),
     refresh: async () => tokenFor(uid).invalidate(),
   });
-  return { forUser, forService: () => forUser(credentials.serviceUid) };
+  return { forUser, forService: () => forUser(credentials.serviceUid), cachedTokens: () => tokens.size };
 }
 
 /**

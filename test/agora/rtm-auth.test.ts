@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLegacyRtmToken, buildRtmToken } from '../../src/agora/access-token.ts';
 import { AgoraAuthenticationError } from '../../src/agora/errors.ts';
+import { createRtmAuth } from '../../src/agora/auth.ts';
 import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const tokenCredentials = (project: { appId: string; appCertificate: string }) => ({
@@ -45,6 +46,16 @@ describe('Signaling auth', () => {
     expect(await rtm.sendChannelMessage({ from: 'bob', channel: 'lobby', payload: 'x' })).toMatchObject({ status: 'sent' });
     // Reads that are not made as a user go as the service uid.
     expect((await rtm.getUserEvents()).events).toEqual([]);
+  });
+
+  it('keeps a bounded number of senders\' tokens: the least recently used go, and come back when needed', async () => {
+    const auth = createRtmAuth({ ...tokenCredentials({ appId: 'a'.repeat(32), appCertificate: 'c'.repeat(32) }), maxCachedTokens: 3 });
+    const headersOf = async (uid: string) => (await auth.forUser(uid).headers())['x-agora-token'];
+    for (let i = 0; i < 50; i++) await headersOf(`u${i}`);
+    expect(auth.cachedTokens()).toBe(3);
+    // u0 was let go long ago: asked for again, it gets a token minted anew, and the cache stays bounded.
+    expect(await headersOf('u0')).toMatch(/^007/);
+    expect(auth.cachedTokens()).toBe(3);
   });
 
   it('refuses tokens signed with another certificate', async () => {
