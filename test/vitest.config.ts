@@ -5,6 +5,8 @@ const require = createRequire(import.meta.url);
 
 /** Tests that measure throughput in real time: they run after the rest, alone, so no other test takes their CPU. */
 const LOAD_TESTS = ['test/agora/sustained.test.ts'];
+/** Runs after everything else: it reads what the whole suite logged. */
+const LAST_TESTS = ['test/zz-secrets/**/*.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -14,18 +16,22 @@ export default defineConfig({
   },
   test: {
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Files share a worker's modules (the schema is built once per worker, not once per file); every
     // server, socket and fake timer a test starts is undone after it (test/setup.ts).
     isolate: false,
     testTimeout: 30_000,
+    // expect.poll waits on real sockets and timers: a loaded CI machine needs more than the default second.
+    expect: { poll: { timeout: 5_000, interval: 20 } },
     hookTimeout: 30_000,
     // Every test starts its own servers on ephemeral ports, so files can run in parallel safely. Most of
     // them wait on sockets and timers more than they compute: three workers keep two cores busy.
     pool: 'forks',
     maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: 'functional', include: ['test/**/*.test.ts'], exclude: LOAD_TESTS, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'functional', include: ['test/**/*.test.ts'], exclude: [...LOAD_TESTS, ...LAST_TESTS], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'load', include: LOAD_TESTS, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'last', include: LAST_TESTS, sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -86,14 +86,14 @@ describe('Signaling events, live', () => {
     await control.addFault({ route: 'rtm.user_events', reset: 'after', times: 1 });
     await control.rtm.login('fay');
     await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents).toBe(0);
-    await expect.poll(() => server.events.pollerStats().possibleLosses).toBe(1);
+    await expect.poll(() => server.events.pollerStats().possibleLosses, { timeout: 10_000 }).toBe(1);
     const { eventPoller } = await run<{ eventPoller: { possibleLosses: number; lastError: string } }>('{ eventPoller { possibleLosses lastError } }');
     expect(eventPoller.possibleLosses).toBe(1);
     expect(eventPoller.lastError).toMatch(/may be lost/);
     // The read was not repeated blindly (it could only have returned the next events), and polling goes
     // on. The lost read held fay's login, or was empty if it came first: Agora cannot tell, nor can we.
     await control.rtm.logout('fay');
-    await expect.poll(() => fay.events().at(-1)?.type).toBe('LOGOUT');
+    await expect.poll(() => fay.events().at(-1)?.type, { timeout: 10_000 }).toBe('LOGOUT');
     expect(['LOGIN,LOGOUT', 'LOGOUT']).toContain(fay.events().map((e) => e.type).join());
   });
 

@@ -7,12 +7,14 @@ import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { buildApp, type App, type AppParts, type StartedServer } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { leftover } from './leftovers.ts';
+import { recordSuiteText, suiteLogStream } from './suite-log.ts';
 import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from './auth.ts';
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
 export async function startGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, ...env });
-  const server = leftover(await buildApp(config, { logger: createLogger('silent'), ...parts }), (s) => s.stop());
+  // Every gateway of the suite logs at debug level into the suite's log, which the last test searches for secrets.
+  const server = leftover(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }), (s) => s.stop());
   const started = await server.start();
   rememberGateway(started.graphqlUrl);
   return { server, ...started };
@@ -32,9 +34,11 @@ export async function postGraphQL(url: string, query: string, variables?: Record
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headersAs(url, as) },
     body: JSON.stringify({ query, variables }),
   });
+  const text = await res.text();
+  recordSuiteText(text);
   return {
     status: res.status,
-    body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> },
+    body: JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> },
   };
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { leftover } from './leftovers.ts';
+import { recordSuiteText } from './suite-log.ts';
 
 export const BIN = fileURLToPath(new URL('../../src/bin.mjs', import.meta.url));
 
@@ -8,7 +9,8 @@ export const BIN = fileURLToPath(new URL('../../src/bin.mjs', import.meta.url));
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(AGORA_|PORT$|HOST$|EMULATOR_|REDIS_)/.test(k)) env[k] = v;
-  return { ...env, LOG_LEVEL: 'silent', ...extra };
+  // Debug logs, which the suite's last test searches for secrets along with everything else.
+  return { ...env, LOG_LEVEL: 'debug', ...extra };
 }
 
 export interface Running {
@@ -30,6 +32,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Run
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The emulator command prints its development credentials on purpose; a gateway's output must hold none.
+  if (args[0] !== 'emulator') child.on('exit', () => recordSuiteText(`${out}\n${err}`));
   return {
     child,
     stdout: () => out,
