@@ -1,56 +1,24 @@
 import {
   getNamedType,
-  isCompositeType,
   isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
   isScalarType,
   type GraphQLArgument,
-  type GraphQLField,
   type GraphQLInputType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { requestCalls } from '../helpers/agora.ts';
 import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+import { base64, operationFor, validValue } from '../helpers/operations.ts';
 
 /**
  * Every argument of every root field, called through variables (as codegen, Apollo and urql send them)
  * with values a careless or hostile client sends. None may be answered INTERNAL; every error names the
  * argument or variable at fault; and what is refused as bad input never reaches Agora.
  */
-
-const base64 = (text: string) => Buffer.from(text).toString('base64');
-
-/** A value the type accepts, so that one argument at a time can be made hostile. */
-function validValue(type: GraphQLInputType, name = ''): unknown {
-  // Time ranges must be ranges.
-  if (getNamedType(type).name === 'DateTime' && /^start/.test(name)) return new Date(Date.now() - 3_600_000).toISOString();
-  if (isNonNullType(type)) return validValue(type.ofType);
-  if (isListType(type)) return [validValue(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.name;
-  if (isInputObjectType(type)) {
-    const out: Record<string, unknown> = {};
-    for (const field of Object.values(type.getFields())) if (isNonNullType(field.type) && field.defaultValue === undefined) out[field.name] = validValue(field.type);
-    return out;
-  }
-  switch (type.name) {
-    case 'Int':
-    case 'Float':
-      return 1;
-    case 'Boolean':
-      return false;
-    case 'ID':
-      return base64('User:alice');
-    case 'DateTime':
-      return new Date().toISOString();
-    case 'JSON':
-      return {};
-    default:
-      return 'alice';
-  }
-}
 
 /** Hostile values for an argument of this type: [what it is, value]. */
 function hostileValues(type: GraphQLInputType): [string, unknown][] {
@@ -86,13 +54,6 @@ function hostileValues(type: GraphQLInputType): [string, unknown][] {
     default:
       return [...out, ['empty', ''], ['65 characters', 'a'.repeat(65)], ['40 KB', 'x'.repeat(40_000)], ['characters Agora refuses', 'Bad Name!'], ['a number', 42], ['an object', { a: 1 }]];
   }
-}
-
-function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
-  const defs = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
-  const args = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
-  const selection = isCompositeType(getNamedType(field.type)) ? ' { __typename }' : '';
-  return `${kind} Probe(${defs}) { ${field.name}(${args})${selection} }`;
 }
 
 const NAMES = (arg: GraphQLArgument, error: { message: string; extensions?: Record<string, unknown> }) => {

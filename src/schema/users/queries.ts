@@ -9,7 +9,7 @@ import { costRules } from '../cost-rules.ts';
 
 builder.queryFields((t) => ({
   viewer: t.field({
-    authScopes: { public: true },
+    authScopes: { user: true },
     type: User,
     nullable: true,
     description: 'The user making the request; null for service (API key or admin) requests.',
