@@ -27,6 +27,7 @@ import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import type { Context } from './schema/builder.ts';
 import { useUpstreamCost } from './schema/cost.ts';
 import { hardeningPlugins } from './hardening.ts';
+import { loadPersistedOperations, persistedOperationsPlugin, resolveOperation } from './persisted.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createMaskError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
@@ -161,6 +162,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
 
   metrics.watchEvents(events);
 
+  const persisted = config.persistedOperationsPath ? loadPersistedOperations(config.persistedOperationsPath) : undefined;
   const fairShare = createFairShare(config.fairShare, redis, `agora-graphql:${appId}`);
 
   const contextFor = createContextFactory({ agora, mode, events, batching: parts.batching });
@@ -171,6 +173,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE, signal: initial.request.signal }),
     maskedErrors: { maskError: createMaskError(logger) },
     plugins: [
+      ...(persisted ? [persistedOperationsPlugin(persisted)] : []),
       ...hardeningPlugins(config.limits),
       useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, (ctx, prediction) =>
         fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls),
@@ -213,6 +216,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     maxBodyBytes: config.limits.maxBodyBytes,
     webSocket: config.webSocket,
     authenticator,
+    resolveOperation: persisted && ((payload) => resolveOperation(persisted, payload)),
     allowedOrigins: config.auth.allowedOrigins,
     yoga,
     graphiql: createGraphiQL({

@@ -42,6 +42,8 @@ export interface Config {
   events: EventSettings;
   limits: QueryLimits;
   fairShare: FairShareSettings;
+  /** A manifest of the only operations that may run (hash -> document); any operation when absent. */
+  persistedOperationsPath: string | undefined;
   auth: AuthSettings & {
     /** Browser origins allowed to open WebSockets and call with credentials (CORS does not protect WebSockets). */
     allowedOrigins: readonly string[];
@@ -120,6 +122,7 @@ const env = z.object({
   FAIR_UPSTREAM_CALLS_PER_SECOND: z.coerce.number().int().min(1).default(60),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2_000_000),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
+  PERSISTED_OPERATIONS: optionalText,
   WS_KEEPALIVE_MS: ms(12_000),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
@@ -202,6 +205,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
     },
+    persistedOperationsPath: e.PERSISTED_OPERATIONS,
     fairShare: { operationsPerSecond: e.FAIR_OPERATIONS_PER_SECOND, upstreamCallsPerSecond: e.FAIR_UPSTREAM_CALLS_PER_SECOND },
     limits: {
       maxDepth: e.LIMIT_MAX_DEPTH,

@@ -33,6 +33,8 @@ export interface HttpPartOptions {
   maxBodyBytes: number;
   webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
   authenticator: Authenticator;
+  /** With persisted operations only: the document a subscribe message runs, or why it may not. */
+  resolveOperation?: ((payload: { query?: string | undefined; extensions?: Record<string, unknown> | null | undefined }) => string | GraphQLError) | undefined;
   /** Browser origins allowed besides the gateway's own (a request without Origin is not a browser's). */
   allowedOrigins: readonly string[];
   yoga: YogaServerInstance<ServerContext, Context>;
@@ -195,9 +197,11 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           }
           const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal, clientAddress: ctx.extra.request.socket.remoteAddress };
           const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });
+          const text = options.resolveOperation ? options.resolveOperation(payload) : payload.query;
+          if (text instanceof GraphQLError) return [text];
           let document;
           try {
-            document = enveloped.parse(payload.query);
+            document = enveloped.parse(text);
           } catch (error) {
             return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
           }

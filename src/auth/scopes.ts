@@ -56,6 +56,18 @@ export async function roleIn(ctx: Context, ref: CollectiveRef, username: string)
   return undefined;
 }
 
+/** Whether the viewer may watch these users' presence: each is the viewer or one of their contacts (read from Agora). */
+export async function canWatch(ctx: Context, usernames: readonly string[]): Promise<boolean> {
+  const { viewer } = ctx;
+  if (viewer.roles.has('admin') || viewer.roles.has('moderator')) return true;
+  const me = viewer.username;
+  if (!me || !ctx.agora.chat) return false;
+  const others = usernames.filter((u) => u !== me);
+  if (others.length === 0) return true;
+  const contacts = new Set(await ctx.agora.chat.contacts.list(me));
+  return others.every((u) => contacts.has(u));
+}
+
 export function scopesFor(ctx: Context) {
   const { viewer } = ctx;
   const admin = viewer.roles.has('admin');
@@ -69,14 +81,7 @@ export function scopesFor(ctx: Context) {
     admin,
     self: (username: string) => admin || me === username,
     selves: (usernames: readonly string[]) => admin || (usernames.length > 0 && usernames.every((u) => u === me)),
-    watches: async (usernames: readonly string[]) => {
-      if (moderator) return true;
-      if (!me || !ctx.agora.chat) return false;
-      const others = usernames.filter((u) => u !== me);
-      if (others.length === 0) return true;
-      const contacts = new Set(await ctx.agora.chat.contacts.list(me));
-      return others.every((u) => contacts.has(u));
-    },
+    watches: (usernames: readonly string[]) => canWatch(ctx, usernames),
     owns: async (ref: CollectiveRef) => admin || (await role(ref)) === 'owner',
     manages: async (ref: CollectiveRef) => admin || ['owner', 'admin'].includes((await role(ref)) ?? ''),
     memberOf: async (ref: CollectiveRef) => moderator || (await role(ref)) !== undefined,

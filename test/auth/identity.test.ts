@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
-import { requestCalls } from '../helpers/agora.ts';
+import { createLogger } from '../../src/logger.ts';
+import { requestCalls, startEmulator } from '../helpers/agora.ts';
 import { TEST_API_KEY, TEST_JWT_SECRET, tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 import { leftover } from '../helpers/leftovers.ts';
@@ -79,6 +81,21 @@ describe('who is asking, over HTTP', () => {
       (await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query: '{ viewer { username } agoraMode }' }) })).json();
     expect(await withKey(TEST_API_KEY)).toMatchObject({ data: { viewer: null, agoraMode: 'EMULATOR' } });
     expect(await withKey('guess')).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: 'The API key is not known to this gateway' }] });
+  });
+});
+
+describe('running without authentication', () => {
+  it('is possible outside emulator mode only when AUTH_DISABLED=true says so, and it is logged loudly', async () => {
+    const { emulator } = await startEmulator();
+    const p = emulator.project;
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
+    const { graphqlUrl } = await startGateway(
+      { AGORA_APP_ID: p.appId, AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret, AGORA_RTM_HOSTS: emulator.url, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: '', AUTH_API_KEY_HASHES: '' },
+      { logger: createLogger('info', sink) },
+    );
+    expect(lines.some((l) => JSON.parse(l).level === 40 && /AUTH_DISABLED=true: authentication is off/.test(JSON.parse(l).msg))).toBe(true);
+    expect((await postGraphQL(graphqlUrl, '{ agoraMode }', undefined, { token: null })).body.data).toEqual({ agoraMode: 'AGORA' });
   });
 });
 

@@ -77,4 +77,22 @@ describe('the rules, run as real viewers', () => {
     expect(dave.events().map((e) => e.change)).toEqual(['UPDATED']);
     expect(dave.results.at(-1)?.errors?.[0]).toMatchObject({ message: expect.stringMatching(/no longer a member/), extensions: { code: 'FORBIDDEN' } });
   });
+
+  it('a user who is no longer a contact stops being watchable: presence rights are read again at every event', async () => {
+    const runner = await startGatewayRunner({ EVENT_POLL_INTERVAL_MS: '20', PRESENCE_POLL_INTERVAL_MS: '50' });
+    const { graphqlUrl, control, server } = runner;
+    const alice = await tokenFor('alice');
+    const watch = subscribe<{ online: boolean; ext: string }>(wsClient(graphqlUrl, { token: alice }), 'presenceChanged', 'subscription { presenceChanged(usernames: ["bob"]) { online ext } }');
+    await activeSubscriptions(server, 1);
+    const reads = await control.callCount('chat.presence.getMany');
+    await expect.poll(() => control.callCount('chat.presence.getMany')).toBeGreaterThan(reads);
+    await control.chat.setPresence('bob', { status: '1', ext: 'here' });
+    await watch.waitFor(1);
+    // alice drops bob from her contacts; his next change is no longer hers to see.
+    expect((await postGraphQL(graphqlUrl, 'mutation { removeContact(owner: "alice", user: "bob") }', undefined, { token: alice })).body.errors).toBeUndefined();
+    await control.chat.setPresence('bob', { status: '1', ext: 'gone fishing' });
+    await expect.poll(() => watch.completed).toBe(true);
+    expect(watch.events()).toEqual([{ online: true, ext: 'here' }]);
+    expect(watch.results.at(-1)?.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
 });

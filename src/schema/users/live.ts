@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
+import { canWatch } from '../../auth/scopes.ts';
 import { builder, type Context } from '../builder.ts';
 import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from '../live.ts';
 import { User, userOf } from './types.ts';
@@ -44,7 +45,12 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const wanted = new Set(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), { watch: args.usernames });
+      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), {
+        watch: args.usernames,
+        // Contacts change: whether the viewer may still watch is read again at each event.
+        stillAllowed: () => canWatch(ctx, args.usernames),
+        denied: 'You may no longer watch all of these users (watch yourself and your contacts)',
+      });
     },
     resolve: (item) => liveEvent<PresenceEventData>(item),
   }),

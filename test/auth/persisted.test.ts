@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config.ts';
+import { loadPersistedOperations } from '../../src/persisted.ts';
+import { authHeaders } from '../helpers/auth.ts';
+import { startGateway, wsClient } from '../helpers/gateway.ts';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const HEALTH = 'query Health { health }';
+const BEAT = 'subscription Beat { heartbeat(intervalSeconds: 1) { sequence } }';
+
+function manifest(entries: Record<string, string>): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'persisted-')), 'operations.json');
+  writeFileSync(path, JSON.stringify(entries));
+  return path;
+}
+
+async function post(url: string, body: unknown) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(url) }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } };
+}
+
+describe('persisted operations only', () => {
+  it('runs the operations of the manifest by hash, over HTTP and WebSocket, and refuses any other document', async () => {
+    const path = manifest({ [sha256(HEALTH)]: HEALTH, [sha256(BEAT)]: BEAT });
+    const { graphqlUrl } = await startGateway({ PERSISTED_OPERATIONS: path });
+    expect((await post(graphqlUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(HEALTH) } } })).body).toMatchObject({ data: { health: 'ok' } });
+    const arbitrary = await post(graphqlUrl, { query: '{ health }' });
+    expect(arbitrary.status).toBe(400);
+    expect(arbitrary.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_ONLY' });
+    const unknown = await post(graphqlUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ users { edges { cursor } } }') } } });
+    expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_NOT_FOUND' });
+
+    const client = wsClient(graphqlUrl);
+    const beat = await new Promise<unknown>((resolve, reject) => {
+      const stop = client.subscribe({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BEAT) } } }, { next: (r) => (stop(), resolve(r.data)), error: reject, complete: () => undefined });
+    });
+    expect(beat).toEqual({ heartbeat: { sequence: 1 } });
+    const refused = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: 'subscription { heartbeat { sequence } }' }, { next: () => undefined, error: resolve, complete: () => undefined });
+    });
+    expect(refused).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ reason: 'PERSISTED_QUERY_ONLY' }) })]);
+  });
+
+  it('refuses a manifest whose keys are not the hashes of their documents', () => {
+    expect(() => loadPersistedOperations(manifest({ [sha256('{ other }')]: HEALTH }))).toThrow(ConfigError);
+    expect(() => loadPersistedOperations(manifest({ [sha256('{ other }')]: HEALTH }))).toThrow(/is not the SHA-256 of its document/);
+  });
+});
