@@ -36,6 +36,34 @@ export interface AuthScopes {
   memberOf: CollectiveRef;
 }
 
+/** What a refused scope asked for, in words: "moderator", "self alice", "manages group 42". */
+function scopeInWords(scope: string, parameter: unknown): string {
+  if (parameter === true || parameter === undefined) return scope;
+  if (Array.isArray(parameter)) return `${scope} ${parameter.length > 0 ? parameter.join(', ') : '(everyone)'}`;
+  if (parameter && typeof parameter === 'object' && 'kind' in parameter && 'id' in parameter) {
+    const ref = parameter as CollectiveRef;
+    return `${scope} ${ref.kind} ${ref.id}`;
+  }
+  return `${scope} ${String(parameter)}`;
+}
+
+interface FailureLike {
+  kind: string;
+  scope?: string;
+  parameter?: unknown;
+  failures?: FailureLike[];
+}
+
+/** The rule a denial applied, for its message: "one of: moderator, manages group 42". */
+export function ruleInWords(failure: FailureLike): string {
+  if (failure.kind === 'AuthScope' && failure.scope) return scopeInWords(failure.scope, failure.parameter);
+  if (failure.kind === 'GrantedScope' && failure.scope) return `granted ${failure.scope}`;
+  const parts = (failure.failures ?? []).map(ruleInWords);
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length > 1) return `${failure.kind === 'AllAuthScopes' ? 'all of' : 'one of'}: ${parts.join(', ')}`;
+  return 'a rule';
+}
+
 /** How many pages of a user's memberships a membership check reads at most (20 groups a page). */
 const MEMBERSHIP_PAGES = 10;
 

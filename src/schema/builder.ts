@@ -6,7 +6,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type { CallLedger } from '../agora/call-ledger.ts';
-import { scopesFor, type AuthScopes } from '../auth/scopes.ts';
+import { ruleInWords, scopesFor, type AuthScopes } from '../auth/scopes.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import type { Events } from '../events/pipeline.ts';
@@ -61,7 +61,7 @@ export const builder = new SchemaBuilder<{
     // A subscription is refused when it starts, not at its first event; event types check their own scopes on every event.
     authorizeOnSubscribe: true,
     // Denials say which rule refused: UNAUTHENTICATED for anonymous callers, FORBIDDEN for the signed-in.
-    unauthorizedError: (_parent, ctx, info, result) => deniedError(ctx.viewer, `${info.parentType.name}.${info.fieldName}`, result.message),
+    unauthorizedError: (_parent, ctx, info, result) => deniedError(ctx.viewer, `${info.parentType.name}.${info.fieldName}`, ruleInWords(result.failure)),
     authScopes: scopesFor,
   },
   errors: { defaultTypes: [] },

@@ -33,10 +33,10 @@ export type PublicCode =
 
 /** A GraphQL error with a public code; `extensions` adds what the client needs to act. */
 /** An authorization denial: who asked, and what refused them. */
-export function deniedError(viewer: { kind: string }, coordinate: string, reason: string): GraphQLError {
+export function deniedError(viewer: { kind: string }, coordinate: string, rule: string): GraphQLError {
   return viewer.kind === 'anonymous'
-    ? publicError(`Sign in to use ${coordinate}: send Authorization: Bearer <JWT> (or connection_init { authorization } on a WebSocket)`, 'UNAUTHENTICATED', { coordinate })
-    : publicError(`Not allowed: ${coordinate} (${reason})`, 'FORBIDDEN', { coordinate });
+    ? publicError(`Sign in to use ${coordinate}: send Authorization: Bearer <JWT> (or connection_init { authorization } on a WebSocket)`, 'UNAUTHENTICATED', { coordinate, rule })
+    : publicError(`Not allowed: ${coordinate} needs ${rule}`, 'FORBIDDEN', { coordinate, rule });
 }
 
 export function publicError(message: string, code: PublicCode, extensions: Record<string, unknown> = {}): GraphQLError {

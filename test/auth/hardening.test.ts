@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { requestCalls, startEmulator } from '../helpers/agora.ts';
 import { authHeaders } from '../helpers/auth.ts';
-import { postGraphQL, startGateway } from '../helpers/gateway.ts';
+import { postGraphQL, startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 
 const codeOf = (res: Awaited<ReturnType<typeof postGraphQL>>) => res.body.errors?.[0]?.extensions?.code;
 const members = (inner: string) => `members(first: 2) { edges { node { ${inner} } } }`;
@@ -44,6 +44,15 @@ describe('what no request can do to the gateway', () => {
     expect((await postGraphQL(graphqlUrl, manyTokens)).body.errors?.[0]?.message).toMatch(/Token limit of 5000 exceeded/);
     const huge = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: `{ health } # ${'x'.repeat(2_100_000)}` }) });
     expect(huge.status).toBe(413);
+  });
+
+  it('holds the same limits over WebSocket', async () => {
+    const { graphqlUrl } = await startGateway();
+    const client = wsClient(graphqlUrl);
+    const aliases = `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: health`).join(' ')} }`;
+    await expect(wsQuery(client, aliases)).rejects.toEqual([expect.objectContaining({ message: expect.stringMatching(/Aliases limit of 30 exceeded/) })]);
+    const bomb = await wsQuery(client, '{ users(first: 1000) { edges { node { joinedGroups(first: 100) { edges { node { members(first: 100) { edges { node { online } } } } } } } } } }');
+    expect(bomb.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ reason: 'COST_LIMIT' }) })]);
   });
 
   it('refuses a cost bomb over connections by arithmetic, naming the argument, with no call made', async () => {
