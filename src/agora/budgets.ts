@@ -216,7 +216,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
           continue;
         }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, result.retryInMs);
+          const timer = setTimeout(resolve, Math.max(1, result.retryInMs));
           queue.wake = () => {
             clearTimeout(timer);
             resolve();
