@@ -16,6 +16,8 @@ import { hostPlanFromList } from './agora/hosts.ts';
 import type { Config } from './config.ts';
 import { randomSecret, signToken } from './auth/tokens.ts';
 import { createFairShare } from './auth/fair-share.ts';
+import { createMemoryDedupe, createRedisDedupe } from './callbacks/dedupe.ts';
+import { createChatCallbackReceiver, type ChatCallbackReceiver } from './callbacks/receiver.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
 import { createContextFactory } from './context.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
@@ -79,6 +81,7 @@ export interface App {
   readonly mode: Context['mode'];
   readonly metrics: GatewayMetrics;
   readonly events: Events;
+  readonly callbacks: ChatCallbackReceiver;
   /** In emulator mode: an admin token and a user token (alice), signed for this gateway. */
   readonly devTokens: { admin: string; alice: string } | undefined;
 }
@@ -162,6 +165,26 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
 
   metrics.watchEvents(events);
 
+  // Agora Chat's callbacks feed the same pipeline. In emulator mode the embedded emulator is given a
+  // callback rule of its own, with a secret made for this process, once the gateway's address is known.
+  const callbackSecrets = config.chatCallbacks.secrets.length > 0 ? config.chatCallbacks.secrets : ownsEmulator ? [randomSecret()] : [];
+  const roomIds = new Map<string, Promise<'group' | 'room'>>();
+  const callbacks = createChatCallbackReceiver({
+    settings: { ...config.chatCallbacks, secrets: callbackSecrets },
+    events,
+    dedupe: redis ? createRedisDedupe(redis, `agora-graphql:${appId}`, 2 * config.chatCallbacks.maxAgeMs) : createMemoryDedupe(2 * config.chatCallbacks.maxAgeMs),
+    logger,
+    // A `groupchat` callback does not say whether its id is a group or a room: asked once per id.
+    kindOf: (id) => {
+      let kind = roomIds.get(id);
+      if (!kind) {
+        kind = (agora.chat?.rooms.details([id]) ?? Promise.resolve([])).then((found) => (found.length > 0 ? 'room' : 'group'), () => 'group' as const);
+        roomIds.set(id, kind);
+      }
+      return kind;
+    },
+  });
+
   const persisted = config.persistedOperationsPath ? loadPersistedOperations(config.persistedOperationsPath) : undefined;
   const fairShare = createFairShare(config.fairShare, redis, `agora-graphql:${appId}`);
 
@@ -216,6 +239,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     maxBodyBytes: config.limits.maxBodyBytes,
     webSocket: config.webSocket,
     authenticator,
+    callbacks,
     resolveOperation: persisted && ((payload) => resolveOperation(persisted, payload)),
     allowedOrigins: config.auth.allowedOrigins,
     yoga,
@@ -245,9 +269,13 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     mode,
     metrics,
     events,
+    callbacks,
     devTokens,
     async start() {
       const graphqlUrl = await doors.start();
+      if (ownsEmulator && emulator && config.chatCallbacks.secrets.length === 0) {
+        emulator.state.chatCallbackRules = [{ url: new URL(config.chatCallbacks.path, graphqlUrl).href, secret: callbackSecrets[0]! }];
+      }
       events.start();
       ready = true;
       return { graphqlUrl, emulatorUrl: emulator?.url };

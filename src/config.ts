@@ -9,6 +9,7 @@ import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './a
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
 import type { FairShareSettings } from './auth/fair-share.ts';
+import type { CallbackSettings } from './callbacks/receiver.ts';
 import type { AuthSettings } from './auth/viewer.ts';
 import type { QueryLimits } from './hardening.ts';
 import type { EventSettings } from './events/pipeline.ts';
@@ -42,6 +43,8 @@ export interface Config {
   events: EventSettings;
   limits: QueryLimits;
   fairShare: FairShareSettings;
+  /** Agora Chat's HTTP callbacks: off without secrets (in emulator mode the embedded emulator gets a rule of its own). */
+  chatCallbacks: CallbackSettings;
   /** A manifest of the only operations that may run (hash -> document); any operation when absent. */
   persistedOperationsPath: string | undefined;
   auth: AuthSettings & {
@@ -123,6 +126,9 @@ const env = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2_000_000),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   PERSISTED_OPERATIONS: optionalText,
+  CHAT_CALLBACK_SECRETS: optionalText,
+  CHAT_CALLBACK_PATH: z.string().regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, 'CHAT_CALLBACK_PATH must be a path such as /agora/chat/callbacks/<token>').default('/agora/chat/callbacks'),
+  CHAT_CALLBACK_MAX_AGE_MS: ms(300_000),
   WS_KEEPALIVE_MS: ms(12_000),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
@@ -206,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
     },
     persistedOperationsPath: e.PERSISTED_OPERATIONS,
+    chatCallbacks: { path: e.CHAT_CALLBACK_PATH, secrets: e.CHAT_CALLBACK_SECRETS?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], maxAgeMs: e.CHAT_CALLBACK_MAX_AGE_MS },
     fairShare: { operationsPerSecond: e.FAIR_OPERATIONS_PER_SECOND, upstreamCallsPerSecond: e.FAIR_UPSTREAM_CALLS_PER_SECOND },
     limits: {
       maxDepth: e.LIMIT_MAX_DEPTH,

@@ -33,6 +33,8 @@ export interface HttpPartOptions {
   maxBodyBytes: number;
   webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
   authenticator: Authenticator;
+  /** Agora Chat's callbacks: signed by Agora, not by a caller's credentials. */
+  callbacks?: { handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> } | undefined;
   /** With persisted operations only: the document a subscribe message runs, or why it may not. */
   resolveOperation?: ((payload: { query?: string | undefined; extensions?: Record<string, unknown> | null | undefined }) => string | GraphQLError) | undefined;
   /** Browser origins allowed besides the gateway's own (a request without Origin is not a browser's). */
@@ -127,6 +129,7 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       res.writeHead(body.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;
     }
+    if (await options.callbacks?.handle(req, res, path)) return;
     if (await graphiql.handle(req, res, path)) return;
     if (tooLarge(req, options.maxBodyBytes)) {
       res.writeHead(413, { 'content-type': 'application/graphql-response+json; charset=utf-8', connection: 'close' }).end(

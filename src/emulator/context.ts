@@ -40,6 +40,8 @@ export interface EmulatorContext {
   settings: EmulatorSettings;
   traffic: Traffic;
   listeners(): { label: string; url: string }[];
+  /** Chat callbacks sent, retried and dropped (src/emulator/chat/callbacks.ts). */
+  callbackStats(): { delivered: number; retried: number; dropped: number };
 }
 
 /**

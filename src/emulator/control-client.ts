@@ -39,6 +39,12 @@ export interface EmulatorControl {
     pushes(): Promise<PushRecord[]>;
     /** Every Chat app token accepted so far now answers 401 "expired access token". */
     expireTokens(): Promise<void>;
+    /** Where the emulator POSTs Chat callbacks (at most 4 rules, as in the Console). */
+    setCallbackRules(rules: { url: string; secret: string }[]): Promise<void>;
+    /** Callbacks delivered, retried once, and dropped after the retry failed. */
+    callbackStats(): Promise<{ rules: { url: string }[]; delivered: number; retried: number; dropped: number }>;
+    /** A simulated SDK client sends a text message. */
+    send(username: string, message: { to: string; chatType?: 'chat' | 'groupchat' | 'chatroom'; text: string }): Promise<{ messageId: string }>;
   };
   calls(): Promise<Record<string, RouteCounter>>;
   /** TCP connections each listener accepted (control calls included). */
@@ -87,6 +93,9 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       pushes: async () => (await call<{ pushes: PushRecord[] }>('GET', '/chat/pushes')).pushes,
       setPresence: async (u, presence) => void (await call('POST', `/chat/users/${enc(u)}/presence`, presence)),
       expireTokens: async () => void (await call('POST', '/chat/tokens/expire')),
+      setCallbackRules: async (rules) => void (await call('PUT', '/chat/callbacks', { rules })),
+      callbackStats: () => call('GET', '/chat/callbacks'),
+      send: (username, message) => call('POST', `/chat/users/${enc(username)}/messages`, message),
     },
     calls,
     connections: async () => (await call<{ connections: Record<string, number> }>('GET', '/calls')).connections,

@@ -100,6 +100,30 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       }
       return json({ uid: uid(req), events: times * 2 });
     }),
+    route('chat.callbacks', 'PUT', '/chat/callbacks', (req) => {
+      const rules = (req.body as { rules?: unknown } | undefined)?.rules;
+      const valid = Array.isArray(rules) && rules.length <= 4 && rules.every((r) => r && typeof r.url === 'string' && typeof r.secret === 'string' && r.secret.length > 0);
+      if (!valid) return problem(400, 'rules must be at most 4 of { url, secret }, as in the Console');
+      ctx.state.chatCallbackRules = (rules as { url: string; secret: string }[]).map(({ url, secret }) => ({ url, secret }));
+      return json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })) });
+    }),
+    route('chat.callbacks.stats', 'GET', '/chat/callbacks', () => json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })), ...ctx.callbackStats() })),
+    route('chat.send', 'POST', '/chat/users/:uid/messages', (req) => {
+      // A simulated SDK client sends a text message (to a user, a group or a room).
+      const b = (req.body ?? {}) as { to?: unknown; chatType?: unknown; text?: unknown };
+      const chatType = b.chatType ?? 'chat';
+      if (typeof b.to !== 'string' || typeof b.text !== 'string' || (chatType !== 'chat' && chatType !== 'groupchat' && chatType !== 'chatroom')) {
+        return problem(400, 'to and text are required; chatType is chat, groupchat or chatroom');
+      }
+      const chat = ctx.state.chat;
+      if (!chat.users.has(uid(req))) return problem(404, `${uid(req)} is not a registered Chat user`);
+      const collective = chatType === 'groupchat' ? chat.groups.get(b.to) : chatType === 'chatroom' ? chat.rooms.get(b.to) : undefined;
+      if (chatType !== 'chat' && !collective) return problem(404, `no ${chatType === 'groupchat' ? 'group' : 'room'} ${b.to}`);
+      const recipients = collective ? [collective.owner, ...collective.members].filter((u) => u !== uid(req)) : [b.to];
+      const message = chat.addMessage({ from: uid(req), to: b.to, chatType, type: 'txt', body: { msg: b.text }, ext: undefined });
+      chat.deliver(message, recipients, chatType === 'chatroom');
+      return json({ messageId: message.id });
+    }),
     route('chat.connect', 'POST', '/chat/users/:uid/connect', (req) => {
       const result = ctx.state.chat.connect(uid(req));
       if (result === 'no-such-user') return problem(404, `${uid(req)} is not a registered Chat user`);

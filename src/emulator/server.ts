@@ -20,6 +20,7 @@ import { SlidingWindowLimiter } from './rate-limiter.ts';
 import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.ts';
 import { rtmError, rtmRoutes } from './rtm.ts';
 import { DEFAULT_REGION, EmulatorState } from './state.ts';
+import { createCallbackDispatcher } from './chat/callbacks.ts';
 import { Traffic } from './traffic.ts';
 
 export interface EmulatorOptions {
@@ -123,12 +124,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const servers = new Map<string, { server: Server; url: string; region: string }>();
   let limiter = new SlidingWindowLimiter();
 
+  const state = new EmulatorState();
+  const callbacks = createCallbackDispatcher(project, () => state.chatCallbackRules);
+  state.chatObserver = callbacks.observe;
   const ctx: EmulatorContext = {
     project,
-    state: new EmulatorState(),
+    state,
     settings,
     traffic,
     listeners: () => [...servers].map(([label, s]) => ({ label, url: s.url })),
+    callbackStats: callbacks.stats,
   };
 
   const reset = () => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RTM_LIMITS } from '../agora/limits.ts';
-import { ChatState } from './chat/state.ts';
+import { ChatState, type ChatObservation } from './chat/state.ts';
 
 export interface InboxMessage {
   kind: 'peer' | 'channel';
@@ -243,14 +243,19 @@ export class RtmState {
 
 /** Everything one emulated project holds. */
 export class EmulatorState {
+  /** Where Chat callbacks go (up to 4 rules, as in the Console); kept across resets, like a Console setting. */
+  chatCallbackRules: { url: string; secret: string }[] = [];
+  /** The callback dispatcher, told of every Chat observation (src/emulator/chat/callbacks.ts). */
+  chatObserver: ((observation: ChatObservation) => void) | undefined;
+  private readonly notify = (observation: ChatObservation) => this.chatObserver?.(observation);
   rtm = new RtmState();
-  chat = new ChatState();
+  chat = new ChatState(this.notify);
   /** Chat app tokens accepted so far, and those declared expired through the control API. */
   chatTokens = { seen: new Set<string>(), expired: new Set<string>() };
 
   reset(): void {
     this.rtm = new RtmState();
-    this.chat = new ChatState();
+    this.chat = new ChatState(this.notify);
     this.chatTokens = { seen: new Set(), expired: new Set() };
   }
 }

@@ -1,7 +1,9 @@
+import type { ArchivedMessage } from '../agora/chat/messages.ts';
+
 /**
  * What flows through the event pipeline: events from Signaling's feeds (read by the poller), from
- * Chat presence (watched), and from the gateway's own mutations. Each is stamped with a sequence number
- * by the event log; a subscriber's cursor is that number, opaque to clients.
+ * Chat presence (watched), from Agora Chat's callbacks, and from the gateway's own mutations. Each is
+ * stamped with a sequence number by the event log; a subscriber's cursor is that number, opaque to clients.
  */
 
 export type GatewayEvent =
@@ -19,8 +21,16 @@ export type GatewayEvent =
       messageIds: string[];
       at: number;
     }
-  | { kind: 'group' | 'room'; id: string; change: CollectiveChange; usernames: string[]; at: number }
-  | { kind: 'user-moderation'; username: string; change: 'banned' | 'unbanned' | 'forced-offline'; at: number };
+  | { kind: 'group' | 'room'; id: string; change: CollectiveChange; usernames: string[]; at: number; source?: 'callback' }
+  | { kind: 'user-moderation'; username: string; change: 'banned' | 'unbanned' | 'forced-offline'; at: number }
+  /** A Chat message, as Agora's post-delivery callback reported it (sent from an SDK or through REST). */
+  | { kind: 'chat-message'; message: ChatMessageData; offline: boolean; source: 'callback'; at: number }
+  | { kind: 'chat-recall'; messageId: string; from: string; to: string; source: 'callback'; at: number }
+  /** A user's Chat login or logout on one device, as Agora's status callback reported it. */
+  | { kind: 'chat-user-status'; username: string; status: 'online' | 'offline'; reason: 'login' | 'logout' | 'replaced'; device: string | undefined; source: 'callback'; at: number };
+
+/** The schema's Message, as data: the same shape as a message of the hourly archive. */
+export type ChatMessageData = ArchivedMessage;
 
 export type CollectiveChange =
   | 'members-added'

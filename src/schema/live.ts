@@ -5,6 +5,7 @@
  * saying where to resume, and then the subscription completes.
  */
 import type { GraphQLError } from 'graphql';
+import { roleIn, type CollectiveRef } from '../auth/scopes.ts';
 import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
 import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../events/types.ts';
 import type { Context } from './builder.ts';
@@ -102,6 +103,14 @@ export async function liveFeed<E extends GatewayEvent>(
         return { done: true, value: undefined };
       },
     }),
+  };
+}
+
+/** For a group's or room's events: the viewer's membership, read again at every event (loaders are fresh per event). */
+export function membershipCheck(ctx: Context, ref: CollectiveRef): LiveOptions {
+  return {
+    stillAllowed: async () => ctx.viewer.roles.has('moderator') || ctx.viewer.roles.has('admin') || (ctx.viewer.username !== undefined && (await roleIn(ctx, ref, ctx.viewer.username)) !== undefined),
+    denied: `You are no longer a member of ${ref.kind} ${ref.id}`,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
@@ -333,5 +333,48 @@ builder.subscriptionFields((t) => ({
           (!args.to || e.to === args.to),
       ),
     resolve: (item) => liveEvent<MessageEventData>(item),
+  }),
+}));
+
+// ---- live: messages from Agora Chat's callbacks (SDK clients and REST) ----
+
+type ReceivedData = Extract<GatewayEvent, { kind: 'chat-message' }>;
+
+const MessageReceived = builder.objectRef<LiveEvent<ReceivedData>>('MessageReceived').implement({
+  authScopes: { user: true },
+  description:
+    "A Chat message as Agora's post-delivery callback reported it. Agora retries a failed callback once and then drops it: a stream of these may miss messages, and says so by this type's existence; read the history to be sure.",
+  fields: (t) => ({
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    message: t.field({ type: Message, resolve: (e) => e.event.message }),
+    offline: t.boolean({ description: 'Agora reported it as sent to a user who was offline (`chat_offline`).', resolve: (e) => e.event.offline }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  messageReceived: t.field({
+    type: MessageReceived,
+    description: "Chat messages sent by SDK clients or through REST, as Agora's callbacks report them: one user's one-to-one conversations, a group, or a room.",
+    // Users follow their own conversations and the groups and rooms they belong to (checked again at every event).
+    authScopes: (_r, args) =>
+      args.groupId ? { memberOf: { kind: 'group', id: args.groupId } } : args.roomId ? { memberOf: { kind: 'room', id: args.roomId } } : { moderator: true, selves: args.username ? [args.username] : [] },
+    args: {
+      username: t.arg.string({ description: "A user's one-to-one conversations (sent or received)." }),
+      groupId: t.arg.string(),
+      roomId: t.arg.string(),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const collective = args.groupId ? { kind: 'group' as const, id: args.groupId } : args.roomId ? { kind: 'room' as const, id: args.roomId } : undefined;
+      const match = (e: GatewayEvent): e is ReceivedData => {
+        if (e.kind !== 'chat-message') return false;
+        const m = e.message;
+        if (collective) return m.conversation === collective.kind && m.to === collective.id;
+        if (args.username) return m.conversation === 'user' && (m.from === args.username || m.to === args.username);
+        return true;
+      };
+      return liveFeed(ctx, args.after, match, collective ? membershipCheck(ctx, collective) : {});
+    },
+    resolve: (item) => liveEvent<ReceivedData>(item),
   }),
 }));

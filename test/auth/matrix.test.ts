@@ -51,6 +51,7 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     'Mutation.recallMessage', 'Mutation.removeGroupMembers', 'Mutation.removeRoomMembers',
     // Without a filter naming the viewer, these are everyone's events; a group no one belongs to, moderators only.
     'Subscription.userEvents', 'Subscription.channelEvents', 'Subscription.messageSent', 'Subscription.groupChanged', 'Subscription.roomChanged',
+    'Subscription.messageReceived',
   ],
   admin: [
     'Query.attributesCapacity', 'Query.chatHistory', 'Query.eventPoller', 'Query.pushLabel', 'Query.pushLabels',
@@ -64,7 +65,7 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     'Mutation.updateGroup', 'Mutation.updateRoom', 'Mutation.deleteGroup', 'Mutation.deleteRoom', 'Mutation.addGroupMembers', 'Mutation.addRoomMembers',
     'Mutation.addGroupAdmin', 'Mutation.addRoomAdmin', 'Mutation.removeGroupAdmin', 'Mutation.removeRoomAdmin', 'Mutation.transferGroupOwnership',
   ],
-  watches: ['Subscription.presenceChanged'],
+  watches: ['Subscription.presenceChanged', 'Subscription.userStatusChanged'],
 };
 
 /** Reads a rule may make to decide (who owns or administers a group, whose contact one is): never a change. */

@@ -116,7 +116,7 @@ export function chatMessageRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         const answer = (recalled: string) => chatOk(req, ctx.project, { action: 'post', data: { recalled, chattype: b.chat_type, from: b.from ?? ADMIN, to: b.to, msg_id: b.msg_id } });
         if (!message || message.recalled || message.to !== b.to || message.chatType !== b.chat_type) return answer('not_found msg');
         if (!b.force && Date.now() - message.timestamp > ctx.settings.recallWindowMs) return answer('exceed call time limit');
-        message.recalled = true;
+        chat().recall(message);
         for (const inbox of chat().inboxes.values()) {
           const i = inbox.indexOf(message);
           if (i >= 0) inbox.splice(i, 1);

@@ -126,7 +126,26 @@ export interface StoredFile {
 export const MESSAGES_MAX = 100_000;
 export const CHAT_INBOX_MAX = 10_000;
 
+/** What a Chat callback rule would report: the emulator's dispatcher turns these into signed POSTs. */
+export type ChatObservation =
+  | { type: 'message'; message: ChatMessageRecord }
+  | { type: 'recall'; message: ChatMessageRecord }
+  | { type: 'status'; username: string; status: 'online' | 'offline'; reason: 'login' | 'logout'; device: string };
+
 export class ChatState {
+  private readonly observe: (observation: ChatObservation) => void;
+
+  /** `observe` is told of messages, recalls, logins and logouts (the callback dispatcher listens). */
+  constructor(observe: (observation: ChatObservation) => void = () => undefined) {
+    this.observe = observe;
+  }
+
+  /** Marks a message recalled, and says so. */
+  recall(message: ChatMessageRecord): void {
+    message.recalled = true;
+    this.observe({ type: 'recall', message });
+  }
+
   private seq = 0;
   readonly users = new Map<string, ChatUserRecord>();
   /** Message ids each user has not received yet because they were offline. */
@@ -200,6 +219,7 @@ export class ChatState {
   addMessage(init: Pick<ChatMessageRecord, 'from' | 'to' | 'chatType' | 'type' | 'body' | 'ext'> & { timestamp?: number }): ChatMessageRecord {
     const message: ChatMessageRecord = { id: this.newId(), timestamp: Date.now(), recalled: false, ...init };
     this.storeMessage(message);
+    this.observe({ type: 'message', message });
     return message;
   }
 
@@ -267,6 +287,7 @@ export class ChatState {
     if (!user.activated) return 'banned';
     user.devices++;
     this.setPresence(username, `emulator_${user.devices}`, '1');
+    this.observe({ type: 'status', username, status: 'online', reason: 'login', device: `emulator_${user.devices}` });
     const queue = this.offlineQueues.get(username);
     for (const id of queue ?? []) {
       const message = this.messages.get(id);
@@ -279,6 +300,7 @@ export class ChatState {
   disconnect(username: string): void {
     const user = this.users.get(username);
     if (!user) return;
+    if (user.devices > 0) this.observe({ type: 'status', username, status: 'offline', reason: 'logout', device: `emulator_${user.devices}` });
     user.devices = 0;
     const presence = this.presence.get(username);
     if (presence) {

@@ -7,8 +7,7 @@ import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import type { CollectiveChange, GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
 import { nullIfNotFound } from '../errors.ts';
-import { roleIn } from '../../auth/scopes.ts';
-import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, liveEvent, liveFeed, membershipCheck, type LiveEvent } from '../live.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
@@ -65,12 +64,7 @@ function changeType(kind: CollectiveKind) {
       args: { [`${kind}Id`]: t.arg.string({ required: true }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
       subscribe: (_root, args, ctx) => {
         const id = String(args[`${kind}Id`]);
-        const ref = { kind, id };
-        return liveFeed(ctx, args.after as string | null | undefined, (e): e is CollectiveEventData => e.kind === kind && e.id === id, {
-          // The viewer's membership is read again for each event (loaders are fresh per event).
-          stillAllowed: async () => ctx.viewer.roles.has('moderator') || ctx.viewer.roles.has('admin') || (ctx.viewer.username !== undefined && (await roleIn(ctx, ref, ctx.viewer.username)) !== undefined),
-          denied: `You are no longer a member of ${kind} ${id}`,
-        });
+        return liveFeed(ctx, args.after as string | null | undefined, (e): e is CollectiveEventData => e.kind === kind && e.id === id, membershipCheck(ctx, { kind, id }));
       },
       resolve: (item) => liveEvent<CollectiveEventData>(item),
     }),

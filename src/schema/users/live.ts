@@ -92,3 +92,45 @@ builder.queryFields((t) => ({
     resolve: (_r, _a, ctx) => ctx.events.pollerStats(),
   }),
 }));
+
+// ---- Chat logins and logouts, from Agora's callbacks ----
+
+type StatusData = Extract<GatewayEvent, { kind: 'chat-user-status' }>;
+
+const ChatStatus = builder.enumType('ChatStatus', { values: { ONLINE: { value: 'online' }, OFFLINE: { value: 'offline' } } as const });
+const ChatStatusReason = builder.enumType('ChatStatusReason', {
+  values: { LOGIN: { value: 'login' }, LOGOUT: { value: 'logout' }, REPLACED: { value: 'replaced', description: 'Another login of the same device took over.' } } as const,
+});
+
+const UserStatusChange = builder.objectRef<LiveEvent<StatusData>>('UserStatusChange').implement({
+  authScopes: { user: true },
+  description: "A Chat login or logout on one device, as Agora's status callback reported it (Agora may drop a callback after one retry).",
+  fields: (t) => ({
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
+    status: t.field({ type: ChatStatus, resolve: (e) => e.event.status }),
+    reason: t.field({ type: ChatStatusReason, resolve: (e) => e.event.reason }),
+    device: t.string({ nullable: true, resolve: (e) => e.event.device ?? null }),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  userStatusChanged: t.field({
+    type: UserStatusChange,
+    description: "Chat logins and logouts of these users, per device, as Agora's callbacks report them (beside presenceChanged, which reads presence).",
+    authScopes: (_r, args) => ({ watches: args.usernames }),
+    args: {
+      usernames: t.arg.stringList({ required: true, validate: z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED) }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: (_root, args, ctx) => {
+      const wanted = new Set(args.usernames);
+      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted.has(e.username), {
+        stillAllowed: () => canWatch(ctx, args.usernames),
+        denied: 'You may no longer watch all of these users (watch yourself and your contacts)',
+      });
+    },
+    resolve: (item) => liveEvent<StatusData>(item),
+  }),
+}));
