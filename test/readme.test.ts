@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { createEmulatorControl } from '../src/emulator/control-client.ts';
 import { postGraphQL, startGateway, wsClient } from './helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from './helpers/live.ts';
 
@@ -58,5 +59,18 @@ describe('README real time', () => {
     await activeSubscriptions(server, 1);
     expect((await postGraphQL(graphqlUrl, trigger!)).body.errors).toBeUndefined();
     expect(await events.waitFor(1)).toEqual([expect.objectContaining({ service: 'SIGNALING', to: 'bob' })]);
+  });
+});
+
+describe('README Chat callbacks', () => {
+  it('the subscription it shows receives a simulated client\'s message, live, in emulator mode', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const conversation = readme.match(/```graphql\n(subscription Conversation[\s\S]*?)```/)?.[1];
+    expect(conversation).toBeDefined();
+    const { graphqlUrl, server } = await startGateway();
+    const events = subscribe<{ message: { sender: { username: string }; body: { text: string } } }>(wsClient(graphqlUrl), 'messageReceived', conversation!);
+    await activeSubscriptions(server, 1);
+    await createEmulatorControl(server.emulator!.url).chat.send('alice', { to: 'bob', text: 'hi' });
+    expect(await events.waitFor(1)).toEqual([expect.objectContaining({ message: expect.objectContaining({ sender: { username: 'alice' }, body: { text: 'hi' } }) })]);
   });
 });

@@ -40,7 +40,7 @@ export interface EmulatorControl {
     /** Every Chat app token accepted so far now answers 401 "expired access token". */
     expireTokens(): Promise<void>;
     /** Where the emulator POSTs Chat callbacks (at most 4 rules, as in the Console). */
-    setCallbackRules(rules: { url: string; secret: string }[]): Promise<void>;
+    setCallbackRules(rules: { url: string; secret: string; events?: ('message' | 'recall' | 'status')[] }[]): Promise<void>;
     /** Callbacks delivered, retried once, and dropped after the retry failed. */
     callbackStats(): Promise<{ rules: { url: string }[]; delivered: number; retried: number; dropped: number }>;
     /** A simulated SDK client sends a text message. */

@@ -3,6 +3,7 @@
  * each simulated user's inbox, call counters, fault injection, added latency, settings and reset.
  * It is what tests and demos use to make the emulated project do what real users would.
  */
+import type { CallbackRule } from './state.ts';
 import { z } from 'zod';
 import type { EmulatorContext, EmulatorSettings } from './context.ts';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.ts';
@@ -102,9 +103,13 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
     }),
     route('chat.callbacks', 'PUT', '/chat/callbacks', (req) => {
       const rules = (req.body as { rules?: unknown } | undefined)?.rules;
-      const valid = Array.isArray(rules) && rules.length <= 4 && rules.every((r) => r && typeof r.url === 'string' && typeof r.secret === 'string' && r.secret.length > 0);
-      if (!valid) return problem(400, 'rules must be at most 4 of { url, secret }, as in the Console');
-      ctx.state.chatCallbackRules = (rules as { url: string; secret: string }[]).map(({ url, secret }) => ({ url, secret }));
+      const kinds = ['message', 'recall', 'status'];
+      const valid =
+        Array.isArray(rules) &&
+        rules.length <= 4 &&
+        rules.every((r) => r && typeof r.url === 'string' && typeof r.secret === 'string' && r.secret.length > 0 && (r.events === undefined || (Array.isArray(r.events) && r.events.every((e: unknown) => kinds.includes(String(e))))));
+      if (!valid) return problem(400, 'rules must be at most 4 of { url, secret, events? } (events among message, recall, status), as in the Console');
+      ctx.state.chatCallbackRules = (rules as CallbackRule[]).map(({ url, secret, events }) => ({ url, secret, events }));
       return json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })) });
     }),
     route('chat.callbacks.stats', 'GET', '/chat/callbacks', () => json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })), ...ctx.callbackStats() })),

@@ -241,10 +241,17 @@ export class RtmState {
   }
 }
 
+/** A Console callback rule: where to POST, its secret, and which events (all when absent). */
+export interface CallbackRule {
+  url: string;
+  secret: string;
+  events?: ('message' | 'recall' | 'status')[] | undefined;
+}
+
 /** Everything one emulated project holds. */
 export class EmulatorState {
   /** Where Chat callbacks go (up to 4 rules, as in the Console); kept across resets, like a Console setting. */
-  chatCallbackRules: { url: string; secret: string }[] = [];
+  chatCallbackRules: CallbackRule[] = [];
   /** The callback dispatcher, told of every Chat observation (src/emulator/chat/callbacks.ts). */
   chatObserver: ((observation: ChatObservation) => void) | undefined;
   private readonly notify = (observation: ChatObservation) => this.chatObserver?.(observation);

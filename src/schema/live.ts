@@ -8,8 +8,16 @@ import type { GraphQLError } from 'graphql';
 import { roleIn, type CollectiveRef } from '../auth/scopes.ts';
 import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
 import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../events/types.ts';
-import type { Context } from './builder.ts';
+import { builder, type Context } from './builder.ts';
 import { publicError } from './errors.ts';
+
+export const EventSource = builder.enumType('EventSource', {
+  description: 'Where an event came from: what the gateway itself did and saw, or what an Agora callback reported (Agora drops a callback after one retry).',
+  values: {
+    GATEWAY: { value: 'gateway', description: "A change made through this gateway, or read by its poller and watchers." },
+    CALLBACK: { value: 'callback', description: "Reported by Agora Chat's HTTP callback, which Agora may drop after one retry." },
+  } as const,
+});
 
 /** An event with its cursor, as event types resolve it. */
 export interface LiveEvent<E extends GatewayEvent = GatewayEvent> {

@@ -81,6 +81,23 @@ describe('the callback receiver', () => {
   });
 });
 
+describe('group and room operations from callbacks', () => {
+  it('a muc callback reaches groupChanged, marked as a callback\'s', async () => {
+    const { graphqlUrl, server, run } = await startGatewayRunner({ CHAT_CALLBACK_SECRETS: SECRET });
+    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>('{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }');
+    const groupId = user.joinedGroups.edges[0]!.node.groupId;
+    const changes = subscribe<{ change: string; users: { username: string }[]; source: string }>(
+      wsClient(graphqlUrl, { token: await tokenFor('carol') }),
+      'groupChanged',
+      `subscription { groupChanged(groupId: "${groupId}") { change users { username } source } }`,
+    );
+    await activeSubscriptions(server, 1);
+    const body = { callId: 'org#app_muc1', timestamp: Date.now(), chat_type: 'muc', from: 'erin', to: groupId, payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'presence', is_chatroom: false } };
+    expect((await post(callbackUrl(graphqlUrl), { ...body, security: md5(`${body.callId}${SECRET}${body.timestamp}`) })).status).toBe(200);
+    expect(await changes.waitFor(1)).toEqual([{ change: 'MEMBERS_ADDED', users: [{ username: 'erin' }], source: 'CALLBACK' }]);
+  });
+});
+
 describe('callbacks from the emulator, in emulator mode', () => {
   it('a message a simulated SDK client sends reaches exactly the subscribers allowed to see it, once, as a Message', async () => {
     const { graphqlUrl, control, server } = await startGatewayRunner();
@@ -121,6 +138,18 @@ describe('callbacks from the emulator, in emulator mode', () => {
       { status: 'ONLINE', reason: 'LOGIN', user: { username: 'bob' } },
       { status: 'OFFLINE', reason: 'LOGOUT', user: { username: 'bob' } },
     ]);
+  });
+
+  it('the emulator sends a rule only the events it asks for', async () => {
+    const { emulator, control } = await startEmulator();
+    for (const name of ['alice', 'bob']) emulator.state.chat.addUser(name, { nickname: name });
+    const { graphqlUrl, server } = await startGateway({ CHAT_CALLBACK_SECRETS: SECRET }, { emulator });
+    await control.chat.setCallbackRules([{ url: callbackUrl(graphqlUrl), secret: SECRET, events: ['status'] }]);
+    await control.chat.send('alice', { to: 'bob', text: 'not for this rule' });
+    await control.chat.connect('bob');
+    await expect.poll(() => server.callbacks.stats().received).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.callbacks.stats().received).toBe(1);
   });
 
   it('the emulator retries a failed callback once, then drops it and counts it, as Agora does', async () => {

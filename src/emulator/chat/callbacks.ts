@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { chatCallbackSignature } from '../../callbacks/signature.ts';
 import type { EmulatorProject } from '../context.ts';
+import type { CallbackRule } from '../state.ts';
 import type { ChatObservation } from './state.ts';
 
 export interface CallbackDeliveryStats {
@@ -16,7 +17,7 @@ export interface CallbackDeliveryStats {
   dropped: number;
 }
 
-export function createCallbackDispatcher(project: EmulatorProject, rules: () => readonly { url: string; secret: string }[]) {
+export function createCallbackDispatcher(project: EmulatorProject, rules: () => readonly CallbackRule[]) {
   const appkey = `${project.chatOrg}#${project.chatApp}`;
   const stats: CallbackDeliveryStats = { delivered: 0, retried: 0, dropped: 0 };
   const queues = new Map<string, Promise<void>>();
@@ -71,6 +72,7 @@ export function createCallbackDispatcher(project: EmulatorProject, rules: () => 
     observe(o: ChatObservation): void {
       const now = Date.now();
       for (const rule of rules().slice(0, 4)) {
+        if (rule.events && !rule.events.includes(o.type)) continue;
         const body = bodyOf(o, now);
         const next = (queues.get(rule.url) ?? Promise.resolve()).then(() => deliver(rule, body));
         queues.set(rule.url, next);

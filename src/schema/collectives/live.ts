@@ -7,7 +7,7 @@ import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import type { CollectiveChange, GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
 import { nullIfNotFound } from '../errors.ts';
-import { AFTER_DESCRIPTION, liveEvent, liveFeed, membershipCheck, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from '../live.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
@@ -53,6 +53,7 @@ function changeType(kind: CollectiveKind) {
         },
       }),
       at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
+      source: t.field({ type: EventSource, resolve: (e) => e.event.source ?? 'gateway' }),
     }),
   });
   builder.subscriptionFields((t) => ({
