@@ -17,6 +17,8 @@ import type { Config } from './config.ts';
 import { randomSecret, signToken } from './auth/tokens.ts';
 import { createFairShare } from './auth/fair-share.ts';
 import { createMemoryDedupe, createRedisDedupe } from './callbacks/dedupe.ts';
+import { invalidate } from './cache/invalidation.ts';
+import { createSharedReads } from './cache/shared-reads.ts';
 import { createChatCallbackReceiver, type ChatCallbackReceiver } from './callbacks/receiver.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
 import { createContextFactory } from './context.ts';
@@ -188,7 +190,10 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   const persisted = config.persistedOperationsPath ? loadPersistedOperations(config.persistedOperationsPath) : undefined;
   const fairShare = createFairShare(config.fairShare, redis, `agora-graphql:${appId}`);
 
-  const contextFor = createContextFactory({ agora, mode, events, batching: parts.batching });
+  // Without shared reads each request reads for itself, bound to its own signal.
+  const shared = config.sharedReads.enabled ? createSharedReads(config.sharedReads) : undefined;
+  if (shared) events.listen((event) => invalidate(shared, event));
+  const contextFor = createContextFactory({ agora, mode, events, shared, batching: parts.batching });
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,

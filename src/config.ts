@@ -10,6 +10,7 @@ import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
 import type { FairShareSettings } from './auth/fair-share.ts';
 import type { CallbackSettings } from './callbacks/receiver.ts';
+import type { SharedReadSettings } from './cache/shared-reads.ts';
 import type { AuthSettings } from './auth/viewer.ts';
 import type { QueryLimits } from './hardening.ts';
 import type { EventSettings } from './events/pipeline.ts';
@@ -43,6 +44,7 @@ export interface Config {
   events: EventSettings;
   limits: QueryLimits;
   fairShare: FairShareSettings;
+  sharedReads: SharedReadSettings;
   /** Agora Chat's HTTP callbacks: off without secrets (in emulator mode the embedded emulator gets a rule of its own). */
   chatCallbacks: CallbackSettings;
   /** A manifest of the only operations that may run (hash -> document); any operation when absent. */
@@ -126,6 +128,11 @@ const env = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2_000_000),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   PERSISTED_OPERATIONS: optionalText,
+  SHARED_READS: z.enum(['on', 'off']).default('on'),
+  SHARED_READS_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  CACHE_TTL_USER_MS: z.coerce.number().int().min(0).default(5_000),
+  CACHE_TTL_ONLINE_MS: z.coerce.number().int().min(0).default(2_000),
+  CACHE_TTL_COLLECTIVE_MS: z.coerce.number().int().min(0).default(5_000),
   CHAT_CALLBACK_SECRETS: optionalText,
   CHAT_CALLBACK_PATH: z.string().regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, 'CHAT_CALLBACK_PATH must be a path such as /agora/chat/callbacks/<token>').default('/agora/chat/callbacks'),
   CHAT_CALLBACK_MAX_AGE_MS: ms(300_000),
@@ -212,6 +219,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
     },
     persistedOperationsPath: e.PERSISTED_OPERATIONS,
+    sharedReads: {
+      enabled: e.SHARED_READS === 'on',
+      windowMs: e.SHARED_READS_WINDOW_MS,
+      ttlMs: { user: e.CACHE_TTL_USER_MS, online: e.CACHE_TTL_ONLINE_MS, collective: e.CACHE_TTL_COLLECTIVE_MS },
+      maxEntries: 50_000,
+    },
     chatCallbacks: { path: e.CHAT_CALLBACK_PATH, secrets: e.CHAT_CALLBACK_SECRETS?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], maxAgeMs: e.CHAT_CALLBACK_MAX_AGE_MS },
     fairShare: { operationsPerSecond: e.FAIR_OPERATIONS_PER_SECOND, upstreamCallsPerSecond: e.FAIR_UPSTREAM_CALLS_PER_SECOND },
     limits: {

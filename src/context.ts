@@ -5,6 +5,7 @@
  */
 import { CallLedger } from './agora/call-ledger.ts';
 import type { AgoraClient } from './agora/client.ts';
+import type { SharedReads } from './cache/shared-reads.ts';
 import type { Events } from './events/pipeline.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Viewer } from './auth/viewer.ts';
@@ -16,12 +17,16 @@ export interface RequestScope {
   signal?: AbortSignal | undefined;
   /** The peer's address: anonymous callers' fair share goes by it. */
   clientAddress?: string | undefined;
+  /** The caller asked for fresh data (x-graphql-fresh, or Cache-Control: no-cache): shared reads skip their cache. */
+  fresh?: boolean | undefined;
 }
 
 export interface ContextParts {
   agora: AgoraClient;
   mode: Context['mode'];
   events: Events;
+  /** Reads shared across requests (src/cache/shared-reads.ts). */
+  shared?: SharedReads | undefined;
   /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
   batching?: boolean | undefined;
 }
@@ -32,6 +37,7 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
   return (scope) => {
     const ledger = new CallLedger();
     const agora = parts.agora.bind({ signal: scope.signal, ledger });
+    const shared = parts.shared && { reads: parts.shared, base: parts.agora, reader: { ledger, fresh: scope.fresh ?? false } };
     const context: Context = {
       agora,
       mode: parts.mode,
@@ -39,10 +45,10 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       viewer: scope.viewer,
       clientAddress: scope.clientAddress,
       ledger,
-      loaders: createLoaders(agora, scope.viewer.username, { batch }),
+      loaders: createLoaders(agora, scope.viewer.username, { batch, shared }),
       // `this`: yoga hands resolvers a context merged from this one, not this object itself.
       renewLoaders(this: Context) {
-        this.loaders = createLoaders(agora, scope.viewer.username, { batch });
+        this.loaders = createLoaders(agora, scope.viewer.username, { batch, shared });
       },
     };
     return context;

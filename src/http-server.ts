@@ -144,7 +144,8 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       if (error instanceof AuthenticationError) return unauthenticated(res, error.message);
       throw error;
     }
-    const context: ServerContext = { scope: httpScope(res, viewer, req.socket.remoteAddress) };
+    const fresh = header(req.headers['x-graphql-fresh']) === '1' || /no-cache/i.test(header(req.headers['cache-control']) ?? '');
+    const context: ServerContext = { scope: { ...httpScope(res, viewer, req.socket.remoteAddress), fresh } };
     await yoga(req, res, context);
   };
 

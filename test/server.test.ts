@@ -12,7 +12,7 @@ describe('the gateway in emulator mode', () => {
     const res = await postGraphQL(graphqlUrl, '{ health agoraMode }');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ health: 'ok', agoraMode: 'EMULATOR' });
-    expect(res.body.extensions?.cost).toEqual({ predicted: 0, estimated: false, actual: 0, calls: {} });
+    expect(res.body.extensions?.cost).toEqual({ predicted: 0, estimated: false, actual: 0, calls: {}, cacheHits: 0, coalesced: 0 });
   });
 
   it('answers GraphQL over WebSocket (graphql-ws) on the same path', async () => {

@@ -6,6 +6,10 @@
 export class CallLedger {
   readonly byOperation: Record<string, number> = {};
   total = 0;
+  /** Reads served from the shared cache (src/cache/shared-reads.ts): no call made. */
+  cacheHits = 0;
+  /** Reads that joined a call another request made (coalesced or batched across requests). */
+  coalesced = 0;
 
   record(operation: string): void {
     this.total++;

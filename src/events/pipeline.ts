@@ -39,6 +39,8 @@ export interface Events {
   subscriberStats(): { subscribers: number; queued: number };
   /** How far back the log reaches. */
   window(): ReturnType<EventLog['window']>;
+  /** Every event appended, on any instance, from now on (the shared reads' invalidation listens). */
+  listen(listener: (event: GatewayEvent) => void): () => void;
 }
 
 export interface EventPipeline extends Events {
@@ -99,6 +101,7 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
       return { subscribers: feeds.size, queued };
     },
     window: () => log.window(),
+    listen: (listener) => log.listen((e) => listener(e.event)),
     start() {
       poller.start();
       presence.start();

@@ -23,6 +23,8 @@ export type GatewayEvent =
     }
   | { kind: 'group' | 'room'; id: string; change: CollectiveChange; usernames: string[]; at: number; source?: 'callback' }
   | { kind: 'user-moderation'; username: string; change: 'banned' | 'unbanned' | 'forced-offline'; at: number }
+  /** A user's profile changed (or the user came or went) through the gateway: cached reads of it are dropped. */
+  | { kind: 'user-updated'; username: string; at: number }
   /** A Chat message, as Agora's post-delivery callback reported it (sent from an SDK or through REST). */
   | { kind: 'chat-message'; message: ChatMessageData; offline: boolean; source: 'callback'; at: number }
   | { kind: 'chat-recall'; messageId: string; from: string; to: string; source: 'callback'; at: number }

@@ -12,6 +12,8 @@ import type { Presence } from '../agora/chat/presence.ts';
 import type { ChatUser } from '../agora/chat/schemas.ts';
 import type { OnlineState } from '../agora/chat/users.ts';
 import type { AgoraClient } from '../agora/client.ts';
+import type { CallOptions } from '../agora/endpoint.ts';
+import type { Reader, SharedReads } from '../cache/shared-reads.ts';
 import { AgoraNotFoundError, chatNotConfigured } from '../agora/errors.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 import { lazyObject } from '../lib/lazy.ts';
@@ -51,30 +53,33 @@ async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Pro
   }
 }
 
-function collectiveLoader(chat: ChatClient | undefined, kind: CollectiveKind, maxBatchSize: number): DataLoader<string, ChatCollective> {
-  return new DataLoader<string, ChatCollective>(
-    (ids) =>
-      perKey(ids, async () => {
-        if (!chat) throw chatNotConfigured();
-        const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids]).catch((error: unknown) => {
-          // Agora answers 404 when none of the ids exist: then each key is simply not found.
-          if (error instanceof AgoraNotFoundError) return [];
-          throw error;
-        });
-        const byId = new Map(found.map((c) => [c.id, c]));
-        return ids.map(
-          (id) =>
-            byId.get(id) ??
-            new AgoraNotFoundError({ service: 'chat', operation: `chat.${kind}s.details`, message: `No ${kind === 'group' ? 'group' : 'chat room'} has the id ${id}` }),
-        );
-      }),
-    { maxBatchSize },
+/** Details of groups or rooms by id, in order; an id Agora does not know is a NotFound for that key. */
+async function detailsOf(chat: ChatClient | undefined, kind: CollectiveKind, ids: readonly string[], opts: CallOptions = {}): Promise<(ChatCollective | Error)[]> {
+  if (!chat) throw chatNotConfigured();
+  const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids], opts).catch((error: unknown) => {
+    // Agora answers 404 when none of the ids exist: then each key is simply not found.
+    if (error instanceof AgoraNotFoundError) return [];
+    throw error;
+  });
+  const byId = new Map(found.map((c) => [c.id, c]));
+  return ids.map(
+    (id) => byId.get(id) ?? new AgoraNotFoundError({ service: 'chat', operation: `chat.${kind}s.details`, message: `No ${kind === 'group' ? 'group' : 'chat room'} has the id ${id}` }),
   );
+}
+
+/** What a request's loaders share with every other request's: the shared reads, over the unbound client. */
+export interface SharedAccess {
+  reads: SharedReads;
+  /** The client without any request's signal: a shared call outlives the request that started it. */
+  base: AgoraClient;
+  reader: Reader;
 }
 
 /** `batch: false` makes every key its own upstream call: for measuring what batching saves. */
 export interface LoaderOptions {
   batch?: boolean;
+  /** Reads shared across requests (cache, coalescing, cross-request batches); each request's own when absent. */
+  shared?: SharedAccess | undefined;
 }
 
 /**
@@ -89,6 +94,22 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     return chat;
   };
   const attributeLoaders = new Map<string, DataLoader<string, Attributes>>();
+  // `batch: false` measures what batching saves: nothing is shared then either.
+  const shared = options.batch === false ? undefined : options.shared;
+  const baseChat = (): ChatClient => {
+    if (!shared?.base.chat) throw chatNotConfigured();
+    return shared.base.chat;
+  };
+  const collective = (kind: CollectiveKind) =>
+    new DataLoader<string, ChatCollective>(
+      (ids) =>
+        perKey(ids, () =>
+          shared
+            ? shared.reads.many(`chat.${kind}s.details`, ids, 'collective', shared.reader, LOADER_BATCH_SIZES.groups, (keys, ledger) => detailsOf(baseChat(), kind, keys, { ledger }))
+            : detailsOf(chat, kind, ids),
+        ),
+      { maxBatchSize: size(kind === 'group' ? 'groups' : 'rooms') },
+    );
 
   // Made on first use: a subscription event renews its loaders and usually needs none of them.
   return lazyObject<Loaders>({
@@ -96,8 +117,13 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       new DataLoader(
         (usernames) =>
           perKey(usernames, async () => {
-            const states = await need().users.batchStatus([...usernames]);
-            return usernames.map((u) => states[u] ?? 'offline');
+            const read = async (keys: readonly string[], opts: CallOptions, client: ChatClient) => {
+              const states = await client.users.batchStatus([...keys], opts);
+              return keys.map((u): OnlineState => states[u] ?? 'offline');
+            };
+            return shared
+              ? shared.reads.many('chat.users.batchStatus', usernames, 'online', shared.reader, LOADER_BATCH_SIZES.onlineStatus, (keys, ledger) => read(keys, { ledger }, baseChat()))
+              : read(usernames, {}, need());
           }),
         { maxBatchSize: size('onlineStatus') },
       ),
@@ -128,12 +154,17 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       return loader;
     },
 
-    groups: () => collectiveLoader(chat, 'group', size('groups')),
-    rooms: () => collectiveLoader(chat, 'room', size('rooms')),
+    groups: () => collective('group'),
+    rooms: () => collective('room'),
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
     users: () =>
-      new DataLoader((usernames) => Promise.all(usernames.map((u) => need().users.get(u).catch(asError))), {
+      new DataLoader((usernames) =>
+        Promise.all(
+          usernames.map((u) =>
+            (shared ? shared.reads.one(`chat.users.get:${u}`, 'user', shared.reader, (ledger) => baseChat().users.get(u, { ledger })) : need().users.get(u)).catch(asError),
+          ),
+        ), {
         maxBatchSize: size('users'),
       }),
   });

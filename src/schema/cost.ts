@@ -290,7 +290,15 @@ export function useUpstreamCost(limits?: CostLimits, admit?: Admission): Plugin 
             ...result,
             extensions: {
               ...result.extensions,
-              cost: { predicted: prediction.calls, estimated: prediction.estimated, actual: ledger?.total ?? 0, calls: ledger?.byOperation ?? {} },
+              cost: {
+                predicted: prediction.calls,
+                estimated: prediction.estimated,
+                actual: ledger?.total ?? 0,
+                calls: ledger?.byOperation ?? {},
+                // Reads another request's call or the shared cache answered: predicted = actual + these, when not estimated.
+                cacheHits: ledger?.cacheHits ?? 0,
+                coalesced: ledger?.coalesced ?? 0,
+              },
             },
           });
         },

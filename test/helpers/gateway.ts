@@ -12,7 +12,9 @@ import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
 export async function startGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, ...env });
+  // Shared reads are off unless a test turns them on: most tests count the exact calls each request makes,
+  // and change the emulator's state behind the gateway's back (test/cache/ tests the sharing itself).
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, SHARED_READS: 'off', ...env });
   // Every gateway of the suite logs at debug level into the suite's log, which the last test searches for secrets.
   const server = leftover(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }), (s) => s.stop());
   const started = await server.start();

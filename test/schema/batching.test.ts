@@ -41,6 +41,8 @@ describe('batching onto Agora batch endpoints', () => {
       estimated: false,
       actual: 9,
       calls: { 'chat.groups.details': 1, 'chat.groups.members': 2, 'chat.users.batchStatus': 2, 'chat.presence.getMany': 2, 'chat.metadata.getMany': 2 },
+      cacheHits: 0,
+      coalesced: 0,
     });
   });
 });

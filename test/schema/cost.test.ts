@@ -8,7 +8,7 @@ describe('extensions.cost', () => {
     const { graphqlUrl, server } = await startGateway();
     const users = await postGraphQL(graphqlUrl, '{ users(first: 3) { edges { node { username nickname online } } } }');
     // One page of users (which carries their details), one batch of online states.
-    expect(users.body.extensions?.cost).toEqual({ predicted: 2, estimated: false, actual: 2, calls: { 'chat.users.list': 1, 'chat.users.batchStatus': 1 } });
+    expect(users.body.extensions?.cost).toEqual({ predicted: 2, estimated: false, actual: 2, calls: { 'chat.users.list': 1, 'chat.users.batchStatus': 1 }, cacheHits: 0, coalesced: 0 });
 
     const [group] = (await server.agora.chat!.groups.list()).items;
     const res = await postGraphQL(

@@ -18,6 +18,12 @@ export function moderated(ctx: Context, username: string, change: Moderation): P
   return ctx.events.publish([{ kind: 'user-moderation', username, change, at: Date.now() }]);
 }
 
+/** Says that these users' profiles changed (or they are gone), so that no instance serves a cached copy. */
+export function profileChanged(ctx: Context, usernames: readonly string[]): Promise<void> {
+  const at = Date.now();
+  return ctx.events.publish(usernames.map((username) => ({ kind: 'user-updated' as const, username, at })));
+}
+
 const PresenceChange = builder.objectRef<LiveEvent<PresenceEventData>>('PresenceChange').implement({
   authScopes: { user: true },
   description: "A change of a user's Chat presence (online, or the custom status `ext`).",

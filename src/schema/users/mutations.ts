@@ -10,7 +10,7 @@ import { chatOf } from '../chat.ts';
 import { domainErrors } from '../domain-errors.ts';
 import { defined } from '../input.ts';
 import { Presence, User, userOf } from './types.ts';
-import { moderated } from './live.ts';
+import { moderated, profileChanged } from './live.ts';
 
 const RegisterUserInput = builder.inputType('RegisterUserInput', {
   fields: (t) => ({
@@ -104,13 +104,21 @@ builder.mutationFields((t) => ({
     description: 'Deletes a user, and the groups and rooms they own.',
     authScopes: { admin: true },
     args: { username: t.arg.string({ required: true }) },
-    resolve: async (_r, { username }, ctx) => Boolean(await chatOf(ctx).users.delete(username)),
+    resolve: async (_r, { username }, ctx) => {
+      const deleted = Boolean(await chatOf(ctx).users.delete(username));
+      await profileChanged(ctx, [username]);
+      return deleted;
+    },
   }),
   deleteOldestUsers: t.stringList({
     description: 'Deletes up to `limit` users, oldest first; answers their usernames.',
     authScopes: { admin: true },
     args: { limit: t.arg.int({ required: true }) },
-    resolve: async (_r, { limit }, ctx) => (await chatOf(ctx).users.deleteMany({ limit })).items.map((u) => u.username),
+    resolve: async (_r, { limit }, ctx) => {
+      const deleted = (await chatOf(ctx).users.deleteMany({ limit })).items.map((u) => u.username);
+      await profileChanged(ctx, deleted);
+      return deleted;
+    },
   }),
   setPushSettings: t.field({
     type: User,
@@ -123,6 +131,7 @@ builder.mutationFields((t) => ({
       if (input.nickname) entity = await users.setPushNickname({ username: input.username, nickname: input.nickname });
       if (input.displayStyle) entity = await users.setPushDisplayStyle({ username: input.username, style: input.displayStyle });
       if (input.doNotDisturb) entity = await users.setDoNotDisturb({ username: input.username, ...defined(input.doNotDisturb) });
+      await profileChanged(ctx, [input.username]);
       return { username: input.username, ...(entity ? { entity } : {}) };
     },
   }),

@@ -1,0 +1,26 @@
+/**
+ * What each event says is no longer true in the shared reads. Events reach every instance through the
+ * event log, so an instance drops what another instance's mutation changed, at once.
+ */
+import type { GatewayEvent } from '../events/types.ts';
+import type { SharedReads } from './shared-reads.ts';
+
+export function invalidate(shared: SharedReads, event: GatewayEvent): void {
+  switch (event.kind) {
+    case 'group':
+    case 'room':
+      shared.invalidate(`chat.${event.kind}s.details:${event.id}`);
+      return;
+    case 'user-moderation':
+    case 'user-updated':
+      shared.invalidate(`chat.users.get:${event.username}`);
+      shared.invalidate(`chat.users.batchStatus:${event.username}`);
+      return;
+    case 'chat-user-status':
+    case 'presence':
+      shared.invalidate(`chat.users.batchStatus:${event.username}`);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { authHeaders, tokenFor } from '../helpers/auth.ts';
+import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+
+const SHARED = { SHARED_READS: 'on', SHARED_READS_WINDOW_MS: '20', CACHE_TTL_USER_MS: '1000', CACHE_TTL_ONLINE_MS: '1000', CACHE_TTL_COLLECTIVE_MS: '60000' };
+
+interface Cost {
+  actual: number;
+  cacheHits: number;
+  coalesced: number;
+}
+
+describe('shared reads', () => {
+  it('50 concurrent identical queries make 1 upstream call, and each request says how it was answered', async () => {
+    const { graphqlUrl, control } = await startGatewayRunner(SHARED);
+    await control.clearCalls();
+    await control.addFault({ route: 'chat.users.get', delayMs: 100 });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => postGraphQL(graphqlUrl, '{ user(username: "alice") { nickname } }')));
+    expect(answers.every((a) => (a.body.data as { user: { nickname: string } }).user.nickname === 'Alice Martin')).toBe(true);
+    expect(await control.callCount('chat.users.get')).toBe(1);
+    const costs = answers.map((a) => a.body.extensions?.cost as Cost);
+    expect(costs.reduce((n, c) => n + c.actual, 0)).toBe(1);
+    expect(costs.reduce((n, c) => n + c.coalesced + c.cacheHits, 0)).toBe(49);
+  });
+
+  it('the online status of 50 users asked by 50 requests at once is 1 batch call', async () => {
+    // A window wide enough for 50 requests over one machine's loopback to arrive in it, on a loaded CI machine too.
+    const { graphqlUrl, control, chat } = await startGatewayRunner({ ...SHARED, SHARED_READS_WINDOW_MS: '150', LIMIT_MAX_ALIASES: '50' });
+    const names = Array.from({ length: 50 }, (_, i) => `shared${i}`);
+    await chat.users.registerMany(names.map((username) => ({ username })));
+    // Each `user` root first reads the user (one call per user: Agora has no batch read): read them once,
+    // so that the 50 requests below ask for online status together, as 50 page views would.
+    await postGraphQL(graphqlUrl, `{ ${names.map((u, i) => `u${i}: user(username: "${u}") { nickname }`).join(' ')} }`);
+    await control.clearCalls();
+    const answers = await Promise.all(names.map((u) => postGraphQL(graphqlUrl, `{ onlineStatusOf: user(username: "${u}") { online } }`)));
+    expect(answers.every((a) => a.body.errors === undefined)).toBe(true);
+    expect(await control.callCount('chat.users.batchStatus')).toBe(1);
+  });
+
+  it('a cached group is refreshed at once after addGroupMembers through the gateway, and after a callback event', async () => {
+    const { graphqlUrl, run, control } = await startGatewayRunner({ ...SHARED, CHAT_CALLBACK_SECRETS: 'rule-secret' });
+    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>('{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }');
+    const groupId = user.joinedGroups.edges[0]!.node.groupId;
+    const count = async () => (await run<{ group: { memberCount: number } }>(`{ group(groupId: "${groupId}") { memberCount } }`)).group.memberCount;
+    const before = await count();
+    await control.clearCalls();
+    expect(await count()).toBe(before);
+    // Served from the cache: no call.
+    expect(await control.callCount('chat.groups.details')).toBe(0);
+    await run(`mutation { addGroupMembers(groupId: "${groupId}", usernames: ["erin"]) { __typename } }`);
+    await expect.poll(count).toBe(before + 1);
+    // Cached again; then Agora's callback says someone left the group outside the gateway: read again at once.
+    await count();
+    await control.clearCalls();
+    await count();
+    expect(await control.callCount('chat.groups.details')).toBe(0);
+    const muc = { callId: 'org#app_leave1', timestamp: Date.now(), chat_type: 'muc', from: 'erin', payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'leave', is_chatroom: false } };
+    const security = createHash('md5').update(`${muc.callId}rule-secret${muc.timestamp}`).digest('hex');
+    expect((await fetch(new URL('/agora/chat/callbacks', graphqlUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...muc, security }) })).status).toBe(200);
+    await expect.poll(async () => (await count(), control.callCount('chat.groups.details'))).toBeGreaterThan(0);
+  });
+
+  it('never serves a value older than its maximum age, and a request that asks for fresh data reaches Agora', async () => {
+    const { graphqlUrl, control } = await startGatewayRunner({ ...SHARED, CACHE_TTL_USER_MS: '300' });
+    const read = (headers: Record<string, string> = {}) =>
+      fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl), ...headers }, body: JSON.stringify({ query: '{ user(username: "bob") { nickname } }' }) }).then((r) => r.json() as Promise<{ extensions: { cost: Cost } }>);
+    await read();
+    await control.clearCalls();
+    expect((await read()).extensions.cost).toMatchObject({ actual: 0, cacheHits: 1 });
+    expect((await read({ 'x-graphql-fresh': '1' })).extensions.cost).toMatchObject({ actual: 1, cacheHits: 0 });
+    expect((await read({ 'cache-control': 'no-cache' })).extensions.cost).toMatchObject({ actual: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await read()).extensions.cost).toMatchObject({ actual: 1, cacheHits: 0 });
+    expect(await control.callCount('chat.users.get')).toBe(3);
+  });
+
+  it("never shares a viewer's private lists: alice's contacts are read for alice, and bob is refused them", async () => {
+    const { graphqlUrl, control } = await startGatewayRunner(SHARED);
+    const [alice, bob] = [await tokenFor('alice'), await tokenFor('bob')];
+    const contacts = '{ user(username: "alice") { contacts { username } } }';
+    const mine = await postGraphQL(graphqlUrl, contacts, undefined, { token: alice });
+    expect(mine.body.data).toEqual({ user: { contacts: [{ username: 'bob' }, { username: 'carol' }] } });
+    await control.clearCalls();
+    const theirs = await postGraphQL(graphqlUrl, contacts, undefined, { token: bob });
+    expect(theirs.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await control.callCount('chat.contacts.list')).toBe(0);
+    // Asked again by alice, it is read again: contacts are never in the shared cache.
+    await postGraphQL(graphqlUrl, contacts, undefined, { token: alice });
+    expect(await control.callCount('chat.contacts.list')).toBe(1);
+  });
+});
