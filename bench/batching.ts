@@ -19,8 +19,9 @@ interface Cost {
 
 const MEMBERS = 199;
 
-async function start(batching: boolean): Promise<{ server: App; url: string; groupId: string }> {
-  const server = await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent'), batching });
+async function start(batching: boolean): Promise<{ server: App; url: string; groupId: string; token: string }> {
+  // Each query on its own: no read shared with an earlier one.
+  const server = await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SHARED_READS: 'off' }), { logger: createLogger('silent'), batching });
   const { graphqlUrl } = await server.start();
   const chat = server.agora.chat!;
   const names = Array.from({ length: MEMBERS }, (_, i) => `member${String(i).padStart(3, '0')}`);
@@ -30,7 +31,7 @@ async function start(batching: boolean): Promise<{ server: App; url: string; gro
   // Full pages, so that the prediction (which assumes `first` items) is the lower bound for this data.
   for (let i = 1; i < 10; i++) await chat.groups.create({ name: `Team ${i}`, owner: names[i]!, members: names.slice(0, 5) });
   for (const name of ['alice', 'bob', 'carol']) await chat.contacts.add({ owner: 'dave', user: name });
-  return { server, url: graphqlUrl, groupId };
+  return { server, url: graphqlUrl, groupId, token: server.devTokens!.admin };
 }
 
 const QUERIES: { name: string; query: string }[] = [
@@ -43,8 +44,8 @@ const QUERIES: { name: string; query: string }[] = [
   { name: 'user contacts with online', query: '{ user(username: "dave") { contacts { online presence { online } } } }' },
 ];
 
-async function costOf(url: string, query: string, groupId: string): Promise<Cost> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { id: groupId } }) });
+async function costOf(url: string, query: string, groupId: string, token: string): Promise<Cost> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { id: groupId } }) });
   const body = (await res.json()) as { errors?: unknown[]; extensions: { cost: Cost } };
   if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors)}`);
   return body.extensions.cost;
@@ -54,8 +55,8 @@ const batched = await start(true);
 const unbatched = await start(false);
 const results = [];
 for (const q of QUERIES) {
-  const withLoaders = await costOf(batched.url, q.query, batched.groupId);
-  const withoutLoaders = await costOf(unbatched.url, q.query, unbatched.groupId);
+  const withLoaders = await costOf(batched.url, q.query, batched.groupId, batched.token);
+  const withoutLoaders = await costOf(unbatched.url, q.query, unbatched.groupId, unbatched.token);
   results.push({
     query: q.name,
     lowerBound: withLoaders.predicted,

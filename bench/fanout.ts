@@ -13,7 +13,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { graphql, percentile, round, startStack, writeResults } from './lib/stack.ts';
+import { BENCH_API_KEY, graphql, percentile, round, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
 const TARGETED = 200;
@@ -38,7 +38,7 @@ try {
     await Promise.all(
       Array.from({ length: Math.min(CONNECT_CONCURRENCY, SUBSCRIBERS - i) }, async (_, j) => {
         const index = i + j;
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { apiKey: BENCH_API_KEY } });
         clients.push(client);
         await new Promise<void>((resolve, reject) => {
           client.on('connected', () => resolve());

@@ -5,6 +5,7 @@
  * gateway's. Also the small helpers every benchmark shares: percentiles, a Chat app token, the report.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -42,10 +43,14 @@ export interface Stack {
 }
 
 /** `gatewayEnv`: more of the gateway's configuration (e.g. its poll interval). */
+/** The benchmarks act as a service: an API key the gateway knows by its hash, as an operator configures it. */
+export const BENCH_API_KEY = 'bench-api-key-not-a-secret';
+const BENCH_API_KEY_HASH = createHash('sha256').update(BENCH_API_KEY).digest('hex');
+
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0', ...gatewayEnv });
+  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0', AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH, ...gatewayEnv });
   const emulatorUrl = env.AGORA_CHAT_HOST!;
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
   return {
@@ -66,7 +71,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
 
 /** One GraphQL request; rejects when the answer has errors. */
 export async function graphql(url: string, query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] };
   if (body.errors) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors[0]?.extensions?.code });
   return body.data ?? {};

@@ -14,6 +14,8 @@
  *   owns        the viewer owns this group or room (or is an admin)
  *   manages     the viewer owns or administers this group or room (or is an admin)
  *   memberOf    the viewer belongs to this group or room (or is a moderator)
+ *   inChannels  the viewer is in each of these Signaling channels, as the joins and leaves the gateway
+ *               has read say (or is a moderator); an empty list is every channel: moderators only
  */
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
 import type { Context } from '../schema/builder.ts';
@@ -34,6 +36,7 @@ export interface AuthScopes {
   owns: CollectiveRef;
   manages: CollectiveRef;
   memberOf: CollectiveRef;
+  inChannels: readonly string[];
 }
 
 /** What a refused scope asked for, in words: "moderator", "self alice", "manages group 42". */
@@ -96,6 +99,13 @@ export async function canWatch(ctx: Context, usernames: readonly string[]): Prom
   return others.every((u) => contacts.has(u));
 }
 
+/** Whether the viewer is in each of these Signaling channels (as far as the poller's events tell), or a moderator. */
+export function inChannels(ctx: Context, channels: readonly string[]): boolean {
+  if (ctx.viewer.roles.has('admin') || ctx.viewer.roles.has('moderator')) return true;
+  const me = ctx.viewer.username;
+  return me !== undefined && channels.length > 0 && channels.every((c) => ctx.events.channels.isIn(me, c));
+}
+
 export function scopesFor(ctx: Context) {
   const { viewer } = ctx;
   const admin = viewer.roles.has('admin');
@@ -113,5 +123,6 @@ export function scopesFor(ctx: Context) {
     owns: async (ref: CollectiveRef) => admin || (await role(ref)) === 'owner',
     manages: async (ref: CollectiveRef) => admin || ['owner', 'admin'].includes((await role(ref)) ?? ''),
     memberOf: async (ref: CollectiveRef) => moderator || (await role(ref)) !== undefined,
+    inChannels: (channels: readonly string[]) => inChannels(ctx, channels),
   };
 }

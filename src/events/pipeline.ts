@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { AgoraClient } from '../agora/client.ts';
 import type { HostPlan } from '../agora/hosts.ts';
 import type { Logger } from '../logger.ts';
+import { createChannelMembership, type ChannelMembership } from './channels.ts';
 import { openFeed, type Feed, type FeedItem } from './feed.ts';
 import { createMemoryLease } from './lease.ts';
 import { createRedisLease } from './lease-redis.ts';
@@ -41,6 +42,8 @@ export interface Events {
   window(): ReturnType<EventLog['window']>;
   /** Every event appended, on any instance, from now on (the shared reads' invalidation listens). */
   listen(listener: (event: GatewayEvent) => void): () => void;
+  /** Who is in which Signaling channel, from the join and leave events read so far. */
+  channels: ChannelMembership;
 }
 
 export interface EventPipeline extends Events {
@@ -69,6 +72,8 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
 
   const poller = createPoller({ agora, log, lease, regions: settings.regions, intervalMs: settings.pollIntervalMs, leaseMs: settings.leaseMs, logger });
   const feeds = new Set<Feed>();
+  const channels = createChannelMembership();
+  log.listen((e) => channels.observe(e.event));
   const presence = createPresenceWatcher({ agora, log, watches, intervalMs: settings.presenceIntervalMs, fence: poller.fence, logger });
 
   return {
@@ -102,6 +107,7 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
     },
     window: () => log.window(),
     listen: (listener) => log.listen((e) => listener(e.event)),
+    channels,
     start() {
       poller.start();
       presence.start();

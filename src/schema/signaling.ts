@@ -12,6 +12,7 @@ import { costRules } from './cost-rules.ts';
 import type { GatewayEvent } from '../events/types.ts';
 import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from './live.ts';
 import { User, userOf } from './users/types.ts';
+import { inChannels } from '../auth/scopes.ts';
 
 type UserEventData = Extract<GatewayEvent, { kind: 'user' | 'user-moderation' }>;
 type ChannelEventData = Extract<GatewayEvent, { kind: 'channel' }>;
@@ -76,13 +77,17 @@ builder.subscriptionFields((t) => ({
   }),
   channelEvents: t.field({
     type: ChannelEvent,
-    // Agora's REST API cannot say who is in a Signaling channel, so membership cannot be checked: moderators only.
-    authScopes: { moderator: true },
+    // Users follow channels they are in (from the joins and leaves the poller read; re-checked at every
+    // event, so leaving ends the subscription); moderators any, or all.
+    authScopes: (_r, args) => ({ inChannels: args.channels ?? [] }),
     description: 'Joins and leaves of Signaling channels: of `channels`, or of every channel when absent.',
     args: { channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
     subscribe: (_root, args, ctx) => {
       const wanted = anyOf(args.channels);
-      return liveFeed(ctx, args.after, (e): e is ChannelEventData => e.kind === 'channel' && wanted(e.channel));
+      return liveFeed(ctx, args.after, (e): e is ChannelEventData => e.kind === 'channel' && wanted(e.channel), {
+        stillAllowed: async () => inChannels(ctx, args.channels ?? []),
+        denied: 'You are no longer in all of these channels',
+      });
     },
     resolve: (item) => liveEvent<ChannelEventData>(item),
   }),
