@@ -18,7 +18,7 @@ import { randomSecret, signToken } from './auth/tokens.ts';
 import { createFairShare } from './auth/fair-share.ts';
 import { createMemoryDedupe, createRedisDedupe } from './callbacks/dedupe.ts';
 import { invalidate } from './cache/invalidation.ts';
-import { createSharedReads } from './cache/shared-reads.ts';
+import { createMemoryValueStore, createRedisValueStore, createSharedReads } from './cache/shared-reads.ts';
 import { createChatCallbackReceiver, type ChatCallbackReceiver } from './callbacks/receiver.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
 import { createContextFactory } from './context.ts';
@@ -191,7 +191,10 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   const fairShare = createFairShare(config.fairShare, redis, `agora-graphql:${appId}`);
 
   // Without shared reads each request reads for itself, bound to its own signal.
-  const shared = config.sharedReads.enabled ? createSharedReads(config.sharedReads) : undefined;
+  // With Redis the cache is shared by every instance; each instance still coalesces and batches its own calls.
+  const shared = config.sharedReads.enabled
+    ? createSharedReads(config.sharedReads, redis ? createRedisValueStore(redis, `agora-graphql:${appId}:shared:`) : createMemoryValueStore(config.sharedReads.maxEntries))
+    : undefined;
   if (shared) events.listen((event) => invalidate(shared, event));
   const contextFor = createContextFactory({ agora, mode, events, shared, batching: parts.batching });
   const yoga = createYoga<ServerContext, Context>({

@@ -9,16 +9,16 @@ export function invalidate(shared: SharedReads, event: GatewayEvent): void {
   switch (event.kind) {
     case 'group':
     case 'room':
-      shared.invalidate(`chat.${event.kind}s.details:${event.id}`);
+      void shared.invalidate(`chat.${event.kind}s.details:${event.id}`);
       return;
     case 'user-moderation':
     case 'user-updated':
-      shared.invalidate(`chat.users.get:${event.username}`);
-      shared.invalidate(`chat.users.batchStatus:${event.username}`);
+      void shared.invalidate(`chat.users.get:${event.username}`);
+      void shared.invalidate(`chat.users.batchStatus:${event.username}`);
       return;
     case 'chat-user-status':
     case 'presence':
-      shared.invalidate(`chat.users.batchStatus:${event.username}`);
+      void shared.invalidate(`chat.users.batchStatus:${event.username}`);
       return;
     default:
       return;

@@ -7,13 +7,63 @@
  *   join one call (chunked at the endpoint's maximum).
  * - A cache with bounded staleness: each value is kept `ttlMs` at most, and dropped at once when an event
  *   says it changed (the gateway's own mutations and the poller's and callbacks' events, which reach every
- *   instance through the event log).
+ *   instance through the event log). In this process, or in Redis for every instance (ValueStore).
  *
  * A request that asks for fresh data skips the cache (it still coalesces with a call in flight). Each
  * request's ledger counts its cache hits and coalesced reads beside the calls it made; a shared call is
  * made with the ledger of the request that started it and no abort signal (others wait on it too).
  */
+import type { Redis } from 'ioredis';
 import type { CallLedger } from '../agora/call-ledger.ts';
+
+/** Where cached values live: this process, or Redis (shared by every instance). */
+export interface ValueStore {
+  get(key: string): Promise<{ value: unknown } | undefined>;
+  set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  size(): number | undefined;
+}
+
+export function createMemoryValueStore(maxEntries: number): ValueStore {
+  const cache = new Map<string, { value: unknown; expiresAt: number }>();
+  return {
+    async get(key) {
+      const entry = cache.get(key);
+      if (!entry) return undefined;
+      if (entry.expiresAt <= Date.now()) {
+        cache.delete(key);
+        return undefined;
+      }
+      return entry;
+    },
+    async set(key, value, ttlMs) {
+      cache.delete(key);
+      cache.set(key, { value, expiresAt: Date.now() + ttlMs });
+      if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+    },
+    async delete(key) {
+      cache.delete(key);
+    },
+    size: () => cache.size,
+  };
+}
+
+/** Values as JSON under `prefix`, each with its own expiry (PX): every instance reads what one cached. */
+export function createRedisValueStore(redis: Redis, prefix: string): ValueStore {
+  return {
+    async get(key) {
+      const text = await redis.get(`${prefix}${key}`);
+      return text === null ? undefined : { value: JSON.parse(text) as unknown };
+    },
+    async set(key, value, ttlMs) {
+      await redis.set(`${prefix}${key}`, JSON.stringify(value), 'PX', ttlMs);
+    },
+    async delete(key) {
+      await redis.del(`${prefix}${key}`);
+    },
+    size: () => undefined,
+  };
+}
 
 export interface SharedReadSettings {
   /** Off: each request reads for itself (the gateway then builds no shared layer). */
@@ -40,8 +90,7 @@ export interface SharedReads {
   /** Values of a batch endpoint by key, in order; misses from any requests within the window share one call per chunk. */
   many<V>(endpoint: string, keys: readonly string[], kind: ShareKind, reader: Reader, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): Promise<(V | Error)[]>;
   /** Drops what is cached under this key. */
-  invalidate(key: string): void;
-  size(): number;
+  invalidate(key: string): Promise<void>;
 }
 
 /** Who reads: their ledger, and whether they asked for fresh data. */
@@ -50,26 +99,16 @@ export interface Reader {
   fresh: boolean;
 }
 
-export function createSharedReads(settings: SharedReadSettings): SharedReads {
-  const cache = new Map<string, { value: unknown; expiresAt: number }>();
+export function createSharedReads(settings: SharedReadSettings, store: ValueStore = createMemoryValueStore(settings.maxEntries)): SharedReads {
   const inflight = new Map<string, Promise<unknown>>();
   const pending = new Map<string, Pending<unknown>>();
 
-  const cached = (key: string): { value: unknown } | undefined => {
-    const entry = cache.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      cache.delete(key);
-      return undefined;
-    }
-    return entry;
-  };
+  const cached = (key: string) => store.get(key).catch(() => undefined);
   const keep = (key: string, kind: ShareKind, value: unknown) => {
     const ttl = settings.ttlMs[kind];
     if (ttl <= 0 || value instanceof Error) return;
-    cache.delete(key);
-    cache.set(key, { value, expiresAt: Date.now() + ttl });
-    if (cache.size > settings.maxEntries) cache.delete(cache.keys().next().value!);
+    // A cache that cannot be written is a miss next time, never a failed read.
+    void store.set(key, value, ttl).catch(() => undefined);
   };
 
   function flush<V>(endpoint: string, kind: ShareKind, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): void {
@@ -95,7 +134,7 @@ export function createSharedReads(settings: SharedReadSettings): SharedReads {
   return {
     async one(key, kind, reader, load) {
       if (!reader.fresh) {
-        const hit = cached(key);
+        const hit = await cached(key);
         if (hit) {
           if (reader.ledger) reader.ledger.cacheHits++;
           return hit.value as never;
@@ -120,9 +159,9 @@ export function createSharedReads(settings: SharedReadSettings): SharedReads {
 
     many(endpoint, keys, kind, reader, maxBatch, load) {
       return Promise.all(
-        keys.map((key) => {
+        keys.map(async (key) => {
           if (!reader.fresh) {
-            const hit = cached(`${endpoint}:${key}`);
+            const hit = await cached(`${endpoint}:${key}`);
             if (hit) {
               if (reader.ledger) reader.ledger.cacheHits++;
               return hit.value as never;
@@ -147,9 +186,6 @@ export function createSharedReads(settings: SharedReadSettings): SharedReads {
       );
     },
 
-    invalidate(key) {
-      cache.delete(key);
-    },
-    size: () => cache.size,
+    invalidate: (key) => store.delete(key).catch(() => undefined),
   };
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authHeaders, tokenFor } from '../helpers/auth.ts';
-import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+import { startEmulator } from '../helpers/agora.ts';
+import { authHeaders, TEST_API_KEY_HASH, tokenFor } from '../helpers/auth.ts';
+import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { activeSubscriptions, subscribe } from '../helpers/live.ts';
+import { startRedis } from '../helpers/redis.ts';
 
 const SHARED = { SHARED_READS: 'on', SHARED_READS_WINDOW_MS: '20', CACHE_TTL_USER_MS: '1000', CACHE_TTL_ONLINE_MS: '1000', CACHE_TTL_COLLECTIVE_MS: '60000' };
 
@@ -88,5 +91,47 @@ describe('shared reads', () => {
     // Asked again by alice, it is read again: contacts are never in the shared cache.
     await postGraphQL(graphqlUrl, contacts, undefined, { token: alice });
     expect(await control.callCount('chat.contacts.list')).toBe(1);
+  });
+});
+
+describe('shared reads across instances and pollers', () => {
+  it('with Redis, what one instance read serves the other, and a change through either drops it for both', async () => {
+    const redis = await startRedis();
+    const { emulator, control } = await startEmulator();
+    const p = emulator.project;
+    emulator.state.chat.addUser('zoe', { nickname: 'Zoe' });
+    const env = {
+      ...SHARED,
+      CACHE_TTL_USER_MS: '60000',
+      AGORA_APP_ID: p.appId, AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret, AGORA_RTM_HOSTS: emulator.url,
+      AGORA_CHAT_HOST: emulator.url, AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`, AGORA_APP_CERTIFICATE: p.appCertificate,
+      REDIS_URL: redis.url, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH,
+    };
+    const [a, b] = [await startGateway(env), await startGateway(env)];
+    const nickname = async (url: string) => ((await postGraphQL(url, '{ user(username: "zoe") { nickname } }')).body.data as { user: { nickname: string } }).user.nickname;
+    expect(await nickname(a.graphqlUrl)).toBe('Zoe');
+    await control.clearCalls();
+    expect(await nickname(b.graphqlUrl)).toBe('Zoe');
+    expect(await control.callCount('chat.users.get')).toBe(0);
+    // A change through b: a drops its copy too (the event reaches both; the cache is one).
+    expect((await postGraphQL(b.graphqlUrl, 'mutation { setPushSettings(input: { username: "zoe", nickname: "Zo" }) { username } }')).body.errors).toBeUndefined();
+    await expect.poll(() => nickname(a.graphqlUrl)).not.toBe('Zoe');
+  });
+
+  it("a presence watcher's event drops a cached online status at once", async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner({ ...SHARED, CACHE_TTL_ONLINE_MS: '60000', PRESENCE_POLL_INTERVAL_MS: '50' });
+    const online = async () => ((await postGraphQL(graphqlUrl, '{ user(username: "bob") { online } }')).body.data as { user: { online: boolean } }).user.online;
+    const watch = subscribe(wsClient(graphqlUrl), 'presenceChanged', 'subscription { presenceChanged(usernames: ["bob"]) { online } }');
+    await activeSubscriptions(server, 1);
+    const reads = await control.callCount('chat.presence.getMany');
+    await expect.poll(() => control.callCount('chat.presence.getMany')).toBeGreaterThan(reads);
+    const before = await online();
+    await control.clearCalls();
+    expect(await online()).toBe(before);
+    expect(await control.callCount('chat.users.batchStatus')).toBe(0);
+    await control.chat.setPresence('bob', { status: '1', ext: 'in a meeting' });
+    await watch.waitFor(1);
+    // The watcher's event dropped bob's cached status: the next read asks Agora.
+    await expect.poll(async () => (await online(), control.callCount('chat.users.batchStatus'))).toBeGreaterThan(0);
   });
 });
