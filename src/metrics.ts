@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   watchBudgets(budgets: RateBudgets): void;
   /** The event pipeline whose poller and subscribers are read at each scrape. */
   watchEvents(events: Events): void;
+  /** Reads an operation got from the shared cache, or from another request's call. */
+  sharedReads(counts: { cacheHits: number; coalesced: number }): void;
   socketOpened(): void;
   socketClosed(): void;
   subscriptionStarted(): void;
@@ -46,6 +48,8 @@ export function createMetrics(): GatewayMetrics {
       this.set(process.memoryUsage().heapUsed);
     },
   });
+  const cacheHits = new Counter({ name: 'shared_reads_cache_hits_total', help: 'Reads served from the shared cache (no Agora call)', registers: [registry] });
+  const coalesced = new Counter({ name: 'shared_reads_coalesced_total', help: "Reads that joined another request's Agora call", registers: [registry] });
   const sockets = new Gauge({ name: 'graphql_ws_connections', help: 'Open graphql-ws connections', registers: [registry] });
   const subscriptions = new Gauge({ name: 'graphql_subscriptions_active', help: 'Active subscriptions (WebSocket and SSE)', registers: [registry] });
   const watched: RateBudgets[] = [];
@@ -103,6 +107,10 @@ export function createMetrics(): GatewayMetrics {
       if (info.failover) failovers.inc({ operation: info.operation });
     },
     watchBudgets: (budgets) => void watched.push(budgets),
+    sharedReads(counts) {
+      if (counts.cacheHits > 0) cacheHits.inc(counts.cacheHits);
+      if (counts.coalesced > 0) coalesced.inc(counts.coalesced);
+    },
     watchEvents: (pipeline) => {
       events = pipeline;
     },

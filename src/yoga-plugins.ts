@@ -50,6 +50,8 @@ export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
       return {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return;
+          const ledger = (args.contextValue as { ledger?: { cacheHits: number; coalesced: number } }).ledger;
+          if (ledger) metrics.sharedReads(ledger);
           const [first] = result.errors ?? [];
           metrics.operation({ name, type, outcome: first ? publicCodeOf(first) : 'ok', seconds: (performance.now() - started) / 1000 });
         },

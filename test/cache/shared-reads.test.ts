@@ -25,6 +25,10 @@ describe('shared reads', () => {
     const costs = answers.map((a) => a.body.extensions?.cost as Cost);
     expect(costs.reduce((n, c) => n + c.actual, 0)).toBe(1);
     expect(costs.reduce((n, c) => n + c.coalesced + c.cacheHits, 0)).toBe(49);
+    // And /metrics counts them.
+    const metrics = await (await fetch(graphqlUrl.replace('/graphql', '/metrics'))).text();
+    const counted = ['shared_reads_cache_hits_total', 'shared_reads_coalesced_total'].reduce((n, name) => n + Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0), 0);
+    expect(counted).toBe(49);
   });
 
   it('the online status of 50 users asked by 50 requests at once is 1 batch call', async () => {
