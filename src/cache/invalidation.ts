@@ -10,6 +10,7 @@ export function invalidate(shared: SharedReads, event: GatewayEvent): void {
     case 'group':
     case 'room':
       void shared.invalidate(`chat.${event.kind}s.details:${event.id}`);
+      void shared.bump(`chat.${event.kind}s.members:${event.id}`);
       return;
     case 'user-moderation':
     case 'user-updated':
@@ -19,6 +20,7 @@ export function invalidate(shared: SharedReads, event: GatewayEvent): void {
     case 'chat-user-status':
     case 'presence':
       void shared.invalidate(`chat.users.batchStatus:${event.username}`);
+      void shared.invalidate(`chat.presence.getMany:${event.username}`);
       return;
     default:
       return;

@@ -91,6 +91,12 @@ export interface SharedReads {
   many<V>(endpoint: string, keys: readonly string[], kind: ShareKind, reader: Reader, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): Promise<(V | Error)[]>;
   /** Drops what is cached under this key. */
   invalidate(key: string): Promise<void>;
+  /**
+   * A family of keys (a group's member pages) dropped at once: reads name keys with the family's
+   * current generation, and `bump` starts a new one, so no listing of keys is needed (in Redis neither).
+   */
+  generation(family: string): Promise<string>;
+  bump(family: string): Promise<void>;
 }
 
 /** Who reads: their ledger, and whether they asked for fresh data. */
@@ -187,5 +193,10 @@ export function createSharedReads(settings: SharedReadSettings, store: ValueStor
     },
 
     invalidate: (key) => store.delete(key).catch(() => undefined),
+    async generation(family) {
+      const found = await cached(`gen:${family}`);
+      return typeof found?.value === 'string' ? found.value : '0';
+    },
+    bump: (family) => store.set(`gen:${family}`, Math.random().toString(36).slice(2), 24 * 3600_000).catch(() => undefined),
   };
 }

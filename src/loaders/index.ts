@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { ChatClient } from '../agora/chat/client.ts';
-import type { ChatCollective, CollectiveKind } from '../agora/chat/collectives.ts';
+import type { ChatCollective, CollectiveKind, MemberPage } from '../agora/chat/collectives.ts';
 import type { Attributes } from '../agora/chat/metadata.ts';
 import type { Presence } from '../agora/chat/presence.ts';
 import type { ChatUser } from '../agora/chat/schemas.ts';
@@ -26,6 +26,8 @@ export interface Loaders {
   groups: DataLoader<string, ChatCollective>;
   rooms: DataLoader<string, ChatCollective>;
   users: DataLoader<string, ChatUser>;
+  /** One page of a group's or room's members (shared across requests when shared reads are on). */
+  memberPage(kind: CollectiveKind, id: string, pageNum: number, pageSize: number): Promise<MemberPage>;
 }
 
 /**
@@ -131,8 +133,15 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     presence: () =>
       new DataLoader(
         (usernames) =>
-          // Agora reads presence from some user's point of view; the viewer's, or the first asked.
-          perKey(usernames, () => need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] })),
+          // Agora reads presence from some user's point of view; the viewer's, or the first asked. Presence is
+          // public profile data: the same whoever asks, so it is shared.
+          perKey(usernames, () =>
+            shared
+              ? shared.reads.many('chat.presence.getMany', usernames, 'online', shared.reader, LOADER_BATCH_SIZES.presence, (keys, ledger) =>
+                  baseChat().presence.getMany({ username: keys[0]!, users: keys }, { ledger }),
+                )
+              : need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] }),
+          ),
         { maxBatchSize: size('presence') },
       ),
 
@@ -152,6 +161,14 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
         attributeLoaders.set(id, loader);
       }
       return loader;
+    },
+
+    memberPage: () => async (kind, id, pageNum, pageSize) => {
+      const read = (client: ChatClient, opts: CallOptions) => (kind === 'group' ? client.groups : client.rooms).members({ id, pageNum, pageSize }, opts);
+      if (!shared) return read(need(), {});
+      const family = `chat.${kind}s.members:${id}`;
+      const generation = await shared.reads.generation(family);
+      return shared.reads.one(`${family}:${generation}:${pageNum}:${pageSize}`, 'collective', shared.reader, (ledger) => read(baseChat(), { ledger }));
     },
 
     groups: () => collective('group'),

@@ -55,8 +55,15 @@ describe('shared reads', () => {
     expect(await count()).toBe(before);
     // Served from the cache: no call.
     expect(await control.callCount('chat.groups.details')).toBe(0);
+    const members = async () => (await run<{ group: { members: { edges: { node: { username: string } }[] } } }>(`{ group(groupId: "${groupId}") { members(first: 50) { edges { node { username } } } } }`)).group.members.edges.map((e) => e.node.username);
+    expect(await members()).not.toContain('erin');
+    await control.clearCalls();
+    await members();
+    // The member page too is served from the cache.
+    expect(await control.callCount('chat.groups.members')).toBe(0);
     await run(`mutation { addGroupMembers(groupId: "${groupId}", usernames: ["erin"]) { __typename } }`);
     await expect.poll(count).toBe(before + 1);
+    expect(await members()).toContain('erin');
     // Cached again; then Agora's callback says someone left the group outside the gateway: read again at once.
     await count();
     await control.clearCalls();

@@ -49,7 +49,7 @@ function collectiveType(kind: CollectiveKind) {
           resolve: async (c, args, ctx) => {
             const page = await numberedConnection(
               args,
-              (pageNum, pageSize) => (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms).members({ id: c.id, pageNum, pageSize }),
+              (pageNum, pageSize) => ctx.loaders.memberPage(kind, c.id, pageNum, pageSize),
               wire.memberPageSize.max,
             );
             return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, role: e.node.role, node: userOf(e.node.username) })) };
