@@ -1,7 +1,12 @@
-/** Runs once before the suite: the suite's log starts empty (test/helpers/suite-log.ts). */
-import { rmSync } from 'node:fs';
-import { SUITE_LOG_DIR } from './helpers/suite-log.ts';
+/**
+ * Runs once before the suite, in the main process: the suite's log (test/helpers/suite-log.ts) gets a
+ * directory of its own, which the test workers inherit through the environment, so that two suites
+ * running on one machine at once never mix or delete each other's logs.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export default function setup(): void {
-  rmSync(SUITE_LOG_DIR, { recursive: true, force: true });
+  process.env.SUITE_LOG_DIR ??= mkdtempSync(join(tmpdir(), 'agora-graphql-suite-log-'));
 }

@@ -6,6 +6,7 @@ import { appendFileSync, createWriteStream, mkdirSync, type WriteStream } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Set by test/global-setup.ts for the whole run; a fixed place when a file runs outside it. */
 export const SUITE_LOG_DIR = process.env.SUITE_LOG_DIR ?? join(tmpdir(), 'agora-graphql-suite-log');
 
 let stream: WriteStream | undefined;
