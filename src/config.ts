@@ -222,7 +222,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sharedReads: {
       enabled: e.SHARED_READS === 'on',
       windowMs: e.SHARED_READS_WINDOW_MS,
-      ttlMs: { user: e.CACHE_TTL_USER_MS, online: e.CACHE_TTL_ONLINE_MS, collective: e.CACHE_TTL_COLLECTIVE_MS },
+      // Attributes are batched and coalesced across requests, not cached: users change their own often.
+      ttlMs: { user: e.CACHE_TTL_USER_MS, online: e.CACHE_TTL_ONLINE_MS, collective: e.CACHE_TTL_COLLECTIVE_MS, attributes: 0 },
       maxEntries: 50_000,
     },
     chatCallbacks: { path: e.CHAT_CALLBACK_PATH, secrets: e.CHAT_CALLBACK_SECRETS?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], maxAgeMs: e.CHAT_CALLBACK_MAX_AGE_MS },

@@ -70,8 +70,8 @@ export interface SharedReadSettings {
   enabled: boolean;
   /** How long a key waits for others to join its batch call. */
   windowMs: number;
-  /** Longest a cached value is served, per kind of read. */
-  ttlMs: { user: number; online: number; collective: number };
+  /** Longest a cached value is served, per kind of read (0: batched and coalesced, never cached). */
+  ttlMs: { user: number; online: number; collective: number; attributes: number };
   /** Most values kept. */
   maxEntries: number;
 }

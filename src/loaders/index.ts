@@ -153,8 +153,13 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
         loader = new DataLoader(
           (usernames) =>
             perKey(usernames, async () => {
-              const found = await need().metadata.getMany({ usernames: [...usernames], keys: names });
-              return usernames.map((u) => found[u] ?? {});
+              const read = async (users: readonly string[], client: ChatClient, opts: CallOptions) => {
+                const found = await client.metadata.getMany({ usernames: [...users], keys: names }, opts);
+                return users.map((u): Attributes => found[u] ?? {});
+              };
+              return shared
+                ? shared.reads.many(`chat.metadata.getMany:${id}`, usernames, 'attributes', shared.reader, LOADER_BATCH_SIZES.attributes, (keys, ledger) => read(keys, baseChat(), { ledger }))
+                : read(usernames, need(), {});
             }),
           { maxBatchSize: size('attributes') },
         );
