@@ -33,7 +33,7 @@ import { useUpstreamCost } from './schema/cost.ts';
 import { hardeningPlugins } from './hardening.ts';
 import { loadPersistedOperations, persistedOperationsPlugin, resolveOperation } from './persisted.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { createMaskError } from './schema/errors.ts';
+import { createMaskError, publicError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 import { createUpstreamHealth } from './upstream-health.ts';
 import { useOperationMetrics, useRequestIdExtension } from './yoga-plugins.ts';
@@ -206,9 +206,16 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     plugins: [
       ...(persisted ? [persistedOperationsPlugin(persisted)] : []),
       ...hardeningPlugins(config.limits),
-      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, (ctx, prediction) =>
-        fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls),
-      ),
+      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, async (ctx, prediction) => {
+        const refused = await fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls);
+        return (
+          refused &&
+          publicError(`This client has used its share of ${refused.what} for now: retry after ${refused.retryAfterSeconds} s`, 'RATE_LIMITED', {
+            retryAfter: refused.retryAfterSeconds,
+            reason: 'FAIR_SHARE',
+          })
+        );
+      }),
       useRequestIdExtension(),
       useOperationMetrics(metrics),
       // A "simple" request (a GET a page can make without a preflight) must carry this header.

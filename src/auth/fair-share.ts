@@ -8,9 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { GraphQLError } from 'graphql';
 import type { Viewer } from './viewer.ts';
-import { publicError } from '../schema/errors.ts';
 
 export interface FairShareSettings {
   /** Operations per second per viewer. */
@@ -19,9 +17,15 @@ export interface FairShareSettings {
   upstreamCallsPerSecond: number;
 }
 
+/** Why an operation must wait: which allowance is spent, and for how long. */
+export interface FairShareRefusal {
+  what: 'operations' | 'Agora calls';
+  retryAfterSeconds: number;
+}
+
 export interface FairShare {
   /** Takes this operation's share for `viewer`; answers the refusal when its allowance is spent. */
-  admit(viewer: Viewer, clientAddress: string | undefined, predictedCalls: number): Promise<GraphQLError | undefined>;
+  admit(viewer: Viewer, clientAddress: string | undefined, predictedCalls: number): Promise<FairShareRefusal | undefined>;
 }
 
 /** Who an allowance belongs to. Services share none with users; anonymous callers go by address. */
@@ -39,13 +43,9 @@ export function createFairShare(settings: FairShareSettings, redis?: Redis, keyP
   const operations = make('operations', settings.operationsPerSecond);
   const calls = make('calls', settings.upstreamCallsPerSecond);
 
-  const refusal = (what: string, res: RateLimiterRes) =>
-    publicError(`This client has used its share of ${what} for now: retry after ${Math.ceil(res.msBeforeNext / 1000)} s`, 'RATE_LIMITED', {
-      retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
-      reason: 'FAIR_SHARE',
-    });
+  const refusal = (what: FairShareRefusal['what'], res: RateLimiterRes): FairShareRefusal => ({ what, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
 
-  async function take(limiter: RateLimiterAbstract, key: string, points: number, what: string): Promise<GraphQLError | undefined> {
+  async function take(limiter: RateLimiterAbstract, key: string, points: number, what: FairShareRefusal['what']): Promise<FairShareRefusal | undefined> {
     if (points <= 0) return undefined;
     try {
       await limiter.consume(key, points);
