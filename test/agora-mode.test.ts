@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from './helpers/agora.ts';
+import { agoraEnvironment, startEmulator } from './helpers/agora.ts';
 import { postGraphQL, startGateway } from './helpers/gateway.ts';
 
 /** The environment an operator would set, pointed at an emulator instead of Agora's hosts. */
-async function agoraEnvironment(auth: 'basic' | 'token') {
+async function agoraSetup(auth: 'basic' | 'token') {
   const { emulator, control } = await startEmulator();
-  const p = emulator.project;
-  const env: Record<string, string> = {
-    AGORA_APP_ID: p.appId,
-    AGORA_APP_CERTIFICATE: p.appCertificate,
-    AGORA_RTM_HOSTS: emulator.url,
-    AGORA_CHAT_HOST: emulator.url,
-    AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`,
-    AGORA_RETRY_UNIT_MS: '5',
-    ...(auth === 'basic' ? { AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret } : {}),
-  };
-  return { env, control };
+  return { env: agoraEnvironment(emulator, { rtmAuth: auth }), control };
 }
 
 describe('the gateway with Agora credentials (the same code that talks to Agora)', () => {
   it.each(['basic', 'token'] as const)('sends and manages through configured hosts with %s auth', async (auth) => {
-    const { env, control } = await agoraEnvironment(auth);
+    const { env, control } = await agoraSetup(auth);
     const { graphqlUrl, emulatorUrl } = await startGateway(env);
     expect(emulatorUrl).toBeUndefined();
     const mode = await postGraphQL(graphqlUrl, '{ agoraMode }');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
-import { requestCalls, startEmulator } from '../helpers/agora.ts';
+import { agoraEnvironment, requestCalls, startEmulator } from '../helpers/agora.ts';
 import { authHeaders } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 
@@ -11,14 +11,7 @@ const joined = (inner: string) => `joinedGroups(first: 2) { edges { node { ${inn
 /** The gateway configured for Agora (here the emulator as Agora), where nothing is explained. */
 async function productionLike() {
   const { emulator } = await startEmulator();
-  const p = emulator.project;
-  return startGateway({
-    AGORA_APP_ID: p.appId,
-    AGORA_CUSTOMER_KEY: p.customerKey,
-    AGORA_CUSTOMER_SECRET: p.customerSecret,
-    AGORA_RTM_HOSTS: emulator.url,
-    AGORA_RETRY_UNIT_MS: '5',
-  });
+  return startGateway(agoraEnvironment(emulator));
 }
 
 describe('what no request can do to the gateway', () => {

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { createLogger } from '../../src/logger.ts';
-import { requestCalls, startEmulator } from '../helpers/agora.ts';
+import { agoraEnvironment, requestCalls, startEmulator } from '../helpers/agora.ts';
 import { TEST_API_KEY, TEST_JWT_SECRET, tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 import { leftover } from '../helpers/leftovers.ts';
@@ -87,11 +87,10 @@ describe('who is asking, over HTTP', () => {
 describe('running without authentication', () => {
   it('is possible outside emulator mode only when AUTH_DISABLED=true says so, and it is logged loudly', async () => {
     const { emulator } = await startEmulator();
-    const p = emulator.project;
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
     const { graphqlUrl } = await startGateway(
-      { AGORA_APP_ID: p.appId, AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret, AGORA_RTM_HOSTS: emulator.url, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: '', AUTH_API_KEY_HASHES: '' },
+      { ...agoraEnvironment(emulator), AUTH_DISABLED: 'true', AUTH_JWT_SECRET: '', AUTH_API_KEY_HASHES: '' },
       { logger: createLogger('info', sink) },
     );
     expect(lines.some((l) => JSON.parse(l).level === 40 && /AUTH_DISABLED=true: authentication is off/.test(JSON.parse(l).msg))).toBe(true);

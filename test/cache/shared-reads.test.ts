@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../helpers/agora.ts';
+import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
 import { authHeaders, TEST_API_KEY_HASH, tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
@@ -109,15 +109,8 @@ describe('shared reads across instances and pollers', () => {
   it('with Redis, what one instance read serves the other, and a change through either drops it for both', async () => {
     const redis = await startRedis();
     const { emulator, control } = await startEmulator();
-    const p = emulator.project;
     emulator.state.chat.addUser('zoe', { nickname: 'Zoe' });
-    const env = {
-      ...SHARED,
-      CACHE_TTL_USER_MS: '60000',
-      AGORA_APP_ID: p.appId, AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret, AGORA_RTM_HOSTS: emulator.url,
-      AGORA_CHAT_HOST: emulator.url, AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`, AGORA_APP_CERTIFICATE: p.appCertificate,
-      REDIS_URL: redis.url, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH,
-    };
+    const env = { ...SHARED, CACHE_TTL_USER_MS: '60000', ...agoraEnvironment(emulator), REDIS_URL: redis.url, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH };
     const [a, b] = [await startGateway(env), await startGateway(env)];
     const nickname = async (url: string) => ((await postGraphQL(url, '{ user(username: "zoe") { nickname } }')).body.data as { user: { nickname: string } }).user.nickname;
     expect(await nickname(a.graphqlUrl)).toBe('Zoe');

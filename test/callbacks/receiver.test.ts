@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { chatCallbackSignature } from '../../src/callbacks/signature.ts';
-import { startEmulator } from '../helpers/agora.ts';
+import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
 import { TEST_API_KEY_HASH, tokenFor } from '../helpers/auth.ts';
 import { startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
@@ -166,11 +166,7 @@ describe('callbacks and several instances', () => {
   it('a callback received by either instance reaches subscribers on both, once', async () => {
     const redis = await startRedis();
     const { emulator } = await startEmulator();
-    const p = emulator.project;
-    const env = {
-      AGORA_APP_ID: p.appId, AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret, AGORA_RTM_HOSTS: emulator.url,
-      REDIS_URL: redis.url, CHAT_CALLBACK_SECRETS: SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH,
-    };
+    const env = { ...agoraEnvironment(emulator), REDIS_URL: redis.url, CHAT_CALLBACK_SECRETS: SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH };
     const [a, b] = [await startGateway(env), await startGateway(env)];
     const onA = subscribe(wsClient(a.graphqlUrl, { token: await tokenFor('bob') }), 'messageReceived', RECEIVED, { u: 'bob' });
     const onB = subscribe(wsClient(b.graphqlUrl, { token: await tokenFor('bob') }), 'messageReceived', RECEIVED, { u: 'bob' });

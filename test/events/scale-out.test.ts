@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../helpers/agora.ts';
+import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
 import { rememberGateway, TEST_API_KEY_HASH } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
@@ -14,16 +14,8 @@ const USER_EVENTS = 'subscription { userEvents(usernames: ["zed"]) { cursor type
 async function sharedSetup() {
   const redis = await startRedis();
   const { emulator, control } = await startEmulator();
-  const p = emulator.project;
   const env: Record<string, string> = {
-    AGORA_APP_ID: p.appId,
-    AGORA_APP_CERTIFICATE: p.appCertificate,
-    AGORA_CUSTOMER_KEY: p.customerKey,
-    AGORA_CUSTOMER_SECRET: p.customerSecret,
-    AGORA_RTM_HOSTS: emulator.url,
-    AGORA_CHAT_HOST: emulator.url,
-    AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`,
-    AGORA_RETRY_UNIT_MS: '5',
+    ...agoraEnvironment(emulator),
     REDIS_URL: redis.url,
     AUTH_API_KEY_HASHES: TEST_API_KEY_HASH,
     EVENT_POLL_INTERVAL_MS: '20',

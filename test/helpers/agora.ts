@@ -65,3 +65,21 @@ export async function requestCalls(control: EmulatorControl): Promise<Record<str
   const calls = await control.calls();
   return Object.fromEntries(Object.entries(calls).filter(([route]) => !POLLER_ROUTES.has(route)).map(([route, c]) => [route, c.total]));
 }
+
+/**
+ * The environment an operator would set for Agora, pointed at this emulator instead of Agora's hosts:
+ * Signaling and Chat credentials, the emulator as every host, fast retries. `rtmAuth: 'token'` leaves
+ * out the customer key and secret (Signaling then signs tokens with the app certificate).
+ */
+export function agoraEnvironment(emulator: Emulator, options: { rtmAuth?: 'basic' | 'token' } = {}): Record<string, string> {
+  const p = emulator.project;
+  return {
+    AGORA_APP_ID: p.appId,
+    AGORA_APP_CERTIFICATE: p.appCertificate,
+    AGORA_RTM_HOSTS: emulator.url,
+    AGORA_CHAT_HOST: emulator.url,
+    AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`,
+    AGORA_RETRY_UNIT_MS: '5',
+    ...(options.rtmAuth === 'token' ? {} : { AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret }),
+  };
+}
