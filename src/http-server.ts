@@ -88,18 +88,15 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 }
 
 /**
- * Whether a request's body is over the limit: said by its Content-Length, or, for a chunked body, found
- * while it streams (the request is then destroyed, so it never reaches yoga whole).
+ * Why a request's body may not be read: larger than the limit by its Content-Length (413), or of no
+ * declared length (411: GraphQL clients declare it, and a body streamed without one could only be
+ * measured by reading it before yoga does).
  */
-function tooLarge(req: IncomingMessage, max: number): boolean {
+function bodyRefusal(req: IncomingMessage, max: number): { status: 411 | 413; message: string } | undefined {
+  if (req.method !== 'POST') return undefined;
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared)) return declared > max;
-  let seen = 0;
-  req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > max) req.destroy(new Error('request body too large'));
-  });
-  return false;
+  if (!Number.isFinite(declared)) return { status: 411, message: 'A request body must declare its Content-Length' };
+  return declared > max ? { status: 413, message: `The request body is larger than ${max} bytes` } : undefined;
 }
 
 function unauthenticated(res: ServerResponse, message: string): void {
@@ -131,9 +128,10 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
     }
     if (await options.callbacks?.handle(req, res, path)) return;
     if (await graphiql.handle(req, res, path)) return;
-    if (tooLarge(req, options.maxBodyBytes)) {
-      res.writeHead(413, { 'content-type': 'application/graphql-response+json; charset=utf-8', connection: 'close' }).end(
-        JSON.stringify({ errors: [{ message: `The request body is larger than ${options.maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }),
+    const refusal = bodyRefusal(req, options.maxBodyBytes);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/graphql-response+json; charset=utf-8', connection: 'close' }).end(
+        JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: 'BAD_USER_INPUT' } }] }),
       );
       return;
     }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { agoraEnvironment, requestCalls, startEmulator } from '../helpers/agora.ts';
@@ -37,6 +38,13 @@ describe('what no request can do to the gateway', () => {
     expect((await postGraphQL(graphqlUrl, manyTokens)).body.errors?.[0]?.message).toMatch(/Token limit of 5000 exceeded/);
     const huge = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: `{ health } # ${'x'.repeat(2_100_000)}` }) });
     expect(huge.status).toBe(413);
+    // A body of no declared length cannot be measured before yoga reads it: refused with 411.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...authHeaders(graphqlUrl) } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: '{ health }' }));
+    });
+    expect(chunked).toBe(411);
   });
 
   it('holds the same limits over WebSocket', async () => {
