@@ -4,7 +4,7 @@
  */
 import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
@@ -348,6 +348,7 @@ const MessageReceived = builder.objectRef<LiveEvent<ReceivedData>>('MessageRecei
     cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
     message: t.field({ type: Message, resolve: (e) => e.event.message }),
     offline: t.boolean({ description: 'Agora reported it as sent to a user who was offline (`chat_offline`).', resolve: (e) => e.event.offline }),
+    source: t.field({ type: EventSource, resolve: (e) => e.event.source }),
   }),
 });
 

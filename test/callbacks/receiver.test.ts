@@ -129,14 +129,14 @@ describe('callbacks from the emulator, in emulator mode', () => {
     const status = subscribe<{ status: string; reason: string; user: { username: string } }>(
       wsClient(graphqlUrl, { token: await tokenFor('alice') }),
       'userStatusChanged',
-      'subscription { userStatusChanged(usernames: ["bob"]) { status reason user { username } } }',
+      'subscription { userStatusChanged(usernames: ["bob"]) { status reason source user { username } } }',
     );
     await activeSubscriptions(server, 1);
     await control.chat.connect('bob');
     await control.chat.disconnect('bob');
     expect(await status.waitFor(2)).toEqual([
-      { status: 'ONLINE', reason: 'LOGIN', user: { username: 'bob' } },
-      { status: 'OFFLINE', reason: 'LOGOUT', user: { username: 'bob' } },
+      { status: 'ONLINE', reason: 'LOGIN', source: 'CALLBACK', user: { username: 'bob' } },
+      { status: 'OFFLINE', reason: 'LOGOUT', source: 'CALLBACK', user: { username: 'bob' } },
     ]);
   });
 

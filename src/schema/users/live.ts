@@ -8,7 +8,7 @@ import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { canWatch } from '../../auth/scopes.ts';
 import { builder, type Context } from '../builder.ts';
-import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, type LiveEvent } from '../live.ts';
 import { User, userOf } from './types.ts';
 
 type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;
@@ -117,6 +117,7 @@ const UserStatusChange = builder.objectRef<LiveEvent<StatusData>>('UserStatusCha
     status: t.field({ type: ChatStatus, resolve: (e) => e.event.status }),
     reason: t.field({ type: ChatStatusReason, resolve: (e) => e.event.reason }),
     device: t.string({ nullable: true, resolve: (e) => e.event.device ?? null }),
+    source: t.field({ type: EventSource, resolve: (e) => e.event.source }),
     at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
   }),
 });
