@@ -7,6 +7,7 @@ import { CallLedger } from './agora/call-ledger.ts';
 import type { AgoraClient } from './agora/client.ts';
 import type { SharedReads } from './cache/shared-reads.ts';
 import type { Events } from './events/pipeline.ts';
+import { lazyObjectUsed } from './lib/lazy.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Viewer } from './auth/viewer.ts';
 import type { Context } from './schema/builder.ts';
@@ -48,7 +49,8 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       loaders: createLoaders(agora, scope.viewer.username, { batch, shared }),
       // `this`: yoga hands resolvers a context merged from this one, not this object itself.
       renewLoaders(this: Context) {
-        this.loaders = createLoaders(agora, scope.viewer.username, { batch, shared });
+        // Loaders no event has touched hold nothing yet: they are as fresh as new ones (and cost nothing).
+        if (lazyObjectUsed(this.loaders)) this.loaders = createLoaders(agora, scope.viewer.username, { batch, shared });
       },
     };
     return context;

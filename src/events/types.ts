@@ -53,8 +53,12 @@ export interface Sequenced {
 const CURSOR_PREFIX = 'ev:';
 
 /** A cursor is the event's sequence number, wrapped so that clients treat it as opaque. */
+let lastCursor: { seq: number; cursor: string } | undefined;
+
 export function encodeCursor(seq: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${seq}`).toString('base64url');
+  // An event goes to every subscriber in turn: encode its cursor once.
+  if (lastCursor?.seq !== seq) lastCursor = { seq, cursor: Buffer.from(`${CURSOR_PREFIX}${seq}`).toString('base64url') };
+  return lastCursor.cursor;
 }
 
 /** The sequence number of a cursor, or undefined when the text is not one of ours. */
