@@ -6,7 +6,7 @@
  * two feeds (at background priority, within the `rtm.events` budget), drops repeats (a region may
  * return what another already did), orders the round by time, and appends it to the event log with the
  * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
- * while a read comes back full, and waits `intervalMs` otherwise. A read that failed after Agora may
+ * while a read comes back full; otherwise the next round starts `intervalMs` after this one started. A read that failed after Agora may
  * have answered is a possible loss: counted, logged, and shown in `stats()`.
  */
 import type { AgoraClient } from '../agora/client.ts';
@@ -240,8 +240,11 @@ export function createPoller(options: PollerOptions): Poller {
         await pause(Math.max(50, options.leaseMs / 3));
         continue;
       }
+      // Rounds start every `intervalMs` (the round's own reads count toward it), so an event waits at most
+      // one interval for its read; a full read is followed by another at once.
+      const started = Date.now();
       const full = await round();
-      if (!full) await pause(options.intervalMs);
+      if (!full) await pause(Math.max(0, options.intervalMs - (Date.now() - started)));
     }
   }
 
