@@ -5,9 +5,9 @@
  * saying where to resume, and then the subscription completes.
  */
 import type { GraphQLError } from 'graphql';
-import { roleIn, type CollectiveRef } from '../auth/scopes.ts';
+import { canWatch, roleIn, type CollectiveRef } from '../auth/scopes.ts';
 import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
-import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../events/types.ts';
+import { decodeCursor, encodeCursor, type GatewayEvent } from '../events/types.ts';
 import { builder, type Context } from './builder.ts';
 import { publicError } from './errors.ts';
 
@@ -122,10 +122,17 @@ export function membershipCheck(ctx: Context, ref: CollectiveRef): LiveOptions {
   };
 }
 
+/** For events about users: whether the viewer may still watch them all (themselves and their contacts), read again at every event. */
+export function watchCheck(ctx: Context, usernames: readonly string[]): LiveOptions {
+  return {
+    stillAllowed: () => canWatch(ctx, usernames),
+    denied: 'You may no longer watch all of these users (watch yourself and your contacts)',
+  };
+}
+
 /** The subscription's resolve: the event, or the error that ends the feed. */
 export function liveEvent<E extends GatewayEvent>(item: LiveItem): LiveEvent<E> {
   if ('end' in item) throw item.end;
   return item as LiveEvent<E>;
 }
 
-export type { Sequenced };

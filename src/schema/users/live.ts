@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
-import { canWatch } from '../../auth/scopes.ts';
 import { builder, type Context } from '../builder.ts';
-import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../live.ts';
 import { User, userOf } from './types.ts';
 
 type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;
@@ -38,6 +37,7 @@ const PresenceChange = builder.objectRef<LiveEvent<PresenceEventData>>('Presence
 
 /** How many users one subscription may watch: what one batch presence read covers, ten times. */
 const MAX_WATCHED = 10 * CHAT_LIMITS.presenceUsers;
+const WATCHED_USERNAMES = z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED);
 
 builder.subscriptionFields((t) => ({
   presenceChanged: t.field({
@@ -46,7 +46,7 @@ builder.subscriptionFields((t) => ({
     authScopes: (_r, args) => ({ watches: args.usernames }),
     description: `Changes of these users' Chat presence (at most ${MAX_WATCHED} users), read by the gateway every PRESENCE_POLL_INTERVAL_MS in batches of ${CHAT_LIMITS.presenceUsers}.`,
     args: {
-      usernames: t.arg.stringList({ required: true, validate: z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED) }),
+      usernames: t.arg.stringList({ required: true, validate: WATCHED_USERNAMES }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {
@@ -54,8 +54,7 @@ builder.subscriptionFields((t) => ({
       return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), {
         watch: args.usernames,
         // Contacts change: whether the viewer may still watch is read again at each event.
-        stillAllowed: () => canWatch(ctx, args.usernames),
-        denied: 'You may no longer watch all of these users (watch yourself and your contacts)',
+        ...watchCheck(ctx, args.usernames),
       });
     },
     resolve: (item) => liveEvent<PresenceEventData>(item),
@@ -128,15 +127,12 @@ builder.subscriptionFields((t) => ({
     description: "Chat logins and logouts of these users, per device, as Agora's callbacks report them (beside presenceChanged, which reads presence).",
     authScopes: (_r, args) => ({ watches: args.usernames }),
     args: {
-      usernames: t.arg.stringList({ required: true, validate: z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED) }),
+      usernames: t.arg.stringList({ required: true, validate: WATCHED_USERNAMES }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {
       const wanted = new Set(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted.has(e.username), {
-        stillAllowed: () => canWatch(ctx, args.usernames),
-        denied: 'You may no longer watch all of these users (watch yourself and your contacts)',
-      });
+      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted.has(e.username), watchCheck(ctx, args.usernames));
     },
     resolve: (item) => liveEvent<StatusData>(item),
   }),
