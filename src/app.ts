@@ -225,6 +225,10 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.
     graphiql: false,
     landingPage: false,
+    // The HTTP door refuses a body over MAX_BODY_BYTES by its Content-Length, and one without a length,
+    // before yoga reads it (http-server.ts); yoga's own limit would pipe every body through a second
+    // stream, an abort controller and its DOMException per request (about a tenth of a request's CPU).
+    maxRequestBodySize: false,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ args }, 'yoga'),
       info: (...args: unknown[]) => logger.info({ args }, 'yoga'),
