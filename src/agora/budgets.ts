@@ -22,7 +22,6 @@
  * The accounting lives behind BudgetStore, so a Redis-backed store can share budgets across instances
  * (one atomic script over a sorted set per class, scored by expiry, implements the same contract).
  */
-import { randomUUID } from 'node:crypto';
 import { AgoraRateLimitedError, type AgoraService } from './errors.ts';
 import type { RateLimit } from './limits.ts';
 
@@ -54,31 +53,48 @@ export interface BudgetStore {
 
 /** The sliding-window log in this process: per key, each slot's expiry. */
 export function createMemoryBudgetStore(now: () => number = () => Date.now()): BudgetStore {
-  const logs = new Map<string, Map<string, number>>();
+  // Per key: each slot's expiry, and the earliest of them, so that a take prunes only when one is due.
+  // A take runs for every Agora call: it allocates nothing but its slot.
+  const logs = new Map<string, { slots: Map<string, number>; earliest: number }>();
+  let issued = 0;
   const logOf = (key: string) => {
     let log = logs.get(key);
-    if (!log) logs.set(key, (log = new Map()));
+    if (!log) logs.set(key, (log = { slots: new Map(), earliest: Infinity }));
     return log;
+  };
+  const prune = (log: { slots: Map<string, number>; earliest: number }, t: number) => {
+    if (t < log.earliest) return;
+    let earliest = Infinity;
+    log.slots.forEach((expiry, slot) => {
+      if (expiry <= t) log.slots.delete(slot);
+      else if (expiry < earliest) earliest = expiry;
+    });
+    log.earliest = earliest;
   };
   return {
     async tryTake(key, window, reserve) {
       const t = now();
       const log = logOf(key);
-      for (const [slot, expiry] of log) if (expiry <= t) log.delete(slot);
+      prune(log, t);
       const room = window.limit - reserve;
-      if (log.size < room) {
-        const slot = randomUUID();
-        log.set(slot, t + window.holdMs + window.windowMs);
+      if (log.slots.size < room) {
+        const slot = String(++issued);
+        const expiry = t + window.holdMs + window.windowMs;
+        log.slots.set(slot, expiry);
+        if (expiry < log.earliest) log.earliest = expiry;
         return { granted: true, slot };
       }
       // The expiry that brings the count under `room`.
-      const expiries = [...log.values()].sort((a, b) => a - b);
-      const freeing = expiries[log.size - room] ?? t + window.windowMs;
+      const expiries = [...log.slots.values()].sort((a, b) => a - b);
+      const freeing = expiries[log.slots.size - room] ?? t + window.windowMs;
       return { granted: false, retryInMs: Math.max(1, freeing - t) };
     },
     async release(key, slot, window) {
       const log = logOf(key);
-      if (log.has(slot)) log.set(slot, now() + window.windowMs);
+      if (!log.slots.has(slot)) return;
+      const expiry = now() + window.windowMs;
+      log.slots.set(slot, expiry);
+      if (expiry < log.earliest) log.earliest = expiry;
     },
   };
 }

@@ -103,12 +103,17 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     chat,
     http,
     budgets,
-    // Building the service clients takes milliseconds (their zod schemas); binding only wraps their methods.
-    bind: (binding) => ({
-      ...client,
-      rtm: bindMethods(rtm, binding),
-      chat: chat && bindNamespaces(chat, binding),
-    }),
+    // Building the service clients takes milliseconds (their zod schemas); binding only wraps their
+    // methods, and only those of the services and namespaces a request reads.
+    bind: (binding) =>
+      lazyObject<AgoraClient>({
+        rtm: () => bindMethods(rtm, binding),
+        chat: () => chat && bindNamespaces(chat, binding),
+        http: () => http,
+        budgets: () => budgets,
+        bind: () => client.bind,
+        close: () => client.close,
+      }),
     close: () => http.close(),
   };
   return client;
@@ -127,6 +132,7 @@ function bindMethods<T extends object>(service: T, binding: CallOptions): T {
 
 /** Each namespace is bound on first use: a request touches two or three of Chat's twelve. */
 function bindNamespaces<T extends Record<string, object>>(client: T, binding: CallOptions): T {
-  const makers = Object.fromEntries(Object.entries(client).map(([name, service]) => [name, () => bindMethods(service, binding)]));
+  const makers: Record<string, () => object> = {};
+  for (const [name, service] of Object.entries(client)) makers[name] = () => bindMethods(service, binding);
   return lazyObject(makers as { [K in keyof T]: () => T[K] });
 }
