@@ -266,6 +266,8 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
   async function attempt<T>(
     req: AgoraRequest<T>,
     origin: string,
+    /** Called once Agora's answer began to arrive (or the call failed): Agora has counted it by then. */
+    answered: () => void,
   ): Promise<{ ok: true; response: AgoraResponse<T> } | { ok: false; failure: Failure; error: AgoraError | unknown }> {
     const { body, contentType } = encodeBody(req);
     const headers: Record<string, string> = {
@@ -287,6 +289,8 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
       return { ok: false, failure: classifyNetworkError(error), error };
+    } finally {
+      answered();
     }
     let raw: Buffer;
     try {
@@ -386,9 +390,14 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
           stats.attempts++;
           req.ledger?.record(req.operation);
           started = performance.now();
-          result = await attempt(req, origin);
+          // Agora saw the call, if at all, before its answer's first bytes came back: its slots stay in
+          // the window from then, not from when the body was read and checked (which, on a busy event
+          // loop, is later and would cost budget for nothing).
+          const releaseSlots = () => {
+            for (const release of slots) release();
+          };
+          result = await attempt(req, origin, releaseSlots);
         } finally {
-          // Agora saw the call, if at all, before now: its slots stay in the window from here.
           for (const release of slots) release();
         }
         options.onAttempt?.({
