@@ -42,6 +42,32 @@ export class CursorAheadError extends Error {
   }
 }
 
+/**
+ * Wakes waiting subscribers a batch per turn of the event loop. An event for everyone wakes every feed
+ * at once; woken all in one turn, their deliveries (execution, serialisation, the socket write) would
+ * interleave in one long run of microtasks, holding the loop for the whole broadcast and keeping all of
+ * them half-done in the young heap, which makes every collection in between slow. A batch at a time,
+ * each batch's deliveries finish before the next starts, and timers, pings and other events get turns.
+ */
+const WAKE_BATCH = 256;
+const toWake: (() => void)[] = [];
+let wakeScheduled = false;
+
+function drainWakes(): void {
+  const batch = toWake.splice(0, WAKE_BATCH);
+  for (const wake of batch) wake();
+  if (toWake.length > 0) setImmediate(drainWakes);
+  else wakeScheduled = false;
+}
+
+function wakeSoon(wake: () => void): void {
+  toWake.push(wake);
+  if (!wakeScheduled) {
+    wakeScheduled = true;
+    setImmediate(drainWakes);
+  }
+}
+
 /** A feed, and how many events wait in its queue (what a subscriber that does not read holds). */
 export type Feed = AsyncIterableIterator<FeedItem> & { queued(): number };
 
@@ -59,6 +85,8 @@ export function openFeed(options: FeedOptions): Feed {
   let overflowed = false;
   let done = false;
   let wake: (() => void) | undefined;
+  /** A wake is queued with the pacer (one per feed at a time, however many events arrive meanwhile). */
+  let wakePending = false;
 
   let ended = false;
   /** Stops listening and lets the queue go, at once (the subscriber may still learn why, later). */
@@ -82,7 +110,13 @@ export function openFeed(options: FeedOptions): Feed {
     } else {
       live.push(e);
     }
-    wake?.();
+    if (wake && !wakePending) {
+      wakePending = true;
+      wakeSoon(() => {
+        wakePending = false;
+        wake?.();
+      });
+    }
   });
 
   const finish = (): IteratorResult<FeedItem> => {

@@ -43,12 +43,21 @@ function translate(error: AgoraInputError, values: Record<string, unknown>, info
 }
 
 function withArgumentPaths(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
-  return async (source, args, context, info) => {
+  return (source, args, context, info) => {
+    const translated = (error: unknown) => (error instanceof AgoraInputError ? translate(error, args as Record<string, unknown>, info) : error);
+    // A resolver that answers at once stays synchronous: a subscription's resolver runs for every event
+    // and every subscriber, and an extra promise each is measurable at ten thousand of them.
+    let result: unknown;
     try {
-      return await resolve(source, args, context, info);
+      result = resolve(source, args, context, info);
     } catch (error) {
-      throw error instanceof AgoraInputError ? translate(error, args as Record<string, unknown>, info) : error;
+      throw translated(error);
     }
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          throw translated(error);
+        })
+      : result;
   };
 }
 

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
 import { nameArgumentsInInputErrors } from './argument-paths.ts';
 import { builder } from './builder.ts';
+import { resolveEventsOnce } from './live.ts';
 import './scalars.ts';
 import './domain-errors.ts';
 import './health.ts';
@@ -18,7 +19,7 @@ import './signaling.ts';
 import './reactions.ts';
 import './push.ts';
 
-export const schema: GraphQLSchema = nameArgumentsInInputErrors(builder.toSchema());
+export const schema: GraphQLSchema = nameArgumentsInInputErrors(resolveEventsOnce(builder.toSchema()));
 
 /** The schema as SDL, sorted so that the committed schema.graphql diffs cleanly. */
 export const printSchema = (): string => `${printGraphQLSchema(lexicographicSortSchema(schema))}\n`;
