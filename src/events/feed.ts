@@ -17,6 +17,8 @@ export interface FeedOptions {
   after?: number | undefined;
   /** Which events this subscriber wants; applied before anything is queued. */
   match(event: GatewayEvent): boolean;
+  /** The routing keys that cover every event `match` accepts (./routing.ts); absent: every event is offered. */
+  keys?: readonly string[] | undefined;
   queueSize: number;
   /** How many events one replay read asks the log for. */
   replayPage?: number;
@@ -117,7 +119,7 @@ export function openFeed(options: FeedOptions): Feed {
         wake?.();
       });
     }
-  });
+  }, options.keys);
 
   const finish = (): IteratorResult<FeedItem> => {
     done = true;

@@ -10,6 +10,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import { FencedOffError, type EventLog, type LogWindow } from './log.ts';
 import type { Fence } from './lease.ts';
+import { createListenerIndex } from './routing.ts';
 import type { GatewayEvent, Sequenced } from './types.ts';
 
 /** KEYS: counter, stream, lease. ARGV: channel, max length, fence token or '', then each event as JSON. */
@@ -50,7 +51,7 @@ export async function createRedisEventLog(redis: Redis, options: RedisEventLogOp
   const channel = `${options.key}:live`;
   const subscriber = redis.duplicate();
   const target = createRedisEventTarget({ publishClient: redis, subscribeClient: subscriber });
-  const listeners = new Set<(event: Sequenced) => void>();
+  const listeners = createListenerIndex();
 
   async function window(): Promise<LogWindow> {
     const [oldest, last] = await Promise.all([redis.xrange(stream, '-', '+', 'COUNT', 1) as Promise<StreamEntry[]>, redis.get(counter)]);
@@ -68,7 +69,7 @@ export async function createRedisEventLog(redis: Redis, options: RedisEventLogOp
   const handOn = (e: Sequenced) => {
     if (e.seq <= handed) return;
     handed = e.seq;
-    for (const listener of listeners) listener(e);
+    listeners.dispatch(e);
   };
   const onMessage = (message: Event) => {
     const e = (message as CustomEvent<Sequenced>).detail;
@@ -103,10 +104,7 @@ export async function createRedisEventLog(redis: Redis, options: RedisEventLogOp
     },
     read,
     window,
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    listen: (listener, keys) => listeners.add(listener, keys),
     async close() {
       listeners.clear();
       await chain;

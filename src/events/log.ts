@@ -9,6 +9,7 @@
  */
 import type { GatewayEvent, Sequenced } from './types.ts';
 import type { Fence, Lease } from './lease.ts';
+import { createListenerIndex } from './routing.ts';
 
 export interface LogWindow {
   /** The oldest sequence number the log still holds (lastSeq + 1 when it holds none). */
@@ -22,8 +23,11 @@ export interface EventLog {
   /** Up to `limit` events after `afterSeq`, oldest first, and the log's window. */
   read(afterSeq: number, limit: number): Promise<{ events: Sequenced[] } & LogWindow>;
   window(): Promise<LogWindow>;
-  /** Every appended event, in sequence order, from now on; answers the unsubscribe. */
-  listen(listener: (event: Sequenced) => void): () => void;
+  /**
+   * Every appended event, in sequence order, from now on; with `keys`, only events with one of those
+   * routing keys (./routing.ts). Answers the unsubscribe.
+   */
+  listen(listener: (event: Sequenced) => void, keys?: readonly string[]): () => void;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,7 @@ export class FencedOffError extends Error {
 
 export function createMemoryEventLog(options: { maxLength: number; lease?: Lease }): EventLog {
   const entries: Sequenced[] = [];
-  const listeners = new Set<(event: Sequenced) => void>();
+  const listeners = createListenerIndex();
   let lastSeq = 0;
   const window = (): LogWindow => ({ oldestSeq: entries[0]?.seq ?? lastSeq + 1, lastSeq });
 
@@ -47,7 +51,7 @@ export function createMemoryEventLog(options: { maxLength: number; lease?: Lease
       const stamped = events.map((event) => ({ seq: ++lastSeq, event }));
       entries.push(...stamped);
       if (entries.length > options.maxLength) entries.splice(0, entries.length - options.maxLength);
-      for (const e of stamped) for (const listener of listeners) listener(e);
+      for (const e of stamped) listeners.dispatch(e);
       return stamped;
     },
     async read(afterSeq, limit) {
@@ -55,10 +59,7 @@ export function createMemoryEventLog(options: { maxLength: number; lease?: Lease
       return { events: start < 0 ? [] : entries.slice(start, start + limit), ...window() };
     },
     window: async () => window(),
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    listen: (listener, keys) => listeners.add(listener, keys),
     async close() {
       listeners.clear();
     },

@@ -34,7 +34,7 @@ export interface Events {
   /** Appends what a mutation changed; a failure is logged, never the mutation's. */
   publish(events: GatewayEvent[]): Promise<void>;
   /** A subscriber's feed: replay after `after`, then live; `watch` names presence to read. */
-  feed(options: { after?: number | undefined; match(event: GatewayEvent): boolean; watch?: readonly string[] }): AsyncIterableIterator<FeedItem>;
+  feed(options: { after?: number | undefined; match(event: GatewayEvent): boolean; keys?: readonly string[] | undefined; watch?: readonly string[] }): AsyncIterableIterator<FeedItem>;
   pollerStats(): PollerStats;
   /** Open subscriber feeds on this instance, and the events waiting in their queues. */
   subscriberStats(): { subscribers: number; queued: number };
@@ -84,12 +84,13 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
         (error: unknown) => logger.error({ err: error }, 'events of a mutation could not be published'),
       );
     },
-    feed({ after, match, watch }) {
+    feed({ after, match, keys, watch }) {
       const unwatch = watch && watch.length > 0 ? watches.watch(watch) : undefined;
       const feed: Feed = openFeed({
         log,
         after,
         match,
+        keys,
         queueSize: settings.subscriberQueueSize,
         onEnd: () => {
           feeds.delete(feed);

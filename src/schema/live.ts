@@ -8,6 +8,7 @@ import type { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql'
 import { canWatch, roleIn, type CollectiveRef } from '../auth/scopes.ts';
 import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
 import { decodeCursor, encodeCursor, type GatewayEvent } from '../events/types.ts';
+export { routingKey } from '../events/routing.ts';
 import { builder, type Context } from './builder.ts';
 import { publicError } from './errors.ts';
 
@@ -54,6 +55,8 @@ export interface LiveOptions {
   /** Checked before each event: when it answers false the subscription ends with FORBIDDEN `denied`. */
   stillAllowed?: () => Promise<boolean>;
   denied?: string;
+  /** The routing keys that cover every event `match` accepts (src/events/routing.ts); absent: every event is offered to `match`. */
+  keys?: readonly string[] | undefined;
 }
 
 export async function liveFeed<E extends GatewayEvent>(
@@ -62,7 +65,7 @@ export async function liveFeed<E extends GatewayEvent>(
   match: (event: GatewayEvent) => event is E,
   options: LiveOptions = {},
 ): Promise<AsyncIterable<LiveItem>> {
-  const { watch, stillAllowed } = options;
+  const { watch, stillAllowed, keys } = options;
   let afterSeq: number | undefined;
   if (after !== null && after !== undefined) {
     afterSeq = decodeCursor(after);
@@ -71,7 +74,7 @@ export async function liveFeed<E extends GatewayEvent>(
     if (afterSeq < window.oldestSeq - 1) throw cursorError(new CursorTooOldError(window.oldestSeq));
     if (afterSeq > window.lastSeq) throw cursorError(new CursorAheadError(window.lastSeq));
   }
-  const feed = ctx.events.feed({ after: afterSeq, match, watch });
+  const feed = ctx.events.feed({ after: afterSeq, match, keys, watch });
   return {
     [Symbol.asyncIterator]: () => ({
       async next(): Promise<IteratorResult<LiveItem>> {
@@ -113,6 +116,10 @@ export async function liveFeed<E extends GatewayEvent>(
     }),
   };
 }
+
+/** The routing keys of a filter list: none when it is absent or empty (then every event is offered to the filter). */
+export const keysFor = (list: readonly string[] | null | undefined, key: (value: string) => string): string[] | undefined =>
+  list && list.length > 0 ? list.map(key) : undefined;
 
 /** For a group's or room's events: the viewer's membership, read again at every event (loaders are fresh per event). */
 export function membershipCheck(ctx: Context, ref: CollectiveRef): LiveOptions {

@@ -10,7 +10,7 @@ import { builder } from './builder.ts';
 import { numberedConnection } from './pagination.ts';
 import { costRules } from './cost-rules.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, liveEvent, liveFeed, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './live.ts';
 import { User, userOf } from './users/types.ts';
 import { inChannels } from '../auth/scopes.ts';
 
@@ -71,7 +71,9 @@ builder.subscriptionFields((t) => ({
     args: { usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
     subscribe: (_root, args, ctx) => {
       const wanted = anyOf(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is UserEventData => (e.kind === 'user' || e.kind === 'user-moderation') && wanted(e.username));
+      return liveFeed(ctx, args.after, (e): e is UserEventData => (e.kind === 'user' || e.kind === 'user-moderation') && wanted(e.username), {
+        keys: keysFor(args.usernames, routingKey.user),
+      });
     },
     resolve: (item) => liveEvent<UserEventData>(item),
   }),
@@ -87,6 +89,7 @@ builder.subscriptionFields((t) => ({
       return liveFeed(ctx, args.after, (e): e is ChannelEventData => e.kind === 'channel' && wanted(e.channel), {
         stillAllowed: async () => inChannels(ctx, args.channels ?? []),
         denied: 'You are no longer in all of these channels',
+        keys: keysFor(args.channels, routingKey.channel),
       });
     },
     resolve: (item) => liveEvent<ChannelEventData>(item),

@@ -4,6 +4,7 @@ import { createMemoryLease, type Lease } from '../../src/events/lease.ts';
 import { createRedisLease } from '../../src/events/lease-redis.ts';
 import { createMemoryEventLog, FencedOffError, type EventLog } from '../../src/events/log.ts';
 import { createRedisEventLog } from '../../src/events/log-redis.ts';
+import { routingKey } from '../../src/events/routing.ts';
 import type { GatewayEvent, Sequenced } from '../../src/events/types.ts';
 import { leftover } from '../helpers/leftovers.ts';
 import { startRedis } from '../helpers/redis.ts';
@@ -32,6 +33,26 @@ function contract(name: string, parts: () => Parts) {
       await expect.poll(() => heard.length).toBe(3);
       expect(heard.map((e) => e.seq)).toEqual([1, 2, 3]);
       expect(names(heard)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('hands a listener registered for routing keys only the events with one of them, in order, and stops when it leaves', async () => {
+      const { log } = await parts().make({ maxLength: 100 });
+      const everything: Sequenced[] = [];
+      const ofA: Sequenced[] = [];
+      const ofAOrC: Sequenced[] = [];
+      log.listen((e) => everything.push(e));
+      const leave = log.listen((e) => ofA.push(e), [routingKey.user('a')]);
+      log.listen((e) => ofAOrC.push(e), [routingKey.user('a'), routingKey.user('c')]);
+      const joined: GatewayEvent = { kind: 'channel', type: 'join', channel: 'lobby', username: 'a', at: 1 };
+      await log.append([login('a'), login('b'), joined, login('c'), login('a', 2)]);
+      await expect.poll(() => everything.length).toBe(5);
+      expect(ofA.map((e) => e.seq)).toEqual([1, 5]);
+      expect(ofAOrC.map((e) => e.seq)).toEqual([1, 4, 5]);
+      leave();
+      await log.append([login('a', 3)]);
+      await expect.poll(() => everything.length).toBe(6);
+      await expect.poll(() => ofAOrC.length).toBe(4);
+      expect(ofA).toHaveLength(2);
     });
 
     it('reads what it holds after a sequence number, and keeps only the newest maxLength', async () => {

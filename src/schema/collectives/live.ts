@@ -7,7 +7,7 @@ import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import type { CollectiveChange, GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
 import { nullIfNotFound } from '../errors.ts';
-import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, membershipCheck, routingKey, type LiveEvent } from '../live.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
@@ -65,7 +65,10 @@ function changeType(kind: CollectiveKind) {
       args: { [`${kind}Id`]: t.arg.string({ required: true }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
       subscribe: (_root, args, ctx) => {
         const id = String(args[`${kind}Id`]);
-        return liveFeed(ctx, args.after as string | null | undefined, (e): e is CollectiveEventData => e.kind === kind && e.id === id, membershipCheck(ctx, { kind, id }));
+        return liveFeed(ctx, args.after as string | null | undefined, (e): e is CollectiveEventData => e.kind === kind && e.id === id, {
+          ...membershipCheck(ctx, { kind, id }),
+          keys: [routingKey.collective(kind, id)],
+        });
       },
       resolve: (item) => liveEvent<CollectiveEventData>(item),
     }),
