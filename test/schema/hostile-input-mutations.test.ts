@@ -1,0 +1,6 @@
+import { describe, it } from 'vitest';
+import { checkHostileVariables } from '../helpers/hostile-input.ts';
+
+describe('hostile variables', () => {
+  it('no root mutation answers INTERNAL, every error names the argument, and refused input never reaches Agora', () => checkHostileVariables('mutation'));
+});
