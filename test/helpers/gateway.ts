@@ -11,15 +11,24 @@ import { recordSuiteText, suiteLogStream } from './suite-log.ts';
 import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from './auth.ts';
 
 /** The gateway in emulator mode on an ephemeral port, stopped after the test. */
-export async function startGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
+async function launchGateway(env: Record<string, string>, parts: AppParts, dispose: (server: App) => App): Promise<{ server: App } & StartedServer> {
   // Shared reads are off unless a test turns them on: most tests count the exact calls each request makes,
   // and change the emulator's state behind the gateway's back (test/cache/ tests the sharing itself).
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, SHARED_READS: 'off', ...env });
   // Every gateway of the suite logs at debug level into the suite's log, which the last test searches for secrets.
-  const server = leftover(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }), (s) => s.stop());
+  const server = dispose(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }));
   const started = await server.start();
   rememberGateway(started.graphqlUrl);
   return { server, ...started };
+}
+
+/** A gateway for one test, stopped after it. */
+export const startGateway = (env: Record<string, string> = {}, parts: AppParts = {}) => launchGateway(env, parts, (server) => leftover(server, (s) => s.stop()));
+
+/** A gateway for a whole file (started in beforeAll): the caller stops it in afterAll. */
+export async function startGatewayForFile(env: Record<string, string> = {}) {
+  const started = await launchGateway(env, {}, (server) => server);
+  return { ...started, stop: () => started.server.stop() };
 }
 
 /** Who asks: the gateway's default (an admin), a token, or nobody (`null`). */
