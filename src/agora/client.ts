@@ -98,6 +98,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
   const chat = chatOptions && chatAuth ? createChatClient(chatContext(http, chatOptions, chatAuth)) : undefined;
+  const chatNamespaces = chat && Object.entries(chat);
   const client: AgoraClient = {
     rtm,
     chat,
@@ -108,7 +109,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     bind: (binding) =>
       lazyObject<AgoraClient>({
         rtm: () => bindMethods(rtm, binding),
-        chat: () => chat && bindNamespaces(chat, binding),
+        chat: () => chatNamespaces && bindNamespaces<ChatClient>(chatNamespaces, binding),
         http: () => http,
         budgets: () => budgets,
         bind: () => client.bind,
@@ -131,8 +132,8 @@ function bindMethods<T extends object>(service: T, binding: CallOptions): T {
 }
 
 /** Each namespace is bound on first use: a request touches two or three of Chat's twelve. */
-function bindNamespaces<T extends Record<string, object>>(client: T, binding: CallOptions): T {
+function bindNamespaces<T extends Record<string, object>>(namespaces: [string, object][], binding: CallOptions): T {
   const makers: Record<string, () => object> = {};
-  for (const [name, service] of Object.entries(client)) makers[name] = () => bindMethods(service, binding);
+  for (const [name, service] of namespaces) makers[name] = () => bindMethods(service, binding);
   return lazyObject(makers as { [K in keyof T]: () => T[K] });
 }

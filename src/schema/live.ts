@@ -8,7 +8,8 @@ import type { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql'
 import { canWatch, roleIn, type CollectiveRef } from '../auth/scopes.ts';
 import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
 import { decodeCursor, encodeCursor, type GatewayEvent } from '../events/types.ts';
-export { routingKey } from '../events/routing.ts';
+import { routingKey } from '../events/routing.ts';
+export { routingKey };
 import { builder, type Context } from './builder.ts';
 import { publicError } from './errors.ts';
 
@@ -129,11 +130,15 @@ export function membershipCheck(ctx: Context, ref: CollectiveRef): LiveOptions {
   };
 }
 
-/** For events about users: whether the viewer may still watch them all (themselves and their contacts), read again at every event. */
+/**
+ * For events about users: whether the viewer may still watch them all (themselves and their contacts),
+ * read again at every event; and the routing keys of those users, the only events such a feed hears.
+ */
 export function watchCheck(ctx: Context, usernames: readonly string[]): LiveOptions {
   return {
     stillAllowed: () => canWatch(ctx, usernames),
     denied: 'You may no longer watch all of these users (watch yourself and your contacts)',
+    keys: usernames.map(routingKey.user),
   };
 }
 

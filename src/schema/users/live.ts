@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
-import { AFTER_DESCRIPTION, EventSource, keysFor, liveEvent, liveFeed, routingKey, watchCheck, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../live.ts';
 import { User, userOf } from './types.ts';
 
 type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;
@@ -55,7 +55,6 @@ builder.subscriptionFields((t) => ({
         watch: args.usernames,
         // Contacts change: whether the viewer may still watch is read again at each event.
         ...watchCheck(ctx, args.usernames),
-        keys: keysFor(args.usernames, routingKey.user),
       });
     },
     resolve: (item) => liveEvent<PresenceEventData>(item),
@@ -133,10 +132,7 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: (_root, args, ctx) => {
       const wanted = new Set(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted.has(e.username), {
-        ...watchCheck(ctx, args.usernames),
-        keys: keysFor(args.usernames, routingKey.user),
-      });
+      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted.has(e.username), watchCheck(ctx, args.usernames));
     },
     resolve: (item) => liveEvent<StatusData>(item),
   }),
