@@ -373,6 +373,10 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
       for (;;) {
         const origin = originFor(req.upstream.hosts, host);
         const slots: ReleaseSlot[] = [];
+        // Releasing is idempotent: once when Agora's answer begins to arrive, and again (a no-op) if the call failed before.
+        const releaseSlots = () => {
+          for (const release of slots) release();
+        };
         let started = 0;
         let result: Awaited<ReturnType<typeof attempt<T>>>;
         try {
@@ -393,12 +397,9 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
           // Agora saw the call, if at all, before its answer's first bytes came back: its slots stay in
           // the window from then, not from when the body was read and checked (which, on a busy event
           // loop, is later and would cost budget for nothing).
-          const releaseSlots = () => {
-            for (const release of slots) release();
-          };
           result = await attempt(req, origin, releaseSlots);
         } finally {
-          for (const release of slots) release();
+          releaseSlots();
         }
         options.onAttempt?.({
           operation: req.operation,
