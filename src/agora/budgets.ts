@@ -55,14 +55,19 @@ export interface BudgetStore {
 export function createMemoryBudgetStore(now: () => number = () => Date.now()): BudgetStore {
   // Per key: each slot's expiry, and the earliest of them, so that a take prunes only when one is due.
   // A take runs for every Agora call: it allocates nothing but its slot.
-  const logs = new Map<string, { slots: Map<string, number>; earliest: number }>();
+  type SlotLog = { slots: Map<string, number>; earliest: number };
+  const logs = new Map<string, SlotLog>();
   let issued = 0;
   const logOf = (key: string) => {
     let log = logs.get(key);
     if (!log) logs.set(key, (log = { slots: new Map(), earliest: Infinity }));
     return log;
   };
-  const prune = (log: { slots: Map<string, number>; earliest: number }, t: number) => {
+  const expireAt = (log: SlotLog, slot: string, expiry: number) => {
+    log.slots.set(slot, expiry);
+    if (expiry < log.earliest) log.earliest = expiry;
+  };
+  const prune = (log: SlotLog, t: number) => {
     if (t < log.earliest) return;
     let earliest = Infinity;
     log.slots.forEach((expiry, slot) => {
@@ -79,9 +84,7 @@ export function createMemoryBudgetStore(now: () => number = () => Date.now()): B
       const room = window.limit - reserve;
       if (log.slots.size < room) {
         const slot = String(++issued);
-        const expiry = t + window.holdMs + window.windowMs;
-        log.slots.set(slot, expiry);
-        if (expiry < log.earliest) log.earliest = expiry;
+        expireAt(log, slot, t + window.holdMs + window.windowMs);
         return { granted: true, slot };
       }
       // The expiry that brings the count under `room`.
@@ -91,10 +94,7 @@ export function createMemoryBudgetStore(now: () => number = () => Date.now()): B
     },
     async release(key, slot, window) {
       const log = logOf(key);
-      if (!log.slots.has(slot)) return;
-      const expiry = now() + window.windowMs;
-      log.slots.set(slot, expiry);
-      if (expiry < log.earliest) log.earliest = expiry;
+      if (log.slots.has(slot)) expireAt(log, slot, now() + window.windowMs);
     },
   };
 }

@@ -2,7 +2,7 @@
  * Routing: which live listeners hear an event. Most subscriptions want the events of a few users, one
  * channel or one group; without an index, every event was offered to every subscriber's filter (10,000
  * filters per event at 10,000 subscribers, 170 ms for one poll's twenty events). An event carries the
- * keys of what it is about; a listener registered for some keys hears only events with one of them, and
+ * key of what it is about; a listener registered for some keys hears only events with one of them, and
  * a listener registered for none hears every event. The keys only narrow who is asked: each subscriber's
  * own filter still decides, so a listener's keys must cover every event its filter accepts.
  */
@@ -14,22 +14,22 @@ export const routingKey = {
   collective: (kind: 'group' | 'room', id: string) => `${kind}:${id}`,
 };
 
-/** What an event is about, as routing keys (none: only listeners of every event hear it). */
-export function routingKeysOf(event: GatewayEvent): readonly string[] {
+/** What an event is about, as its routing key (none: only listeners of every event hear it). */
+export function routingKeyOf(event: GatewayEvent): string | undefined {
   switch (event.kind) {
     case 'user':
     case 'user-moderation':
     case 'user-updated':
     case 'presence':
     case 'chat-user-status':
-      return [routingKey.user(event.username)];
+      return routingKey.user(event.username);
     case 'channel':
-      return [routingKey.channel(event.channel)];
+      return routingKey.channel(event.channel);
     case 'group':
     case 'room':
-      return [routingKey.collective(event.kind, event.id)];
+      return routingKey.collective(event.kind, event.id);
     default:
-      return [];
+      return undefined;
   }
 }
 
@@ -67,15 +67,9 @@ export function createListenerIndex(): ListenerIndex {
     },
     dispatch(event) {
       for (const listener of everything) listener(event);
-      const keys = routingKeysOf(event.event);
-      if (keys.length === 1) {
-        const set = byKey.get(keys[0]!);
-        if (set) for (const listener of set) listener(event);
-        return;
-      }
-      // Several keys: a listener of more than one of them hears the event once.
-      const heard = new Set<Listener>();
-      for (const key of keys) for (const listener of byKey.get(key) ?? []) if (!heard.has(listener)) heard.add(listener), listener(event);
+      const key = routingKeyOf(event.event);
+      const keyed = key === undefined ? undefined : byKey.get(key);
+      if (keyed) for (const listener of keyed) listener(event);
     },
     clear() {
       everything.clear();
