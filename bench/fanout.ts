@@ -3,7 +3,8 @@
  * subscribed to `userEvents` of its own user and of "everyone". Measures, from the moment the emulator
  * records an event (its `at`) to its arrival at the subscriber:
  *   - targeted events: one simulated login of a random subscriber's user at a time, 200 of them;
- *   - a broadcast: one login of "everyone", which all 10,000 receive (first, p50, p99, last);
+ *   - broadcasts: logins and logouts of "everyone", which all 10,000 receive, five in a row (the first in
+ *     full: first, p50, p99, last; each from its publication to its last subscriber);
  * and the gateway's heap per subscriber. Emulator, gateway and this load generator each run in a
  * process of their own; the poll interval is the default (500 ms).
  *
@@ -17,6 +18,8 @@ import { BENCH_API_KEY, graphql, percentile, round, startStack, writeResults } f
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
 const TARGETED = 200;
+/** Broadcasts in a row (a login, then a logout, of "everyone"...): one alone is one sample of a noisy machine. */
+const BROADCASTS = Number(process.env.BROADCASTS ?? 5);
 const POLL_INTERVAL_MS = 500;
 const CONNECT_CONCURRENCY = 200;
 const SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
@@ -30,7 +33,8 @@ try {
   await stack.control('PUT', '/settings', { rateLimits: false });
   const heapBefore = await metric('nodejs_heap_used_bytes');
   const latencies: number[] = [];
-  const broadcast: number[] = [];
+  // The deliveries of the broadcast under way.
+  let broadcast: number[] = [];
   const wsUrl = stack.graphqlUrl.replace(/^http/, 'ws');
 
   const connectStarted = performance.now();
@@ -50,9 +54,10 @@ try {
           {
             next: ({ data }) => {
               const e = data?.userEvents;
-              if (!e || e.type !== 'LOGIN') return;
+              if (!e) return;
               const latency = Date.now() - Date.parse(e.at);
-              (e.user.username === 'everyone' ? broadcast : latencies).push(latency);
+              if (e.user.username === 'everyone') broadcast.push(latency);
+              else if (e.type === 'LOGIN') latencies.push(latency);
             },
             error: (error) => console.error('subscription error', error),
             complete: () => undefined,
@@ -81,16 +86,25 @@ try {
   while (latencies.length < TARGETED) await new Promise((resolve) => setTimeout(resolve, 50));
   const readsPerSecond = round((((await graphql(stack.graphqlUrl, '{ eventPoller { reads } }')).eventPoller as { reads: number }).reads - readsBefore) / ((performance.now() - targetedStarted) / 1000));
 
-  // A broadcast: every subscriber watches "everyone".
-  await stack.control('POST', '/rtm/clients/everyone/login');
-  const deadline = Date.now() + 30_000;
-  while (broadcast.length < SUBSCRIBERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-
+  // Broadcasts: every subscriber watches "everyone". Each is measured from the gateway publishing it (the
+  // poll's own wait left out) to its last subscriber; the first is shown in full.
+  const broadcasts: { delivered: number; latencies: number[]; pollerLagMs: number }[] = [];
+  for (let b = 0; b < BROADCASTS; b++) {
+    broadcast = [];
+    await stack.control('POST', `/rtm/clients/everyone/${b % 2 === 0 ? 'login' : 'logout'}`);
+    const deadline = Date.now() + 30_000;
+    while (broadcast.length < SUBSCRIBERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The poller's lag for this broadcast: from the emulator recording it to its publication.
+    const pollerLagMs = ((await graphql(stack.graphqlUrl, '{ eventPoller { lagMs } }')).eventPoller as { lagMs: number }).lagMs;
+    broadcasts.push({ delivered: broadcast.length, latencies: broadcast.sort((x, y) => x - y), pollerLagMs });
+    // A quiet second between broadcasts, as between real ones.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   loopDelay.disable();
-  // The poller's lag for the broadcast: from the emulator recording it to its publication.
-  const pollerLagMs = ((await graphql(stack.graphqlUrl, '{ eventPoller { lagMs } }')).eventPoller as { lagMs: number }).lagMs;
+  const first = broadcasts[0]!;
+  const publishedToLast = broadcasts.map((run) => (run.delivered < SUBSCRIBERS ? NaN : run.latencies.at(-1)! - run.pollerLagMs));
+  const sortedRuns = [...publishedToLast].sort((x, y) => x - y);
   latencies.sort((a, b) => a - b);
-  broadcast.sort((a, b) => a - b);
   const results = {
     subscribers: SUBSCRIBERS,
     pollIntervalMs: POLL_INTERVAL_MS,
@@ -98,26 +112,27 @@ try {
     heapPerSubscriberKB: round((heapAfter - heapBefore) / SUBSCRIBERS / 1024),
     targeted: { pollerReadsPerSecond: readsPerSecond, events: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? 0 },
     broadcast: {
-      delivered: broadcast.length,
-      firstMs: broadcast[0] ?? NaN,
-      p50Ms: percentile(broadcast, 50),
-      p99Ms: percentile(broadcast, 99),
-      lastMs: broadcast.at(-1) ?? NaN,
+      delivered: first.delivered,
+      firstMs: first.latencies[0] ?? NaN,
+      p50Ms: percentile(first.latencies, 50),
+      p99Ms: percentile(first.latencies, 99),
+      lastMs: first.latencies.at(-1) ?? NaN,
       // The poll's own wait is not fan-out: what the gateway took from the first delivery to the last.
-      spreadMs: (broadcast.at(-1) ?? NaN) - (broadcast[0] ?? NaN),
-      pollerLagMs,
-      // The broadcast itself: from the gateway publishing the event to its last subscriber (the poll's wait left out).
-      publishedToLastMs: (broadcast.at(-1) ?? NaN) - pollerLagMs,
+      spreadMs: (first.latencies.at(-1) ?? NaN) - (first.latencies[0] ?? NaN),
+      pollerLagMs: first.pollerLagMs,
     },
+    // Each broadcast, from the gateway publishing the event to its last subscriber (NaN: not all delivered in 30 s).
+    publishedToLastMs: { runs: publishedToLast, median: percentile(sortedRuns, 50), max: sortedRuns.at(-1) ?? NaN },
     loadGeneratorLoopDelay: { p50Ms: round(loopDelay.percentile(50) / 1e6), p99Ms: round(loopDelay.percentile(99) / 1e6), maxMs: round(loopDelay.max / 1e6) },
     targets: { targetedP99Ms: POLL_INTERVAL_MS + 20, broadcastMs: 1000 },
   };
   console.table({
     'targeted (event at emulator -> client)': { p50: results.targeted.p50Ms, p99: results.targeted.p99Ms, max: results.targeted.maxMs, target: `p99 <= ${POLL_INTERVAL_MS + 20}` },
-    [`broadcast to ${broadcast.length}`]: { p50: results.broadcast.p50Ms, p99: results.broadcast.p99Ms, max: results.broadcast.lastMs, target: '' },
-    'broadcast, published -> last subscriber': { p50: '', p99: '', max: results.broadcast.publishedToLastMs, target: 'max <= 1000' },
+    [`first broadcast to ${first.delivered} (event at emulator -> client)`]: { p50: results.broadcast.p50Ms, p99: results.broadcast.p99Ms, max: results.broadcast.lastMs, target: '' },
+    [`${BROADCASTS} broadcasts, published -> last subscriber`]: { p50: results.publishedToLastMs.median, p99: '', max: results.publishedToLastMs.max, target: 'max <= 1000' },
   });
-  console.log(`broadcast: published ${pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`);
+  console.log(`broadcasts, published -> last subscriber: ${publishedToLast.join(', ')} ms`);
+  console.log(`first broadcast: published ${first.pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`);
   await writeResults('fanout', results);
 } finally {
   await Promise.all(clients.map((c) => c.dispose()));
