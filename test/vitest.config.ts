@@ -58,14 +58,15 @@ export default defineConfig({
     // Every test starts its own servers on ephemeral ports, so files can run in parallel safely. Most of
     // them wait on sockets and timers more than they compute: four workers keep two cores busy. The load
     // test holds one of them for its 20 s; the functional workers run at idle priority beside it. (At nice 19
-    // its shares fell to 0.85-0.95, from 0.98 alone, against a 0.9 bar; in the idle class they stay 0.95-0.98.)
+    // its shares fell to 0.85-0.95, from 0.98 alone, against a 0.9 bar; in the idle class they stay 0.92-0.98.)
     pool: 'forks',
     sequence: { sequencer: LongestFirst },
     // Node runs the TypeScript sources itself (type stripping), as `npm start` does: no transform per worker.
     experimental: { viteModuleRunner: false },
     maxWorkers: 4,
     projects: [
-      { extends: true, test: { name: 'functional', setupFiles: ['test/setup.ts', 'test/setup-functional.ts'], include: ['test/**/*.test.ts'], exclude: [...LOAD_TESTS, ...LAST_TESTS], sequence: { groupOrder: 0 } } },
+      // A project's setupFiles add to the root's (test/setup.ts runs for every file).
+      { extends: true, test: { name: 'functional', setupFiles: ['test/setup-functional.ts'], include: ['test/**/*.test.ts'], exclude: [...LOAD_TESTS, ...LAST_TESTS], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'load', include: LOAD_TESTS, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'last', include: LAST_TESTS, sequence: { groupOrder: 1 } } },
     ],
