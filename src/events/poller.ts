@@ -6,8 +6,9 @@
  * two feeds (at background priority, within the `rtm.events` budget), drops repeats (a region may
  * return what another already did), orders the round by time, and appends it to the event log with the
  * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
- * while a read comes back full; otherwise the next round starts `intervalMs` after this one started. A read that failed after Agora may
- * have answered is a possible loss: counted, logged, and shown in `stats()`.
+ * while a read comes back full; otherwise the next round starts `intervalMs` after this one started.
+ * A read that failed after Agora may have answered is a possible loss: counted, logged, and shown in
+ * `stats()`.
  */
 import type { AgoraClient } from '../agora/client.ts';
 import { AgoraUnavailableError } from '../agora/errors.ts';

@@ -9,9 +9,11 @@ import { canWatch, roleIn, type CollectiveRef } from '../auth/scopes.ts';
 import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
 import { decodeCursor, encodeCursor, type GatewayEvent } from '../events/types.ts';
 import { routingKey } from '../events/routing.ts';
-export { routingKey };
 import { builder, type Context } from './builder.ts';
 import { publicError } from './errors.ts';
+
+/** Schema modules take routing keys from here, beside the feed options that carry them. */
+export { routingKey };
 
 export const EventSource = builder.enumType('EventSource', {
   description: 'Where an event came from: what the gateway itself did and saw, or what an Agora callback reported (Agora drops a callback after one retry).',
@@ -147,7 +149,6 @@ export function liveEvent<E extends GatewayEvent>(item: LiveItem): LiveEvent<E> 
   if ('end' in item) throw item.end;
   return item as LiveEvent<E>;
 }
-
 
 /**
  * A subscription field's `resolve` runs for every event and every subscriber, with the arguments its
