@@ -53,13 +53,21 @@ export class CursorAheadError extends Error {
  */
 const WAKE_BATCH = 256;
 const toWake: (() => void)[] = [];
+/** Where the next batch starts: a broadcast's 10,000 wakes are read in place, not moved forty times. */
+let wakeHead = 0;
 let wakeScheduled = false;
 
 function drainWakes(): void {
-  const batch = toWake.splice(0, WAKE_BATCH);
-  for (const wake of batch) wake();
-  if (toWake.length > 0) setImmediate(drainWakes);
-  else wakeScheduled = false;
+  // Wakes queued while this batch runs go to the back, in order.
+  const batchEnd = Math.min(wakeHead + WAKE_BATCH, toWake.length);
+  while (wakeHead < batchEnd) toWake[wakeHead++]!();
+  if (wakeHead < toWake.length) {
+    setImmediate(drainWakes);
+  } else {
+    toWake.length = 0;
+    wakeHead = 0;
+    wakeScheduled = false;
+  }
 }
 
 function wakeSoon(wake: () => void): void {
@@ -72,6 +80,8 @@ function wakeSoon(wake: () => void): void {
 
 /** A feed, and how many events wait in its queue (what a subscriber that does not read holds). */
 export type Feed = AsyncIterableIterator<FeedItem> & { queued(): number };
+
+const DONE: IteratorResult<FeedItem> = Object.freeze({ done: true, value: undefined });
 
 export function openFeed(options: FeedOptions): Feed {
   const { log, match, queueSize } = options;
@@ -86,7 +96,12 @@ export function openFeed(options: FeedOptions): Feed {
   let delivered = options.after ?? 0;
   let overflowed = false;
   let done = false;
-  let wake: (() => void) | undefined;
+  /**
+   * The subscriber's `next()` while it waits for a live event: answered directly when one comes. A
+   * subscriber spends its life waiting, so this is all it holds between events (one promise), and a
+   * broadcast's collections have that much less to keep.
+   */
+  let waiting: ((result: IteratorResult<FeedItem>) => void) | undefined;
   /** A wake is queued with the pacer (one per feed at a time, however many events arrive meanwhile). */
   let wakePending = false;
 
@@ -101,6 +116,42 @@ export function openFeed(options: FeedOptions): Feed {
     options.onEnd?.();
   };
 
+  const finish = (): IteratorResult<FeedItem> => {
+    done = true;
+    end();
+    const resolve = waiting;
+    waiting = undefined;
+    resolve?.(DONE);
+    return DONE;
+  };
+
+  /** What the live queue has for the subscriber now; undefined while it holds nothing new. */
+  const takeLive = (): IteratorResult<FeedItem> | undefined => {
+    if (done) return DONE;
+    if (overflowed) {
+      finish();
+      return { done: false, value: { overflow: true, lastSeq: delivered } };
+    }
+    for (let e = live.shift(); e; e = live.shift()) {
+      // Already replayed.
+      if (e.seq <= delivered) continue;
+      delivered = e.seq;
+      return { done: false, value: e };
+    }
+    return undefined;
+  };
+
+  /** The pacer's turn for this feed: the waiting `next()` gets what the queue now has. */
+  const answerWaiting = () => {
+    wakePending = false;
+    const resolve = waiting;
+    if (!resolve) return;
+    waiting = undefined;
+    const result = takeLive();
+    if (result) resolve(result);
+    else waiting = resolve;
+  };
+
   // Listening starts before the replay is read: whatever is appended meanwhile is queued, not missed.
   const unlisten = log.listen((e) => {
     if (ended || !match(e.event)) return;
@@ -112,20 +163,15 @@ export function openFeed(options: FeedOptions): Feed {
     } else {
       live.push(e);
     }
-    if (wake && !wakePending) {
+    if (waiting && !wakePending) {
       wakePending = true;
-      wakeSoon(() => {
-        wakePending = false;
-        wake?.();
-      });
+      wakeSoon(answerWaiting);
     }
   }, options.keys);
 
-  const finish = (): IteratorResult<FeedItem> => {
-    done = true;
-    end();
-    wake?.();
-    return { done: true, value: undefined };
+  const nextLive = (): Promise<IteratorResult<FeedItem>> => {
+    const result = takeLive();
+    return result ? Promise.resolve(result) : new Promise((resolve) => (waiting = resolve));
   };
 
   async function nextReplayed(): Promise<Sequenced | undefined> {
@@ -142,44 +188,30 @@ export function openFeed(options: FeedOptions): Feed {
     }
   }
 
+  /** While replaying: the next replayed event; once the replay is through, live from where it ended. */
+  async function nextWhileReplaying(): Promise<IteratorResult<FeedItem>> {
+    let e: Sequenced | undefined;
+    try {
+      e = await nextReplayed();
+    } catch (error) {
+      finish();
+      throw error;
+    }
+    if (e && !done) {
+      delivered = e.seq;
+      return { done: false, value: e };
+    }
+    replaying = false;
+    delivered = Math.max(delivered, replayEnd);
+    return nextLive();
+  }
+
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     queued: () => live.length + replayQueue.length,
-    async next(): Promise<IteratorResult<FeedItem>> {
-      if (replaying && !overflowed) {
-        let e: Sequenced | undefined;
-        try {
-          e = await nextReplayed();
-        } catch (error) {
-          finish();
-          throw error;
-        }
-        if (e && !done) {
-          delivered = e.seq;
-          return { done: false, value: e };
-        }
-        replaying = false;
-        delivered = Math.max(delivered, replayEnd);
-      }
-      for (;;) {
-        if (done) return { done: true, value: undefined };
-        if (overflowed) {
-          finish();
-          return { done: false, value: { overflow: true, lastSeq: delivered } };
-        }
-        const e = live.shift();
-        if (e) {
-          // Already replayed.
-          if (e.seq <= delivered) continue;
-          delivered = e.seq;
-          return { done: false, value: e };
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    },
+    next: () => (replaying && !overflowed ? nextWhileReplaying() : nextLive()),
     async return() {
       return finish();
     },

@@ -6,8 +6,8 @@
  */
 import type { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { canWatch, roleIn, type CollectiveRef } from '../auth/scopes.ts';
-import { CursorAheadError, CursorTooOldError } from '../events/feed.ts';
-import { decodeCursor, encodeCursor, type GatewayEvent } from '../events/types.ts';
+import { CursorAheadError, CursorTooOldError, type FeedItem } from '../events/feed.ts';
+import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../events/types.ts';
 import { routingKey } from '../events/routing.ts';
 import { builder, type Context } from './builder.ts';
 import { publicError } from './errors.ts';
@@ -78,47 +78,50 @@ export async function liveFeed<E extends GatewayEvent>(
     if (afterSeq > window.lastSeq) throw cursorError(new CursorAheadError(window.lastSeq));
   }
   const feed = ctx.events.feed({ after: afterSeq, match, keys, watch });
+  const itemOf = (value: Sequenced): LiveItem => ({ cursor: encodeCursor(value.seq), event: value.event });
+  // Made once per subscription, not per event: a subscriber waits on one promise between events.
+  const fromFeed = (item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> => {
+    if (item.done) return DONE;
+    const value = item.value;
+    if ('overflow' in value) {
+      const resume = encodeCursor(value.lastSeq);
+      return {
+        done: false,
+        value: {
+          end: publicError(`This subscriber did not keep up and its queue overflowed; resubscribe with after: "${resume}" to get every event since, once`, 'RATE_LIMITED', {
+            reason: 'SUBSCRIBER_QUEUE_OVERFLOW',
+            resumeAfter: resume,
+            retryAfter: 0,
+          }),
+        },
+      };
+    }
+    // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
+    ctx.renewLoaders();
+    if (!stillAllowed) return { done: false, value: itemOf(value) };
+    return stillAllowed().then(async (allowed): Promise<IteratorResult<LiveItem>> => {
+      if (allowed) return { done: false, value: itemOf(value) };
+      await feed.return?.();
+      return { done: false, value: { end: publicError(options.denied ?? 'This subscription is no longer allowed', 'FORBIDDEN') } };
+    });
+  };
+  const fromFeedError = (error: unknown): IteratorResult<LiveItem> => {
+    const end = cursorError(error);
+    if (!end) throw error;
+    return { done: false, value: { end } };
+  };
   return {
     [Symbol.asyncIterator]: () => ({
-      async next(): Promise<IteratorResult<LiveItem>> {
-        let item: IteratorResult<Awaited<ReturnType<typeof feed.next>>['value']>;
-        try {
-          item = await feed.next();
-        } catch (error) {
-          const end = cursorError(error);
-          if (!end) throw error;
-          return { done: false, value: { end } };
-        }
-        if (item.done) return { done: true, value: undefined };
-        const value = item.value;
-        if ('overflow' in value) {
-          const resume = encodeCursor(value.lastSeq);
-          return {
-            done: false,
-            value: {
-              end: publicError(`This subscriber did not keep up and its queue overflowed; resubscribe with after: "${resume}" to get every event since, once`, 'RATE_LIMITED', {
-                reason: 'SUBSCRIBER_QUEUE_OVERFLOW',
-                resumeAfter: resume,
-                retryAfter: 0,
-              }),
-            },
-          };
-        }
-        // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
-        ctx.renewLoaders();
-        if (stillAllowed && !(await stillAllowed())) {
-          await feed.return?.();
-          return { done: false, value: { end: publicError(options.denied ?? 'This subscription is no longer allowed', 'FORBIDDEN') } };
-        }
-        return { done: false, value: { cursor: encodeCursor(value.seq), event: value.event } };
-      },
+      next: () => feed.next().then(fromFeed, fromFeedError),
       return: async () => {
         await feed.return?.();
-        return { done: true, value: undefined };
+        return DONE;
       },
     }),
   };
 }
+
+const DONE: IteratorResult<LiveItem> = Object.freeze({ done: true, value: undefined });
 
 /** The routing keys of a filter list: none when it is absent or empty (then every event is offered to the filter). */
 export const keysFor = (list: readonly string[] | null | undefined, key: (value: string) => string): string[] | undefined =>

@@ -61,6 +61,20 @@ describe('a subscriber feed', () => {
     await edge.return!();
   });
 
+  it('hands a broadcast to more waiting subscribers than one wake batch, each event once and in order, broadcast after broadcast', async () => {
+    const log = createMemoryEventLog({ maxLength: 10 });
+    // Two and a half of the pacer's batches of 256.
+    const feeds = Array.from({ length: 640 }, () => openFeed({ log, match: all, queueSize: 4 }));
+    const firsts = feeds.map((feed) => feed.next());
+    await log.append([login('a')]);
+    expect((await Promise.all(firsts)).map((r) => who(r.value))).toEqual(feeds.map(() => 'a'));
+    const seconds = feeds.map((feed) => take(feed, 2));
+    await log.append([login('b')]);
+    await log.append([login('c')]);
+    expect(await Promise.all(seconds)).toEqual(feeds.map(() => ['b', 'c']));
+    await Promise.all(feeds.map((feed) => feed.return!()));
+  });
+
   it('stops listening when the subscriber leaves', async () => {
     const log = createMemoryEventLog({ maxLength: 10 });
     const feed = openFeed({ log, match: all, queueSize: 2 });
