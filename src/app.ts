@@ -37,6 +37,7 @@ import { createMaskError, publicError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 import { createUpstreamHealth } from './upstream-health.ts';
 import { useOperationMetrics, useRequestIdExtension } from './yoga-plugins.ts';
+import { useEventByEventSubscriptions } from './live-execution.ts';
 
 export { GRAPHQL_PATH };
 
@@ -204,6 +205,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE, signal: initial.request.signal }),
     maskedErrors: { maskError: createMaskError(logger) },
     plugins: [
+      // First, so that the others wrap how subscriptions run (./live-execution.ts).
+      useEventByEventSubscriptions(),
       ...(persisted ? [persistedOperationsPlugin(persisted)] : []),
       ...hardeningPlugins(config.limits),
       useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, async (ctx, prediction) => {

@@ -1,0 +1,62 @@
+/**
+ * How a subscription's events are executed (src/live-execution.ts): one result per event, variables
+ * checked before anything starts, and a subscription that ends however its client leaves.
+ */
+import { describe, expect, it } from 'vitest';
+import { startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { authHeaders } from '../helpers/auth.ts';
+import { activeSubscriptions, subscribe, subscribeSse } from '../helpers/live.ts';
+
+const LIVE_ENV = { EVENT_POLL_INTERVAL_MS: '20', PRESENCE_POLL_INTERVAL_MS: '50' };
+const USER_EVENTS = 'subscription ($usernames: [String!]) { userEvents(usernames: $usernames) { type user { username } } }';
+
+describe('subscription events, executed one by one', () => {
+  it('each event is one result with its data, over graphql-ws and SSE, in order', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const overWs = subscribe(wsClient(graphqlUrl), 'userEvents', USER_EVENTS, { usernames: ['eve'] });
+    const overSse = subscribeSse(graphqlUrl, 'userEvents', USER_EVENTS, { usernames: ['eve'] });
+    await activeSubscriptions(server, 2);
+    await control.rtm.login('eve');
+    await control.rtm.logout('eve');
+    for (const subscriber of [overWs, overSse]) {
+      await subscriber.waitFor(2);
+      // Nothing of incremental delivery (hasNext, incremental): a plain result per event.
+      expect(subscriber.results).toEqual([
+        { data: { userEvents: { type: 'LOGIN', user: { username: 'eve' } } } },
+        { data: { userEvents: { type: 'LOGOUT', user: { username: 'eve' } } } },
+      ]);
+    }
+  });
+
+  it('refuses variables of the wrong type as BAD_USER_INPUT, over graphql-ws and SSE, and starts nothing', async () => {
+    const { graphqlUrl, server } = await startGatewayRunner(LIVE_ENV);
+    const overWs = subscribe(wsClient(graphqlUrl), 'userEvents', USER_EVENTS, { usernames: 5 });
+    await expect.poll(() => overWs.error ?? overWs.results[0]).toBeDefined();
+    const wsErrors = (overWs.error ?? overWs.results[0]?.errors) as { message: string; extensions?: Record<string, unknown> }[];
+    // Located at the variable's definition (`$usernames`, column 15), as before any event or Agora call.
+    expect(wsErrors).toEqual([expect.objectContaining({ message: expect.stringMatching(/String cannot represent/), locations: [{ line: 1, column: 15 }], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+
+    const res = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(graphqlUrl) },
+      body: JSON.stringify({ query: USER_EVENTS, variables: { usernames: 5 } }),
+    });
+    const body = await res.text();
+    expect(body).toMatch(/"code":"BAD_USER_INPUT"/);
+    expect(body).toMatch(/String cannot represent/);
+    await activeSubscriptions(server, 0);
+  });
+
+  it('ends the subscription when its client goes: an SSE request aborted, a graphql-ws subscription completed', async () => {
+    const { graphqlUrl, server } = await startGatewayRunner(LIVE_ENV);
+    const overSse = subscribeSse(graphqlUrl, 'userEvents', USER_EVENTS, { usernames: ['eve'] });
+    const overWs = subscribe(wsClient(graphqlUrl), 'userEvents', USER_EVENTS, { usernames: ['eve'] });
+    await activeSubscriptions(server, 2);
+    overSse.stop();
+    await activeSubscriptions(server, 1);
+    overWs.stop();
+    await activeSubscriptions(server, 0);
+    // And the feeds behind them are gone from the event pipeline.
+    expect(server.events.subscriberStats().subscribers).toBe(0);
+  });
+});
