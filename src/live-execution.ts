@@ -23,21 +23,19 @@ interface Source {
 
 /**
  * The stream the subscription's root field returns, or the errors that keep it from starting. Bad
- * variables are refused as graphql-tools' subscribe refuses them (BAD_USER_INPUT, HTTP 400); then the
- * root field's `subscribe` runs (its arguments checked, the subscription authorized) through graphql's
- * createSourceEventStream, which answers a throwing or non-iterable `subscribe` with errors.
+ * variables are refused first, as a query's are; then the root field's `subscribe` runs (its arguments
+ * checked, the subscription authorized) through graphql's createSourceEventStream, which answers a
+ * throwing or non-iterable `subscribe` with errors.
  */
 async function sourceOf(args: SubscribeArgs): Promise<Source | ExecutionResult> {
   // Without the signal: graphql-tools would listen to it for as long as it lives (the socket's).
   const { signal: _signal, ...checked } = args;
   const built = buildExecutionContext(checked);
   if (!('schema' in built)) {
-    for (const error of built) {
-      const extensions = ((error as { extensions: Record<string, unknown> }).extensions ??= {});
-      extensions.http = { ...(extensions.http as object | undefined), status: 400 };
-      extensions.code = 'BAD_USER_INPUT';
-    }
-    return { errors: built };
+    // Answered as a query's bad variables are (src/schema/errors.ts): BAD_USER_INPUT naming the variable,
+    // with HTTP 400 for SSE. New errors, since graphql-tools' share their extensions with the scalar's own
+    // error inside, and a code set on them would be read as that inner error's, without the variable.
+    return { errors: built.map((error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { http: { status: 400 } } })) };
   }
   const stream = await createSourceEventStream(args as ExecutionArgs);
   return Symbol.asyncIterator in stream ? { events: stream[Symbol.asyncIterator](), operation: built.operation } : stream;
