@@ -49,10 +49,12 @@ export async function subscribeEventByEvent(args: SubscribeArgs): Promise<AsyncI
   // event. The signal still ends the stream, and each event's Agora calls carry it (the context's client).
   const { signal, ...perEvent } = args;
   const stop = () => void payloads.return?.();
-  signal?.addEventListener('abort', stop, { once: true });
+  const forgetSignal = () => signal?.removeEventListener('abort', stop);
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   const executeEvent = (step: IteratorResult<unknown>): IteratorResult<Result> | PromiseLike<IteratorResult<Result>> => {
     if (step.done) {
-      signal?.removeEventListener('abort', stop);
+      forgetSignal();
       return { done: true, value: undefined };
     }
     const result = execute({ ...perEvent, rootValue: step.value });
@@ -60,7 +62,7 @@ export async function subscribeEventByEvent(args: SubscribeArgs): Promise<AsyncI
   };
   // As graphql-tools does: a source that fails is an error located at the operation.
   const sourceFailed = (error: unknown): never => {
-    signal?.removeEventListener('abort', stop);
+    forgetSignal();
     const original = error instanceof Error ? error : new Error(String(error));
     throw new GraphQLError(original.message, { originalError: original, nodes: [operation] });
   };
@@ -68,12 +70,12 @@ export async function subscribeEventByEvent(args: SubscribeArgs): Promise<AsyncI
     [Symbol.asyncIterator]: () => results,
     next: () => payloads.next().then(executeEvent, sourceFailed),
     return: async () => {
-      signal?.removeEventListener('abort', stop);
+      forgetSignal();
       await payloads.return?.();
       return { done: true, value: undefined };
     },
     throw: async (error: unknown) => {
-      signal?.removeEventListener('abort', stop);
+      forgetSignal();
       await payloads.return?.();
       throw error;
     },
