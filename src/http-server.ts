@@ -7,7 +7,7 @@
 import { createServer as createNodeServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -99,6 +99,18 @@ function bodyRefusal(req: IncomingMessage, max: number): { status: 411 | 413; me
   return declared > max ? { status: 413, message: `The request body is larger than ${max} bytes` } : undefined;
 }
 
+/**
+ * An error as a socket sends it: without `extensions.http`, yoga's note of the HTTP status a request
+ * error is answered with, which yoga leaves out of HTTP answers and a socket has no use for.
+ */
+function withoutHttpStatus(error: GraphQLError): GraphQLFormattedError {
+  const { http: _status, ...extensions } = error.extensions;
+  const { extensions: _all, ...formatted } = error.toJSON();
+  return Object.keys(extensions).length > 0 ? { ...formatted, extensions } : formatted;
+}
+
+const carriesHttpStatus = (errors: readonly GraphQLError[] | undefined) => errors?.some((error) => error.extensions.http !== undefined) ?? false;
+
 function unauthenticated(res: ServerResponse, message: string): void {
   res
     .writeHead(401, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'www-authenticate': 'Bearer' })
@@ -187,6 +199,9 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           clearTimeout(state?.expiry);
           if (ctx.acknowledged) metrics.socketClosed();
         },
+        // Every result and error passes here: most have nothing to change, and cost one check.
+        onNext: (_ctx, _id, _payload, _args, result) => (carriesHttpStatus(result.errors) ? { ...result, errors: result.errors!.map(withoutHttpStatus) } : undefined),
+        onError: (_ctx, _id, _payload, errors) => (carriesHttpStatus(errors) ? errors.map(withoutHttpStatus) : undefined),
         onComplete: (ctx) => {
           const state = sockets.get(ctx.extra.socket as object);
           if (state) state.subscriptions--;

@@ -66,6 +66,18 @@ describe('the gateway in emulator mode', () => {
     expect(error).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Cannot query field "nope" on type "Query"\./) })]);
   });
 
+  it('answers a bad variable over WebSocket as over HTTP: BAD_USER_INPUT naming it, without the HTTP status yoga notes for HTTP', async () => {
+    const { graphqlUrl } = await startGateway();
+    const client = wsClient(graphqlUrl);
+    const result = await new Promise<{ errors?: unknown }>((resolve, reject) => {
+      let last: { errors?: unknown } = {};
+      client.subscribe({ query: 'query($n: Int!) { users(first: $n) { edges { cursor } } }', variables: { n: 'abc' } }, { next: (r) => (last = r), error: reject, complete: () => resolve(last) });
+    }).catch((errors: unknown) => ({ errors }));
+    expect(result.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Variable "\$n" got invalid value "abc"; Int cannot represent/), extensions: { code: 'BAD_USER_INPUT', variable: 'n' } }),
+    ]);
+  });
+
   it('serves GraphiQL to browsers, with a default query that runs', async () => {
     const { graphqlUrl } = await startGateway();
     const res = await fetch(graphqlUrl, { headers: { accept: 'text/html' } });
