@@ -5,7 +5,8 @@
  *   - targeted events: one simulated login of a random subscriber's user at a time, 200 of them;
  *   - broadcasts: logins and logouts of "everyone", which all 10,000 receive, five in a row (the first in
  *     full: first, p50, p99, last; each from its publication to its last subscriber);
- * and the gateway's heap per subscriber. Emulator, gateway and this load generator each run in a
+ * and the gateway's heap per subscriber, and its CPU time per broadcast (from /proc: less noisy than wall time
+ * on a machine the load generator shares). Emulator, gateway and this load generator each run in a
  * process of their own; the poll interval is the default (500 ms).
  *
  *   node bench/fanout.ts     # prints a table, writes bench/results/fanout.json
@@ -88,15 +89,19 @@ try {
 
   // Broadcasts: every subscriber watches "everyone". Each is measured from the gateway publishing it (the
   // poll's own wait left out) to its last subscriber; the first is shown in full.
-  const broadcasts: { delivered: number; latencies: number[]; pollerLagMs: number }[] = [];
+  const broadcasts: { delivered: number; latencies: number[]; pollerLagMs: number; gatewayCpuMs: number }[] = [];
   for (let b = 0; b < BROADCASTS; b++) {
     broadcast = [];
+    const cpuBefore = stack.gatewayCpuMs() ?? NaN;
     await stack.control('POST', `/rtm/clients/everyone/${b % 2 === 0 ? 'login' : 'logout'}`);
     const deadline = Date.now() + 30_000;
     while (broadcast.length < SUBSCRIBERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     // The poller's lag for this broadcast: from the emulator recording it to its publication.
     const pollerLagMs = ((await graphql(stack.graphqlUrl, '{ eventPoller { lagMs } }')).eventPoller as { lagMs: number }).lagMs;
-    broadcasts.push({ delivered: broadcast.length, latencies: broadcast.sort((x, y) => x - y), pollerLagMs });
+    // The gateway's CPU from the emulator recording the event to its last delivery (the poll's wait is nearly idle):
+    // less noisy than wall time on a machine the load generator shares.
+    const gatewayCpuMs = (stack.gatewayCpuMs() ?? NaN) - cpuBefore;
+    broadcasts.push({ delivered: broadcast.length, latencies: broadcast.sort((x, y) => x - y), pollerLagMs, gatewayCpuMs });
     // A quiet second between broadcasts, as between real ones.
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -123,6 +128,7 @@ try {
     },
     // Each broadcast, from the gateway publishing the event to its last subscriber (NaN: not all delivered in 30 s).
     publishedToLastMs: { runs: publishedToLast, median: percentile(sortedRuns, 50), max: Math.max(...publishedToLast) },
+    gatewayCpuMsPerBroadcast: broadcasts.map((run) => run.gatewayCpuMs),
     loadGeneratorLoopDelay: { p50Ms: round(loopDelay.percentile(50) / 1e6), p99Ms: round(loopDelay.percentile(99) / 1e6), maxMs: round(loopDelay.max / 1e6) },
     targets: { targetedP99Ms: POLL_INTERVAL_MS + 20, broadcastMs: 1000 },
   };
@@ -131,7 +137,7 @@ try {
     [`first broadcast to ${first.delivered} (event at emulator -> client)`]: { p50: results.broadcast.p50Ms, p99: results.broadcast.p99Ms, max: results.broadcast.lastMs, target: '' },
     [`${BROADCASTS} broadcasts, published -> last subscriber`]: { p50: results.publishedToLastMs.median, p99: '', max: results.publishedToLastMs.max, target: 'max <= 1000' },
   });
-  console.log(`broadcasts, published -> last subscriber: ${publishedToLast.join(', ')} ms`);
+  console.log(`broadcasts, published -> last subscriber: ${publishedToLast.join(', ')} ms; the gateway's CPU for each: ${results.gatewayCpuMsPerBroadcast.join(', ')} ms`);
   console.log(`first broadcast: published ${first.pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`);
   await writeResults('fanout', results);
 } finally {

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,8 @@ export interface Stack {
   chatToken: string;
   /** The emulator's control API: latency, settings, call counters. */
   control(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** The gateway process's CPU time so far (user and system, all its threads, GC helpers too); undefined without Linux's /proc. */
+  gatewayCpuMs(): number | undefined;
   stop(): void;
 }
 
@@ -61,6 +64,16 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     async control(method, path, body) {
       const res = await fetch(`${emulatorUrl}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       return res.json();
+    },
+    gatewayCpuMs() {
+      try {
+        // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command: utime and stime, in
+        // clock ticks of 10 ms (Linux's USER_HZ is 100).
+        const fields = readFileSync(`/proc/${gateway.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        return undefined;
+      }
     },
     stop() {
       gateway.child.kill('SIGTERM');
