@@ -35,6 +35,7 @@ import { loadPersistedOperations, persistedOperationsPlugin, resolveOperation } 
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createMaskError, publicError } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
+import { isLiveEvent } from './schema/live.ts';
 import { createUpstreamHealth } from './upstream-health.ts';
 import { useOperationMetrics, useRequestIdExtension } from './yoga-plugins.ts';
 import { useEventByEventSubscriptions } from './live-execution.ts';
@@ -206,7 +207,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     maskedErrors: { maskError: createMaskError(logger) },
     plugins: [
       // First, so that the others wrap how subscriptions run (./live-execution.ts).
-      useEventByEventSubscriptions(),
+      // Subscribers of one operation, audience and variables share each event's execution.
+      useEventByEventSubscriptions({ audienceOf: (context) => (context as Partial<Context>).audience, isSharedEvent: isLiveEvent }),
       ...(persisted ? [persistedOperationsPlugin(persisted)] : []),
       ...hardeningPlugins(config.limits),
       useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, async (ctx, prediction) => {

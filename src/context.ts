@@ -33,6 +33,11 @@ export interface ContextParts {
 }
 
 
+/** What answers depend on besides the operation: who asks (`expiresAt` only ends a socket) and whether they asked for fresh data. */
+function audienceOf({ viewer, fresh }: RequestScope): string {
+  return JSON.stringify([viewer.kind, viewer.username ?? null, [...viewer.roles].sort(), fresh ?? false]);
+}
+
 export function createContextFactory(parts: ContextParts): (scope: RequestScope) => Context {
   const batch = parts.batching ?? true;
   return (scope) => {
@@ -44,6 +49,7 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       mode: parts.mode,
       events: parts.events,
       viewer: scope.viewer,
+      audience: audienceOf(scope),
       clientAddress: scope.clientAddress,
       ledger,
       loaders: createLoaders(agora, scope.viewer.username, { batch, shared }),

@@ -23,6 +23,12 @@ export interface Context {
   /** Whether the gateway talks to the embedded emulator or to Agora. */
   mode: 'emulator' | 'agora';
   viewer: Viewer;
+  /**
+   * Who the answers are for: contexts with the same audience get the same answer to the same operation
+   * (same viewer, same freshness), so one execution of a subscription event serves them all
+   * (src/live-execution.ts). Anything a resolver reads from the context to shape its answer belongs in it.
+   */
+  audience: string;
   /** The peer's address (anonymous callers' fair share goes by it). */
   clientAddress: string | undefined;
   /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */

@@ -23,11 +23,19 @@ export const EventSource = builder.enumType('EventSource', {
   } as const,
 });
 
-/** An event with its cursor, as event types resolve it. */
-export interface LiveEvent<E extends GatewayEvent = GatewayEvent> {
-  cursor: string;
+/**
+ * An event with its sequence number, as event types resolve it: the pipeline's own object, the same for
+ * every subscriber it reaches, so that they can share its execution (src/live-execution.ts).
+ */
+export interface LiveEvent<E extends GatewayEvent = GatewayEvent> extends Sequenced {
   event: E;
 }
+
+/** An event type's `cursor` field: resume after this event with `after`. */
+export const cursorOf = (e: LiveEvent): string => encodeCursor(e.seq);
+
+/** Whether a subscription's payload is an event of the pipeline (not the error that ends a feed, nor a heartbeat). */
+export const isLiveEvent = (payload: unknown): payload is LiveEvent => typeof payload === 'object' && payload !== null && 'seq' in payload && 'event' in payload;
 
 /** What a subscription's source yields: an event, or the error that ends it. */
 export type LiveItem = LiveEvent | { end: GraphQLError };
@@ -78,7 +86,6 @@ export async function liveFeed<E extends GatewayEvent>(
     if (afterSeq > window.lastSeq) throw cursorError(new CursorAheadError(window.lastSeq));
   }
   const feed = ctx.events.feed({ after: afterSeq, match, keys, watch });
-  const itemOf = (value: Sequenced): LiveItem => ({ cursor: encodeCursor(value.seq), event: value.event });
   // Made once per subscription, not per event: a subscriber waits on one promise between events.
   const fromFeed = (item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> => {
     if (item.done) return DONE;
@@ -98,9 +105,9 @@ export async function liveFeed<E extends GatewayEvent>(
     }
     // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
     ctx.renewLoaders();
-    if (!stillAllowed) return { done: false, value: itemOf(value) };
+    if (!stillAllowed) return item as IteratorResult<LiveEvent>;
     return stillAllowed().then(async (allowed): Promise<IteratorResult<LiveItem>> => {
-      if (allowed) return { done: false, value: itemOf(value) };
+      if (allowed) return item as IteratorResult<LiveEvent>;
       await feed.return?.();
       return { done: false, value: { end: publicError(options.denied ?? 'This subscription is no longer allowed', 'FORBIDDEN') } };
     });
@@ -159,11 +166,15 @@ export function liveEvent<E extends GatewayEvent>(item: LiveItem): LiveEvent<E> 
  * Subscription field resolves events with the resolver it was declared with, so that the arguments are
  * validated once per subscription, not once per event: at 10,000 subscribers that was 4% of a broadcast.
  * Rights are not affected: they are checked when the subscription starts (authorizeOnSubscribe), by the
- * event types' own scopes, and by each feed's per-event checks above.
+ * event types' own scopes, and by each feed's per-event checks above. A resolve that read the arguments
+ * (or the context) is refused: subscribers that differ only in the root field's arguments share each
+ * event's result.
  */
 export function resolveEventsOnce(schema: GraphQLSchema): GraphQLSchema {
   for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
     const declared = (field.extensions.pothosConfig as { resolve?: GraphQLFieldResolver<unknown, unknown> } | undefined)?.resolve;
+    // Subscribers that differ only in these arguments share each event's result (src/live-execution.ts).
+    if (declared && declared.length > 1) throw new Error(`Subscription.${field.name}'s resolve must read its payload alone: its arguments only choose the events`);
     if (declared && field.subscribe) field.resolve = declared;
   }
   return schema;

@@ -4,7 +4,7 @@
  */
 import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
 import { builder } from './builder.ts';
 import { chatOf } from './chat.ts';
 import { domainErrors } from './domain-errors.ts';
@@ -298,7 +298,7 @@ const MessageSentEvent = builder.objectRef<LiveEvent<MessageEventData>>('Message
   authScopes: { user: true },
   description: 'A message sent through this gateway (Signaling or Chat), one event per recipient.',
   fields: (t) => ({
-    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     service: t.field({ type: MessageService, resolve: (e) => e.event.service }),
     target: t.field({ type: SentTarget, resolve: (e) => e.event.target }),
     from: t.field({ type: User, resolve: (e) => userOf(e.event.from) }),
@@ -345,7 +345,7 @@ const MessageReceived = builder.objectRef<LiveEvent<ReceivedData>>('MessageRecei
   description:
     "A Chat message as Agora's post-delivery callback reported it. Agora retries a failed callback once and then drops it: a stream of these may miss messages, and says so by this type's existence; read the history to be sure.",
   fields: (t) => ({
-    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     message: t.field({ type: Message, resolve: (e) => e.event.message }),
     offline: t.boolean({ description: 'Agora reported it as sent to a user who was offline (`chat_offline`).', resolve: (e) => e.event.offline }),
     source: t.field({ type: EventSource, resolve: (e) => e.event.source }),

@@ -10,7 +10,7 @@ import { builder } from './builder.ts';
 import { numberedConnection } from './pagination.ts';
 import { costRules } from './cost-rules.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, cursorOf, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './live.ts';
 import { User, userOf } from './users/types.ts';
 import { inChannels } from '../auth/scopes.ts';
 
@@ -31,7 +31,7 @@ const UserEvent = builder.objectRef<LiveEvent<UserEventData>>('UserEvent').imple
   authScopes: { user: true },
   description: "A user's Signaling login or logout (from Agora's event feed), or a moderation of the user made through this gateway.",
   fields: (t) => ({
-    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     type: t.field({ type: UserEventType, resolve: (e) => (e.event.kind === 'user' ? e.event.type : e.event.change) }),
     user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
     at: t.field({ type: 'DateTime', description: 'When Agora (or the gateway) saw it.', resolve: (e) => new Date(e.event.at) }),
@@ -46,7 +46,7 @@ const ChannelEvent = builder.objectRef<LiveEvent<ChannelEventData>>('ChannelEven
   authScopes: { user: true },
   description: 'A user joined or left a Signaling channel (from Agora\'s event feed).',
   fields: (t) => ({
-    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     type: t.field({ type: ChannelEventType, resolve: (e) => e.event.type }),
     channel: t.string({ resolve: (e) => e.event.channel }),
     user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startGatewayRunner, wsClient } from '../helpers/gateway.ts';
-import { authHeaders } from '../helpers/auth.ts';
+import { requestCalls } from '../helpers/agora.ts';
+import { authHeaders, tokenFor } from '../helpers/auth.ts';
 import { activeSubscriptions, subscribe, subscribeSse } from '../helpers/live.ts';
 
 const LIVE_ENV = { EVENT_POLL_INTERVAL_MS: '20', PRESENCE_POLL_INTERVAL_MS: '50' };
@@ -62,5 +63,50 @@ describe('subscription events, executed one by one', () => {
     await activeSubscriptions(server, 0);
     // And the feeds behind them are gone from the event pipeline.
     expect(server.events.subscriberStats().subscribers).toBe(0);
+  });
+});
+
+describe('an event executed once per shape of subscription', () => {
+  const WITH_ONLINE = 'subscription ($usernames: [String!]) { userEvents(usernames: $usernames) { type user { username online } } }';
+
+  it('subscribers of one operation and audience share one execution, whatever events their arguments chose: one upstream read for all', async () => {
+    // Without the cross-request cache, each execution would read the online status itself.
+    const { graphqlUrl, control, server } = await startGatewayRunner({ ...LIVE_ENV, SHARED_READS: 'off' });
+    const client = wsClient(graphqlUrl);
+    const subscribers = [['eve'], ['eve', 'frank'], ['frank', 'eve']].map((usernames) => subscribe(client, 'userEvents', WITH_ONLINE, { usernames }));
+    await activeSubscriptions(server, 3);
+    const before = await requestCalls(control);
+    await control.rtm.login('eve');
+    for (const subscriber of subscribers) expect(await subscriber.waitFor(1)).toEqual([{ type: 'LOGIN', user: { username: 'eve', online: false } }]);
+    const after = await requestCalls(control);
+    const reads = Object.entries(after).filter(([route, n]) => n !== (before[route] ?? 0));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]![1] - (before[reads[0]![0]] ?? 0)).toBe(1);
+  });
+
+  it('variables the selection reads keep subscribers apart', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const query = 'subscription ($usernames: [String!], $withUser: Boolean!) { userEvents(usernames: $usernames) { type user @include(if: $withUser) { username } } }';
+    const client = wsClient(graphqlUrl);
+    const withUser = subscribe(client, 'userEvents', query, { usernames: ['eve'], withUser: true });
+    const without = subscribe(client, 'userEvents', query, { usernames: ['eve'], withUser: false });
+    await activeSubscriptions(server, 2);
+    await control.rtm.login('eve');
+    expect(await withUser.waitFor(1)).toEqual([{ type: 'LOGIN', user: { username: 'eve' } }]);
+    expect(await without.waitFor(1)).toEqual([{ type: 'LOGIN' }]);
+  });
+
+  it('audiences keep subscribers apart: what one viewer may read is not answered to another', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const query = 'subscription { userEvents(usernames: ["alice"]) { type user { username offlineMessageCount } } }';
+    // A moderator may watch alice but not read her waiting messages (self only); alice may.
+    const moderator = subscribe(wsClient(graphqlUrl, { token: await tokenFor('mod', ['moderator']) }), 'userEvents', query);
+    const alice = subscribe(wsClient(graphqlUrl, { token: await tokenFor('alice') }), 'userEvents', query);
+    await activeSubscriptions(server, 2);
+    // alice is signed in to Signaling in the demo data.
+    await control.rtm.logout('alice');
+    expect(await alice.waitFor(1)).toEqual([{ type: 'LOGOUT', user: { username: 'alice', offlineMessageCount: expect.any(Number) } }]);
+    await expect.poll(() => moderator.results.length).toBe(1);
+    expect(moderator.results[0]!.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
   });
 });

@@ -7,7 +7,7 @@ import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import type { CollectiveChange, GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
 import { nullIfNotFound } from '../errors.ts';
-import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, membershipCheck, routingKey, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, routingKey, type LiveEvent } from '../live.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
@@ -39,7 +39,7 @@ function changeType(kind: CollectiveKind) {
     authScopes: { user: true },
     description: `A change made to a ${kind} through this gateway.`,
     fields: (t) => ({
-      cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+      cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
       change: t.field({ type: CollectiveChangeKind, resolve: (e) => e.event.change }),
       [`${kind}Id`]: t.string({ resolve: (e) => e.event.id }),
       users: t.field({ type: [User], description: 'The members, admin or owner the change is about.', resolve: (e) => e.event.usernames.map(userOf) }),

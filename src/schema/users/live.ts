@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
-import { AFTER_DESCRIPTION, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../live.ts';
 import { User, userOf } from './types.ts';
 
 type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;
@@ -27,7 +27,7 @@ const PresenceChange = builder.objectRef<LiveEvent<PresenceEventData>>('Presence
   authScopes: { user: true },
   description: "A change of a user's Chat presence (online, or the custom status `ext`).",
   fields: (t) => ({
-    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
     online: t.boolean({ resolve: (e) => e.event.online }),
     ext: t.string({ description: 'The custom status.', resolve: (e) => e.event.ext }),
@@ -111,7 +111,7 @@ const UserStatusChange = builder.objectRef<LiveEvent<StatusData>>('UserStatusCha
   authScopes: { user: true },
   description: "A Chat login or logout on one device, as Agora's status callback reported it (Agora may drop a callback after one retry).",
   fields: (t) => ({
-    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: (e) => e.cursor }),
+    cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     user: t.field({ type: User, resolve: (e) => userOf(e.event.username) }),
     status: t.field({ type: ChatStatus, resolve: (e) => e.event.status }),
     reason: t.field({ type: ChatStatusReason, resolve: (e) => e.event.reason }),
