@@ -9,13 +9,17 @@
  * on a machine the load generator shares). Emulator, gateway and this load generator each run in a
  * process of their own; the poll interval is the default (500 ms).
  *
+ * Who subscribes (VIEWERS): `users` (the default), each subscriber signed in as its own user with a token
+ * (role moderator, who may watch "everyone"): 10,000 viewers, whose answers the gateway shares when they
+ * need nobody's identity; or `service`, all of them with one service API key: one viewer.
+ *
  *   node bench/fanout.ts     # prints a table, writes bench/results/fanout.json
- *   SUBSCRIBERS=2000 node bench/fanout.ts
+ *   SUBSCRIBERS=2000 VIEWERS=service node bench/fanout.ts
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { BENCH_API_KEY, graphql, percentile, round, startStack, writeResults } from './lib/stack.ts';
+import { BENCH_API_KEY, benchToken, graphql, percentile, round, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
 const TARGETED = 200;
@@ -23,6 +27,8 @@ const TARGETED = 200;
 const BROADCASTS = Number(process.env.BROADCASTS ?? 5);
 const POLL_INTERVAL_MS = 500;
 const CONNECT_CONCURRENCY = 200;
+const VIEWERS = process.env.VIEWERS ?? 'users';
+if (VIEWERS !== 'users' && VIEWERS !== 'service') throw new Error('VIEWERS is users or service');
 const SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
 
 const stack = await startStack({ EVENT_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
@@ -43,7 +49,8 @@ try {
     await Promise.all(
       Array.from({ length: Math.min(CONNECT_CONCURRENCY, SUBSCRIBERS - i) }, async (_, j) => {
         const index = i + j;
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { apiKey: BENCH_API_KEY } });
+        const credentials = VIEWERS === 'users' ? { authorization: `Bearer ${await benchToken(`u${index}`, ['user', 'moderator'])}` } : { apiKey: BENCH_API_KEY };
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: credentials });
         clients.push(client);
         await new Promise<void>((resolve, reject) => {
           client.on('connected', () => resolve());
@@ -112,6 +119,7 @@ try {
   latencies.sort((a, b) => a - b);
   const results = {
     subscribers: SUBSCRIBERS,
+    viewers: VIEWERS === 'users' ? SUBSCRIBERS : 1,
     pollIntervalMs: POLL_INTERVAL_MS,
     connectSeconds: round(connectSeconds),
     heapPerSubscriberKB: round((heapAfter - heapBefore) / SUBSCRIBERS / 1024),
@@ -138,7 +146,7 @@ try {
     [`${BROADCASTS} broadcasts, published -> last subscriber`]: { p50: results.publishedToLastMs.median, p99: '', max: results.publishedToLastMs.max, target: 'max <= 1000' },
   });
   console.log(`broadcasts, published -> last subscriber: ${publishedToLast.join(', ')} ms; the gateway's CPU for each: ${results.gatewayCpuMsPerBroadcast.join(', ')} ms`);
-  console.log(`first broadcast: published ${first.pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`);
+  console.log(`first broadcast: published ${first.pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers (${results.viewers} viewers) connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`);
   await writeResults('fanout', results);
 } finally {
   await Promise.all(clients.map((c) => c.dispose()));

@@ -21,7 +21,7 @@ import { invalidate } from './cache/invalidation.ts';
 import { createMemoryValueStore, createRedisValueStore, createSharedReads } from './cache/shared-reads.ts';
 import { createChatCallbackReceiver, type ChatCallbackReceiver } from './callbacks/receiver.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
-import { createContextFactory } from './context.ts';
+import { createContextFactory, watchingIdentity } from './context.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
 import { createGraphiQL } from './graphiql.ts';
@@ -208,7 +208,11 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     plugins: [
       // First, so that the others wrap how subscriptions run (./live-execution.ts).
       // Subscribers of one operation, audience and variables share each event's execution.
-      useEventByEventSubscriptions({ audienceOf: (context) => (context as Partial<Context>).audience, isSharedEvent: isLiveEvent }),
+      useEventByEventSubscriptions({
+        audienceOf: (context) => (context as Partial<Context>).audience,
+        watchIdentity: (context) => watchingIdentity(context as Context),
+        isSharedEvent: isLiveEvent,
+      }),
       ...(persisted ? [persistedOperationsPlugin(persisted)] : []),
       ...hardeningPlugins(config.limits),
       useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, async (ctx, prediction) => {

@@ -33,9 +33,36 @@ export interface ContextParts {
 }
 
 
-/** What answers depend on besides the operation: who asks (`expiresAt` only ends a socket) and whether they asked for fresh data. */
-function audienceOf({ viewer, fresh }: RequestScope): string {
-  return JSON.stringify([viewer.kind, viewer.username ?? null, [...viewer.roles].sort(), fresh ?? false]);
+/**
+ * What answers depend on besides the operation: who asks (`expiresAt` only ends a socket) and whether they
+ * asked for fresh data. At two grains: this viewer, and every viewer of its kind and roles.
+ */
+function audienceOf({ viewer, fresh }: RequestScope): Context['audience'] {
+  const roles = [...viewer.roles].sort();
+  return {
+    narrow: JSON.stringify(['viewer', viewer.kind, viewer.username ?? null, roles, fresh ?? false]),
+    wide: JSON.stringify(['kind and roles', viewer.kind, roles, fresh ?? false]),
+  };
+}
+
+/**
+ * A context for one execution that notes whether anything read who the viewer is (`viewer.username`):
+ * when nothing did, the answer is the same for every viewer of its audience's wide grain. Everything else
+ * is the given context's, through its prototype.
+ */
+export function watchingIdentity<C extends { viewer: Viewer }>(context: C): { context: C; identityRead(): boolean } {
+  let read = false;
+  const { viewer } = context;
+  const watched: Viewer = {
+    kind: viewer.kind,
+    roles: viewer.roles,
+    expiresAt: viewer.expiresAt,
+    get username() {
+      read = true;
+      return viewer.username;
+    },
+  };
+  return { context: Object.create(context, { viewer: { value: watched, enumerable: true } }) as C, identityRead: () => read };
 }
 
 export function createContextFactory(parts: ContextParts): (scope: RequestScope) => Context {

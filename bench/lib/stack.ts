@@ -11,6 +11,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildChatAppToken } from '../../src/agora/access-token.ts';
+import { signToken } from '../../src/auth/tokens.ts';
+import type { Role } from '../../src/auth/viewer.ts';
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 export const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -45,15 +47,21 @@ export interface Stack {
   stop(): void;
 }
 
-/** `gatewayEnv`: more of the gateway's configuration (e.g. its poll interval). */
 /** The benchmarks act as a service: an API key the gateway knows by its hash, as an operator configures it. */
 export const BENCH_API_KEY = 'bench-api-key-not-a-secret';
 const BENCH_API_KEY_HASH = createHash('sha256').update(BENCH_API_KEY).digest('hex');
+/** Or as signed-in users, with tokens signed by this secret (HS256, as an identity provider would). */
+const BENCH_JWT_SECRET = 'bench-jwt-secret-not-a-secret-0123456789';
+
+/** A token the bench gateway accepts for this user. */
+export const benchToken = (sub: string, roles: Role[]): Promise<string> => signToken(BENCH_JWT_SECRET, { sub, roles });
+
+/** `gatewayEnv`: more of the gateway's configuration (e.g. its poll interval). */
 
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0', AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH, ...gatewayEnv });
+  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0', AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH, AUTH_JWT_SECRET: BENCH_JWT_SECRET, ...gatewayEnv });
   const emulatorUrl = env.AGORA_CHAT_HOST!;
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
   return {

@@ -110,15 +110,21 @@ export function scopesFor(ctx: Context) {
   const { viewer } = ctx;
   const admin = viewer.roles.has('admin');
   const moderator = admin || viewer.roles.has('moderator');
-  const me = viewer.username;
-  const role = (ref: CollectiveRef) => (me ? roleIn(ctx, ref, me) : Promise.resolve(undefined));
+  // Who the viewer is (their username) is read only by the rules that need it, when they run: an answer that
+  // needed none of them is the same for every viewer of this kind and these roles, and subscription events
+  // are shared by that (src/live-execution.ts).
+  const role = (ref: CollectiveRef) => {
+    const me = viewer.username;
+    return me ? roleIn(ctx, ref, me) : Promise.resolve(undefined);
+  };
   return {
     public: true,
-    user: me !== undefined || admin,
+    // A user's viewer has a username, a service's none (./viewer.ts).
+    user: viewer.kind === 'user' || admin,
     moderator,
     admin,
-    self: (username: string) => admin || me === username,
-    selves: (usernames: readonly string[]) => admin || (usernames.length > 0 && usernames.every((u) => u === me)),
+    self: (username: string) => admin || viewer.username === username,
+    selves: (usernames: readonly string[]) => admin || (usernames.length > 0 && usernames.every((u) => u === viewer.username)),
     watches: (usernames: readonly string[]) => canWatch(ctx, usernames),
     owns: async (ref: CollectiveRef) => admin || (await role(ref)) === 'owner',
     manages: async (ref: CollectiveRef) => admin || ['owner', 'admin'].includes((await role(ref)) ?? ''),

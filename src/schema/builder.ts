@@ -24,11 +24,12 @@ export interface Context {
   mode: 'emulator' | 'agora';
   viewer: Viewer;
   /**
-   * Who the answers are for: contexts with the same audience get the same answer to the same operation
-   * (same viewer, same freshness), so one execution of a subscription event serves them all
-   * (src/live-execution.ts). Anything a resolver reads from the context to shape its answer belongs in it.
+   * Who the answers are for, so that one execution of a subscription event serves many subscribers
+   * (src/live-execution.ts). `narrow`: contexts of this viewer (and freshness) get the same answer to the
+   * same operation. `wide`: so do all viewers of this kind and these roles, when nothing read who the viewer
+   * is. Resolvers and rules read the viewer's identity through `viewer.username`, and only there.
    */
-  audience: string;
+  audience: { narrow: string; wide: string };
   /** The peer's address (anonymous callers' fair share goes by it). */
   clientAddress: string | undefined;
   /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */

@@ -109,4 +109,25 @@ describe('an event executed once per shape of subscription', () => {
     await expect.poll(() => moderator.results.length).toBe(1);
     expect(moderator.results[0]!.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
   });
+
+  it('viewers of one kind and roles share an answer that did not read who they are, and only that', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const [alice, bob] = [await tokenFor('alice', ['user', 'moderator']), await tokenFor('bob', ['user', 'moderator'])];
+    // Moderators may watch anyone: two users, one event, an answer that reads nobody's identity.
+    const online = [alice, bob].map((token) => subscribe(wsClient(graphqlUrl, { token }), 'userEvents', WITH_ONLINE, { usernames: ['eve'] }));
+    // Waiting messages are the user's own (self): alice's answer is hers, bob is refused.
+    const waiting = 'subscription { userEvents(usernames: ["alice"]) { type user { username offlineMessageCount } } }';
+    const [hers, his] = [alice, bob].map((token) => subscribe(wsClient(graphqlUrl, { token }), 'userEvents', waiting));
+    await activeSubscriptions(server, 4);
+    const before = await requestCalls(control);
+    await control.rtm.login('eve');
+    for (const subscriber of online) expect(await subscriber.waitFor(1)).toEqual([{ type: 'LOGIN', user: { username: 'eve', online: false } }]);
+    const after = await requestCalls(control);
+    expect(Object.entries(after).reduce((n, [route, calls]) => n + calls - (before[route] ?? 0), 0)).toBe(1);
+
+    await control.rtm.logout('alice');
+    expect(await hers!.waitFor(1)).toEqual([{ type: 'LOGOUT', user: { username: 'alice', offlineMessageCount: expect.any(Number) } }]);
+    await expect.poll(() => his!.results.length).toBe(1);
+    expect(his!.results[0]!.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+  });
 });

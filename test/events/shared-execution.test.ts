@@ -38,7 +38,7 @@ describe('remembered results', () => {
   it('keeps at most its capacity, dropping the oldest events first', () => {
     const results = new SharedResults(3);
     const events = [{}, {}, {}];
-    const result = { result: { done: false as const, value: { data: {} } }, signal: undefined };
+    const result = { result: { done: false as const, value: { data: {} } }, signal: undefined, narrow: 'someone' };
     results.set(events[0]!, 'a', result);
     results.set(events[0]!, 'b', result);
     results.set(events[1]!, 'a', result);
@@ -87,7 +87,11 @@ describe('an event shared by subscribers of one shape', () => {
     }),
   });
   const document = parse('subscription ($n: Int) { tick(n: $n) { value } }');
-  const sharing = { audienceOf: () => 'everyone', isSharedEvent: (payload: unknown) => payload === event };
+  const sharing = {
+    audienceOf: () => ({ narrow: 'one viewer', wide: 'every viewer' }),
+    watchIdentity: (context: unknown) => ({ context, identityRead: () => false }),
+    isSharedEvent: (payload: unknown) => payload === event,
+  };
 
   it('is executed again for the others when the subscription that executed it went away meanwhile', async () => {
     const shared = new SharedResults();
