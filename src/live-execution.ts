@@ -69,10 +69,10 @@ interface SharedResult {
   result: EventResult;
   /** The signal of the subscription that executed it: its upstream calls were aborted with it. */
   signal: AbortSignal | undefined;
-  /** The narrow shape of the subscription that executed it. */
+  /** The narrow shape of the subscription that executed it: its viewer's answer, whatever it read. */
   narrow: string;
-  /** For a result shared at the wide grain: whether its execution read who the viewer is (known once it settled). */
-  identityRead?: () => boolean;
+  /** Whether its execution read who the viewer is (known once it settled). */
+  identityRead: () => boolean;
 }
 
 /**
@@ -208,25 +208,21 @@ export async function subscribeEventByEvent(
     const result = execute({ ...perEvent, contextValue, rootValue: payload });
     return 'then' in result ? result.then(single) : single(result);
   };
-  // A result whose subscription went away while it ran may hold its aborted calls: it is executed again.
-  const usable = (known: SharedResult | undefined): known is SharedResult => known !== undefined && !known.signal?.aborted;
-  const executeForViewer = (event: object, narrow: string): EventResult => {
-    const known = shared.get(event, narrow);
-    if (usable(known)) return known.result;
-    const result = run(event);
-    shared.set(event, narrow, { result, signal, narrow });
-    return result;
-  };
-  const executeShared = (event: object, { wide, narrow }: Audience): EventResult => {
-    const known = shared.get(event, wide);
-    if (usable(known)) {
-      // The same viewer's answer, whatever it read.
-      if (known.narrow === narrow) return known.result;
-      return settled(known.result, (result) => (known.identityRead!() ? executeForViewer(event, narrow) : result));
+  const executeShared = (event: object, shape: Audience): EventResult => {
+    const known = shared.get(event, shape.wide);
+    if (known && !known.signal?.aborted) {
+      // Read once the result is known: whether its subscription went away while it ran (its upstream calls
+      // were aborted with it: executed again, and remembered in its place), and whether it read who its
+      // viewer is (then it is that viewer's alone: another executes the event for itself, unremembered, since
+      // an answer of its own would serve only its own further subscriptions of this shape).
+      return settled(known.result, (result) => {
+        if (known.signal?.aborted) return executeShared(event, shape);
+        return known.narrow !== shape.narrow && known.identityRead() ? run(event) : result;
+      });
     }
     const watched = sharing!.watchIdentity(perEvent.contextValue);
     const result = run(event, watched.context);
-    shared.set(event, wide, { result, signal, narrow, identityRead: watched.identityRead });
+    shared.set(event, shape.wide, { result, signal, narrow: shape.narrow, identityRead: watched.identityRead });
     return result;
   };
   const executeEvent = (step: IteratorResult<unknown>): EventResult => {

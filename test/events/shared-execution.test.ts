@@ -38,7 +38,7 @@ describe('remembered results', () => {
   it('keeps at most its capacity, dropping the oldest events first', () => {
     const results = new SharedResults(3);
     const events = [{}, {}, {}];
-    const result = { result: { done: false as const, value: { data: {} } }, signal: undefined, narrow: 'someone' };
+    const result = { result: { done: false as const, value: { data: {} } }, signal: undefined, narrow: 'someone', identityRead: () => false };
     results.set(events[0]!, 'a', result);
     results.set(events[0]!, 'b', result);
     results.set(events[1]!, 'a', result);
@@ -93,21 +93,24 @@ describe('an event shared by subscribers of one shape', () => {
     isSharedEvent: (payload: unknown) => payload === event,
   };
 
-  it('is executed again for the others when the subscription that executed it went away meanwhile', async () => {
+  const start = async (shared: SharedResults, n: number) => {
+    const controller = new AbortController();
+    const args = { schema, document, variableValues: { n }, contextValue: { signal: controller.signal }, signal: controller.signal };
+    const results = await subscribeEventByEvent(args, sharing, shared);
+    if (!('next' in results)) throw new Error(`not started: ${JSON.stringify(results)}`);
+    return { results, controller };
+  };
+  const ABORTED = { errors: [expect.objectContaining({ message: 'aborted with its subscription' })] };
+
+  it('is executed again for the others when the subscription that executed it went away before they came', async () => {
+    executions = 0;
     const shared = new SharedResults();
-    const start = async (n: number) => {
-      const controller = new AbortController();
-      const args = { schema, document, variableValues: { n }, contextValue: { signal: controller.signal }, signal: controller.signal };
-      const results = await subscribeEventByEvent(args, sharing, shared);
-      if (!('next' in results)) throw new Error(`not started: ${JSON.stringify(results)}`);
-      return { results, controller };
-    };
-    const [first, second, third] = [await start(1), await start(2), await start(3)];
+    const [first, second, third] = [await start(shared, 1), await start(shared, 2), await start(shared, 3)];
     const firstResult = first.results.next();
     await expect.poll(() => executions).toBe(1);
     first.controller.abort();
     release();
-    expect((await firstResult).value).toMatchObject({ errors: [expect.objectContaining({ message: 'aborted with its subscription' })] });
+    expect((await firstResult).value).toMatchObject(ABORTED);
     // The second executes the event itself; the third shares the second's result.
     const secondResult = second.results.next();
     await expect.poll(() => executions).toBe(2);
@@ -117,6 +120,26 @@ describe('an event shared by subscribers of one shape', () => {
     expect(await thirdResult).toBe(await secondResult);
     expect(executions).toBe(2);
     await Promise.all([second.results.return?.(), third.results.return?.()]);
+  });
+
+  it('is executed again for those who waited on it when the subscription that executed it went away while it ran', async () => {
+    executions = 0;
+    const shared = new SharedResults();
+    const [first, second] = [await start(shared, 1), await start(shared, 2)];
+    const firstResult = first.results.next();
+    await expect.poll(() => executions).toBe(1);
+    // The second waits on the first's execution, which is then aborted.
+    const secondResult = second.results.next();
+    // Its event taken from its source (promises only: a turn of the event loop is enough).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(executions).toBe(1);
+    first.controller.abort();
+    release();
+    expect((await firstResult).value).toMatchObject(ABORTED);
+    await expect.poll(() => executions).toBe(2);
+    release();
+    expect((await secondResult).value).toEqual({ data: { tick: { value: 2 } } });
+    await second.results.return?.();
   });
 });
 
