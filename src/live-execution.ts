@@ -20,21 +20,10 @@
  * one shape this took the gateway's CPU from about 1.7 s to 0.7 s for the first broadcast, and made one
  * upstream read per field instead of one per subscriber.
  */
-import {
-  createSourceEventStream,
-  GraphQLError,
-  Kind,
-  visit,
-  type ASTNode,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { buildExecutionContext, execute, type subscribe } from '@graphql-tools/executor';
 import type { Plugin } from 'graphql-yoga';
+import { SharedResults, shapeOf, type Shape, type SharingOptions } from './event-shapes.ts';
 
 type SubscribeArgs = Parameters<typeof subscribe>[0];
 type Result = Awaited<ReturnType<typeof execute>>;
@@ -43,128 +32,11 @@ interface Source {
   events: AsyncIterator<unknown>;
   operation: OperationDefinitionNode;
   /** Subscribers of one shape share each event's result; undefined: this one executes its own. */
-  shape: Audience | undefined;
+  shape: Shape | undefined;
 }
 
-/** Who a context's answers are for (the context's `audience`): equal strings, equal answers. */
-export interface Audience {
-  /** This viewer. */
-  narrow: string;
-  /** Every viewer of this one's kind and roles: equal answers when nothing read who the viewer is. */
-  wide: string;
-}
-
-export interface SharingOptions {
-  /** Who the context's answers are for; undefined: its events are never shared. */
-  audienceOf(context: unknown): Audience | undefined;
-  /** A context for one execution that notes whether anything read who the viewer is. */
-  watchIdentity(context: unknown): { context: unknown; identityRead(): boolean };
-  /** Whether a payload is an event that many subscribers receive as one object (others are never shared). */
-  isSharedEvent(payload: unknown): boolean;
-}
-
-type EventResult = IteratorResult<Result> | PromiseLike<IteratorResult<Result>>;
-
-interface SharedResult {
-  result: EventResult;
-  /** The signal of the subscription that executed it: its upstream calls were aborted with it. */
-  signal: AbortSignal | undefined;
-  /** The narrow shape of the subscription that executed it: its viewer's answer, whatever it read. */
-  narrow: string;
-  /** Whether its execution read who the viewer is (known once it settled). */
-  identityRead: () => boolean;
-}
-
-/**
- * The results of recent events, by event and shape. Bounded: a subscriber that comes to an event after
- * its results were dropped (far behind in its queue) executes it itself, which is only slower.
- */
-export class SharedResults {
-  readonly #byEvent = new Map<object, Map<string, SharedResult>>();
-  #size = 0;
-  readonly capacity: number;
-
-  constructor(capacity = 4096) {
-    this.capacity = capacity;
-  }
-
-  get size(): number {
-    return this.#size;
-  }
-
-  get(event: object, shape: string): SharedResult | undefined {
-    return this.#byEvent.get(event)?.get(shape);
-  }
-
-  set(event: object, shape: string, shared: SharedResult): void {
-    let shapes = this.#byEvent.get(event);
-    if (!shapes) this.#byEvent.set(event, (shapes = new Map()));
-    if (!shapes.has(shape)) this.#size++;
-    shapes.set(shape, shared);
-    // The oldest events go first (a Map iterates in insertion order).
-    for (const [oldest, oldestShapes] of this.#byEvent) {
-      if (this.#size <= this.capacity || oldest === event) break;
-      this.#byEvent.delete(oldest);
-      this.#size -= oldestShapes.size;
-    }
-  }
-}
-
-const documentIds = new WeakMap<DocumentNode, number>();
-let nextDocumentId = 0;
-
-function documentId(document: DocumentNode): number {
-  let id = documentIds.get(document);
-  if (id === undefined) documentIds.set(document, (id = nextDocumentId++));
-  return id;
-}
-
-/**
- * The variables an event's result can depend on: every variable the operation uses except in its root
- * fields' arguments, which only choose the events (fragments followed, directives included).
- */
-export function variablesReadByEvents(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): string[] {
-  const names = new Set<string>();
-  const followed = new Set<string>();
-  const fragmentNamed = (name: string) => {
-    if (followed.has(name)) return undefined;
-    followed.add(name);
-    return fragments[name];
-  };
-  const collect = (node: ASTNode) =>
-    visit(node, {
-      Variable: (variable) => void names.add(variable.name.value),
-      FragmentSpread: (spread) => {
-        const fragment = fragmentNamed(spread.name.value);
-        if (fragment) collect(fragment);
-      },
-    });
-  const rootLevel = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      selection.directives?.forEach(collect);
-      if (selection.kind === Kind.FIELD) {
-        if (selection.selectionSet) collect(selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        rootLevel(selection.selectionSet);
-      } else {
-        const fragment = fragmentNamed(selection.name.value);
-        fragment?.directives?.forEach(collect);
-        if (fragment) rootLevel(fragment.selectionSet);
-      }
-    }
-  };
-  operation.directives?.forEach(collect);
-  rootLevel(operation.selectionSet);
-  return [...names].sort();
-}
-
-/** The shape of a subscription at both grains of its audience: equal shapes get equal results for one event. */
-function shapeOf(args: SubscribeArgs, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variableValues: Record<string, unknown>, audience: Audience): Audience {
-  // Absent and null are told apart: an argument given no variable takes its default.
-  const read = variablesReadByEvents(operation, fragments).map((name) => (name in variableValues ? [name, variableValues[name]] : [name]));
-  const shape = (who: string) => JSON.stringify([documentId(args.document), operation.name?.value ?? null, read, who]);
-  return { narrow: shape(audience.narrow), wide: shape(audience.wide) };
-}
+/** What a subscription's iterator answers for one event. */
+export type EventResult = IteratorResult<Result> | PromiseLike<IteratorResult<Result>>;
 
 /**
  * The stream the subscription's root field returns, or the errors that keep it from starting. Bad
@@ -185,14 +57,14 @@ async function sourceOf(args: SubscribeArgs, sharing: SharingOptions | undefined
   const stream = await createSourceEventStream(args as ExecutionArgs);
   if (!(Symbol.asyncIterator in stream)) return stream;
   const audience = sharing?.audienceOf(args.contextValue);
-  const shape = audience === undefined ? undefined : shapeOf(args, built.operation, built.fragments, built.variableValues.coerced as Record<string, unknown>, audience);
+  const shape = audience === undefined ? undefined : shapeOf(args.document, built.operation, built.fragments, built.variableValues.coerced as Record<string, unknown>, audience);
   return { events: stream[Symbol.asyncIterator](), operation: built.operation, shape };
 }
 
 export async function subscribeEventByEvent(
   args: SubscribeArgs,
   sharing?: SharingOptions,
-  shared: SharedResults = new SharedResults(),
+  shared: SharedResults<EventResult> = new SharedResults(),
 ): Promise<AsyncIterableIterator<Result> | ExecutionResult> {
   const source = await sourceOf(args, sharing);
   if (!('events' in source)) return source;
@@ -208,7 +80,7 @@ export async function subscribeEventByEvent(
     const result = execute({ ...perEvent, contextValue, rootValue: payload });
     return 'then' in result ? result.then(single) : single(result);
   };
-  const executeShared = (event: object, shape: Audience): EventResult => {
+  const executeShared = (event: object, shape: Shape): EventResult => {
     const known = shared.get(event, shape.wide);
     if (known && !known.signal?.aborted) {
       // Read once the result is known: whether its subscription went away while it ran (its upstream calls
@@ -272,7 +144,7 @@ function single(result: Result): IteratorResult<Result> {
  * subscribers of one shape share each event's execution.
  */
 export function useEventByEventSubscriptions(sharing?: SharingOptions): Plugin {
-  const shared = new SharedResults();
+  const shared = new SharedResults<EventResult>();
   return {
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn((args) => subscribeEventByEvent(args, sharing, shared));

@@ -5,7 +5,8 @@
  */
 import { GraphQLInt, GraphQLObjectType, GraphQLSchema, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SharedResults, subscribeEventByEvent, variablesReadByEvents } from '../../src/live-execution.ts';
+import { SharedResults, variablesReadByEvents } from '../../src/event-shapes.ts';
+import { subscribeEventByEvent, type EventResult } from '../../src/live-execution.ts';
 import { resolveEventsOnce } from '../../src/schema/live.ts';
 
 function readBy(source: string): string[] {
@@ -93,7 +94,7 @@ describe('an event shared by subscribers of one shape', () => {
     isSharedEvent: (payload: unknown) => payload === event,
   };
 
-  const start = async (shared: SharedResults, n: number) => {
+  const start = async (shared: SharedResults<EventResult>, n: number) => {
     const controller = new AbortController();
     const args = { schema, document, variableValues: { n }, contextValue: { signal: controller.signal }, signal: controller.signal };
     const results = await subscribeEventByEvent(args, sharing, shared);
@@ -104,7 +105,7 @@ describe('an event shared by subscribers of one shape', () => {
 
   it('is executed again for the others when the subscription that executed it went away before they came', async () => {
     executions = 0;
-    const shared = new SharedResults();
+    const shared = new SharedResults<EventResult>();
     const [first, second, third] = [await start(shared, 1), await start(shared, 2), await start(shared, 3)];
     const firstResult = first.results.next();
     await expect.poll(() => executions).toBe(1);
@@ -124,7 +125,7 @@ describe('an event shared by subscribers of one shape', () => {
 
   it('is executed again for those who waited on it when the subscription that executed it went away while it ran', async () => {
     executions = 0;
-    const shared = new SharedResults();
+    const shared = new SharedResults<EventResult>();
     const [first, second] = [await start(shared, 1), await start(shared, 2)];
     const firstResult = first.results.next();
     await expect.poll(() => executions).toBe(1);
