@@ -130,4 +130,20 @@ describe('an event executed once per shape of subscription', () => {
     await expect.poll(() => his!.results.length).toBe(1);
     expect(his!.results[0]!.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
   });
+
+  it('signed-in users with no role beyond user share too: a channel event reaches everyone in the channel from one execution', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    for (const username of ['alice', 'bob']) await control.rtm.join(username, 'den');
+    await expect.poll(() => server.events.channels.isIn('alice', 'den') && server.events.channels.isIn('bob', 'den')).toBe(true);
+    const query = 'subscription { channelEvents(channels: ["den"]) { type channel user { username online } } }';
+    const members = [await tokenFor('alice'), await tokenFor('bob')].map((token) => subscribe(wsClient(graphqlUrl, { token }), 'channelEvents', query));
+    await activeSubscriptions(server, 2);
+    const before = await requestCalls(control);
+    await control.rtm.join('carol', 'den');
+    const [first, second] = [await members[0]!.waitFor(1), await members[1]!.waitFor(1)];
+    expect(first).toEqual([{ type: 'JOIN', channel: 'den', user: { username: 'carol', online: expect.any(Boolean) } }]);
+    expect(second).toEqual(first);
+    const after = await requestCalls(control);
+    expect(Object.entries(after).reduce((n, [route, calls]) => n + calls - (before[route] ?? 0), 0)).toBe(1);
+  });
 });
