@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { HistoryMessage } from '../agora/rtm/history.ts';
-import { HISTORY_DEFAULT_ORDER, RTM_SEND_DEFAULTS } from '../agora/rtm/schemas.ts';
+import { channelName, HISTORY_DEFAULT_ORDER, RTM_SEND_DEFAULTS, userId } from '../agora/rtm/schemas.ts';
 import { builder } from './builder.ts';
 import { numberedConnection } from './pagination.ts';
 import { costRules } from './cost-rules.ts';
@@ -54,8 +54,8 @@ const ChannelEvent = builder.objectRef<LiveEvent<ChannelEventData>>('ChannelEven
   }),
 });
 
-/** A subscription's filter list: Signaling ids (1 to 64 characters), at most 1,000. */
-const FILTER_LIST = z.array(z.string().min(1).max(64)).max(1000);
+/** A subscription's filter list: Signaling user ids or channel names, as Agora allows them, at most 1,000. */
+const filterList = (id: typeof userId) => z.array(id).max(1000, 'at most 1,000');
 
 const anyOf = (list: readonly string[] | null | undefined) => {
   const set = list && list.length > 0 ? new Set(list) : undefined;
@@ -68,7 +68,7 @@ builder.subscriptionFields((t) => ({
     // Users follow their own events; moderators anyone's, or everyone's.
     authScopes: (_r, args) => ({ moderator: true, selves: args.usernames ?? [] }),
     description: 'Signaling logins and logouts, and bans and forced logouts made through the gateway; of `usernames`, or of everyone when absent.',
-    args: { usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    args: { usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: filterList(userId) }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
     subscribe: (_root, args, ctx) => {
       const wanted = anyOf(args.usernames);
       return liveFeed(ctx, args.after, (e): e is UserEventData => (e.kind === 'user' || e.kind === 'user-moderation') && wanted(e.username), {
@@ -83,7 +83,7 @@ builder.subscriptionFields((t) => ({
     // event, so leaving ends the subscription); moderators any, or all.
     authScopes: (_r, args) => ({ inChannels: args.channels ?? [] }),
     description: 'Joins and leaves of Signaling channels: of `channels`, or of every channel when absent.',
-    args: { channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: FILTER_LIST }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    args: { channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: filterList(channelName) }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
     subscribe: (_root, args, ctx) => {
       const wanted = anyOf(args.channels);
       return liveFeed(ctx, args.after, (e): e is ChannelEventData => e.kind === 'channel' && wanted(e.channel), {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { createEmulator } from '../../src/emulator/server.ts';
+import { requestCalls } from '../helpers/agora.ts';
 import { startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 import { leftover } from '../helpers/leftovers.ts';
 import { activeSubscriptions, subscribe, subscribeSse } from '../helpers/live.ts';
@@ -125,6 +126,28 @@ describe('Signaling events, live', () => {
     expect(after.events().map((e) => e.type)).toEqual(['LOGOUT', 'LOGIN', 'LOGOUT']);
     expect(new Set(events.map((e) => e.cursor)).size).toBe(3);
     expect(events.map((e) => e.cursor)).not.toContain(login!.cursor);
+  });
+
+  it('refuses filters Agora would not accept as ids, naming the argument, and starts nothing (the presence watcher would send them to Agora)', async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const client = wsClient(graphqlUrl);
+    const refused = async (field: string, query: string, variables: Record<string, unknown>) => {
+      const subscriber = subscribe(client, field, query, variables);
+      await expect.poll(() => subscriber.error ?? subscriber.results[0]?.errors).toBeDefined();
+      return ((subscriber.error ?? subscriber.results[0]?.errors) as { message: string; extensions?: Record<string, unknown> }[])[0]!;
+    };
+    const before = await requestCalls(control);
+    const presence = await refused('presenceChanged', 'subscription ($u: [String!]!) { presenceChanged(usernames: $u) { online } }', { u: ['alice', 'Bad Name!'] });
+    expect(presence.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^usernames/) });
+    expect(presence.message).toMatch(/lowercase letters/);
+    const users = await refused('userEvents', 'subscription ($u: [String!]) { userEvents(usernames: $u) { type } }', { u: ['a/b'] });
+    expect(users.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^usernames/) });
+    expect(users.message).toMatch(/which Agora does not allow/);
+    const channels = await refused('channelEvents', 'subscription ($c: [String!]) { channelEvents(channels: $c) { type } }', { c: ['x'.repeat(65)] });
+    expect(channels.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^channels/) });
+    await activeSubscriptions(server, 0);
+    expect(server.events.subscriberStats().subscribers).toBe(0);
+    expect(await requestCalls(control)).toEqual(before);
   });
 
   it('refuses a cursor that is not one, and one older than the log, naming how far back the log reaches', async () => {

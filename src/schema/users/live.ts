@@ -4,6 +4,7 @@
  * what they did (it reaches `userEvents`).
  */
 import { z } from 'zod';
+import { username } from '../../agora/chat/schemas.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
@@ -37,7 +38,8 @@ const PresenceChange = builder.objectRef<LiveEvent<PresenceEventData>>('Presence
 
 /** How many users one subscription may watch: what one batch presence read covers, ten times. */
 const MAX_WATCHED = 10 * CHAT_LIMITS.presenceUsers;
-const WATCHED_USERNAMES = z.array(z.string().min(1).max(64)).min(1).max(MAX_WATCHED);
+// Chat usernames, as Agora allows them: the presence watcher reads these from Agora.
+const WATCHED_USERNAMES = z.array(username).min(1, 'name at least one user').max(MAX_WATCHED, `at most ${MAX_WATCHED} users`);
 
 builder.subscriptionFields((t) => ({
   presenceChanged: t.field({
