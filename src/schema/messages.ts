@@ -2,6 +2,8 @@
  * Agora Chat messages: the Message type and its typed bodies, sends to users, groups and rooms, recall,
  * files, conversations and the hourly history archive.
  */
+import { resourceId, username } from '../agora/chat/schemas.ts';
+import { userId } from '../agora/rtm/schemas.ts';
 import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
 import type { GatewayEvent } from '../events/types.ts';
 import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
@@ -317,8 +319,9 @@ builder.subscriptionFields((t) => ({
     args: {
       service: t.arg({ type: MessageService }),
       target: t.arg({ type: SentTarget }),
-      from: t.arg.string(),
-      to: t.arg.string({ description: 'A user, channel, group or room id.' }),
+      // Signaling's id rules are the widest of the services': every Chat username and id passes them too.
+      from: t.arg.string({ validate: userId.nullish() }),
+      to: t.arg.string({ description: 'A user, channel, group or room id.', validate: userId.nullish() }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) =>
@@ -360,9 +363,9 @@ builder.subscriptionFields((t) => ({
     authScopes: (_r, args) =>
       args.groupId ? { memberOf: { kind: 'group', id: args.groupId } } : args.roomId ? { memberOf: { kind: 'room', id: args.roomId } } : { moderator: true, selves: args.username ? [args.username] : [] },
     args: {
-      username: t.arg.string({ description: "A user's one-to-one conversations (sent or received)." }),
-      groupId: t.arg.string(),
-      roomId: t.arg.string(),
+      username: t.arg.string({ description: "A user's one-to-one conversations (sent or received).", validate: username.nullish() }),
+      groupId: t.arg.string({ validate: resourceId('groupId').nullish() }),
+      roomId: t.arg.string({ validate: resourceId('roomId').nullish() }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {

@@ -128,7 +128,7 @@ describe('Signaling events, live', () => {
     expect(events.map((e) => e.cursor)).not.toContain(login!.cursor);
   });
 
-  it('refuses filters Agora would not accept as ids, naming the argument, and starts nothing (the presence watcher would send them to Agora)', async () => {
+  it('refuses filters Agora would not accept as ids, naming the argument, and starts nothing (the presence watcher, and membership checks, would send them to Agora)', async () => {
     const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
     const client = wsClient(graphqlUrl);
     const refused = async (field: string, query: string, variables: Record<string, unknown>) => {
@@ -145,6 +145,12 @@ describe('Signaling events, live', () => {
     expect(users.message).toMatch(/which Agora does not allow/);
     const channels = await refused('channelEvents', 'subscription ($c: [String!]) { channelEvents(channels: $c) { type } }', { c: ['x'.repeat(65)] });
     expect(channels.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^channels/) });
+    const sent = await refused('messageSent', 'subscription { messageSent(from: "a/b") { to } }', {});
+    expect(sent.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
+    const received = await refused('messageReceived', 'subscription { messageReceived(username: "Bad Name") { offline } }', {});
+    expect(received.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'username' });
+    const group = await refused('groupChanged', 'subscription { groupChanged(groupId: "no such id!") { change } }', {});
+    expect(group.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'groupId' });
     await activeSubscriptions(server, 0);
     expect(server.events.subscriberStats().subscribers).toBe(0);
     expect(await requestCalls(control)).toEqual(before);

@@ -4,6 +4,7 @@
  * publish it.
  */
 import type { CollectiveKind } from '../../agora/chat/collectives.ts';
+import { resourceId } from '../../agora/chat/schemas.ts';
 import type { CollectiveChange, GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
 import { nullIfNotFound } from '../errors.ts';
@@ -62,7 +63,7 @@ function changeType(kind: CollectiveKind) {
       // Members follow their group or room, and only while they belong to it: checked again at every event.
       authScopes: (_r, args) => ({ memberOf: { kind, id: String(args[`${kind}Id`]) } }),
       description: `Changes made to one ${kind} through this gateway, for its members (until they leave it).`,
-      args: { [`${kind}Id`]: t.arg.string({ required: true }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+      args: { [`${kind}Id`]: t.arg.string({ required: true, validate: resourceId(`${kind}Id`) }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
       subscribe: (_root, args, ctx) => {
         const id = String(args[`${kind}Id`]);
         return liveFeed(ctx, args.after as string | null | undefined, (e): e is CollectiveEventData => e.kind === kind && e.id === id, {
