@@ -115,6 +115,15 @@ export function variablesReadByEvents(operation: OperationDefinitionNode, fragme
   return [...names].sort();
 }
 
+const namesRead = new WeakMap<OperationDefinitionNode, string[]>();
+
+/** variablesReadByEvents, once per parsed operation: every subscriber of a client app sends the same one. */
+function namesReadBy(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): string[] {
+  let names = namesRead.get(operation);
+  if (!names) namesRead.set(operation, (names = variablesReadByEvents(operation, fragments)));
+  return names;
+}
+
 /** A subscription's shape at both grains of its audience. */
 export type Shape = Audience;
 
@@ -127,7 +136,7 @@ export function shapeOf(
   audience: Audience,
 ): Shape {
   // Absent and null are told apart: an argument given no variable takes its default.
-  const read = variablesReadByEvents(operation, fragments).map((name) => (name in variableValues ? [name, variableValues[name]] : [name]));
+  const read = namesReadBy(operation, fragments).map((name) => (name in variableValues ? [name, variableValues[name]] : [name]));
   const shape = (who: string) => JSON.stringify([documentId(document), operation.name?.value ?? null, read, who]);
   return { narrow: shape(audience.narrow), wide: shape(audience.wide) };
 }
