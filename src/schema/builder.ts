@@ -8,6 +8,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import type { CallLedger } from '../agora/call-ledger.ts';
 import { ruleInWords, scopesFor, type AuthScopes } from '../auth/scopes.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import type { Audience } from '../event-shapes.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import type { Events } from '../events/pipeline.ts';
 import type { Loaders } from '../loaders/index.ts';
@@ -29,7 +30,7 @@ export interface Context {
    * same operation. `wide`: so do all viewers of this kind and these roles, when nothing read who the viewer
    * is. Resolvers and rules read the viewer's identity through `viewer.username`, and only there.
    */
-  audience: { narrow: string; wide: string };
+  audience: Audience;
   /** The peer's address (anonymous callers' fair share goes by it). */
   clientAddress: string | undefined;
   /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */
