@@ -77,8 +77,7 @@ export async function subscribeEventByEvent(
   if (signal?.aborted) stop();
   else signal?.addEventListener('abort', stop, { once: true });
   const run = (payload: unknown, contextValue = perEvent.contextValue): EventResult => {
-    const result = execute({ ...perEvent, contextValue, rootValue: payload });
-    return 'then' in result ? result.then(single) : single(result);
+    return settled(execute({ ...perEvent, contextValue, rootValue: payload }), single);
   };
   const executeShared = (event: object, shape: Shape): EventResult => {
     const known = shared.get(event, shape.wide);
@@ -128,9 +127,9 @@ export async function subscribeEventByEvent(
   return results;
 }
 
-/** `then` for a result that may be a promise or not. */
-function settled(result: EventResult, next: (result: IteratorResult<Result>) => EventResult): EventResult {
-  return 'then' in result ? result.then(next) : next(result);
+/** `then` for a value that may be a promise or not: no promise (and no turn of the event loop) when it is not. */
+function settled<T extends object, U>(value: T | PromiseLike<T>, next: (value: T) => U | PromiseLike<U>): U | PromiseLike<U> {
+  return 'then' in value ? value.then(next) : next(value);
 }
 
 /** An event's result; incremental delivery is not enabled, so anything else is a bug to hear of. */
