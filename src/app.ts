@@ -21,24 +21,24 @@ import { invalidate } from './cache/invalidation.ts';
 import { createMemoryValueStore, createRedisValueStore, createSharedReads } from './cache/shared-reads.ts';
 import { createChatCallbackReceiver, type ChatCallbackReceiver } from './callbacks/receiver.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
-import { createContextFactory, watchingIdentity } from './context.ts';
+import { createContextFactory, watchingIdentity, type Context } from './context.ts';
 import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
-import { createGraphiQL } from './graphiql.ts';
-import { createHttpPart, GRAPHQL_PATH, type ServerContext } from './http-server.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { createMetrics, type GatewayMetrics } from './metrics.ts';
-import type { Context } from './schema/builder.ts';
-import { useUpstreamCost } from './schema/cost.ts';
-import { hardeningPlugins } from './hardening.ts';
-import { loadPersistedOperations, persistedOperationsPlugin, resolveOperation } from './persisted.ts';
+import { createGraphiQL } from './server/graphiql.ts';
+import { createHttpPart, GRAPHQL_PATH, type ServerContext } from './server/http-server.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
+import { useUpstreamCost } from './plugins/use-upstream-cost.ts';
+import { useHardening } from './plugins/use-hardening.ts';
+import { loadPersistedOperations, resolveOperation, usePersistedOperations } from './plugins/use-persisted-operations.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { createMaskError, publicError } from './schema/errors.ts';
+import { createMaskError, publicError } from './schema/common/errors.ts';
 import { schema } from './schema/index.ts';
-import { isLiveEvent } from './schema/live.ts';
-import { createUpstreamHealth } from './upstream-health.ts';
-import { useOperationMetrics, useRequestIdExtension } from './yoga-plugins.ts';
-import { useEventByEventSubscriptions } from './live-execution.ts';
+import { isLiveEvent } from './schema/common/live.ts';
+import { createUpstreamHealth } from './observability/upstream-health.ts';
+import { useOperationMetrics } from './plugins/use-operation-metrics.ts';
+import { useRequestId } from './plugins/use-request-id.ts';
+import { useEventByEventSubscriptions } from './execution/live-execution.ts';
 
 export { GRAPHQL_PATH };
 
@@ -206,15 +206,15 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE, signal: initial.request.signal }),
     maskedErrors: { maskError: createMaskError(logger) },
     plugins: [
-      // First, so that the others wrap how subscriptions run (./live-execution.ts).
+      // First, so that the others wrap how subscriptions run (src/execution/live-execution.ts).
       // Subscribers of one operation, audience and variables share each event's execution.
       useEventByEventSubscriptions({
         audienceOf: (context) => (context as Partial<Context>).audience,
         watchIdentity: (context) => watchingIdentity(context as Context),
         isSharedEvent: isLiveEvent,
       }),
-      ...(persisted ? [persistedOperationsPlugin(persisted)] : []),
-      ...hardeningPlugins(config.limits),
+      ...(persisted ? [usePersistedOperations(persisted)] : []),
+      useHardening(config.limits),
       useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, async (ctx, prediction) => {
         const refused = await fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls);
         return (
@@ -225,7 +225,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
           })
         );
       }),
-      useRequestIdExtension(),
+      useRequestId(),
       useOperationMetrics(metrics),
       // A "simple" request (a GET a page can make without a preflight) must carry this header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),

@@ -4,6 +4,7 @@
  * is refused with a message that names what is missing, never what a secret is.
  */
 import { z } from 'zod';
+import type { LogLevel } from './observability/logger.ts';
 import type { RtmCredentials } from './agora/auth.ts';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
 import type { ChatOptions } from './agora/client.ts';
@@ -12,7 +13,6 @@ import type { FairShareSettings } from './auth/fair-share.ts';
 import type { CallbackSettings } from './callbacks/receiver.ts';
 import type { SharedReadSettings } from './cache/shared-reads.ts';
 import type { AuthSettings } from './auth/viewer.ts';
-import type { QueryLimits } from './hardening.ts';
 import type { EventSettings } from './events/pipeline.ts';
 
 export type AgoraTarget =
@@ -25,10 +25,25 @@ export type AgoraTarget =
       chat: ChatOptions | undefined;
     };
 
+/** What no request may exceed (src/plugins/use-hardening.ts, src/plugins/use-upstream-cost.ts). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxUpstreamCalls: number;
+  maxObjects: number;
+  /** Request bodies larger than this are refused with 413. */
+  maxBodyBytes: number;
+  introspection: boolean;
+  /** Whether refusals name the limit, and unknown fields get suggestions (emulator mode). */
+  explain: boolean;
+}
+
 export interface Config {
   port: number;
   host: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
   agora: AgoraTarget;
   upstream: {
     retryUnitMs: number;

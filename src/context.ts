@@ -10,7 +10,41 @@ import type { Events } from './events/pipeline.ts';
 import { lazyObjectUsed } from './lib/lazy.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Viewer } from './auth/viewer.ts';
-import type { Context } from './schema/builder.ts';
+import type { Loaders } from './loaders/index.ts';
+
+/** What every resolver sees. */
+export interface Context {
+  /** Agora, bound to this request: its abort signal and cost ledger go with every call. */
+  agora: AgoraClient;
+  /** Whether the gateway talks to the embedded emulator or to Agora. */
+  mode: 'emulator' | 'agora';
+  viewer: Viewer;
+  /**
+   * Who the answers are for, so that one execution of a subscription event serves many subscribers
+   * (src/execution/live-execution.ts). `narrow`: contexts of this viewer (and freshness) get the same answer to the
+   * same operation. `wide`: so do all viewers of this kind and these roles, when nothing read who the viewer
+   * is. Resolvers and rules read the viewer's identity through `viewer.username`, and only there.
+   */
+  audience: Audience;
+  /** The peer's address (anonymous callers' fair share goes by it). */
+  clientAddress: string | undefined;
+  /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */
+  loaders: Loaders;
+  /** Every upstream call the request made (`agora` records into it): `extensions.cost.actual`. */
+  ledger: CallLedger;
+  /** A new set of loaders, so that each subscription event reads Agora afresh. */
+  renewLoaders(this: Context): void;
+  /** The event pipeline: subscriptions read it, mutations publish what they changed. */
+  events: Events;
+}
+
+/** Who a context's answers are for (the context's `audience`): equal strings, equal answers. */
+export interface Audience {
+  /** This viewer. */
+  narrow: string;
+  /** Every viewer of this one's kind and roles: equal answers when nothing read who the viewer is. */
+  wide: string;
+}
 
 export interface RequestScope {
   viewer: Viewer;
@@ -37,7 +71,7 @@ export interface ContextParts {
  * What answers depend on besides the operation: who asks (`expiresAt` only ends a socket) and whether they
  * asked for fresh data. At two grains: this viewer, and every viewer of its kind and roles.
  */
-function audienceOf({ viewer, fresh }: RequestScope): Context['audience'] {
+function audienceOf({ viewer, fresh }: RequestScope): Audience {
   const roles = [...viewer.roles].sort();
   return {
     narrow: JSON.stringify(['viewer', viewer.kind, viewer.username ?? null, roles, fresh ?? false]),

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from './observability/logger.ts';
 
 // Each command imports what it runs, when it runs: a refused configuration or `--help` answers without
 // loading the schema, yoga and the emulator (about a second of CPU at start).

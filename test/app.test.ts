@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createEmulatorControl } from '../src/emulator/control-client.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observability/logger.ts';
 import { authHeaders } from './helpers/auth.ts';
 import { leftover } from './helpers/leftovers.ts';
 import { startGatewayRunner, wsClient } from './helpers/gateway.ts';

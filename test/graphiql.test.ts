@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createEmulatorControl } from '../src/emulator/control-client.ts';
 import { activeSubscriptions } from './helpers/live.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHIQL_CSP } from '../src/graphiql.ts';
+import { GRAPHIQL_CSP } from '../src/server/graphiql.ts';
 import { startGateway, startGatewayForFile } from './helpers/gateway.ts';
 import { leftover } from './helpers/leftovers.ts';
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.ts';
+import { createLogger } from '../src/observability/logger.ts';
 import { authHeaders } from './helpers/auth.ts';
 import { startGateway, wsClient, wsQuery } from './helpers/gateway.ts';
 

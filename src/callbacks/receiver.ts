@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Events } from '../events/pipeline.ts';
 import type { CollectiveChange, GatewayEvent } from '../events/types.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { CallbackDedupe } from './dedupe.ts';
 import { collectiveIdOf, deviceOf, messageCallback, mucCallback, recallCallback, usernameOf, userStatusCallback } from './schemas.ts';
 import { verifyChatCallback } from './signature.ts';

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { AgoraClient } from '../agora/client.ts';
 import type { HostPlan } from '../agora/hosts.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observability/logger.ts';
 import { createChannelMembership, type ChannelMembership } from './channels.ts';
 import { openFeed, type Feed, type FeedItem } from './feed.ts';
 import { createMemoryLease } from './lease.ts';

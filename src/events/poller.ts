@@ -15,7 +15,7 @@ import { AgoraUnavailableError } from '../agora/errors.ts';
 import type { HostPlan } from '../agora/hosts.ts';
 import { RTM_LIMITS } from '../agora/limits.ts';
 import type { ChannelEvent, EventBatch, UserEvent } from '../agora/rtm/events.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observability/logger.ts';
 import { FencedOffError, type EventLog } from './log.ts';
 import type { Fence, Lease } from './lease.ts';
 import type { GatewayEvent } from './types.ts';

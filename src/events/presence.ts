@@ -6,7 +6,7 @@
  */
 import type { AgoraClient } from '../agora/client.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { Fence } from './lease.ts';
 import type { EventLog } from './log.ts';
 import type { GatewayEvent } from './types.ts';

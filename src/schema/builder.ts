@@ -5,43 +5,12 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
-import type { CallLedger } from '../agora/call-ledger.ts';
-import { ruleInWords, scopesFor, type AuthScopes } from '../auth/scopes.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import type { Audience } from '../event-shapes.ts';
-import type { AgoraClient } from '../agora/client.ts';
-import type { Events } from '../events/pipeline.ts';
-import type { Loaders } from '../loaders/index.ts';
-import { deniedError, validationError } from './errors.ts';
-import { decodeGlobalId } from './global-id.ts';
+import { ruleInWords, scopesFor, type AuthScopes } from './scopes.ts';
+import type { Context } from '../context.ts';
+import { deniedError, validationError } from './common/errors.ts';
+import { decodeGlobalId } from './common/global-id.ts';
 
-export type { Viewer };
-
-/** What every resolver sees. */
-export interface Context {
-  /** Agora, bound to this request: its abort signal and cost ledger go with every call. */
-  agora: AgoraClient;
-  /** Whether the gateway talks to the embedded emulator or to Agora. */
-  mode: 'emulator' | 'agora';
-  viewer: Viewer;
-  /**
-   * Who the answers are for, so that one execution of a subscription event serves many subscribers
-   * (src/live-execution.ts). `narrow`: contexts of this viewer (and freshness) get the same answer to the
-   * same operation. `wide`: so do all viewers of this kind and these roles, when nothing read who the viewer
-   * is. Resolvers and rules read the viewer's identity through `viewer.username`, and only there.
-   */
-  audience: Audience;
-  /** The peer's address (anonymous callers' fair share goes by it). */
-  clientAddress: string | undefined;
-  /** DataLoaders over Agora's batch endpoints, made per request (and per event of a subscription). */
-  loaders: Loaders;
-  /** Every upstream call the request made (`agora` records into it): `extensions.cost.actual`. */
-  ledger: CallLedger;
-  /** A new set of loaders, so that each subscription event reads Agora afresh. */
-  renewLoaders(this: Context): void;
-  /** The event pipeline: subscriptions read it, mutations publish what they changed. */
-  events: Events;
-}
+export type { Context };
 
 export type { AuthScopes };
 

@@ -1,9 +1,9 @@
 import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
-import { nameArgumentsInInputErrors } from './argument-paths.ts';
+import { nameArgumentsInInputErrors } from './common/argument-paths.ts';
 import { builder } from './builder.ts';
-import { resolveEventsOnce } from './live.ts';
-import './scalars.ts';
-import './domain-errors.ts';
+import { resolveEventsOnce } from './common/live.ts';
+import './common/scalars.ts';
+import './common/domain-errors.ts';
 import './health.ts';
 import './users/types.ts';
 import './users/queries.ts';

@@ -6,15 +6,15 @@ import { resourceId, username } from '../agora/chat/schemas.ts';
 import { userId } from '../agora/rtm/schemas.ts';
 import { FILE_DEFAULTS, type ArchivedMessage, type MessageBody as WireMessageBody } from '../agora/chat/messages.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from './common/live.ts';
 import { builder } from './builder.ts';
-import { chatOf } from './chat.ts';
-import { domainErrors } from './domain-errors.ts';
-import { publicError } from './errors.ts';
+import { chatOf } from './common/chat.ts';
+import { domainErrors } from './common/domain-errors.ts';
+import { publicError } from './common/errors.ts';
 import { Group, Room } from './collectives/types.ts';
 import { Reaction } from './reactions.ts';
 import { User, userOf } from './users/types.ts';
-import { costRules } from './cost-rules.ts';
+import { costRules } from './common/cost-rules.ts';
 
 const ConversationKind = builder.enumType('ConversationKind', {
   values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const,

@@ -1,10 +1,10 @@
 /** Push notifications: sends to users, to labels and to everyone, and the labels that group users. */
 import type { PushMessage } from '../agora/chat/push.ts';
 import { builder } from './builder.ts';
-import { chatOf } from './chat.ts';
-import { nullIfNotFound } from './errors.ts';
-import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
-import { costRules } from './cost-rules.ts';
+import { chatOf } from './common/chat.ts';
+import { nullIfNotFound } from './common/errors.ts';
+import { cursorConnection, FORWARDS_ONLY } from './common/pagination.ts';
+import { costRules } from './common/cost-rules.ts';
 
 const PushLabelUser = builder.simpleObject('PushLabelUser', { authScopes: { user: true }, fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
 

@@ -1,10 +1,10 @@
 /** Reactions to Chat messages: who reacted with what, and reacting as a user. */
 import type { ReactionSummary } from '../agora/chat/reactions.ts';
 import { builder } from './builder.ts';
-import { chatOf } from './chat.ts';
-import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
+import { chatOf } from './common/chat.ts';
+import { cursorConnection, FORWARDS_ONLY } from './common/pagination.ts';
 import { User, userOf } from './users/types.ts';
-import { costRules } from './cost-rules.ts';
+import { costRules } from './common/cost-rules.ts';
 
 export const Reaction = builder.objectRef<ReactionSummary>('Reaction').implement({
   authScopes: { user: true },

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import type { HistoryMessage } from '../agora/rtm/history.ts';
 import { channelName, HISTORY_DEFAULT_ORDER, RTM_SEND_DEFAULTS, userId } from '../agora/rtm/schemas.ts';
 import { builder } from './builder.ts';
-import { numberedConnection } from './pagination.ts';
-import { costRules } from './cost-rules.ts';
+import { numberedConnection } from './common/pagination.ts';
+import { costRules } from './common/cost-rules.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, cursorOf, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './live.ts';
+import { AFTER_DESCRIPTION, cursorOf, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './common/live.ts';
 import { User, userOf } from './users/types.ts';
-import { inChannels } from '../auth/scopes.ts';
+import { inChannels } from './scopes.ts';
 
 type UserEventData = Extract<GatewayEvent, { kind: 'user' | 'user-moderation' }>;
 type ChannelEventData = Extract<GatewayEvent, { kind: 'channel' }>;

@@ -2,12 +2,12 @@
 import type { ChatThread } from '../agora/chat/threads.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 import { builder, type Context } from './builder.ts';
-import { chatOf } from './chat.ts';
-import { domainErrors } from './domain-errors.ts';
+import { chatOf } from './common/chat.ts';
+import { domainErrors } from './common/domain-errors.ts';
 import { Group } from './collectives/types.ts';
-import { cursorConnection, FORWARDS_ONLY } from './pagination.ts';
+import { cursorConnection, FORWARDS_ONLY } from './common/pagination.ts';
 import { User, userOf } from './users/types.ts';
-import { costRules } from './cost-rules.ts';
+import { costRules } from './common/cost-rules.ts';
 
 export const Thread = builder.objectRef<ChatThread>('Thread');
 

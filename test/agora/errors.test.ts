@@ -13,7 +13,7 @@ import {
   parseRetryAfter,
   redact,
 } from '../../src/agora/errors.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 
 const token = buildRtmToken({ appId: '970CA35de60c44645bbae8a215061b33', appCertificate: '5CFd2fd1755d40ecb72977518be15d3b', userId: 'u', expireSeconds: 60 });
 

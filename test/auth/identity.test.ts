@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { agoraEnvironment, requestCalls, startEmulator } from '../helpers/agora.ts';
 import { TEST_API_KEY, TEST_JWT_SECRET, tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.ts';
-import { loadPersistedOperations } from '../../src/persisted.ts';
+import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations.ts';
 import { authHeaders } from '../helpers/auth.ts';
 import { startGateway, wsClient } from '../helpers/gateway.ts';
 

@@ -1,5 +1,5 @@
 /**
- * How a subscription's events are executed (src/live-execution.ts): one result per event, variables
+ * How a subscription's events are executed (src/execution/live-execution.ts): one result per event, variables
  * checked before anything starts, and a subscription that ends however its client leaves.
  */
 import { describe, expect, it } from 'vitest';

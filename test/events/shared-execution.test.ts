@@ -1,13 +1,13 @@
 /**
- * The parts of shared execution (src/live-execution.ts) that a wire cannot show reliably: which
+ * The parts of shared execution (src/execution/live-execution.ts) that a wire cannot show reliably: which
  * variables an event's result may depend on, the bound on remembered results, and a result whose
  * subscription went away while it ran. Subscribers sharing over real sockets: ./live-execution.test.ts.
  */
 import { GraphQLInt, GraphQLObjectType, GraphQLSchema, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SharedResults, variablesReadByEvents } from '../../src/event-shapes.ts';
-import { subscribeEventByEvent, type EventResult } from '../../src/live-execution.ts';
-import { resolveEventsOnce } from '../../src/schema/live.ts';
+import { SharedResults, variablesReadByEvents } from '../../src/execution/event-shapes.ts';
+import { subscribeEventByEvent, type EventResult } from '../../src/execution/live-execution.ts';
+import { resolveEventsOnce } from '../../src/schema/common/live.ts';
 
 function readBy(source: string): string[] {
   const document = parse(source);

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.ts';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { buildApp, type App, type AppParts, type StartedServer } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { leftover } from './leftovers.ts';
 import { recordSuiteText, suiteLogStream } from './suite-log.ts';
 import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from './auth.ts';

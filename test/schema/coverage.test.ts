@@ -1,7 +1,7 @@
 import { isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CHAT_ENDPOINTS } from '../../src/agora/chat/endpoints.ts';
-import { NOT_IN_SCHEMA, SCHEMA_COVERAGE } from '../../src/schema/coverage.ts';
+import { NOT_IN_SCHEMA, SCHEMA_COVERAGE } from '../../src/schema/common/coverage.ts';
 import { schema } from '../../src/schema/index.ts';
 import { clientFor, startEmulator } from '../helpers/agora.ts';
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { Kind, type DefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { authHeaders } from '../helpers/auth.ts';
 import { postGraphQL, startGateway } from '../helpers/gateway.ts';
 

@@ -7,8 +7,8 @@ import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import { resourceId } from '../../agora/chat/schemas.ts';
 import type { CollectiveChange, GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
-import { nullIfNotFound } from '../errors.ts';
-import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, routingKey, type LiveEvent } from '../live.ts';
+import { nullIfNotFound } from '../common/errors.ts';
+import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, routingKey, type LiveEvent } from '../common/live.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 

@@ -8,9 +8,9 @@ import { ROOM_ATTRIBUTE_DEFAULTS } from '../../agora/chat/rooms.ts';
 import { AgoraForbiddenError } from '../../agora/errors.ts';
 import { changed } from './live.ts';
 import { builder, type Context } from '../builder.ts';
-import { chatOf } from '../chat.ts';
-import { domainErrors } from '../domain-errors.ts';
-import { defined } from '../input.ts';
+import { chatOf } from '../common/chat.ts';
+import { domainErrors } from '../common/domain-errors.ts';
+import { defined } from '../common/input.ts';
 import { User, userOf } from '../users/types.ts';
 import { Group, Room } from './types.ts';
 
@@ -135,7 +135,7 @@ function collectiveMutations(kind: CollectiveKind) {
   const Name = kind === 'group' ? 'Group' : 'Room';
   const idArg = `${kind}Id`;
   const api = (ctx: Context) => (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms);
-  // Who owns or administers it is read from Agora by the rule (src/auth/scopes.ts), never taken from the token.
+  // Who owns or administers it is read from Agora by the rule (src/schema/scopes.ts), never taken from the token.
   const ref = (args: Record<string, unknown>) => ({ kind, id: String(args[idArg]) });
   // `kind` pairs each input type with its client call; TypeScript cannot follow that pairing through the
   // union of both clients, hence the `as never` on the two calls whose inputs differ by kind.

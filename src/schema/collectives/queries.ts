@@ -2,10 +2,10 @@
 import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import { COLLECTIVE_WIRE } from '../../agora/limits.ts';
 import { builder } from '../builder.ts';
-import { chatOf } from '../chat.ts';
-import { cursorConnection, FORWARDS_ONLY } from '../pagination.ts';
+import { chatOf } from '../common/chat.ts';
+import { cursorConnection, FORWARDS_ONLY } from '../common/pagination.ts';
 import { Group, Room } from './types.ts';
-import { costRules } from '../cost-rules.ts';
+import { costRules } from '../common/cost-rules.ts';
 
 const WORDING = {
   group: { one: 'A group by its Agora id.', all: 'Every group of the app.' },

@@ -2,11 +2,11 @@
 import type { ChatCollective, CollectiveKind, Membership } from '../../agora/chat/collectives.ts';
 import { COLLECTIVE_WIRE } from '../../agora/limits.ts';
 import { builder, type Context } from '../builder.ts';
-import { chatOf } from '../chat.ts';
-import { nullIfNotFound } from '../errors.ts';
-import { numberedConnection } from '../pagination.ts';
+import { chatOf } from '../common/chat.ts';
+import { nullIfNotFound } from '../common/errors.ts';
+import { numberedConnection } from '../common/pagination.ts';
 import { User, userOf } from '../users/types.ts';
-import { costRules } from '../cost-rules.ts';
+import { costRules } from '../common/cost-rules.ts';
 
 /** A group or room of the graph is its id until a field needs its details (batched: 100 ids per call). */
 export interface CollectiveSource {

@@ -8,7 +8,7 @@ import { username } from '../../agora/chat/schemas.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
-import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../live.ts';
+import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../common/live.ts';
 import { User, userOf } from './types.ts';
 
 type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;

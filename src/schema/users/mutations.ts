@@ -6,9 +6,9 @@
 import { PRESENCE_DEFAULTS } from '../../agora/chat/presence.ts';
 import { DO_NOT_DISTURB_DEFAULTS } from '../../agora/chat/users.ts';
 import { builder } from '../builder.ts';
-import { chatOf } from '../chat.ts';
-import { domainErrors } from '../domain-errors.ts';
-import { defined } from '../input.ts';
+import { chatOf } from '../common/chat.ts';
+import { domainErrors } from '../common/domain-errors.ts';
+import { defined } from '../common/input.ts';
 import { Presence, User, userOf } from './types.ts';
 import { moderated, profileChanged } from './live.ts';
 

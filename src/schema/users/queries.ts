@@ -1,11 +1,11 @@
 /** The root reads of users: who is asking, one user, all users, and what belongs to the app as a whole. */
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import { builder } from '../builder.ts';
-import { chatOf } from '../chat.ts';
-import { nullIfNotFound } from '../errors.ts';
-import { cursorConnection, FORWARDS_ONLY, numberedConnection } from '../pagination.ts';
+import { chatOf } from '../common/chat.ts';
+import { nullIfNotFound } from '../common/errors.ts';
+import { cursorConnection, FORWARDS_ONLY, numberedConnection } from '../common/pagination.ts';
 import { MutedUser, User, userOf } from './types.ts';
-import { costRules } from '../cost-rules.ts';
+import { costRules } from '../common/cost-rules.ts';
 
 builder.queryFields((t) => ({
   viewer: t.field({

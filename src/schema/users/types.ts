@@ -5,10 +5,10 @@ import type { GlobalMute as GlobalMuteModel } from '../../agora/chat/mutes.ts';
 import type { Presence as PresenceModel } from '../../agora/chat/presence.ts';
 import type { ChatUser } from '../../agora/chat/schemas.ts';
 import { builder, type Context } from '../builder.ts';
-import { chatOf } from '../chat.ts';
-import { nullIfNotFound } from '../errors.ts';
-import { numberedConnection } from '../pagination.ts';
-import { costRules } from '../cost-rules.ts';
+import { chatOf } from '../common/chat.ts';
+import { nullIfNotFound } from '../common/errors.ts';
+import { numberedConnection } from '../common/pagination.ts';
+import { costRules } from '../common/cost-rules.ts';
 
 /**
  * A user of the graph is their username until a field needs more: listing members costs nothing per

@@ -18,7 +18,7 @@
  *               has read say (or is a moderator); an empty list is every channel: moderators only
  */
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
-import type { Context } from '../schema/builder.ts';
+import type { Context } from '../context.ts';
 
 export interface CollectiveRef {
   kind: CollectiveKind;
@@ -112,7 +112,7 @@ export function scopesFor(ctx: Context) {
   const moderator = admin || viewer.roles.has('moderator');
   // Who the viewer is (their username) is read only by the rules that need it, when they run: an answer that
   // needed none of them is the same for every viewer of this kind and these roles, and subscription events
-  // are shared by that (src/live-execution.ts).
+  // are shared by that (src/execution/live-execution.ts).
   const role = (ref: CollectiveRef) => {
     const me = viewer.username;
     return me ? roleIn(ctx, ref, me) : Promise.resolve(undefined);

@@ -5,7 +5,7 @@
  * `unknown` until the first call. Readiness itself does not depend on it: every instance shares the same
  * Agora, and taking them all out of a load balancer would not bring it back.
  */
-import type { AttemptInfo } from './agora/http.ts';
+import type { AttemptInfo } from '../agora/http.ts';
 
 export type Reachability = 'reachable' | 'unreachable' | 'unknown';
 

@@ -5,11 +5,11 @@
  * saying where to resume, and then the subscription completes.
  */
 import type { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { canWatch, roleIn, type CollectiveRef } from '../auth/scopes.ts';
-import { CursorAheadError, CursorTooOldError, type FeedItem } from '../events/feed.ts';
-import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../events/types.ts';
-import { routingKey } from '../events/routing.ts';
-import { builder, type Context } from './builder.ts';
+import { canWatch, roleIn, type CollectiveRef } from '../scopes.ts';
+import { CursorAheadError, CursorTooOldError, type FeedItem } from '../../events/feed.ts';
+import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../../events/types.ts';
+import { routingKey } from '../../events/routing.ts';
+import { builder, type Context } from '../builder.ts';
 import { publicError } from './errors.ts';
 
 /** Schema modules take routing keys from here, beside the feed options that carry them. */
@@ -25,7 +25,7 @@ export const EventSource = builder.enumType('EventSource', {
 
 /**
  * An event with its sequence number, as event types resolve it: the pipeline's own object, the same for
- * every subscriber it reaches, so that they can share its execution (src/live-execution.ts).
+ * every subscriber it reaches, so that they can share its execution (src/execution/live-execution.ts).
  */
 export interface LiveEvent<E extends GatewayEvent = GatewayEvent> extends Sequenced {
   event: E;
@@ -173,7 +173,7 @@ export function liveEvent<E extends GatewayEvent>(item: LiveItem): LiveEvent<E> 
 export function resolveEventsOnce(schema: GraphQLSchema): GraphQLSchema {
   for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
     const declared = (field.extensions.pothosConfig as { resolve?: GraphQLFieldResolver<unknown, unknown> } | undefined)?.resolve;
-    // Subscribers that differ only in these arguments share each event's result (src/live-execution.ts).
+    // Subscribers that differ only in these arguments share each event's result (src/execution/live-execution.ts).
     if (declared && declared.length > 1) throw new Error(`Subscription.${field.name}'s resolve must read its payload alone: its arguments only choose the events`);
     if (declared && field.subscribe) field.resolve = declared;
   }

@@ -18,8 +18,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, Kind } from 'graphql';
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
-import { AgoraError, AgoraGoneError, AgoraInputError, AgoraNotFoundError, AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
-import type { Logger } from '../logger.ts';
+import { AgoraError, AgoraGoneError, AgoraInputError, AgoraNotFoundError, AgoraRateLimitedError, AgoraUnavailableError } from '../../agora/errors.ts';
+import type { Logger } from '../../observability/logger.ts';
 
 export type PublicCode =
   | 'BAD_USER_INPUT'

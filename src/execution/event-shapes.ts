@@ -4,14 +4,7 @@
  * the results of recent events by shape.
  */
 import { Kind, visit, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-
-/** Who a context's answers are for (the context's `audience`): equal strings, equal answers. */
-export interface Audience {
-  /** This viewer. */
-  narrow: string;
-  /** Every viewer of this one's kind and roles: equal answers when nothing read who the viewer is. */
-  wide: string;
-}
+import type { Audience } from '../context.ts';
 
 export interface SharingOptions {
   /** Who the context's answers are for; undefined: its events are never shared. */

@@ -1,5 +1,5 @@
-import { AgoraError, AgoraForbiddenError, AgoraNotFoundError } from '../agora/errors.ts';
-import { builder } from './builder.ts';
+import { AgoraError, AgoraForbiddenError, AgoraNotFoundError } from '../../agora/errors.ts';
+import { builder } from '../builder.ts';
 
 /**
  * Expected failures of mutations come back as typed results (Pothos errors plugin): the field's type is

@@ -11,13 +11,13 @@ import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'gr
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { AuthenticationError, type Authenticator, type Credentials, type Viewer } from './auth/viewer.ts';
-import type { RequestScope } from './context.ts';
+import { AuthenticationError, type Authenticator, type Credentials, type Viewer } from '../auth/viewer.ts';
+import type { RequestScope } from '../context.ts';
 import type { GraphiQL as GraphiQLHandler } from './graphiql.ts';
-import type { Logger } from './logger.ts';
-import type { GatewayMetrics } from './metrics.ts';
-import { requestIdFrom, withRequestId } from './request-id.ts';
-import type { Context } from './schema/builder.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { requestIdFrom, withRequestId } from '../observability/request-id.ts';
+import type { Context } from '../context.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 

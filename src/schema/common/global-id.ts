@@ -5,7 +5,7 @@
  * names nothing is not an error here: `node` answers null for it, as Relay expects.
  */
 import { z } from 'zod';
-import { resourceId, username } from '../agora/chat/schemas.ts';
+import { resourceId, username } from '../../agora/chat/schemas.ts';
 import { InvalidGlobalIdError } from './errors.ts';
 
 /** Every type that implements Node, with the rule its key follows. A test keeps this equal to the schema. */

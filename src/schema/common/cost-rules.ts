@@ -10,7 +10,7 @@
  * Fields without a rule cost nothing (they read what their parent holds). A test runs a query through
  * every root field and fails when a prediction not marked estimated differs from the calls made.
  */
-import type { LOADER_BATCH_SIZES } from '../loaders/index.ts';
+import type { LOADER_BATCH_SIZES } from '../../loaders/index.ts';
 
 export type LoaderName = keyof typeof LOADER_BATCH_SIZES;
 

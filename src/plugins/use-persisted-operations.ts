@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { usePersistedOperations as useYogaPersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '../config.ts';
 
 export type PersistedOperations = ReadonlyMap<string, string>;
 
@@ -38,8 +38,8 @@ export function loadPersistedOperations(path: string): PersistedOperations {
 const refusal = (message: string, reason: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason, http: { status: 400 } } });
 
 /** The yoga plugin (HTTP). */
-export function persistedOperationsPlugin(operations: PersistedOperations): Plugin {
-  return usePersistedOperations({
+export function usePersistedOperations(operations: PersistedOperations): Plugin {
+  return useYogaPersistedOperations({
     getPersistedOperation: (key) => operations.get(key) ?? null,
     allowArbitraryOperations: false,
     customErrors: {

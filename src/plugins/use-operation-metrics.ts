@@ -1,30 +1,11 @@
 /**
- * The gateway's own yoga plugins, which apply to HTTP and WebSocket alike: request ids on every
- * result, and operation metrics.
+ * Operation metrics, over HTTP and WebSocket alike: each operation's outcome (`ok` or the error code a
+ * client saw) and latency, and active subscriptions.
  */
-import { Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import { Kind, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayMetrics } from './metrics.ts';
-import { currentRequestId } from './request-id.ts';
-import { publicCodeOf } from './schema/errors.ts';
-
-/** `extensions.requestId` on every result, over HTTP (request errors too) and WebSocket. */
-export function useRequestIdExtension(): Plugin {
-  const stamp = (result: ExecutionResult): ExecutionResult => {
-    const requestId = currentRequestId();
-    return requestId && result.extensions?.requestId === undefined ? { ...result, extensions: { ...result.extensions, requestId } } : result;
-  };
-  return {
-    onExecute: () => ({
-      onExecuteDone({ result, setResult }) {
-        if (!(Symbol.asyncIterator in result)) setResult(stamp(result));
-      },
-    }),
-    onResultProcess({ result, setResult }) {
-      if (!Array.isArray(result) && !(Symbol.asyncIterator in (result as object))) setResult(stamp(result as ExecutionResult));
-    },
-  };
-}
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { publicCodeOf } from '../schema/common/errors.ts';
 
 /** The operation a document runs: its name (or "anonymous") and type. */
 function operationOf(document: DocumentNode, operationName: string | null | undefined) {

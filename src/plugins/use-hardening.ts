@@ -3,33 +3,22 @@
  * included; @escape.tech/graphql-armor-max-depth 2.4.2 has the 2025 fragment and `__schema` bypasses
  * fixed), aliases, directives and tokens, before anything executes; field suggestions and the limits'
  * numbers kept to emulator mode; introspection only when configured (on in emulator mode). The cost
- * limit over connections is ./schema/cost.ts's, from the same rules as `extensions.cost`. These run as
+ * limit over connections is src/schema/common/cost.ts's, from the same rules as `extensions.cost`. These run as
  * yoga plugins, so they hold for HTTP and WebSocket alike.
  */
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 
+import type { Plugin } from 'graphql-yoga';
+import type { QueryLimits } from '../config.ts';
+
 /** The token limit runs while parsing, without a validation context: the refusal is a parse failure. */
 function rejectParse(error: GraphQLError): never {
   throw new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } });
 }
-import type { Plugin } from 'graphql-yoga';
 
-export interface QueryLimits {
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  maxTokens: number;
-  maxUpstreamCalls: number;
-  maxObjects: number;
-  /** Request bodies larger than this are refused with 413. */
-  maxBodyBytes: number;
-  introspection: boolean;
-  /** Whether refusals name the limit, and unknown fields get suggestions (emulator mode). */
-  explain: boolean;
-}
-
-export function hardeningPlugins(limits: QueryLimits): Plugin[] {
+/** One plugin that adds armor's plugins (and the introspection rule) where it stands in the list. */
+export function useHardening(limits: QueryLimits): Plugin {
   const expose = {
     exposeLimits: limits.explain,
     errorMessage: 'The operation was refused: it exceeds a limit of this gateway.',
@@ -51,5 +40,9 @@ export function hardeningPlugins(limits: QueryLimits): Plugin[] {
   if (!limits.introspection) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }
-  return plugins;
+  return {
+    onPluginInit({ addPlugin }) {
+      for (const plugin of plugins) addPlugin(plugin);
+    },
+  };
 }

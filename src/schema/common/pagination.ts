@@ -7,7 +7,7 @@
  *   both ways; `last` without `before` reads to the end of the list (or from a known total).
  * A request fetches the upstream pages it needs, and no more.
  */
-import type { CursorPage } from '../agora/chat/schemas.ts';
+import type { CursorPage } from '../../agora/chat/schemas.ts';
 import { publicError } from './errors.ts';
 
 export interface ConnectionArgs {

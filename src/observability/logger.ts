@@ -3,10 +3,11 @@
  * and AgoraError redacts its own message and body, so tokens and secrets never reach a log line.
  */
 import { pino, type Logger } from 'pino';
-import type { Config } from './config.ts';
 import { currentRequestId } from './request-id.ts';
 
 export type { Logger };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 const REDACTED_PATHS = [
   'authorization',
@@ -22,7 +23,7 @@ const REDACTED_PATHS = [
   '*.*.customerSecret',
 ];
 
-export function createLogger(level: Config['logLevel'], destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
   const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -6,7 +6,7 @@
  * can forget.
  */
 import { getNamedType, isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { AgoraInputError, type InputIssue } from '../agora/errors.ts';
+import { AgoraInputError, type InputIssue } from '../../agora/errors.ts';
 import { publicError } from './errors.ts';
 
 function argumentPath({ field, value }: InputIssue, args: readonly GraphQLArgument[], values: Record<string, unknown>): string {

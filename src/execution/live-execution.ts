@@ -13,7 +13,7 @@
  * same operation (the same parsed document, which yoga's parser cache hands to every request with the same
  * text), the same values of the variables the event's selection reads, and the same audience share one
  * result. The root field's own arguments are left out: they chose which events the subscriber hears, and a
- * Subscription field's resolve reads its payload alone (asserted when the schema is built, ./schema/live.ts).
+ * Subscription field's resolve reads its payload alone (asserted when the schema is built, src/schema/common/live.ts).
  * The audience has two grains (the context's `audience`): an answer is first shared by every viewer of one
  * kind and set of roles, and when its execution read who the viewer is (a rule such as "self"), by that
  * viewer alone; the others then execute the event for themselves. At a broadcast to 10,000 subscribers of
@@ -49,7 +49,7 @@ async function sourceOf(args: SubscribeArgs, sharing: SharingOptions | undefined
   const { signal: _signal, ...checked } = args;
   const built = buildExecutionContext(checked);
   if (!('schema' in built)) {
-    // Answered as a query's bad variables are (src/schema/errors.ts): BAD_USER_INPUT naming the variable,
+    // Answered as a query's bad variables are (src/schema/common/errors.ts): BAD_USER_INPUT naming the variable,
     // with HTTP 400 for SSE. New errors, since graphql-tools' share their extensions with the scalar's own
     // error inside, and a code set on them would be read as that inner error's, without the variable.
     return { errors: built.map((error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { http: { status: 400 } } })) };
