@@ -26,6 +26,7 @@ import { createEmulator, type Emulator } from './emulator/server.ts';
 import { seedDemoData } from './emulator/seed.ts';
 import { createGraphiQL } from './server/graphiql.ts';
 import { createHttpPart, GRAPHQL_PATH, type ServerContext } from './server/http-server.ts';
+import { createInProcessDoor, type InProcessFetch } from './server/in-process.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { useUpstreamCost } from './plugins/use-upstream-cost.ts';
@@ -77,6 +78,11 @@ export interface App {
   start(): Promise<StartedServer>;
   /** Stops gracefully: doors first (requests in flight finish), then Agora's client, then the emulator. */
   stop(): Promise<void>;
+  /**
+   * GraphQL in process, as the HTTP door answers it (credentials, request id, yoga), available from the
+   * start: no port is opened.
+   */
+  readonly fetch: InProcessFetch;
   /** The yoga instance, for in-process requests (`yoga.fetch`), available from the start. */
   readonly yoga: YogaServerInstance<ServerContext, Context>;
   /** The embedded emulator, in emulator mode. */
@@ -291,6 +297,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
 
   let stopping: Promise<void> | undefined;
   return {
+    fetch: createInProcessDoor(yoga, authenticator),
     yoga,
     emulator,
     agora,

@@ -3,9 +3,9 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createEmulatorControl } from '../src/emulator/control-client.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { authHeaders } from './helpers/auth.ts';
+import { authHeaders, tokenFor } from './helpers/auth.ts';
 import { leftover } from './helpers/leftovers.ts';
-import { startGatewayRunner, wsClient } from './helpers/gateway.ts';
+import { postGraphQL, startGatewayRunner, startInProcessGateway, wsClient } from './helpers/gateway.ts';
 
 const silentApp = async () =>
   leftover(await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') }), (a) => a.stop());
@@ -28,6 +28,20 @@ describe('buildApp', () => {
     expect(body.data.user.nickname).toBeTruthy();
     // The request's calls are counted in its own ledger, without any shared async context.
     expect(body.extensions.cost.actual).toBe(1);
+  });
+
+  it('app.fetch answers as the HTTP door does: the same credentials, rules and request id, with no port', async () => {
+    const { server, graphqlUrl } = await startInProcessGateway();
+    const contacts = '{ user(username: "alice") { contacts { username } } }';
+    // Alice may read her own contacts, bob may not, and a bad token is refused before anything runs.
+    expect((await postGraphQL(graphqlUrl, contacts, undefined, { token: await tokenFor('alice') })).body.data).toEqual({ user: { contacts: [{ username: 'bob' }, { username: 'carol' }] } });
+    const denied = await postGraphQL(graphqlUrl, contacts, undefined, { token: await tokenFor('bob') });
+    expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const refused = await postGraphQL(graphqlUrl, '{ health }', undefined, { token: 'not-a-token' });
+    expect(refused).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+    const res = await server.fetch(new Request(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: '{ health }' }) }));
+    expect(res.headers.get('x-request-id')).toBe('trace-42');
+    expect(await res.json()).toMatchObject({ data: { health: 'ok' }, extensions: { requestId: 'trace-42' } });
   });
 
   it('runs two apps in one process, each with its own state and doors', async () => {

@@ -71,7 +71,7 @@ function httpScope(res: ServerResponse, viewer: Viewer, clientAddress: string | 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** The credentials of an HTTP request, or of a graphql-ws connection_init payload. */
-function credentialsOf(source: Record<string, unknown> | undefined | null): Credentials {
+export function credentialsOf(source: Record<string, unknown> | undefined | null): Credentials {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return { authorization: text(source?.authorization) ?? text(source?.Authorization), apiKey: text(source?.['x-api-key']) ?? text(source?.apiKey) };
 }
@@ -111,10 +111,16 @@ function withoutHttpStatus(error: GraphQLError): GraphQLFormattedError {
 
 const carriesHttpStatus = (errors: readonly GraphQLError[] | undefined) => errors?.some((error) => error.extensions.http !== undefined) ?? false;
 
+/** The answer to a request whose credentials do not hold (both HTTP doors give it). */
+export const unauthenticatedAnswer = (message: string) => ({
+  status: 401,
+  headers: { 'content-type': 'application/graphql-response+json; charset=utf-8', 'www-authenticate': 'Bearer' },
+  body: JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }),
+});
+
 function unauthenticated(res: ServerResponse, message: string): void {
-  res
-    .writeHead(401, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'www-authenticate': 'Bearer' })
-    .end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
+  const answer = unauthenticatedAnswer(message);
+  res.writeHead(answer.status, answer.headers).end(answer.body);
 }
 
 export function createHttpPart(options: HttpPartOptions): HttpPart {

@@ -25,6 +25,31 @@ async function launchGateway(env: Record<string, string>, parts: AppParts, dispo
 /** A gateway for one test, stopped after it. */
 export const startGateway = (env: Record<string, string> = {}, parts: AppParts = {}) => launchGateway(env, parts, (server) => leftover(server, (s) => s.stop()));
 
+/** The in-process gateways of the suite, by the URL the helpers know them by. */
+const inProcess = new Map<string, App['fetch']>();
+let inProcessCount = 0;
+
+/**
+ * A gateway for one test answered in process, through `app.fetch` (the same credentials, request id and
+ * yoga pipeline as its HTTP door), against a real emulator on an ephemeral port; no gateway port opens.
+ * Its `graphqlUrl` is a name the helpers (`postGraphQL`, `gatewayFetch`) route to `app.fetch`. The
+ * event poller does not start: tests of subscriptions, SSE, WebSockets and the process use `startGateway`.
+ */
+export async function startInProcessGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, SHARED_READS: 'off', ...env });
+  const server = leftover(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }), (s) => s.stop());
+  const graphqlUrl = `http://in-process-${++inProcessCount}.test/graphql`;
+  inProcess.set(graphqlUrl, server.fetch);
+  rememberGateway(graphqlUrl);
+  return { server, graphqlUrl, emulatorUrl: server.emulator?.url };
+}
+
+/** `fetch`, or the in-process gateway's own when the URL names one. */
+export function gatewayFetch(url: string, init?: RequestInit): Promise<Response> {
+  const local = inProcess.get(url.split('?')[0]!);
+  return local ? local(new Request(url, init)) : fetch(url, init);
+}
+
 /** A gateway for a whole file (started in beforeAll): the caller stops it in afterAll. */
 export async function startGatewayForFile(env: Record<string, string> = {}) {
   const started = await launchGateway(env, {}, (server) => server);
@@ -40,7 +65,7 @@ const headersAs = (url: string, as: AsWho): Record<string, string> =>
   as.token === null ? {} : as.token === undefined ? authHeaders(url) : { authorization: `Bearer ${as.token}` };
 
 export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, as: AsWho = {}) {
-  const res = await fetch(url, {
+  const res = await gatewayFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headersAs(url, as) },
     body: JSON.stringify({ query, variables }),
@@ -83,8 +108,8 @@ export async function execute<TResult, TVariables extends Record<string, unknown
  * The gateway on the emulator with fast retries, and `run`: a GraphQL call that must not fail
  * (its errors are shown when it does), answering `data`.
  */
-export async function startGatewayRunner(env: Record<string, string> = {}) {
-  const started = await startGateway({ AGORA_RETRY_UNIT_MS: '5', ...env });
+export async function startGatewayRunner(env: Record<string, string> = {}, start: typeof startGateway = startGateway) {
+  const started = await start({ AGORA_RETRY_UNIT_MS: '5', ...env });
   const run = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> => {
     const res = await postGraphQL(started.graphqlUrl, query, variables);
     if (res.body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.body.errors)}`);
@@ -92,3 +117,6 @@ export async function startGatewayRunner(env: Record<string, string> = {}) {
   };
   return { ...started, run, chat: started.server.agora.chat!, control: createEmulatorControl(started.server.emulator!.url) };
 }
+
+/** `startGatewayRunner` answered in process (`startInProcessGateway`). */
+export const startInProcessRunner = (env: Record<string, string> = {}) => startGatewayRunner(env, startInProcessGateway);

@@ -11,7 +11,7 @@ import {
 import { expect } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { requestCalls } from './agora.ts';
-import { postGraphQL, startGatewayRunner } from './gateway.ts';
+import { postGraphQL, startInProcessRunner } from './gateway.ts';
 import { base64, operationFor, validValue } from './operations.ts';
 
 /**
@@ -86,7 +86,7 @@ async function pool(width: number, jobs: (() => Promise<void>)[]): Promise<void>
 export async function checkHostileVariables(kind: 'query' | 'mutation'): Promise<void> {
   {
     // Calls that would wait for a rate budget (10 history reads a minute, say) fail fast: RATE_LIMITED is an honest answer too.
-    const { graphqlUrl, control } = await startGatewayRunner({ AGORA_BUDGET_MAX_WAIT_MS: '200' });
+    const { graphqlUrl, control } = await startInProcessRunner({ AGORA_BUDGET_MAX_WAIT_MS: '200' });
     const totalCalls = async () => Object.values(await requestCalls(control)).reduce((sum, n) => sum + n, 0);
     const failures: string[] = [];
     const jobs: (() => Promise<void>)[] = [];

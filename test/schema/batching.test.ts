@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { GroupMembersDocument } from '../generated/graphql.ts';
-import { execute, startGateway } from '../helpers/gateway.ts';
+import { execute, startInProcessGateway } from '../helpers/gateway.ts';
 
 describe('batching onto Agora batch endpoints', () => {
   it('a group of 200 members costs the lower bound: ceil(200 / batch size) calls per endpoint', async () => {
-    const { server, graphqlUrl } = await startGateway();
+    const { server, graphqlUrl } = await startInProcessGateway();
     const chat = server.agora.chat!;
     const control = createEmulatorControl(server.emulator!.url);
     const names = Array.from({ length: 199 }, (_, i) => `member${String(i).padStart(3, '0')}`);

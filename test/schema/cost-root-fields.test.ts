@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
-import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+import { postGraphQL, startInProcessRunner } from '../helpers/gateway.ts';
 
 /**
  * A prediction not marked estimated must equal the calls made. For every root query field (`node` and
@@ -43,7 +43,7 @@ function selection(type: GraphQLNamedType): string {
 
 describe('extensions.cost through every root field', () => {
   it('predicts exactly the calls made wherever it does not say estimated', { timeout: 60_000 }, async () => {
-    const { graphqlUrl, chat, control, server } = await startGatewayRunner();
+    const { graphqlUrl, chat, control, server } = await startInProcessRunner();
     await control.updateSettings({ historyReadyDelayMs: 0 });
     const [group] = (await chat.groups.list()).items;
     const [room] = (await chat.rooms.list()).items;

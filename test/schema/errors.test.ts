@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SendMessageDocument, SendPeerMessageDocument } from '../generated/graphql.ts';
-import { execute, postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+import { execute, postGraphQL, startInProcessRunner } from '../helpers/gateway.ts';
 
 const SEND_PEER = /* GraphQL */ `
   mutation Send($input: SendPeerMessageInput!) {
@@ -10,7 +10,7 @@ const SEND_PEER = /* GraphQL */ `
 
 describe('errors a GraphQL client sees', () => {
   it('BAD_USER_INPUT names the argument path the client sent, and the input never reaches Agora', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'b'.repeat(65), payload: 'x' } });
     expect(res.body.errors?.[0]).toMatchObject({
       message: 'Invalid input.to: user id must be at most 64 characters',
@@ -21,13 +21,13 @@ describe('errors a GraphQL client sees', () => {
   });
 
   it('BAD_USER_INPUT from argument validation (the validation plugin)', async () => {
-    const { graphqlUrl } = await startGatewayRunner();
+    const { graphqlUrl } = await startInProcessRunner();
     const res = await postGraphQL(graphqlUrl, '{ user(username: "alice") { attributes(keys: []) } }');
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'keys' });
   });
 
   it('NOT_FOUND for a group that does not exist; null for a user that does not exist', async () => {
-    const { graphqlUrl } = await startGatewayRunner();
+    const { graphqlUrl } = await startInProcessRunner();
     const group = await postGraphQL(graphqlUrl, '{ group(groupId: "123") { name } }');
     expect(group.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const user = await postGraphQL(graphqlUrl, '{ user(username: "nobody") { username } }');
@@ -35,7 +35,7 @@ describe('errors a GraphQL client sees', () => {
   });
 
   it('UPSTREAM_UNAVAILABLE with maybeDelivered when a send may have gone through', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     await control.addFault({ route: 'rtm.peer_messages', reset: 'after' });
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeDelivered: true, operation: 'rtm.sendPeerMessage' });
@@ -43,7 +43,7 @@ describe('errors a GraphQL client sees', () => {
   });
 
   it('UPSTREAM_UNAVAILABLE after every retry when Agora keeps answering 503', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     await control.addFault({ route: 'chat.users.batchStatus', status: 503, times: 10 });
     const res = await postGraphQL(graphqlUrl, '{ user(username: "alice") { username online } }');
     expect(res.body.errors?.[0]).toMatchObject({ path: ['user', 'online'], extensions: { code: 'UPSTREAM_UNAVAILABLE', maybeDelivered: false } });
@@ -51,21 +51,21 @@ describe('errors a GraphQL client sees', () => {
   });
 
   it('RATE_LIMITED with retryAfter in seconds', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     await control.addFault({ route: 'rtm.peer_messages', status: 429, headers: { 'retry-after': '120' } });
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 120 });
   });
 
   it('UPSTREAM_ERROR naming the operation when Agora answers an unexpected shape', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     await control.addFault({ route: 'rtm.peer_messages', status: 200, body: { nonsense: true } });
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', operation: 'rtm.sendPeerMessage' });
   });
 
   it('an expected failure of a mutation is a typed result: a non-member sends to a group', async () => {
-    const { graphqlUrl, server } = await startGatewayRunner();
+    const { graphqlUrl, server } = await startInProcessRunner();
     const [group] = (await server.agora.chat!.groups.list()).items;
     const res = await execute(graphqlUrl, SendMessageDocument, { input: { from: 'erin', toGroups: [group!.id], body: { text: { text: 'hi' } } } });
     expect(res.errors).toBeUndefined();
@@ -73,7 +73,7 @@ describe('errors a GraphQL client sees', () => {
   });
 
   it('sends Signaling and Chat messages', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     const peer = await execute(graphqlUrl, SendPeerMessageDocument, { input: { from: 'alice', to: 'bob', payload: 'hello', waitForAck: true } });
     expect(peer.data).toEqual({ sendPeerMessage: { status: 'DELIVERED', requestId: expect.any(String) } });
     const chat = await execute(graphqlUrl, SendMessageDocument, {

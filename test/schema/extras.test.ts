@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { startGatewayRunner } from '../helpers/gateway.ts';
+import { startInProcessRunner } from '../helpers/gateway.ts';
 
 describe('the rest of the surface in the graph', () => {
   it('single-user reads: online status, all attributes, offline delivery, subscriptions', async () => {
-    const { run, chat } = await startGatewayRunner();
+    const { run, chat } = await startInProcessRunner();
     expect(await run('{ alice: onlineStatus(username: "alice") carol: onlineStatus(username: "carol") }')).toEqual({ alice: true, carol: false });
     expect(await run('{ user(username: "bob") { allAttributes } }')).toMatchObject({ user: { allAttributes: { nickname: 'Bob Chen' } } });
     const id = (await chat.messages.send({ from: 'alice', to: { users: ['carol'] }, body: { type: 'text', text: 'later' } })).carol!;
@@ -15,7 +15,7 @@ describe('the rest of the surface in the graph', () => {
   });
 
   it('push labels with their users, and muted users', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     expect(await run('{ pushLabels(first: 5) { edges { node { name count users(first: 5) { edges { node { username } } } alice: user(username: "alice") { username } bob: user(username: "bob") { username } } } } }')).toEqual({
       pushLabels: { edges: [{ node: { name: 'beta', count: 1, users: { edges: [{ node: { username: 'alice' } }] }, alice: { username: 'alice' }, bob: null } }] },
     });
@@ -24,7 +24,7 @@ describe('the rest of the surface in the graph', () => {
   });
 
   it('reactions of messages and who reacted', async () => {
-    const { run, chat } = await startGatewayRunner();
+    const { run, chat } = await startInProcessRunner();
     const [group] = (await chat.groups.list()).items;
     const threads = await chat.threads.list();
     const messageId = threads.items[0]!.messageId!;
@@ -37,7 +37,7 @@ describe('the rest of the surface in the graph', () => {
   });
 
   it('uploads and downloads a file as base64, counts history, deletes a conversation, removes one member', async () => {
-    const { run, chat } = await startGatewayRunner();
+    const { run, chat } = await startInProcessRunner();
     const content = Buffer.from('hello file').toString('base64');
     const uploaded = await run<{ uploadChatFile: { uuid: string; secret: string | null } }>('mutation($c: String!) { uploadChatFile(filename: "a.txt", contentBase64: $c, restrictAccess: true) { uuid secret } }', { c: content });
     const file = uploaded.uploadChatFile;

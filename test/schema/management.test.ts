@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { startGatewayRunner } from '../helpers/gateway.ts';
+import { startInProcessRunner } from '../helpers/gateway.ts';
 
 describe('management mutations', () => {
   it('registers users (one and many), sets push settings and attributes, deletes', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     expect(await run('mutation { registerUser(input: { username: "zoe", nickname: "Zoe" }) { username nickname activated } }')).toEqual({
       registerUser: { username: 'zoe', nickname: 'Zoe', activated: true },
     });
@@ -20,7 +20,7 @@ describe('management mutations', () => {
   });
 
   it('manages contacts and blocks', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     expect(await run('mutation { addContact(owner: "erin", user: "alice") { ... on MutationAddContactSuccess { data } } }')).toEqual({ addContact: { data: true } });
     expect(await run('mutation { blockUsers(owner: "erin", users: ["bob"]) { ... on MutationBlockUsersSuccess { data { username } } } }')).toEqual({ blockUsers: { data: [{ username: 'bob' }] } });
     expect(await run('mutation { blockUsers(owner: "erin", users: ["ghost"]) { __typename ... on DomainError { operation } } }')).toEqual({
@@ -33,7 +33,7 @@ describe('management mutations', () => {
   });
 
   it('creates, updates and staffs a group, then deletes it', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     const created = await run<{ createGroup: { groupId: string } }>('mutation { createGroup(input: { name: "Ops", owner: "carol", members: ["dave"] }) { groupId name owner { username } memberCount } }');
     const group = created.createGroup;
     expect(created).toEqual({ createGroup: { groupId: group.groupId, name: 'Ops', owner: { username: 'carol' }, memberCount: 2 } });
@@ -58,7 +58,7 @@ describe('management mutations', () => {
   });
 
   it('creates a room and sets attributes, refused for keys another member set unless forced', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     const created = await run<{ createRoom: { roomId: string } }>('mutation { createRoom(input: { name: "Stage", owner: "alice", members: ["bob", "carol"] }) { roomId } }');
     const vars = { id: created.createRoom.roomId };
     await run('mutation($id: String!) { setRoomAttributes(input: { roomId: $id, username: "bob", attributes: { mic: "bob" } }) { succeeded } }', vars);
@@ -72,7 +72,7 @@ describe('management mutations', () => {
   });
 
   it('creates a thread, reacts, sets presence and pushes', async () => {
-    const { run, server, control } = await startGatewayRunner();
+    const { run, server, control } = await startInProcessRunner();
     const [group] = (await server.agora.chat!.groups.list()).items;
     const msg = (await server.agora.chat!.messages.send({ from: 'alice', to: { groups: [group!.id] }, body: { type: 'text', text: 'plan' } }))[group!.id]!;
     const thread = await run('mutation($g: String!, $m: String!) { createThread(input: { groupId: $g, name: "Plan", messageId: $m, owner: "alice" }) { ... on MutationCreateThreadSuccess { data { name group { name } } } } }', {

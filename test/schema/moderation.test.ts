@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+import { postGraphQL, startInProcessRunner } from '../helpers/gateway.ts';
 
 describe('moderation mutations', () => {
   it('bans and unbans a user, and forces them offline', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner();
+    const { graphqlUrl, control } = await startInProcessRunner();
     const ban = await postGraphQL(graphqlUrl, 'mutation { banUser(username: "bob") { username activated online } }');
     expect(ban.body.data).toEqual({ banUser: { username: 'bob', activated: false, online: false } });
     await expect(control.chat.connect('bob')).rejects.toThrow(/banned/);
@@ -16,7 +16,7 @@ describe('moderation mutations', () => {
   });
 
   it('mutes globally per scope and unmutes', async () => {
-    const { graphqlUrl } = await startGatewayRunner();
+    const { graphqlUrl } = await startInProcessRunner();
     const mute = await postGraphQL(graphqlUrl, 'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 600, roomsSeconds: -1 }) { mute { oneToOne groups rooms } } }');
     expect(mute.body.data).toEqual({ setGlobalMute: { mute: { oneToOne: 600, groups: 0, rooms: -1 } } });
     const unmute = await postGraphQL(graphqlUrl, 'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 0, roomsSeconds: 0 }) { mute { oneToOne rooms } } }');
@@ -24,7 +24,7 @@ describe('moderation mutations', () => {
   });
 
   it('disables and enables a group, removes members, and recalls any message with force', async () => {
-    const { graphqlUrl, chat, control } = await startGatewayRunner();
+    const { graphqlUrl, chat, control } = await startInProcessRunner();
     const [group] = (await chat.groups.list()).items;
     const disabled = await postGraphQL(graphqlUrl, 'mutation($id: String!) { disableGroup(groupId: $id) { disabled } }', { id: group!.id });
     expect(disabled.body.data).toEqual({ disableGroup: { disabled: true } });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { startGatewayRunner } from '../helpers/gateway.ts';
+import { startInProcessRunner } from '../helpers/gateway.ts';
 
 describe('the remaining mutations', () => {
   it('rooms: update, members, admins, attribute removal, member removal, delete', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     const { createRoom } = await run<{ createRoom: { roomId: string } }>('mutation { createRoom(input: { name: "Lab", owner: "alice" }) { roomId } }');
     const vars = { id: createRoom.roomId };
     expect(await run('mutation($id: String!) { updateRoom(input: { roomId: $id, description: "Experiments", maxUsers: 50 }) { description maxUsers } }', vars)).toEqual({
@@ -33,14 +33,14 @@ describe('the remaining mutations', () => {
   });
 
   it('groups: remove an admin', async () => {
-    const { run, chat } = await startGatewayRunner();
+    const { run, chat } = await startInProcessRunner();
     const [group] = (await chat.groups.list()).items;
     expect(await run('query($id: String!) { group(groupId: $id) { admins { username } } }', { id: group!.id })).toEqual({ group: { admins: [{ username: 'bob' }] } });
     expect(await run('mutation($id: String!) { removeGroupAdmin(groupId: $id, username: "bob") { admins { username } } }', { id: group!.id })).toEqual({ removeGroupAdmin: { admins: [] } });
   });
 
   it('threads: rename, add and remove members, delete', async () => {
-    const { run, chat } = await startGatewayRunner();
+    const { run, chat } = await startInProcessRunner();
     const [thread] = (await chat.threads.list()).items;
     const vars = { id: thread!.id };
     expect(await run('mutation($id: String!) { renameThread(threadId: $id, name: "Go/no-go") }', vars)).toEqual({ renameThread: 'Go/no-go' });
@@ -56,7 +56,7 @@ describe('the remaining mutations', () => {
   });
 
   it('reactions, presence subscriptions and push labels: the undo side', async () => {
-    const { run, chat, control } = await startGatewayRunner();
+    const { run, chat, control } = await startInProcessRunner();
     const [thread] = (await chat.threads.list()).items;
     const input = { username: 'carol', messageId: thread!.messageId!, reaction: 'thumbs_up' };
     expect(await run('mutation($input: ReactionInput!) { removeReaction(input: $input) }', { input })).toEqual({ removeReaction: true });
@@ -70,7 +70,7 @@ describe('the remaining mutations', () => {
   });
 
   it('Signaling channel messages through GraphQL', async () => {
-    const { run, control } = await startGatewayRunner();
+    const { run, control } = await startInProcessRunner();
     expect(await run('mutation { sendChannelMessage(input: { from: "alice", channel: "lobby", payload: "hello lobby", saveHistory: true }) { status } }')).toEqual({
       sendChannelMessage: { status: 'SENT' },
     });
@@ -78,7 +78,7 @@ describe('the remaining mutations', () => {
   });
 
   it('deletes the oldest users; lists threads; reads one push label', async () => {
-    const { run } = await startGatewayRunner();
+    const { run } = await startInProcessRunner();
     expect(await run('{ threads(first: 5) { edges { node { name } } } pushLabel(label: "beta") { name description count } }')).toEqual({
       threads: { edges: [{ node: { name: 'Release checklist' } }] },
       pushLabel: { name: 'beta', description: 'Beta testers', count: 1 },

@@ -1,7 +1,7 @@
 import { getNamedType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
-import { postGraphQL, startGatewayRunner } from '../helpers/gateway.ts';
+import { postGraphQL, startInProcessRunner } from '../helpers/gateway.ts';
 
 /**
  * Every connection of the schema, paged forwards and backwards. Lists over Agora's numbered pages must
@@ -108,7 +108,7 @@ describe('connections', () => {
   });
 
   it('page both ways over numbered pages as the Relay specification says, and refuse `last`/`before` by name over forward cursors', { timeout: 90_000 }, async () => {
-    const { server, chat, graphqlUrl, control } = await startGatewayRunner();
+    const { server, chat, graphqlUrl, control } = await startInProcessRunner();
     const state = server.emulator!.state;
     // History pages are ready at once: the test is about paging, and history reads are limited to 10/s.
     await control.updateSettings({ historyReadyDelayMs: 0 });
@@ -176,7 +176,7 @@ describe('connections', () => {
   });
 
   it('refuses a negative count, and a cursor from elsewhere, naming the argument', async () => {
-    const { graphqlUrl } = await startGatewayRunner();
+    const { graphqlUrl } = await startInProcessRunner();
     for (const [args, field] of [
       ['last: -1', 'last'],
       ['first: -1', 'first'],
@@ -190,8 +190,8 @@ describe('connections', () => {
   });
 });
 
-type EmulatorState = NonNullable<Awaited<ReturnType<typeof startGatewayRunner>>['server']['emulator']>['state'];
-type Chat = Awaited<ReturnType<typeof startGatewayRunner>>['chat'];
+type EmulatorState = NonNullable<Awaited<ReturnType<typeof startInProcessRunner>>['server']['emulator']>['state'];
+type Chat = Awaited<ReturnType<typeof startInProcessRunner>>['chat'];
 
 /** Lists long enough to span several upstream pages where the page size allows it. */
 async function seed(state: EmulatorState, chat: Chat) {

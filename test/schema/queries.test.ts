@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGateway } from '../helpers/gateway.ts';
+import { postGraphQL, startInProcessGateway } from '../helpers/gateway.ts';
 
-const gateway = () => startGateway({ AGORA_RETRY_UNIT_MS: '5' });
+const gateway = () => startInProcessGateway({ AGORA_RETRY_UNIT_MS: '5' });
 
 describe('queries over the demo data', () => {
   it('walks from a user to contacts, groups, rooms, threads and mute', async () => {

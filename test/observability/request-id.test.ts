@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/observability/logger.ts';
-import { authHeaders } from './helpers/auth.ts';
-import { startGateway, wsClient, wsQuery } from './helpers/gateway.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { authHeaders } from '../helpers/auth.ts';
+import { startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createEmulatorControl } from '../src/emulator/control-client.ts';
-import { activeSubscriptions } from './helpers/live.ts';
+import { createEmulatorControl } from '../../src/emulator/control-client.ts';
+import { activeSubscriptions } from '../helpers/live.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPHIQL_CSP } from '../src/server/graphiql.ts';
-import { startGateway, startGatewayForFile } from './helpers/gateway.ts';
-import { leftover } from './helpers/leftovers.ts';
+import { GRAPHIQL_CSP } from '../../src/server/graphiql.ts';
+import { startGateway, startGatewayForFile } from '../helpers/gateway.ts';
+import { leftover } from '../helpers/leftovers.ts';
 
 /** Debian's chromium (`.ci/run` installs it); playwright-core drives it and downloads no browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('./artifacts/', import.meta.url);
+const ARTIFACTS = new URL('../artifacts/', import.meta.url);
 
 async function pageFiles(graphqlUrl: string) {
   const res = await fetch(graphqlUrl, { headers: { accept: 'text/html' } });

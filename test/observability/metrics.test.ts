@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphQL, startGatewayRunner, wsClient } from './helpers/gateway.ts';
+import { postGraphQL, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 
 /** One sample of a metric with exactly these labels, from the Prometheus text format. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { rememberGateway, TEST_API_KEY_HASH } from './helpers/auth.ts';
-import { postGraphQL, wsClient } from './helpers/gateway.ts';
-import { cleanEnv, runCli } from './helpers/spawn.ts';
+import { rememberGateway, TEST_API_KEY_HASH } from '../helpers/auth.ts';
+import { postGraphQL, wsClient } from '../helpers/gateway.ts';
+import { cleanEnv, runCli } from '../helpers/spawn.ts';
 
 /** A POST on a connection of its own (no keep-alive pool), so a refused connection shows as one. */
 function freshPost(url: string, query: string): Promise<number> {
