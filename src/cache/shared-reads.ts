@@ -15,6 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { CallLedger } from '../agora/call-ledger.ts';
+import { sharedKeys, type MemberPages, type SharedBatch, type SharedKey } from './keys.ts';
 
 /** Where cached values live: this process, or Redis (shared by every instance). */
 export interface ValueStore {
@@ -86,17 +87,17 @@ interface Pending<V> {
 
 export interface SharedReads {
   /** One value by key: from the cache, from a call in flight, or from `load`. */
-  one<V>(key: string, kind: ShareKind, reader: Reader, load: (ledger: CallLedger | undefined) => Promise<V>): Promise<V>;
+  one<V>(key: SharedKey, kind: ShareKind, reader: Reader, load: (ledger: CallLedger | undefined) => Promise<V>): Promise<V>;
   /** Values of a batch endpoint by key, in order; misses from any requests within the window share one call per chunk. */
-  many<V>(endpoint: string, keys: readonly string[], kind: ShareKind, reader: Reader, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): Promise<(V | Error)[]>;
+  many<V>(batch: SharedBatch, keys: readonly string[], kind: ShareKind, reader: Reader, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): Promise<(V | Error)[]>;
   /** Drops what is cached under this key. */
-  invalidate(key: string): Promise<void>;
+  invalidate(key: SharedKey): Promise<void>;
   /**
    * A family of keys (a group's member pages) dropped at once: reads name keys with the family's
    * current generation, and `bump` starts a new one, so no listing of keys is needed (in Redis neither).
    */
-  generation(family: string): Promise<string>;
-  bump(family: string): Promise<void>;
+  generation(family: MemberPages): Promise<string>;
+  bump(family: MemberPages): Promise<void>;
 }
 
 /** Who reads: their ledger, and whether they asked for fresh data. */
@@ -117,7 +118,7 @@ export function createSharedReads(settings: SharedReadSettings, store: ValueStor
     void store.set(key, value, ttl).catch(() => undefined);
   };
 
-  function flush<V>(endpoint: string, kind: ShareKind, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): void {
+  function flush<V>(endpoint: SharedBatch, kind: ShareKind, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): void {
     const batch = pending.get(endpoint) as Pending<V> | undefined;
     if (!batch) return;
     pending.delete(endpoint);
@@ -129,7 +130,7 @@ export function createSharedReads(settings: SharedReadSettings, store: ValueStor
       load(keys, batch.ledger).then(
         (values) => chunk.forEach(([key, waiter], j) => {
           const value = values[j] ?? new Error(`no value for ${key}`);
-          keep(`${endpoint}:${key}`, kind, value);
+          keep(sharedKeys.item(endpoint, key), kind, value);
           waiter.resolve(value);
         }),
         (error: unknown) => chunk.forEach(([, waiter]) => waiter.resolve(error instanceof Error ? error : new Error(String(error)))),
@@ -167,7 +168,7 @@ export function createSharedReads(settings: SharedReadSettings, store: ValueStor
       return Promise.all(
         keys.map(async (key) => {
           if (!reader.fresh) {
-            const hit = await cached(`${endpoint}:${key}`);
+            const hit = await cached(sharedKeys.item(endpoint, key));
             if (hit) {
               if (reader.ledger) reader.ledger.cacheHits++;
               return hit.value as never;

@@ -13,13 +13,15 @@ import type { ChatUser } from '../agora/chat/schemas.ts';
 import type { OnlineState } from '../agora/chat/users.ts';
 import type { AgoraClient } from '../agora/client.ts';
 import type { CallOptions } from '../agora/endpoint.ts';
-import type { Reader, SharedReads } from '../cache/shared-reads.ts';
+import { sharedKeys, type SharedBatch } from '../cache/keys.ts';
+import type { Reader, SharedReads, ShareKind } from '../cache/shared-reads.ts';
 import { AgoraNotFoundError, chatNotConfigured } from '../agora/errors.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 import { lazyObject } from '../lib/lazy.ts';
 
 export interface Loaders {
-  onlineStatus: DataLoader<string, OnlineState>;
+  /** `User.online`: Chat's batch status read. */
+  online: DataLoader<string, OnlineState>;
   presence: DataLoader<string, Presence>;
   /** One loader per set of attribute names, since Agora's batch read names the attributes to return. */
   attributes(keys: readonly string[]): DataLoader<string, Attributes>;
@@ -35,7 +37,7 @@ export interface Loaders {
  * table, so predicted and actual calls agree.
  */
 export const LOADER_BATCH_SIZES = {
-  onlineStatus: CHAT_LIMITS.batchStatus,
+  online: CHAT_LIMITS.batchStatus,
   presence: CHAT_LIMITS.presenceUsers,
   attributes: CHAT_LIMITS.metadataTargets,
   groups: CHAT_LIMITS.groupDetailsIds,
@@ -102,47 +104,32 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     if (!shared?.base.chat) throw chatNotConfigured();
     return shared.base.chat;
   };
-  const collective = (kind: CollectiveKind) =>
-    new DataLoader<string, ChatCollective>(
-      (ids) =>
-        perKey(ids, () =>
-          shared
-            ? shared.reads.many(`chat.${kind}s.details`, ids, 'collective', shared.reader, LOADER_BATCH_SIZES.groups, (keys, ledger) => detailsOf(baseChat(), kind, keys, { ledger }))
-            : detailsOf(chat, kind, ids),
+  /**
+   * One loader per batch read, whether shared or not: `read` is called with the request's own client, or,
+   * when reads are shared, with the unbound client for a chunk of keys that many requests may be waiting on.
+   */
+  const batchLoader = <V>(loader: keyof typeof LOADER_BATCH_SIZES, batch: SharedBatch, kind: ShareKind, read: (keys: readonly string[], client: ChatClient, opts: CallOptions) => Promise<(V | Error)[]>) =>
+    new DataLoader<string, V>(
+      (keys) =>
+        perKey(keys, () =>
+          shared ? shared.reads.many(batch, keys, kind, shared.reader, LOADER_BATCH_SIZES[loader], (chunk, ledger) => read(chunk, baseChat(), { ledger })) : read(keys, need(), {}),
         ),
-      { maxBatchSize: size(kind === 'group' ? 'groups' : 'rooms') },
+      { maxBatchSize: size(loader) },
     );
+  const collective = (kind: CollectiveKind) =>
+    batchLoader<ChatCollective>(kind === 'group' ? 'groups' : 'rooms', sharedKeys.details(kind), 'collective', (ids, client, opts) => detailsOf(client, kind, ids, opts));
 
-  // Made on first use: a subscription event renews its loaders and usually needs none of them.
   return lazyObject<Loaders>({
-    onlineStatus: () =>
-      new DataLoader(
-        (usernames) =>
-          perKey(usernames, async () => {
-            const read = async (keys: readonly string[], opts: CallOptions, client: ChatClient) => {
-              const states = await client.users.batchStatus([...keys], opts);
-              return keys.map((u): OnlineState => states[u] ?? 'offline');
-            };
-            return shared
-              ? shared.reads.many('chat.users.batchStatus', usernames, 'online', shared.reader, LOADER_BATCH_SIZES.onlineStatus, (keys, ledger) => read(keys, { ledger }, baseChat()))
-              : read(usernames, {}, need());
-          }),
-        { maxBatchSize: size('onlineStatus') },
-      ),
+    online: () =>
+      batchLoader<OnlineState>('online', sharedKeys.onlineStates, 'online', async (usernames, client, opts) => {
+        const states = await client.users.batchStatus([...usernames], opts);
+        return usernames.map((u): OnlineState => states[u] ?? 'offline');
+      }),
 
+    // Agora reads presence as one user (whose subscriptions it checks); a shared read asks as the first user.
     presence: () =>
-      new DataLoader(
-        (usernames) =>
-          // Agora reads presence from some user's point of view; the viewer's, or the first asked. Presence is
-          // public profile data: the same whoever asks, so it is shared.
-          perKey(usernames, () =>
-            shared
-              ? shared.reads.many('chat.presence.getMany', usernames, 'online', shared.reader, LOADER_BATCH_SIZES.presence, (keys, ledger) =>
-                  baseChat().presence.getMany({ username: keys[0]!, users: keys }, { ledger }),
-                )
-              : need().presence.getMany({ username: viewer ?? usernames[0]!, users: [...usernames] }),
-          ),
-        { maxBatchSize: size('presence') },
+      batchLoader<Presence>('presence', sharedKeys.presence, 'online', (usernames, client, opts) =>
+        client.presence.getMany({ username: (shared ? undefined : viewer) ?? usernames[0]!, users: [...usernames] }, opts),
       ),
 
     attributes: () => (keys) => {
@@ -150,19 +137,10 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       const id = JSON.stringify(names);
       let loader = attributeLoaders.get(id);
       if (!loader) {
-        loader = new DataLoader(
-          (usernames) =>
-            perKey(usernames, async () => {
-              const read = async (users: readonly string[], client: ChatClient, opts: CallOptions) => {
-                const found = await client.metadata.getMany({ usernames: [...users], keys: names }, opts);
-                return users.map((u): Attributes => found[u] ?? {});
-              };
-              return shared
-                ? shared.reads.many(`chat.metadata.getMany:${id}`, usernames, 'attributes', shared.reader, LOADER_BATCH_SIZES.attributes, (keys, ledger) => read(keys, baseChat(), { ledger }))
-                : read(usernames, need(), {});
-            }),
-          { maxBatchSize: size('attributes') },
-        );
+        loader = batchLoader<Attributes>('attributes', sharedKeys.attributes(names), 'attributes', async (usernames, client, opts) => {
+          const found = await client.metadata.getMany({ usernames: [...usernames], keys: names }, opts);
+          return usernames.map((u): Attributes => found[u] ?? {});
+        });
         attributeLoaders.set(id, loader);
       }
       return loader;
@@ -171,9 +149,9 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     memberPage: () => async (kind, id, pageNum, pageSize) => {
       const read = (client: ChatClient, opts: CallOptions) => (kind === 'group' ? client.groups : client.rooms).members({ id, pageNum, pageSize }, opts);
       if (!shared) return read(need(), {});
-      const family = `chat.${kind}s.members:${id}`;
-      const generation = await shared.reads.generation(family);
-      return shared.reads.one(`${family}:${generation}:${pageNum}:${pageSize}`, 'collective', shared.reader, (ledger) => read(baseChat(), { ledger }));
+      const pages = sharedKeys.memberPages(kind, id);
+      const generation = await shared.reads.generation(pages);
+      return shared.reads.one(sharedKeys.memberPage(pages, generation, pageNum, pageSize), 'collective', shared.reader, (ledger) => read(baseChat(), { ledger }));
     },
 
     groups: () => collective('group'),
@@ -184,7 +162,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       new DataLoader((usernames) =>
         Promise.all(
           usernames.map((u) =>
-            (shared ? shared.reads.one(`chat.users.get:${u}`, 'user', shared.reader, (ledger) => baseChat().users.get(u, { ledger })) : need().users.get(u)).catch(asError),
+            (shared ? shared.reads.one(sharedKeys.user(u), 'user', shared.reader, (ledger) => baseChat().users.get(u, { ledger })) : need().users.get(u)).catch(asError),
           ),
         ), {
         maxBatchSize: size('users'),

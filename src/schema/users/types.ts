@@ -63,7 +63,7 @@ builder.node(User, {
     createdAt: t.field({ type: 'DateTime', resolve: async (u, _a, ctx) => new Date((await entityOf(u, ctx)).createdAt) }),
     online: t.boolean({
       description: 'Whether a device of the user is connected (batched: 100 users per upstream call).',
-      resolve: async (u, _a, ctx) => (await ctx.loaders.onlineStatus.load(u.username)) === 'online',
+      resolve: async (u, _a, ctx) => (await ctx.loaders.online.load(u.username)) === 'online',
     }),
     presence: t.field({
       type: Presence,
@@ -162,7 +162,7 @@ costRules({
   'User.nickname': userEntity,
   'User.activated': userEntity,
   'User.createdAt': userEntity,
-  'User.online': { kind: 'batch', loader: 'onlineStatus' },
+  'User.online': { kind: 'batch', loader: 'online' },
   'User.presence': { kind: 'batch', loader: 'presence' },
   'User.attributes': { kind: 'batch', loader: 'attributes', argKey: 'keys' },
   'User.contacts': { kind: 'call', children: 'estimate' },
