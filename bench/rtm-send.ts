@@ -45,7 +45,7 @@ async function run(s: Scenario) {
   );
   const elapsedMs = performance.now() - started;
   const counters = emulator.traffic.snapshot();
-  const status429 = (counters['rtm.peer_messages']?.byStatus['429'] ?? 0) + (counters['rtm.channel_messages']?.byStatus['429'] ?? 0);
+  const status429 = (counters['rtm.sendPeerMessage']?.byStatus['429'] ?? 0) + (counters['rtm.sendChannelMessage']?.byStatus['429'] ?? 0);
   await client.close();
   await emulator.close();
   latencies.sort((a, b) => a - b);

@@ -34,7 +34,7 @@ export type Handler = (req: EmulatorRequest) => EmulatorResponse | Promise<Emula
 export type RouteService = 'rtm' | 'chat' | 'control';
 
 export interface RouteSpec {
-  /** A stable name used by call counters and fault injection, e.g. `rtm.peer_messages`. */
+  /** A stable name used by call counters and fault injection, e.g. `rtm.sendPeerMessage`. */
   name: string;
   service: RouteService;
   method: string;

@@ -81,7 +81,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
 
   return [
     route({
-      name: 'rtm.peer_messages',
+      name: 'rtm.sendPeerMessage',
       method: 'POST',
       path: '/rtm/users/:user_id/peer_messages',
       budget: 'rtm.messages',
@@ -107,7 +107,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       },
     }),
     route({
-      name: 'rtm.channel_messages',
+      name: 'rtm.sendChannelMessage',
       method: 'POST',
       path: '/rtm/users/:user_id/channel_messages',
       budget: 'rtm.messages',
@@ -127,17 +127,17 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       },
     }),
     route({
-      name: 'rtm.user_events',
+      name: 'rtm.getUserEvents',
       method: 'GET',
       path: '/rtm/vendor/user_events',
       budget: 'rtm.events',
       handler: (req) => ok({ events: ctx.state.rtm.takeUserEvents(RTM_LIMITS.eventsPerRead, req.region) }),
     }),
-    route({ name: 'rtm.channel_events', method: 'GET', path: '/rtm/vendor/channel_events', budget: 'rtm.events', handler: channelEvents }),
+    route({ name: 'rtm.getChannelEvents', method: 'GET', path: '/rtm/vendor/channel_events', budget: 'rtm.events', handler: channelEvents }),
     // Seed 002's request URL for channel events reads /rtm/hook/; the endpoint line reads /rtm/vendor/. Both are served.
-    route({ name: 'rtm.channel_events', method: 'GET', path: '/rtm/hook/channel_events', budget: 'rtm.events', handler: channelEvents }),
+    route({ name: 'rtm.getChannelEvents', method: 'GET', path: '/rtm/hook/channel_events', budget: 'rtm.events', handler: channelEvents }),
     route({
-      name: 'rtm.history_count',
+      name: 'rtm.countHistory',
       method: 'GET',
       path: '/rtm/message/history/count',
       budget: 'rtm.history',
@@ -155,7 +155,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       },
     }),
     route({
-      name: 'rtm.history_query',
+      name: 'rtm.queryHistory',
       method: 'POST',
       path: '/rtm/message/history/query',
       budget: 'rtm.history',
@@ -180,7 +180,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       },
     }),
     route({
-      name: 'rtm.history_get',
+      name: 'rtm.getHistoryPage',
       method: 'GET',
       path: '/rtm/message/history/query/:handle',
       budget: 'rtm.history',

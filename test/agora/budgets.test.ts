@@ -176,8 +176,8 @@ describe('the message budget against the emulator', () => {
     );
     expect(results.every((r) => r.status === 'sent')).toBe(true);
     const calls = await control.calls();
-    const statuses = { ...calls['rtm.peer_messages']?.byStatus };
-    for (const [s, n] of Object.entries(calls['rtm.channel_messages']?.byStatus ?? {})) statuses[s] = (statuses[s] ?? 0) + n;
+    const statuses = { ...calls['rtm.sendPeerMessage']?.byStatus };
+    for (const [s, n] of Object.entries(calls['rtm.sendChannelMessage']?.byStatus ?? {})) statuses[s] = (statuses[s] ?? 0) + n;
     expect(statuses).toEqual({ 200: 1000 });
     expect(client.http.stats().retries).toBe(0);
   });

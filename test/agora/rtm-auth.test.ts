@@ -108,8 +108,8 @@ describe('Signaling auth', () => {
   it('renews a token after a 401 and retries once', async () => {
     const { emulator, control } = await startEmulator();
     const rtm = clientFor(emulator, { credentials: tokenCredentials(emulator.project) }).rtm;
-    await control.addFault({ route: 'rtm.peer_messages', status: 401 });
+    await control.addFault({ route: 'rtm.sendPeerMessage', status: 401 });
     expect(await rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
-    expect(await control.callCount('rtm.peer_messages')).toBe(2);
+    expect(await control.callCount('rtm.sendPeerMessage')).toBe(2);
   });
 });

@@ -160,7 +160,7 @@ describe('Signaling user and channel events', () => {
     const { emulator, control } = await startEmulator();
     const rtm = clientFor(emulator).rtm;
     await control.addFault({
-      route: 'rtm.channel_events',
+      route: 'rtm.getChannelEvents',
       status: 200,
       body: { result: 'success', request_id: '7', events: [{ channel_id: 'old', user_id: 'zed', type: 'Join', ts: 1578027418981 }] },
     });
@@ -183,7 +183,7 @@ describe('contract drift', () => {
   it('turns a 2xx body of the wrong shape into AgoraResponseShapeError naming the operation', async () => {
     const { emulator, control } = await startEmulator();
     const rtm = clientFor(emulator).rtm;
-    await control.addFault({ route: 'rtm.peer_messages', status: 200, body: { result: 'success', code: 'message_teleported' } });
+    await control.addFault({ route: 'rtm.sendPeerMessage', status: 200, body: { result: 'success', code: 'message_teleported' } });
     const error = await rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgoraResponseShapeError);
     expect((error as Error).message).toContain('rtm.sendPeerMessage');

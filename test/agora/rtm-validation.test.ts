@@ -31,7 +31,7 @@ describe('the client refuses bad input before any upstream call', () => {
     expect(error).toBeInstanceOf(AgoraInputError);
     expect((error as AgoraInputError).issues[0]?.field).toBe(field);
     expect((error as AgoraInputError).message).toMatch(new RegExp(`^Invalid ${field}: `));
-    expect(await control.callCount('rtm.peer_messages')).toBe(0);
+    expect(await control.callCount('rtm.sendPeerMessage')).toBe(0);
   });
 
   it('channel message: a channel name over 64 characters and a bad character', async () => {
@@ -42,7 +42,7 @@ describe('the client refuses bad input before any upstream call', () => {
       expect(error).toBeInstanceOf(AgoraInputError);
       expect((error as AgoraInputError).issues[0]?.field).toBe('channel');
     }
-    expect(await control.callCount('rtm.channel_messages')).toBe(0);
+    expect(await control.callCount('rtm.sendChannelMessage')).toBe(0);
   });
 
   it('history: no source nor destination, an end before the start, a page size Agora does not offer', async () => {
@@ -62,8 +62,8 @@ describe('the client refuses bad input before any upstream call', () => {
     }
     const countError = await rtm.countHistory({ ...window }).catch((e: unknown) => e);
     expect(countError).toBeInstanceOf(AgoraInputError);
-    expect(await control.callCount('rtm.history_query')).toBe(0);
-    expect(await control.callCount('rtm.history_count')).toBe(0);
+    expect(await control.callCount('rtm.queryHistory')).toBe(0);
+    expect(await control.callCount('rtm.countHistory')).toBe(0);
   });
 
   it('accepts the limits exactly: 64-character ids, every allowed character, a 32 KB payload', async () => {

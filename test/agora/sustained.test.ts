@@ -60,7 +60,7 @@ describe('sustained overload', () => {
     await Promise.all(pending);
 
     const sum = (routes: string[], status: string, counts = atEnd) => routes.reduce((n, r) => n + (counts[r]?.byStatus[status] ?? 0), 0);
-    const sendRoutes = ['rtm.peer_messages', 'rtm.channel_messages'];
+    const sendRoutes = ['rtm.sendPeerMessage', 'rtm.sendChannelMessage'];
     const final = await control.calls();
     expect(sum(sendRoutes, '429', final)).toBe(0);
     expect(sum(['chat.users.get'], '429', final)).toBe(0);

@@ -7,7 +7,7 @@ describe('the emulator control API', () => {
     const rtm = clientFor(emulator).rtm;
     await control.rtm.login('bob');
     await rtm.sendPeerMessage({ from: 'a', to: 'bob', payload: 'x' });
-    await control.addFault({ route: 'rtm.peer_messages', status: 500, times: 3 });
+    await control.addFault({ route: 'rtm.sendPeerMessage', status: 500, times: 3 });
     await control.reset();
     expect(await control.calls()).toEqual({});
     expect((await control.rtm.inbox('bob')).messages).toEqual([]);
@@ -28,7 +28,7 @@ describe('the emulator control API', () => {
 
   it('applies a fault only to the listener and number of calls it names', async () => {
     const { emulator, control } = await startEmulator({ labels: ['one', 'two'] });
-    await control.addFault({ route: 'rtm.history_count', listener: 'two', status: 400, times: 2 });
+    await control.addFault({ route: 'rtm.countHistory', listener: 'two', status: 400, times: 2 });
     const [one] = emulator.listeners();
     const auth = `Basic ${Buffer.from(`${emulator.project.customerKey}:${emulator.project.customerSecret}`).toString('base64')}`;
     const url = (base: string) => `${base}/dev/v2/project/${emulator.project.appId}/rtm/message/history/count?source=a&start_time=2026-01-01T00:00:00Z&end_time=2026-01-02T00:00:00Z`;
@@ -37,7 +37,7 @@ describe('the emulator control API', () => {
     expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(400);
     expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(400);
     expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(200);
-    expect((await control.calls())['rtm.history_count']).toEqual({ total: 4, byListener: { one: 1, two: 3 }, byStatus: { 200: 2, 400: 2 } });
+    expect((await control.calls())['rtm.countHistory']).toEqual({ total: 4, byListener: { one: 1, two: 3 }, byStatus: { 200: 2, 400: 2 } });
   });
 
   it('turns rate limiting off and on', async () => {

@@ -86,7 +86,7 @@ describe('Signaling events, live', () => {
     const fay = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['fay'] });
     await activeSubscriptions(server, 1);
     // Agora takes the events out of its store, then the answer is lost on the way.
-    await control.addFault({ route: 'rtm.user_events', reset: 'after', times: 1 });
+    await control.addFault({ route: 'rtm.getUserEvents', reset: 'after', times: 1 });
     await control.rtm.login('fay');
     await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents).toBe(0);
     await expect.poll(() => server.events.pollerStats().possibleLosses, { timeout: 10_000 }).toBe(1);
@@ -197,7 +197,7 @@ describe('regions', () => {
     await settle();
     expect(eve.events().map((e) => e.type)).toEqual(['LOGIN', 'LOGOUT']);
     expect(server.events.pollerStats().duplicatesDropped).toBe(2);
-    expect(await control.callCount('rtm.user_events', 'us')).toBeGreaterThan(0);
-    expect(await control.callCount('rtm.user_events', 'eu')).toBeGreaterThan(0);
+    expect(await control.callCount('rtm.getUserEvents', 'us')).toBeGreaterThan(0);
+    expect(await control.callCount('rtm.getUserEvents', 'eu')).toBeGreaterThan(0);
   });
 });

@@ -58,7 +58,7 @@ export function chatOf(client: AgoraClient) {
 }
 
 /** The event poller's routes: it reads them beside any request, so they are no request's calls. */
-const POLLER_ROUTES = new Set(['rtm.user_events', 'rtm.channel_events']);
+const POLLER_ROUTES = new Set(['rtm.getUserEvents', 'rtm.getChannelEvents']);
 
 /** Calls that reached the emulator, by route, leaving out the event poller's reads. */
 export async function requestCalls(control: EmulatorControl): Promise<Record<string, number>> {
