@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../src/emulator/control-client.ts';
 import { postGraphQL, startGateway, wsClient } from './helpers/gateway.ts';
@@ -72,5 +74,19 @@ describe('README Chat callbacks', () => {
     await activeSubscriptions(server, 1);
     await createEmulatorControl(server.emulator!.url).chat.send('alice', { to: 'bob', text: 'hi' });
     expect(await events.waitFor(1)).toEqual([expect.objectContaining({ message: expect.objectContaining({ sender: { username: 'alice' }, body: { text: 'hi' } }) })]);
+  });
+
+  it('its map of src/ names every folder and root file of src/ and of src/schema/, and only paths that exist', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const map = readme.slice(readme.indexOf('## Map of src/'), readme.indexOf('### Following one name'));
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    const named = [...map.matchAll(/`(src\/[\w./-]+)`/g)].map((m) => m[1]!);
+    for (const path of named) expect(existsSync(`${root}${path}`), path).toBe(true);
+    for (const folder of ['src', 'src/schema']) {
+      for (const entry of readdirSync(`${root}${folder}`, { withFileTypes: true })) {
+        const written = entry.isDirectory() ? `${entry.name}/` : entry.name;
+        expect(map, `${folder}/${written}`).toMatch(new RegExp(`\`(${folder}/)?${written.replace('.', '\\.')}\``));
+      }
+    }
   });
 });
