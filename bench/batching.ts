@@ -45,7 +45,11 @@ const QUERIES: { name: string; query: string }[] = [
 ];
 
 async function costOf(url: string, query: string, groupId: string, token: string): Promise<Cost> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { id: groupId } }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables: { id: groupId } }),
+  });
   const body = (await res.json()) as { errors?: unknown[]; extensions: { cost: Cost } };
   if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors)}`);
   return body.extensions.cost;
@@ -69,4 +73,7 @@ await batched.server.stop();
 await unbatched.server.stop();
 console.table(results);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL('./results/batching.json', import.meta.url), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+await writeFile(
+  new URL('./results/batching.json', import.meta.url),
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`,
+);

@@ -27,7 +27,11 @@ try {
   const status = (routes: Record<string, RouteCounter>, code: string) => routes['rtm.sendChannelMessage']?.byStatus[code] ?? 0;
   const warmUp: Promise<unknown>[] = [];
   for (let i = 0; i < (LIMIT_PER_SECOND / 2) * WARM_UP_SECONDS; i++) {
-    warmUp.push(graphql(stack.graphqlUrl, 'mutation($i: SendChannelMessageInput!) { sendChannelMessage(input: $i) { status } }', { i: { from: 'bench', channel: 'warm', payload: `w${i}` } }));
+    warmUp.push(
+      graphql(stack.graphqlUrl, 'mutation($i: SendChannelMessageInput!) { sendChannelMessage(input: $i) { status } }', {
+        i: { from: 'bench', channel: 'warm', payload: `w${i}` },
+      }),
+    );
     if (i % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await Promise.all(warmUp);
@@ -38,7 +42,9 @@ try {
   const seen: Record<string, number> = {};
   const pending: Promise<void>[] = [];
   const send = (i: number) =>
-    graphql(stack.graphqlUrl, 'mutation($i: SendChannelMessageInput!) { sendChannelMessage(input: $i) { status } }', { i: { from: 'bench', channel: 'rate', payload: `m${i}` } }).then(
+    graphql(stack.graphqlUrl, 'mutation($i: SendChannelMessageInput!) { sendChannelMessage(input: $i) { status } }', {
+      i: { from: 'bench', channel: 'rate', payload: `m${i}` },
+    }).then(
       () => void (seen.OK = (seen.OK ?? 0) + 1),
       (e: { code?: string }) => void (seen[e.code ?? 'ERROR'] = (seen[e.code ?? 'ERROR'] ?? 0) + 1),
     );
@@ -61,7 +67,14 @@ try {
     shareOfBudget: Math.round(((status(atEnd, '200') - status(before, '200')) / ((LIMIT_PER_SECOND * elapsedMs) / 1000)) * 1000) / 1000,
     clientsSaw: seen,
   };
-  console.table([{ offered: `${result.offered} (${OFFERED_PER_SECOND}/s)`, 'upstream 429': result.upstream429, 'share of budget': result.shareOfBudget, 'clients saw': JSON.stringify(seen) }]);
+  console.table([
+    {
+      offered: `${result.offered} (${OFFERED_PER_SECOND}/s)`,
+      'upstream 429': result.upstream429,
+      'share of budget': result.shareOfBudget,
+      'clients saw': JSON.stringify(seen),
+    },
+  ]);
   await writeResults('rate', result);
 } finally {
   stack.stop();

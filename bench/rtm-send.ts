@@ -65,4 +65,7 @@ const results = [];
 for (const s of scenarios) results.push(await run(s));
 console.table(results);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL('./results/rtm-send.json', import.meta.url), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+await writeFile(
+  new URL('./results/rtm-send.json', import.meta.url),
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`,
+);

@@ -40,9 +40,11 @@ try {
     const changer = setInterval(() => {
       const user = POPULAR[version % POPULAR.length]!;
       const nickname = `v${++version}`;
-      void fetch(`${stack.chatBase}/users/${user}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.chatToken}` }, body: JSON.stringify({ nickname }) }).then(() =>
-        changed.set(user, { nickname, at: Date.now() }),
-      );
+      void fetch(`${stack.chatBase}/users/${user}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.chatToken}` },
+        body: JSON.stringify({ nickname }),
+      }).then(() => changed.set(user, { nickname, at: Date.now() }));
     }, 1_000);
 
     await Promise.all(
@@ -50,7 +52,11 @@ try {
         while (Date.now() < deadline) {
           const user = Math.random() < 0.8 ? POPULAR[Math.floor(Math.random() * POPULAR.length)]! : OTHERS[Math.floor(Math.random() * OTHERS.length)]!;
           try {
-            const res = await fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY }, body: JSON.stringify({ query: QUERY, variables: { u: user } }) });
+            const res = await fetch(stack.graphqlUrl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY },
+              body: JSON.stringify({ query: QUERY, variables: { u: user } }),
+            });
             const body = (await res.json()) as { data?: { user: { nickname: string } }; errors?: unknown[] };
             if (body.errors || !body.data) {
               failed++;

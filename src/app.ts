@@ -43,27 +43,49 @@ import { useEventByEventSubscriptions } from './execution/live-execution.ts';
 
 export { GRAPHQL_PATH };
 
-export const DEFAULT_QUERY = /* GraphQL */ `# Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
-# Press the play button to run this query against the built-in demo data.
-# The response's extensions.cost says how many Agora calls it was predicted to cost, and made.
-query Tour {
-  agoraMode
-  user(username: "alice") {
-    nickname
-    online
-    presence { online ext }
-    contacts { username online }
-    joinedGroups(first: 5) {
+export const DEFAULT_QUERY = /* GraphQL */ `
+  # Welcome to agora-graphql: a GraphQL API in front of Agora Chat and Signaling.
+  # Press the play button to run this query against the built-in demo data.
+  # The response's extensions.cost says how many Agora calls it was predicted to cost, and made.
+  query Tour {
+    agoraMode
+    user(username: "alice") {
+      nickname
+      online
+      presence {
+        online
+        ext
+      }
+      contacts {
+        username
+        online
+      }
+      joinedGroups(first: 5) {
+        edges {
+          node {
+            name
+            members(first: 20) {
+              edges {
+                role
+                node {
+                  username
+                  online
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    rooms(first: 5) {
       edges {
         node {
           name
-          members(first: 20) { edges { role node { username online } } }
+          attributes
         }
       }
     }
   }
-  rooms(first: 5) { edges { node { name attributes } } }
-}
 `;
 
 export interface StartedServer {
@@ -182,13 +204,18 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   const callbacks = createChatCallbackReceiver({
     settings: { ...config.chatCallbacks, secrets: callbackSecrets },
     events,
-    dedupe: redis ? createRedisDedupe(redis, `agora-graphql:${appId}`, 2 * config.chatCallbacks.maxAgeMs) : createMemoryDedupe(2 * config.chatCallbacks.maxAgeMs),
+    dedupe: redis
+      ? createRedisDedupe(redis, `agora-graphql:${appId}`, 2 * config.chatCallbacks.maxAgeMs)
+      : createMemoryDedupe(2 * config.chatCallbacks.maxAgeMs),
     logger,
     // A `groupchat` callback does not say whether its id is a group or a room: asked once per id.
     kindOf: (id) => {
       let kind = roomIds.get(id);
       if (!kind) {
-        kind = (agora.chat?.rooms.details([id]) ?? Promise.resolve([])).then((found) => (found.length > 0 ? 'room' : 'group'), () => 'group' as const);
+        kind = (agora.chat?.rooms.details([id]) ?? Promise.resolve([])).then(
+          (found) => (found.length > 0 ? 'room' : 'group'),
+          () => 'group' as const,
+        );
         roomIds.set(id, kind);
       }
       return kind;
@@ -201,7 +228,10 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   // Without shared reads each request reads for itself, bound to its own signal.
   // With Redis the cache is shared by every instance; each instance still coalesces and batches its own calls.
   const shared = config.sharedReads.enabled
-    ? createSharedReads(config.sharedReads, redis ? createRedisValueStore(redis, `agora-graphql:${appId}:shared:`) : createMemoryValueStore(config.sharedReads.maxEntries))
+    ? createSharedReads(
+        config.sharedReads,
+        redis ? createRedisValueStore(redis, `agora-graphql:${appId}:shared:`) : createMemoryValueStore(config.sharedReads.maxEntries),
+      )
     : undefined;
   if (shared) events.listen((event) => invalidate(shared, event));
   const contextFor = createContextFactory({ agora, mode, events, shared, batching: parts.batching });
@@ -221,16 +251,19 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       }),
       ...(persisted ? [usePersistedOperations(persisted)] : []),
       useHardening(config.limits),
-      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, async (ctx, prediction) => {
-        const refused = await fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls);
-        return (
-          refused &&
-          publicError(`This client has used its share of ${refused.what} for now: retry after ${refused.retryAfterSeconds} s`, 'RATE_LIMITED', {
-            retryAfter: refused.retryAfterSeconds,
-            reason: 'FAIR_SHARE',
-          })
-        );
-      }),
+      useUpstreamCost(
+        { maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain },
+        async (ctx, prediction) => {
+          const refused = await fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls);
+          return (
+            refused &&
+            publicError(`This client has used its share of ${refused.what} for now: retry after ${refused.retryAfterSeconds} s`, 'RATE_LIMITED', {
+              retryAfter: refused.retryAfterSeconds,
+              reason: 'FAIR_SHARE',
+            })
+          );
+        },
+      ),
       useRequestId(),
       useOperationMetrics(metrics),
       // A "simple" request (a GET a page can make without a preflight) must carry this header.
@@ -255,7 +288,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   // Emulator mode signs development tokens with AUTH_JWT_SECRET, or a secret of its own per process.
   const jwtSecret = config.auth.jwtSecret ?? (mode === 'emulator' && !config.auth.jwksUrl ? randomSecret() : undefined);
   const authenticator = createAuthenticator({ ...config.auth, jwtSecret });
-  if (config.auth.disabled) logger.warn('AUTH_DISABLED=true: authentication is off, and every request acts as admin with Agora\'s credentials');
+  if (config.auth.disabled) logger.warn("AUTH_DISABLED=true: authentication is off, and every request acts as admin with Agora's credentials");
   const devTokens =
     mode === 'emulator' && jwtSecret
       ? {
@@ -286,7 +319,10 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         defaultQuery: DEFAULT_QUERY,
         subscriptionsProtocol: 'WS',
         ...(devTokens
-          ? { headers: JSON.stringify({ Authorization: `Bearer ${devTokens.admin}` }, null, 2), connectionParams: { authorization: `Bearer ${devTokens.admin}` } }
+          ? {
+              headers: JSON.stringify({ Authorization: `Bearer ${devTokens.admin}` }, null, 2),
+              connectionParams: { authorization: `Bearer ${devTokens.admin}` },
+            }
           : {}),
       },
     }),

@@ -98,10 +98,23 @@ const env = z.object({
   AGORA_RTM_HOSTS: optionalText,
   AGORA_CHAT_HOST: optionalText.pipe(z.url({ error: 'AGORA_CHAT_HOST must be a URL such as https://a41.chat.agora.io' }).optional()),
   AGORA_CHAT_APP_KEY: optionalText.pipe(
-    z.string().regex(/^[^#\s]+#[^#\s]+$/, 'AGORA_CHAT_APP_KEY must be the app key org_name#app_name').optional(),
+    z
+      .string()
+      .regex(/^[^#\s]+#[^#\s]+$/, 'AGORA_CHAT_APP_KEY must be the app key org_name#app_name')
+      .optional(),
   ),
-  AGORA_CHAT_ORG_NAME: optionalText.pipe(z.string().regex(/^[^#\s/]+$/, 'AGORA_CHAT_ORG_NAME is the part of the app key before #').optional()),
-  AGORA_CHAT_APP_NAME: optionalText.pipe(z.string().regex(/^[^#\s/]+$/, 'AGORA_CHAT_APP_NAME is the part of the app key after #').optional()),
+  AGORA_CHAT_ORG_NAME: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^#\s/]+$/, 'AGORA_CHAT_ORG_NAME is the part of the app key before #')
+      .optional(),
+  ),
+  AGORA_CHAT_APP_NAME: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^#\s/]+$/, 'AGORA_CHAT_APP_NAME is the part of the app key after #')
+      .optional(),
+  ),
   AGORA_RETRY_UNIT_MS: ms(1000),
   AGORA_CONNECT_TIMEOUT_MS: ms(5000),
   AGORA_RESPONSE_TIMEOUT_MS: ms(15_000),
@@ -109,7 +122,12 @@ const env = z.object({
   SHUTDOWN_TIMEOUT_MS: ms(10_000),
   EMULATOR_PORT: port.default(0),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
-  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional()),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
   EVENT_POLL_INTERVAL_MS: ms(500),
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   SUBSCRIBER_QUEUE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
@@ -127,7 +145,10 @@ const env = z.object({
   AUTH_API_KEY_HASHES: optionalText.pipe(
     z
       .string()
-      .regex(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, 'AUTH_API_KEY_HASHES must be comma-separated SHA-256 hashes (64 hex characters each) of the keys, never the keys')
+      .regex(
+        /^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/,
+        'AUTH_API_KEY_HASHES must be comma-separated SHA-256 hashes (64 hex characters each) of the keys, never the keys',
+      )
       .optional(),
   ),
   AUTH_DISABLED: z.enum(['true', 'false']).optional(),
@@ -149,7 +170,10 @@ const env = z.object({
   CACHE_TTL_ONLINE_MS: z.coerce.number().int().min(0).default(2_000),
   CACHE_TTL_COLLECTIVE_MS: z.coerce.number().int().min(0).default(5_000),
   CHAT_CALLBACK_SECRETS: optionalText,
-  CHAT_CALLBACK_PATH: z.string().regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, 'CHAT_CALLBACK_PATH must be a path such as /agora/chat/callbacks/<token>').default('/agora/chat/callbacks'),
+  CHAT_CALLBACK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, 'CHAT_CALLBACK_PATH must be a path such as /agora/chat/callbacks/<token>')
+    .default('/agora/chat/callbacks'),
   CHAT_CALLBACK_MAX_AGE_MS: ms(300_000),
   WS_KEEPALIVE_MS: ms(12_000),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
@@ -174,7 +198,9 @@ function chatOptions(e: z.output<typeof env>): ChatOptions | undefined {
   if (e.AGORA_CHAT_APP_KEY && named) throw new ConfigError('Give AGORA_CHAT_APP_KEY or AGORA_CHAT_ORG_NAME with AGORA_CHAT_APP_NAME, not both');
   const [orgName, appName] = e.AGORA_CHAT_APP_KEY ? e.AGORA_CHAT_APP_KEY.split('#') : [e.AGORA_CHAT_ORG_NAME, e.AGORA_CHAT_APP_NAME];
   if (!e.AGORA_CHAT_HOST || !orgName || !appName) {
-    throw new ConfigError('Agora Chat needs AGORA_CHAT_HOST and the app key: AGORA_CHAT_APP_KEY, or AGORA_CHAT_ORG_NAME and AGORA_CHAT_APP_NAME (Console: Chat > Config)');
+    throw new ConfigError(
+      'Agora Chat needs AGORA_CHAT_HOST and the app key: AGORA_CHAT_APP_KEY, or AGORA_CHAT_ORG_NAME and AGORA_CHAT_APP_NAME (Console: Chat > Config)',
+    );
   }
   if (!e.AGORA_APP_CERTIFICATE) throw new ConfigError('Agora Chat needs AGORA_APP_CERTIFICATE to mint its app tokens');
   return { host: e.AGORA_CHAT_HOST, orgName, appName, appCertificate: e.AGORA_APP_CERTIFICATE };
@@ -183,7 +209,12 @@ function chatOptions(e: z.output<typeof env>): ChatOptions | undefined {
 function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
   if (!list) return hostPlanForRegion(region);
   try {
-    return hostPlanFromList(list.split(',').map((s) => s.trim()).filter(Boolean));
+    return hostPlanFromList(
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   } catch {
     throw new ConfigError('AGORA_RTM_HOSTS must be one to three comma-separated URLs: primary, alternate, regional');
   }
@@ -192,7 +223,10 @@ function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): H
 /** AGORA_RTM_EVENT_REGIONS: the regions whose Signaling event stores the poller reads, comma-separated. */
 function eventRegions(list: string | undefined): HostPlan[] | undefined {
   if (!list) return undefined;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.find((n) => !(REGIONS as readonly string[]).includes(n));
   if (unknown !== undefined) throw new ConfigError(`AGORA_RTM_EVENT_REGIONS: ${unknown} is not one of ${REGIONS.join(', ')}`);
   return names.map((n) => hostPlanForRegion(n as (typeof REGIONS)[number]));
@@ -202,7 +236,11 @@ function eventRegions(list: string | undefined): HostPlan[] | undefined {
 function eventHosts(list: string | undefined): HostPlan[] | undefined {
   if (!list) return undefined;
   try {
-    return list.split(',').map((s) => s.trim()).filter(Boolean).map((origin) => hostPlanFromList([origin]));
+    return list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((origin) => hostPlanFromList([origin]));
   } catch {
     throw new ConfigError('AGORA_RTM_EVENT_HOSTS must be comma-separated URLs, one per region');
   }
@@ -241,7 +279,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ttlMs: { user: e.CACHE_TTL_USER_MS, online: e.CACHE_TTL_ONLINE_MS, collective: e.CACHE_TTL_COLLECTIVE_MS, attributes: 0 },
       maxEntries: 50_000,
     },
-    chatCallbacks: { path: e.CHAT_CALLBACK_PATH, secrets: e.CHAT_CALLBACK_SECRETS?.split(',').map((s) => s.trim()).filter(Boolean) ?? [], maxAgeMs: e.CHAT_CALLBACK_MAX_AGE_MS },
+    chatCallbacks: {
+      path: e.CHAT_CALLBACK_PATH,
+      secrets:
+        e.CHAT_CALLBACK_SECRETS?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean) ?? [],
+      maxAgeMs: e.CHAT_CALLBACK_MAX_AGE_MS,
+    },
     fairShare: { operationsPerSecond: e.FAIR_OPERATIONS_PER_SECOND, upstreamCallsPerSecond: e.FAIR_UPSTREAM_CALLS_PER_SECOND },
     limits: {
       maxDepth: e.LIMIT_MAX_DEPTH,
@@ -262,7 +307,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       audience: e.AUTH_JWT_AUDIENCE,
       apiKeyHashes: e.AUTH_API_KEY_HASHES?.split(',') ?? [],
       disabled: e.AUTH_DISABLED === 'true',
-      allowedOrigins: e.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [],
+      allowedOrigins:
+        e.ALLOWED_ORIGINS?.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean) ?? [],
     },
     events: {
       pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
@@ -310,7 +358,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     chat: chatOptions(e),
   };
   if (!base.auth.disabled && !base.auth.jwtSecret && !base.auth.jwksUrl && base.auth.apiKeyHashes.length === 0) {
-    throw new ConfigError('Outside emulator mode the gateway needs a way to authenticate callers: AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_API_KEY_HASHES (or AUTH_DISABLED=true, which lets anyone act as admin)');
+    throw new ConfigError(
+      'Outside emulator mode the gateway needs a way to authenticate callers: AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_API_KEY_HASHES (or AUTH_DISABLED=true, which lets anyone act as admin)',
+    );
   }
   return { ...base, agora };
 }

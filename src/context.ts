@@ -66,7 +66,6 @@ export interface ContextParts {
   batching?: boolean | undefined;
 }
 
-
 /**
  * What answers depend on besides the operation: who asks (`expiresAt` only ends a socket) and whether they
  * asked for fresh data. At two grains: this viewer, and every viewer of its kind and roles.

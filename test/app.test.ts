@@ -7,8 +7,7 @@ import { authHeaders, tokenFor } from './helpers/auth.ts';
 import { leftover } from './helpers/leftovers.ts';
 import { postGraphQL, startGatewayRunner, startInProcessGateway, wsClient } from './helpers/gateway.ts';
 
-const silentApp = async () =>
-  leftover(await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') }), (a) => a.stop());
+const silentApp = async () => leftover(await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') }), (a) => a.stop());
 
 /** Counter lines of agora_upstream_calls_total for one operation, from /metrics. */
 async function upstreamCalls(metricsUrl: string, operation: string): Promise<string[]> {
@@ -34,12 +33,20 @@ describe('buildApp', () => {
     const { server, graphqlUrl } = await startInProcessGateway();
     const contacts = '{ user(username: "alice") { contacts { username } } }';
     // Alice may read her own contacts, bob may not, and a bad token is refused before anything runs.
-    expect((await postGraphQL(graphqlUrl, contacts, undefined, { token: await tokenFor('alice') })).body.data).toEqual({ user: { contacts: [{ username: 'bob' }, { username: 'carol' }] } });
+    expect((await postGraphQL(graphqlUrl, contacts, undefined, { token: await tokenFor('alice') })).body.data).toEqual({
+      user: { contacts: [{ username: 'bob' }, { username: 'carol' }] },
+    });
     const denied = await postGraphQL(graphqlUrl, contacts, undefined, { token: await tokenFor('bob') });
     expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const refused = await postGraphQL(graphqlUrl, '{ health }', undefined, { token: 'not-a-token' });
     expect(refused).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
-    const res = await server.fetch(new Request(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: '{ health }' }) }));
+    const res = await server.fetch(
+      new Request(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'trace-42', ...authHeaders(graphqlUrl) },
+        body: JSON.stringify({ query: '{ health }' }),
+      }),
+    );
     expect(res.headers.get('x-request-id')).toBe('trace-42');
     expect(await res.json()).toMatchObject({ data: { health: 'ok' }, extensions: { requestId: 'trace-42' } });
   });
@@ -50,7 +57,11 @@ describe('buildApp', () => {
     expect(startedA.graphqlUrl).not.toBe(startedB.graphqlUrl);
     expect(a.emulator!.url).not.toBe(b.emulator!.url);
     await a.stop();
-    const res = await fetch(startedB.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(startedB.graphqlUrl) }, body: JSON.stringify({ query: '{ health }' }) });
+    const res = await fetch(startedB.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(startedB.graphqlUrl) },
+      body: JSON.stringify({ query: '{ health }' }),
+    });
     expect(await res.json()).toMatchObject({ data: { health: 'ok' } });
   });
 });
@@ -75,7 +86,11 @@ describe('one context for both doors', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await upstreamCalls(metricsUrl, 'chat.users.get')).toEqual([]);
     // The control: the same call, not cancelled, is recorded.
-    await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: '{ user(username: "alice") { nickname } }' }) });
+    await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) },
+      body: JSON.stringify({ query: '{ user(username: "alice") { nickname } }' }),
+    });
     expect(await upstreamCalls(metricsUrl, 'chat.users.get')).toEqual([expect.stringContaining('status="200"')]);
   });
 
@@ -87,7 +102,9 @@ describe('one context for both doors', () => {
       let last = {};
       client.subscribe({ query }, { next: (r) => (last = r), error: reject, complete: () => resolve(last) });
     });
-    const overHttp = (await (await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query }) })).json()) as typeof overSocket;
+    const overHttp = (await (
+      await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query }) })
+    ).json()) as typeof overSocket;
     expect(overSocket.data).toEqual({ user: { online: expect.any(Boolean), contacts: expect.any(Array) } });
     // The socket's request has its own loaders and ledger, as HTTP's has: the same calls, counted the same.
     expect(overSocket.extensions?.cost?.calls['chat.users.batchStatus']).toBeGreaterThan(0);

@@ -67,7 +67,10 @@ describe('agora-graphql emulator', () => {
   });
 
   it('refuses a port that is not a number, as a configuration error (exit code 78, as tested above)', async () => {
-    await expect(main(['emulator', '--port', 'abc'], captured().io)).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/--port must be a port number/) });
+    await expect(main(['emulator', '--port', 'abc'], captured().io)).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringMatching(/--port must be a port number/),
+    });
   });
 });
 

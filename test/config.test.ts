@@ -66,7 +66,10 @@ describe('loadConfig', () => {
 
   it.each([
     [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_HOST: 'https://a1.chat.agora.io' }, /Agora Chat needs AGORA_CHAT_HOST and the app key/],
-    [{ AGORA_APP_ID: appId, AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's', AGORA_CHAT_HOST: 'https://a1.chat.agora.io', AGORA_CHAT_APP_KEY: 'o#a' }, /needs AGORA_APP_CERTIFICATE/],
+    [
+      { AGORA_APP_ID: appId, AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's', AGORA_CHAT_HOST: 'https://a1.chat.agora.io', AGORA_CHAT_APP_KEY: 'o#a' },
+      /needs AGORA_APP_CERTIFICATE/,
+    ],
     [{ AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_CHAT_APP_KEY: 'no-hash' }, /org_name#app_name/],
     [{ AGORA_CUSTOMER_KEY: 'k', AGORA_CUSTOMER_SECRET: 's' }, /AGORA_APP_ID is required/],
     [{ AGORA_APP_ID: 'not-hex' }, /AGORA_APP_ID must be 32 hexadecimal characters/],

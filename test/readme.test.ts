@@ -65,7 +65,7 @@ describe('README real time', () => {
 });
 
 describe('README Chat callbacks', () => {
-  it('the subscription it shows receives a simulated client\'s message, live, in emulator mode', async () => {
+  it("the subscription it shows receives a simulated client's message, live, in emulator mode", async () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
     const conversation = readme.match(/```graphql\n(subscription Conversation[\s\S]*?)```/)?.[1];
     expect(conversation).toBeDefined();
@@ -73,7 +73,9 @@ describe('README Chat callbacks', () => {
     const events = subscribe<{ message: { sender: { username: string }; body: { text: string } } }>(wsClient(graphqlUrl), 'messageReceived', conversation!);
     await activeSubscriptions(server, 1);
     await createEmulatorControl(server.emulator!.url).chat.send('alice', { to: 'bob', text: 'hi' });
-    expect(await events.waitFor(1)).toEqual([expect.objectContaining({ message: expect.objectContaining({ sender: { username: 'alice' }, body: { text: 'hi' } }) })]);
+    expect(await events.waitFor(1)).toEqual([
+      expect.objectContaining({ message: expect.objectContaining({ sender: { username: 'alice' }, body: { text: 'hi' } }) }),
+    ]);
   });
 
   it('its map of src/ names every folder and root file of src/ and of src/schema/, and only paths that exist', async () => {

@@ -38,7 +38,8 @@ describe('the Dockerfile', async () => {
 
   it('is multi-stage on a slim Node base pinned to the exact version the tests run on', () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(new RegExp(`^FROM node:${pinnedNode!.replaceAll('.', '\\.')}-[a-z]+-slim(@sha256:[0-9a-f]{64})?( AS \\w+)?$`));
+    for (const from of froms)
+      expect(from).toMatch(new RegExp(`^FROM node:${pinnedNode!.replaceAll('.', '\\.')}-[a-z]+-slim(@sha256:[0-9a-f]{64})?( AS \\w+)?$`));
   });
 
   it('installs production dependencies only, from the lockfile', () => {

@@ -66,7 +66,16 @@ export default defineConfig({
     maxWorkers: 4,
     projects: [
       // A project's setupFiles add to the root's (test/setup.ts runs for every file).
-      { extends: true, test: { name: 'functional', setupFiles: ['test/setup-functional.ts'], include: ['test/**/*.test.ts'], exclude: [...LOAD_TESTS, ...LAST_TESTS], sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: {
+          name: 'functional',
+          setupFiles: ['test/setup-functional.ts'],
+          include: ['test/**/*.test.ts'],
+          exclude: [...LOAD_TESTS, ...LAST_TESTS],
+          sequence: { groupOrder: 0 },
+        },
+      },
       { extends: true, test: { name: 'load', include: LOAD_TESTS, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'last', include: LAST_TESTS, sequence: { groupOrder: 1 } } },
     ],

@@ -61,7 +61,13 @@ export const benchToken = (sub: string, roles: Role[]): Promise<string> => signT
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, { ...env, PORT: '0', AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH, AUTH_JWT_SECRET: BENCH_JWT_SECRET, ...gatewayEnv });
+  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, {
+    ...env,
+    PORT: '0',
+    AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH,
+    AUTH_JWT_SECRET: BENCH_JWT_SECRET,
+    ...gatewayEnv,
+  });
   const emulatorUrl = env.AGORA_CHAT_HOST!;
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
   return {
@@ -70,7 +76,11 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     chatBase: `${emulatorUrl}/${org}/${app}`,
     chatToken: buildChatAppToken({ appId: env.AGORA_APP_ID!, appCertificate: env.AGORA_APP_CERTIFICATE!, expireSeconds: 3600 }),
     async control(method, path, body) {
-      const res = await fetch(`${emulatorUrl}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${emulatorUrl}/_emulator${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return res.json();
     },
     gatewayCpuMs() {
@@ -92,7 +102,11 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
 
 /** One GraphQL request; rejects when the answer has errors. */
 export async function graphql(url: string, query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': BENCH_API_KEY },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] };
   if (body.errors) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors[0]?.extensions?.code });
   return body.data ?? {};
@@ -120,4 +134,5 @@ export const readUserDirect = (stack: Stack, username: string) =>
   fetch(`${stack.chatBase}/users/${username}`, { headers: { authorization: `Bearer ${stack.chatToken}` } }).then((r) => r.arrayBuffer());
 
 /** The same read through the gateway. */
-export const readUserThroughGateway = (stack: Stack, username: string) => graphql(stack.graphqlUrl, 'query($u: String!) { user(username: $u) { nickname } }', { u: username });
+export const readUserThroughGateway = (stack: Stack, username: string) =>
+  graphql(stack.graphqlUrl, 'query($u: String!) { user(username: $u) { nickname } }', { u: username });

@@ -147,8 +147,7 @@ export class TokenFormatError extends Error {
   override readonly name = 'TokenFormatError';
 }
 
-const hmac = (key: Buffer | string, message: Buffer | string): Buffer =>
-  createHmac('sha256', key).update(message).digest();
+const hmac = (key: Buffer | string, message: Buffer | string): Buffer => createHmac('sha256', key).update(message).digest();
 
 const u32Bytes = (value: number): Buffer => new ByteWriter().u32(value).pack();
 
@@ -308,19 +307,9 @@ export function buildAccessToken(input: AccessTokenInput): string {
   const salt = input.salt ?? randomInt(1, 2 ** 32 - 1);
   const ts = input.ts ?? nowSeconds() + 24 * 3600;
   const message = new ByteWriter().u32(salt).u32(ts).map(input.privileges).pack();
-  const toSign = Buffer.concat([
-    Buffer.from(input.appId, 'utf8'),
-    Buffer.from(input.channelName, 'utf8'),
-    Buffer.from(input.uid, 'utf8'),
-    message,
-  ]);
+  const toSign = Buffer.concat([Buffer.from(input.appId, 'utf8'), Buffer.from(input.channelName, 'utf8'), Buffer.from(input.uid, 'utf8'), message]);
   const signature = hmac(input.appCertificate, toSign);
-  const content = new ByteWriter()
-    .bytes(signature)
-    .u32(crc32(input.channelName))
-    .u32(crc32(input.uid))
-    .bytes(message)
-    .pack();
+  const content = new ByteWriter().bytes(signature).u32(crc32(input.channelName)).u32(crc32(input.uid)).bytes(message).pack();
   return `006${input.appId}${content.toString('base64')}`;
 }
 
@@ -328,11 +317,7 @@ export function buildAccessToken(input: AccessTokenInput): string {
  * Decodes an AccessToken (006) and checks its signature for the given channel name and uid (an RTM
  * token is signed over the user account as channel name and an empty uid).
  */
-export function decodeAccessToken(
-  token: string,
-  appCertificate: string,
-  signedFor: { channelName: string; uid: string },
-): DecodedAccessToken {
+export function decodeAccessToken(token: string, appCertificate: string, signedFor: { channelName: string; uid: string }): DecodedAccessToken {
   if (!token.startsWith('006') || token.length < 3 + APP_ID_LENGTH) {
     throw new TokenFormatError('not an AccessToken (006) token');
   }
@@ -347,12 +332,7 @@ export function decodeAccessToken(
     const salt = m.u32();
     const ts = m.u32();
     const privileges = m.map();
-    const toSign = Buffer.concat([
-      Buffer.from(appId, 'utf8'),
-      Buffer.from(signedFor.channelName, 'utf8'),
-      Buffer.from(signedFor.uid, 'utf8'),
-      message,
-    ]);
+    const toSign = Buffer.concat([Buffer.from(appId, 'utf8'), Buffer.from(signedFor.channelName, 'utf8'), Buffer.from(signedFor.uid, 'utf8'), message]);
     const signatureValid = sameBytes(hmac(appCertificate, toSign), signature);
     return { appId, salt, ts, privileges, crcChannelName, crcUid, signatureValid };
   });

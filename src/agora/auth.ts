@@ -27,10 +27,7 @@ export interface MintedToken {
  * Caches a token and renews it when a share (`refreshAt`, default one half) of its lifetime has passed,
  * as Agora's own server SDK does. Concurrent callers during a renewal share one mint.
  */
-export function createRefreshingToken(
-  mint: () => Promise<MintedToken>,
-  options: { refreshAt?: number; now?: () => number } = {},
-): RefreshingToken {
+export function createRefreshingToken(mint: () => Promise<MintedToken>, options: { refreshAt?: number; now?: () => number } = {}): RefreshingToken {
   const refreshAt = options.refreshAt ?? 0.5;
   const now = options.now ?? Date.now;
   let current: { token: MintedToken; renewAfter: number } | undefined;
@@ -83,8 +80,7 @@ export interface RtmAuth {
   cachedTokens(): number;
 }
 
-const basicHeader = (key: string, secret: string): string =>
-  `Basic ${Buffer.from(`${key}:${secret}`, 'utf8').toString('base64')}`;
+const basicHeader = (key: string, secret: string): string => `Basic ${Buffer.from(`${key}:${secret}`, 'utf8').toString('base64')}`;
 
 /**
  * Signaling REST auth (seed 001): Basic auth with the customer key and secret sends as any uid;

@@ -192,8 +192,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs };
   };
 
-  const reserveFor = (window: BudgetWindow, priority: Priority): number =>
-    priority === 'interactive' ? 0 : Math.floor(window.limit * backgroundReserve);
+  const reserveFor = (window: BudgetWindow, priority: Priority): number => (priority === 'interactive' ? 0 : Math.floor(window.limit * backgroundReserve));
 
   async function pump(cls: string, queue: ClassQueue): Promise<void> {
     if (queue.pumping) return;
@@ -306,8 +305,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
         };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         // Interactive callers go ahead of every background caller; FIFO otherwise.
-        const index =
-          priority === 'interactive' ? q.waiters.findIndex((w) => w.priority === 'background') : -1;
+        const index = priority === 'interactive' ? q.waiters.findIndex((w) => w.priority === 'background') : -1;
         if (index === -1) q.waiters.push(waiter);
         else q.waiters.splice(index, 0, waiter);
         if (q.waiters.length > 1 || q.pumping) s.waited++;

@@ -89,7 +89,8 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
   });
   const rtmAuth = createRtmAuth(options.rtm.credentials);
   const chatOptions = options.chat;
-  const chatAuth = chatOptions && createChatAppAuth({ appId: options.appId, appCertificate: chatOptions.appCertificate, ttlSeconds: chatOptions.tokenTtlSeconds });
+  const chatAuth =
+    chatOptions && createChatAppAuth({ appId: options.appId, appCertificate: chatOptions.appCertificate, ttlSeconds: chatOptions.tokenTtlSeconds });
 
   const rtm = createRtmClient({
     http,

@@ -55,9 +55,8 @@ export interface EndpointSpec<S extends z.ZodType, W, R> {
 }
 
 /** The method an endpoint becomes; endpoints without input may be called with none. */
-export type EndpointMethod<S extends z.ZodType, R> = undefined extends z.input<S>
-  ? (input?: z.input<S>, opts?: CallOptions) => Promise<R>
-  : (input: z.input<S>, opts?: CallOptions) => Promise<R>;
+export type EndpointMethod<S extends z.ZodType, R> =
+  undefined extends z.input<S> ? (input?: z.input<S>, opts?: CallOptions) => Promise<R> : (input: z.input<S>, opts?: CallOptions) => Promise<R>;
 
 export const enc = encodeURIComponent;
 

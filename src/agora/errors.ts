@@ -10,15 +10,7 @@ export type AgoraService = 'rtm' | 'chat';
 
 /** What kind of failure this is, independent of transport; the GraphQL layer maps it to a public code. */
 export type AgoraErrorKind =
-  | 'invalid_input'
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'gone'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'upstream';
+  'invalid_input' | 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'gone' | 'rate_limited' | 'unavailable' | 'upstream';
 
 export interface AgoraErrorInit {
   service: AgoraService;
@@ -43,10 +35,7 @@ const BEARER_TEXT = /\bBearer\s+[A-Za-z0-9+/=._-]{8,}/gi;
 
 /** Removes anything that looks like a credential from text. */
 export function redactText(text: string): string {
-  return text
-    .replace(TOKEN_TEXT, '[redacted token]')
-    .replace(BASIC_TEXT, 'Basic [redacted]')
-    .replace(BEARER_TEXT, 'Bearer [redacted]');
+  return text.replace(TOKEN_TEXT, '[redacted token]').replace(BASIC_TEXT, 'Basic [redacted]').replace(BEARER_TEXT, 'Bearer [redacted]');
 }
 
 /** Deep-copies a JSON-like value with credential-looking keys and strings redacted. */

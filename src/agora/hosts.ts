@@ -4,16 +4,7 @@
  * domain of the region adjacent to the one the primary resolves to, on the primary's suffix.
  */
 
-export const REGIONS = [
-  'us-west-1',
-  'us-east-1',
-  'ap-southeast-1',
-  'ap-northeast-1',
-  'eu-west-1',
-  'eu-central-1',
-  'cn-east-1',
-  'cn-north-1',
-] as const;
+export const REGIONS = ['us-west-1', 'us-east-1', 'ap-southeast-1', 'ap-northeast-1', 'eu-west-1', 'eu-central-1', 'cn-east-1', 'cn-north-1'] as const;
 export type Region = (typeof REGIONS)[number];
 
 /** Each region's neighbour, as in the seed's example (Central Europe -> West Europe). */

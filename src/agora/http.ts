@@ -23,15 +23,7 @@ import { sleep } from '../lib/sleep.ts';
 import type { RequestAuth } from './auth.ts';
 import type { CallLedger } from './call-ledger.ts';
 import type { Priority, RateBudgets, ReleaseSlot } from './budgets.ts';
-import {
-  AgoraError,
-  AgoraResponseShapeError,
-  AgoraUnavailableError,
-  fromResponse,
-  parseRetryAfter,
-  requestIdOf,
-  type AgoraService,
-} from './errors.ts';
+import { AgoraError, AgoraResponseShapeError, AgoraUnavailableError, fromResponse, parseRetryAfter, requestIdOf, type AgoraService } from './errors.ts';
 import { originFor, type HostPlan, type HostRole } from './hosts.ts';
 import { decideRetry, SEED_SCHEDULE, type Failure, type Replay, type RetrySchedule } from './retry-policy.ts';
 
@@ -157,14 +149,7 @@ export interface AgoraHttp {
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 15_000 };
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'ENETDOWN',
-]);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN']);
 
 function errorCode(error: unknown): string | undefined {
   let e: unknown = error;
@@ -220,8 +205,7 @@ function encodeBody(req: AgoraRequest<unknown>): { body?: string | Buffer; conte
 const NO_AUTH: RequestAuth = { headers: async () => ({}) };
 const BYTES = z.instanceof(Buffer);
 
-const isClientError = (failure: Failure): boolean =>
-  failure.kind === 'status' && failure.status >= 400 && failure.status < 500 && failure.status !== 408;
+const isClientError = (failure: Failure): boolean => failure.kind === 'status' && failure.status >= 400 && failure.status < 500 && failure.status !== 408;
 
 const parseJson = (text: string): unknown => {
   if (text.length === 0) return undefined;
@@ -343,7 +327,13 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
 
   function unavailable(req: AgoraRequest<unknown>, last: unknown, failure: Failure, maybeDelivered: boolean, why: string): AgoraError {
     const what =
-      failure.kind === 'status' ? `answered ${failure.status}` : failure.kind === 'dns' ? 'could not be resolved' : failure.kind === 'connect' ? 'refused the connection' : 'dropped the connection';
+      failure.kind === 'status'
+        ? `answered ${failure.status}`
+        : failure.kind === 'dns'
+          ? 'could not be resolved'
+          : failure.kind === 'connect'
+            ? 'refused the connection'
+            : 'dropped the connection';
     const delivery =
       req.replay === 'once' && maybeDelivered
         ? ' Delivery is unknown: the message may have been delivered, so it was not sent again.'

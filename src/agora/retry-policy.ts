@@ -55,9 +55,7 @@ export interface RetryInput {
   random: number;
 }
 
-export type RetryDecision =
-  | { retry: true; host: HostRole; delayMs: number; why: string }
-  | { retry: false; why: string; maybeProcessed: boolean };
+export type RetryDecision = { retry: true; host: HostRole; delayMs: number; why: string } | { retry: false; why: string; maybeProcessed: boolean };
 
 /** Statuses after which Agora has not acted on the request. */
 const NOT_PROCESSED_STATUSES = new Set([429, 503]);
@@ -65,11 +63,7 @@ const NOT_PROCESSED_STATUSES = new Set([429, 503]);
 const MAYBE_PROCESSED_STATUSES = new Set([408, 500, 502, 504]);
 
 function nothingSent(failure: Failure): boolean {
-  return (
-    failure.kind === 'dns' ||
-    failure.kind === 'connect' ||
-    (failure.kind === 'status' && NOT_PROCESSED_STATUSES.has(failure.status))
-  );
+  return failure.kind === 'dns' || failure.kind === 'connect' || (failure.kind === 'status' && NOT_PROCESSED_STATUSES.has(failure.status));
 }
 
 function maybeProcessed(failure: Failure): boolean {

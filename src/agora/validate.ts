@@ -5,11 +5,7 @@
 import type { z } from 'zod';
 import { AgoraInputError, type AgoraService } from './errors.ts';
 
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  where: { service: AgoraService; operation: string },
-): z.output<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: { service: AgoraService; operation: string }): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new AgoraInputError({

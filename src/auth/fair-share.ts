@@ -43,7 +43,10 @@ export function createFairShare(settings: FairShareSettings, redis?: Redis, keyP
   const operations = make('operations', settings.operationsPerSecond);
   const calls = make('calls', settings.upstreamCallsPerSecond);
 
-  const refusal = (what: FairShareRefusal['what'], res: RateLimiterRes): FairShareRefusal => ({ what, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+  const refusal = (what: FairShareRefusal['what'], res: RateLimiterRes): FairShareRefusal => ({
+    what,
+    retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+  });
 
   async function take(limiter: RateLimiterAbstract, key: string, points: number, what: FairShareRefusal['what']): Promise<FairShareRefusal | undefined> {
     if (points <= 0) return undefined;
@@ -61,7 +64,9 @@ export function createFairShare(settings: FairShareSettings, redis?: Redis, keyP
       // Services (API keys, service tokens) act for many users at once: Agora's own budgets bound them.
       if (viewer.kind === 'service') return undefined;
       const key = allowanceKey(viewer, clientAddress);
-      return (await take(operations, key, 1, 'operations')) ?? (await take(calls, key, Math.min(predictedCalls, settings.upstreamCallsPerSecond), 'Agora calls'));
+      return (
+        (await take(operations, key, 1, 'operations')) ?? (await take(calls, key, Math.min(predictedCalls, settings.upstreamCallsPerSecond), 'Agora calls'))
+      );
     },
   };
 }

@@ -11,7 +11,10 @@ export function randomSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function signToken(secret: string, claims: { sub: string; roles: Role[]; ttlSeconds?: number; issuer?: string | undefined; audience?: string | undefined }): Promise<string> {
+export function signToken(
+  secret: string,
+  claims: { sub: string; roles: Role[]; ttlSeconds?: number; issuer?: string | undefined; audience?: string | undefined },
+): Promise<string> {
   let jwt = new SignJWT({ roles: claims.roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)

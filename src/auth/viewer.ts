@@ -67,7 +67,8 @@ function viewerOfClaims(payload: JWTPayload): Viewer {
     const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is Role => ROLES.includes(r as Role)));
     return { username: undefined, roles, kind: 'service', expiresAt };
   }
-  if (typeof sub !== 'string' || !USERNAME.test(sub)) throw new AuthenticationError('The token\'s subject must be an Agora username (1 to 64 letters, digits, _ . @ -)');
+  if (typeof sub !== 'string' || !USERNAME.test(sub))
+    throw new AuthenticationError("The token's subject must be an Agora username (1 to 64 letters, digits, _ . @ -)");
   const claimed = Array.isArray(payload.roles) ? payload.roles : ['user'];
   const roles = new Set<Role>(['user', ...claimed.filter((r): r is Role => ROLES.includes(r as Role))]);
   return { username: sub, roles, kind: 'user', expiresAt };
@@ -77,7 +78,7 @@ function whyRejected(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired: get a new one';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's ${error.claim} claim is not accepted here`;
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm this gateway does not accept';
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token\'s signature does not verify';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "The token's signature does not verify";
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'No key of the JWKS matches the token';
   if (error instanceof AuthenticationError) return error.message;
   return 'The token is not a valid JWT';
@@ -85,7 +86,9 @@ function whyRejected(error: unknown): string {
 
 export function createAuthenticator(settings: AuthSettings): Authenticator {
   const secret = settings.jwtSecret ? new TextEncoder().encode(settings.jwtSecret) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: settings.jwksCooldownMs ?? 30_000 }) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: settings.jwksCooldownMs ?? 30_000 })
+    : undefined;
   const keyHashes = settings.apiKeyHashes.map((h) => Buffer.from(h.toLowerCase(), 'hex'));
   const verifyOptions = { issuer: settings.issuer, audience: settings.audience, clockTolerance: settings.clockToleranceSeconds ?? 30 };
 

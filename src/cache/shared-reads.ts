@@ -89,7 +89,14 @@ export interface SharedReads {
   /** One value by key: from the cache, from a call in flight, or from `load`. */
   one<V>(key: SharedKey, kind: ShareKind, reader: Reader, load: (ledger: CallLedger | undefined) => Promise<V>): Promise<V>;
   /** Values of a batch endpoint by key, in order; misses from any requests within the window share one call per chunk. */
-  many<V>(batch: SharedBatch, keys: readonly string[], kind: ShareKind, reader: Reader, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): Promise<(V | Error)[]>;
+  many<V>(
+    batch: SharedBatch,
+    keys: readonly string[],
+    kind: ShareKind,
+    reader: Reader,
+    maxBatch: number,
+    load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>,
+  ): Promise<(V | Error)[]>;
   /** Drops what is cached under this key. */
   invalidate(key: SharedKey): Promise<void>;
   /**
@@ -118,7 +125,12 @@ export function createSharedReads(settings: SharedReadSettings, store: ValueStor
     void store.set(key, value, ttl).catch(() => undefined);
   };
 
-  function flush<V>(endpoint: SharedBatch, kind: ShareKind, maxBatch: number, load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>): void {
+  function flush<V>(
+    endpoint: SharedBatch,
+    kind: ShareKind,
+    maxBatch: number,
+    load: (keys: string[], ledger: CallLedger | undefined) => Promise<(V | Error)[]>,
+  ): void {
     const batch = pending.get(endpoint) as Pending<V> | undefined;
     if (!batch) return;
     pending.delete(endpoint);
@@ -128,11 +140,12 @@ export function createSharedReads(settings: SharedReadSettings, store: ValueStor
       const chunk = entries.slice(i, i + maxBatch);
       const keys = chunk.map(([k]) => k);
       load(keys, batch.ledger).then(
-        (values) => chunk.forEach(([key, waiter], j) => {
-          const value = values[j] ?? new Error(`no value for ${key}`);
-          keep(sharedKeys.item(endpoint, key), kind, value);
-          waiter.resolve(value);
-        }),
+        (values) =>
+          chunk.forEach(([key, waiter], j) => {
+            const value = values[j] ?? new Error(`no value for ${key}`);
+            keep(sharedKeys.item(endpoint, key), kind, value);
+            waiter.resolve(value);
+          }),
         (error: unknown) => chunk.forEach(([, waiter]) => waiter.resolve(error instanceof Error ? error : new Error(String(error)))),
       );
     }

@@ -91,7 +91,15 @@ export function createChatCallbackReceiver(options: {
       return [
         {
           kind: 'chat-message',
-          message: { id: m.msg_id, from: m.from, to: m.chat_type === 'chat' ? m.to : (m.group_id ?? m.to), conversation, timestamp: m.timestamp, bodies: m.payload.bodies, ext: m.payload.ext },
+          message: {
+            id: m.msg_id,
+            from: m.from,
+            to: m.chat_type === 'chat' ? m.to : (m.group_id ?? m.to),
+            conversation,
+            timestamp: m.timestamp,
+            bodies: m.payload.bodies,
+            ext: m.payload.ext,
+          },
           offline: m.eventType === 'chat_offline',
           source: 'callback',
           at: m.timestamp,
@@ -99,12 +107,32 @@ export function createChatCallbackReceiver(options: {
       ];
     }
     const recall = parse(recallCallback);
-    if (recall.success) return [{ kind: 'chat-recall', messageId: recall.data.recall_id ?? recall.data.msg_id, from: recall.data.from, to: recall.data.to, source: 'callback', at: recall.data.timestamp }];
+    if (recall.success)
+      return [
+        {
+          kind: 'chat-recall',
+          messageId: recall.data.recall_id ?? recall.data.msg_id,
+          from: recall.data.from,
+          to: recall.data.to,
+          source: 'callback',
+          at: recall.data.timestamp,
+        },
+      ];
     const status = parse(userStatusCallback);
     if (status.success) {
       const username = usernameOf(status.data.user);
       if (!username) return undefined;
-      return [{ kind: 'chat-user-status', username, status: status.data.status, reason: status.data.reason, device: deviceOf(status.data.user), source: 'callback', at: status.data.timestamp }];
+      return [
+        {
+          kind: 'chat-user-status',
+          username,
+          status: status.data.status,
+          reason: status.data.reason,
+          device: deviceOf(status.data.user),
+          source: 'callback',
+          at: status.data.timestamp,
+        },
+      ];
     }
     const muc = parse(mucCallback);
     if (muc.success) {
@@ -112,7 +140,16 @@ export function createChatCallbackReceiver(options: {
       // Operations with nothing to say to groupChanged / roomChanged (mutes, files, announcements) are acknowledged and left.
       if (!change) return [];
       const kind = muc.data.payload.is_chatroom ? 'room' : 'group';
-      return [{ kind, id: collectiveIdOf(muc.data.payload.muc_id), change, usernames: muc.data.from ? [muc.data.from] : [], source: 'callback', at: muc.data.timestamp }];
+      return [
+        {
+          kind,
+          id: collectiveIdOf(muc.data.payload.muc_id),
+          change,
+          usernames: muc.data.from ? [muc.data.from] : [],
+          source: 'callback',
+          at: muc.data.timestamp,
+        },
+      ];
     }
     return undefined;
   }
@@ -126,7 +163,10 @@ export function createChatCallbackReceiver(options: {
     if (!found) {
       stats.drift++;
       // The body, without its signature: a callback of an undocumented shape is contract drift to look at.
-      logger.warn({ callId: body.callId, keys: Object.keys(body), chat_type: body.chat_type, eventType: body.eventType }, 'a Chat callback of a shape the documentation does not show was kept out of the event pipeline');
+      logger.warn(
+        { callId: body.callId, keys: Object.keys(body), chat_type: body.chat_type, eventType: body.eventType },
+        'a Chat callback of a shape the documentation does not show was kept out of the event pipeline',
+      );
       return;
     }
     if (found.length === 0) return;

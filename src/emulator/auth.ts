@@ -4,14 +4,7 @@
  * recomputing its signature with the app certificate (006 and 007 alike), and sends only as its uid.
  */
 import { timingSafeEqual } from 'node:crypto';
-import {
-  ChatPrivilege,
-  decodeAccessToken,
-  decodeAccessToken2,
-  LEGACY_RTM_LOGIN_PRIVILEGE,
-  RtmPrivilege,
-  TokenFormatError,
-} from '../agora/access-token.ts';
+import { ChatPrivilege, decodeAccessToken, decodeAccessToken2, LEGACY_RTM_LOGIN_PRIVILEGE, RtmPrivilege, TokenFormatError } from '../agora/access-token.ts';
 import type { EmulatorProject } from './context.ts';
 import type { EmulatorRequest } from './router.ts';
 

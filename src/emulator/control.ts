@@ -50,9 +50,7 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
   const uid = (req: EmulatorRequest) => req.params.uid ?? '';
 
   return [
-    route('info', 'GET', '', () =>
-      json({ project: ctx.project, listeners: ctx.listeners(), settings: ctx.settings }),
-    ),
+    route('info', 'GET', '', () => json({ project: ctx.project, listeners: ctx.listeners(), settings: ctx.settings })),
     route('reset', 'POST', '/reset', () => {
       onReset();
       return json({ reset: true });
@@ -76,7 +74,12 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       return json({ uid: uid(req), channel: req.params.channel, joined: false });
     }),
     route('rtm.inbox', 'GET', '/rtm/clients/:uid/inbox', (req) =>
-      json({ uid: uid(req), online: ctx.state.rtm.isOnline(uid(req)), offlineStored: ctx.state.rtm.offlineCount(uid(req)), messages: ctx.state.rtm.inbox(uid(req)) }),
+      json({
+        uid: uid(req),
+        online: ctx.state.rtm.isOnline(uid(req)),
+        offlineStored: ctx.state.rtm.offlineCount(uid(req)),
+        messages: ctx.state.rtm.inbox(uid(req)),
+      }),
     ),
     route('rtm.inbox.clear', 'DELETE', '/rtm/clients/:uid/inbox', (req) => {
       ctx.state.rtm.clearInbox(uid(req));
@@ -107,12 +110,21 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       const valid =
         Array.isArray(rules) &&
         rules.length <= 4 &&
-        rules.every((r) => r && typeof r.url === 'string' && typeof r.secret === 'string' && r.secret.length > 0 && (r.events === undefined || (Array.isArray(r.events) && r.events.every((e: unknown) => kinds.includes(String(e))))));
+        rules.every(
+          (r) =>
+            r &&
+            typeof r.url === 'string' &&
+            typeof r.secret === 'string' &&
+            r.secret.length > 0 &&
+            (r.events === undefined || (Array.isArray(r.events) && r.events.every((e: unknown) => kinds.includes(String(e))))),
+        );
       if (!valid) return problem(400, 'rules must be at most 4 of { url, secret, events? } (events among message, recall, status), as in the Console');
       ctx.state.chatCallbackRules = (rules as CallbackRule[]).map(({ url, secret, events }) => ({ url, secret, events }));
       return json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })) });
     }),
-    route('chat.callbacks.stats', 'GET', '/chat/callbacks', () => json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })), ...ctx.callbackStats() })),
+    route('chat.callbacks.stats', 'GET', '/chat/callbacks', () =>
+      json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })), ...ctx.callbackStats() }),
+    ),
     route('chat.send', 'POST', '/chat/users/:uid/messages', (req) => {
       // A simulated SDK client sends a text message (to a user, a group or a room).
       const b = (req.body ?? {}) as { to?: unknown; chatType?: unknown; text?: unknown };

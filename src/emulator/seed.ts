@@ -56,9 +56,21 @@ function seedChat(chat: ChatState): void {
   }
   chat.blocks.set('erin', new Set(['dave']));
 
-  const team = chat.addCollective('group', { name: 'Product team', description: 'Roadmap and releases', owner: 'alice', members: ['bob', 'carol', 'dave'], maxUsers: 200 });
+  const team = chat.addCollective('group', {
+    name: 'Product team',
+    description: 'Roadmap and releases',
+    owner: 'alice',
+    members: ['bob', 'carol', 'dave'],
+    maxUsers: 200,
+  });
   team.admins.add('bob');
-  const hall = chat.addCollective('room', { name: 'Town hall', description: 'Weekly all-hands', owner: 'dave', members: ['alice', 'bob', 'erin'], maxUsers: 1000 });
+  const hall = chat.addCollective('room', {
+    name: 'Town hall',
+    description: 'Weekly all-hands',
+    owner: 'dave',
+    members: ['alice', 'bob', 'erin'],
+    maxUsers: 1000,
+  });
   hall.attributes.set('topic', { value: 'Q3 planning', owner: 'dave' });
   hall.attributes.set('host', { value: 'dave', owner: 'dave' });
 
@@ -70,7 +82,15 @@ function seedChat(chat: ChatState): void {
   text('alice', 'bob', 'chat', 'Lunch at noon?', 3);
   text('bob', 'alice', 'chat', 'Sure!', 4);
   text('dave', hall.id, 'chatroom', 'Welcome to the town hall.', 5);
-  chat.addMessage({ from: 'carol', to: team.id, chatType: 'groupchat', type: 'img', body: { url: 'https://cdn.example.com/mockup.png', filename: 'mockup.png', size: { width: 1280, height: 720 } }, ext: undefined, timestamp: start + 6 * MINUTE });
+  chat.addMessage({
+    from: 'carol',
+    to: team.id,
+    chatType: 'groupchat',
+    type: 'img',
+    body: { url: 'https://cdn.example.com/mockup.png', filename: 'mockup.png', size: { width: 1280, height: 720 } },
+    ext: undefined,
+    timestamp: start + 6 * MINUTE,
+  });
 
   chat.reactions.set(launch.id, new Map([['thumbs_up', { id: 'demo-reaction-1', users: ['bob', 'carol'], created: start + 7 * MINUTE }]]));
   chat.threads.set('900000000000001', {
@@ -90,9 +110,19 @@ function seedChat(chat: ChatState): void {
   chat.setPresence('bob', 'ios_1', 'busy', 'In a meeting until 3pm');
   for (const m of chat.messages.values()) {
     const recipients = m.chatType === 'chat' ? [m.to] : m.chatType === 'groupchat' ? [team.owner, ...team.members] : [hall.owner, ...hall.members];
-    chat.deliver(m, recipients.filter((u) => u !== m.from), m.chatType === 'chatroom');
+    chat.deliver(
+      m,
+      recipients.filter((u) => u !== m.from),
+      m.chatType === 'chatroom',
+    );
   }
-  chat.pushLabels.set('beta', { seq: chat.nextSeq(), name: 'beta', description: 'Beta testers', created: start, users: new Map([['alice', { seq: chat.nextSeq(), created: start }]]) });
+  chat.pushLabels.set('beta', {
+    seq: chat.nextSeq(),
+    name: 'beta',
+    description: 'Beta testers',
+    created: start,
+    users: new Map([['alice', { seq: chat.nextSeq(), created: start }]]),
+  });
 }
 
 export function seedDemoData(state: EmulatorState): void {

@@ -103,8 +103,15 @@ export class RtmState {
   }
 
   /** Events waiting in every region, and those dropped because a store was full. */
-  pendingEvents(): { userEvents: number; channelEvents: number; droppedEvents: number; regions: Record<string, { userEvents: number; channelEvents: number; droppedEvents: number }> } {
-    const regions = Object.fromEntries([...this.regions].map(([name, r]) => [name, { userEvents: r.user.length, channelEvents: r.channel.length, droppedEvents: r.dropped }]));
+  pendingEvents(): {
+    userEvents: number;
+    channelEvents: number;
+    droppedEvents: number;
+    regions: Record<string, { userEvents: number; channelEvents: number; droppedEvents: number }>;
+  } {
+    const regions = Object.fromEntries(
+      [...this.regions].map(([name, r]) => [name, { userEvents: r.user.length, channelEvents: r.channel.length, droppedEvents: r.dropped }]),
+    );
     const sum = (key: 'userEvents' | 'channelEvents' | 'droppedEvents') => Object.values(regions).reduce((n, r) => n + r[key], 0);
     return { userEvents: sum('userEvents'), channelEvents: sum('channelEvents'), droppedEvents: sum('droppedEvents'), regions };
   }
@@ -233,10 +240,7 @@ export class RtmState {
   matchHistory(filter: HistoryQuery['filter']): StoredHistoryMessage[] {
     return this.history.filter(
       (m) =>
-        (!filter.source || m.src === filter.source) &&
-        (!filter.destination || m.dst === filter.destination) &&
-        m.ms >= filter.startMs &&
-        m.ms <= filter.endMs,
+        (!filter.source || m.src === filter.source) && (!filter.destination || m.dst === filter.destination) && m.ms >= filter.startMs && m.ms <= filter.endMs,
     );
   }
 }

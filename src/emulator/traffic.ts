@@ -85,9 +85,7 @@ export class Traffic {
 
   /** The first fault that matches this call; it is consumed once. */
   takeFault(route: string, listener: string): Fault | undefined {
-    const fault = this.faults.find(
-      (f) => f.remaining > 0 && (f.route === '*' || f.route === route) && (!f.listener || f.listener === listener),
-    );
+    const fault = this.faults.find((f) => f.remaining > 0 && (f.route === '*' || f.route === route) && (!f.listener || f.listener === listener));
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);

@@ -34,7 +34,12 @@ export interface Events {
   /** Appends what a mutation changed; a failure is logged, never the mutation's. */
   publish(events: GatewayEvent[]): Promise<void>;
   /** A subscriber's feed: replay after `after`, then live; `watch` names presence to read. */
-  feed(options: { after?: number | undefined; match(event: GatewayEvent): boolean; keys?: readonly string[] | undefined; watch?: readonly string[] }): AsyncIterableIterator<FeedItem>;
+  feed(options: {
+    after?: number | undefined;
+    match(event: GatewayEvent): boolean;
+    keys?: readonly string[] | undefined;
+    watch?: readonly string[];
+  }): AsyncIterableIterator<FeedItem>;
   pollerStats(): PollerStats;
   /** Open subscriber feeds on this instance, and the events waiting in their queues. */
   subscriberStats(): { subscribers: number; queued: number };

@@ -190,7 +190,7 @@ export function createPoller(options: PollerOptions): Poller {
       if (!full) {
         if (drained[index]! >= RTM_LIMITS.eventStoreMax) {
           stats.upstreamStoreFull++;
-          logger.warn({ drained: drained[index] }, "an Agora event store was found full: events older than its 2,000 may have been dropped upstream");
+          logger.warn({ drained: drained[index] }, 'an Agora event store was found full: events older than its 2,000 may have been dropped upstream');
         }
         drained[index] = 0;
       }

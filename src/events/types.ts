@@ -29,21 +29,21 @@ export type GatewayEvent =
   | { kind: 'chat-message'; message: ChatMessageData; offline: boolean; source: 'callback'; at: number }
   | { kind: 'chat-recall'; messageId: string; from: string; to: string; source: 'callback'; at: number }
   /** A user's Chat login or logout on one device, as Agora's status callback reported it. */
-  | { kind: 'chat-user-status'; username: string; status: 'online' | 'offline'; reason: 'login' | 'logout' | 'replaced'; device: string | undefined; source: 'callback'; at: number };
+  | {
+      kind: 'chat-user-status';
+      username: string;
+      status: 'online' | 'offline';
+      reason: 'login' | 'logout' | 'replaced';
+      device: string | undefined;
+      source: 'callback';
+      at: number;
+    };
 
 /** The schema's Message, as data: the same shape as a message of the hourly archive. */
 export type ChatMessageData = ArchivedMessage;
 
 export type CollectiveChange =
-  | 'members-added'
-  | 'members-removed'
-  | 'admin-added'
-  | 'admin-removed'
-  | 'owner-transferred'
-  | 'updated'
-  | 'deleted'
-  | 'disabled'
-  | 'enabled';
+  'members-added' | 'members-removed' | 'admin-added' | 'admin-removed' | 'owner-transferred' | 'updated' | 'deleted' | 'disabled' | 'enabled';
 
 export interface Sequenced {
   seq: number;

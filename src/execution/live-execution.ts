@@ -52,12 +52,19 @@ async function sourceOf(args: SubscribeArgs, sharing: SharingOptions | undefined
     // Answered as a query's bad variables are (src/schema/common/errors.ts): BAD_USER_INPUT naming the variable,
     // with HTTP 400 for SSE. New errors, since graphql-tools' share their extensions with the scalar's own
     // error inside, and a code set on them would be read as that inner error's, without the variable.
-    return { errors: built.map((error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { http: { status: 400 } } })) };
+    return {
+      errors: built.map(
+        (error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError, extensions: { http: { status: 400 } } }),
+      ),
+    };
   }
   const stream = await createSourceEventStream(args as ExecutionArgs);
   if (!(Symbol.asyncIterator in stream)) return stream;
   const audience = sharing?.audienceOf(args.contextValue);
-  const shape = audience === undefined ? undefined : shapeOf(args.document, built.operation, built.fragments, built.variableValues.coerced as Record<string, unknown>, audience);
+  const shape =
+    audience === undefined
+      ? undefined
+      : shapeOf(args.document, built.operation, built.fragments, built.variableValues.coerced as Record<string, unknown>, audience);
   return { events: stream[Symbol.asyncIterator](), operation: built.operation, shape };
 }
 
@@ -134,7 +141,8 @@ function settled<T extends object, U>(value: T | PromiseLike<T>, next: (value: T
 
 /** An event's result; incremental delivery is not enabled, so anything else is a bug to hear of. */
 function single(result: Result): IteratorResult<Result> {
-  if (Symbol.asyncIterator in result || 'initialResult' in result) throw new Error('an incremental result in a subscription event: @defer and @stream are not enabled');
+  if (Symbol.asyncIterator in result || 'initialResult' in result)
+    throw new Error('an incremental result in a subscription event: @defer and @stream are not enabled');
   return { done: false, value: result };
 }
 

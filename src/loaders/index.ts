@@ -58,7 +58,12 @@ async function perKey<V>(keys: readonly string[], call: () => Promise<V[]>): Pro
 }
 
 /** Details of groups or rooms by id, in order; an id Agora does not know is a NotFound for that key. */
-async function detailsOf(chat: ChatClient | undefined, kind: CollectiveKind, ids: readonly string[], opts: CallOptions = {}): Promise<(ChatCollective | Error)[]> {
+async function detailsOf(
+  chat: ChatClient | undefined,
+  kind: CollectiveKind,
+  ids: readonly string[],
+  opts: CallOptions = {},
+): Promise<(ChatCollective | Error)[]> {
   if (!chat) throw chatNotConfigured();
   const found = await (kind === 'group' ? chat.groups : chat.rooms).details([...ids], opts).catch((error: unknown) => {
     // Agora answers 404 when none of the ids exist: then each key is simply not found.
@@ -67,7 +72,13 @@ async function detailsOf(chat: ChatClient | undefined, kind: CollectiveKind, ids
   });
   const byId = new Map(found.map((c) => [c.id, c]));
   return ids.map(
-    (id) => byId.get(id) ?? new AgoraNotFoundError({ service: 'chat', operation: `chat.${kind}s.details`, message: `No ${kind === 'group' ? 'group' : 'chat room'} has the id ${id}` }),
+    (id) =>
+      byId.get(id) ??
+      new AgoraNotFoundError({
+        service: 'chat',
+        operation: `chat.${kind}s.details`,
+        message: `No ${kind === 'group' ? 'group' : 'chat room'} has the id ${id}`,
+      }),
   );
 }
 
@@ -108,16 +119,25 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
    * One loader per batch read, whether shared or not: `read` is called with the request's own client, or,
    * when reads are shared, with the unbound client for a chunk of keys that many requests may be waiting on.
    */
-  const batchLoader = <V>(loader: keyof typeof LOADER_BATCH_SIZES, batch: SharedBatch, kind: ShareKind, read: (keys: readonly string[], client: ChatClient, opts: CallOptions) => Promise<(V | Error)[]>) =>
+  const batchLoader = <V>(
+    loader: keyof typeof LOADER_BATCH_SIZES,
+    batch: SharedBatch,
+    kind: ShareKind,
+    read: (keys: readonly string[], client: ChatClient, opts: CallOptions) => Promise<(V | Error)[]>,
+  ) =>
     new DataLoader<string, V>(
       (keys) =>
         perKey(keys, () =>
-          shared ? shared.reads.many(batch, keys, kind, shared.reader, LOADER_BATCH_SIZES[loader], (chunk, ledger) => read(chunk, baseChat(), { ledger })) : read(keys, need(), {}),
+          shared
+            ? shared.reads.many(batch, keys, kind, shared.reader, LOADER_BATCH_SIZES[loader], (chunk, ledger) => read(chunk, baseChat(), { ledger }))
+            : read(keys, need(), {}),
         ),
       { maxBatchSize: size(loader) },
     );
   const collective = (kind: CollectiveKind) =>
-    batchLoader<ChatCollective>(kind === 'group' ? 'groups' : 'rooms', sharedKeys.details(kind), 'collective', (ids, client, opts) => detailsOf(client, kind, ids, opts));
+    batchLoader<ChatCollective>(kind === 'group' ? 'groups' : 'rooms', sharedKeys.details(kind), 'collective', (ids, client, opts) =>
+      detailsOf(client, kind, ids, opts),
+    );
 
   return lazyObject<Loaders>({
     online: () =>
@@ -151,7 +171,9 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       if (!shared) return read(need(), {});
       const pages = sharedKeys.memberPages(kind, id);
       const generation = await shared.reads.generation(pages);
-      return shared.reads.one(sharedKeys.memberPage(pages, generation, pageNum, pageSize), 'collective', shared.reader, (ledger) => read(baseChat(), { ledger }));
+      return shared.reads.one(sharedKeys.memberPage(pages, generation, pageNum, pageSize), 'collective', shared.reader, (ledger) =>
+        read(baseChat(), { ledger }),
+      );
     },
 
     groups: () => collective('group'),
@@ -159,13 +181,19 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
 
     // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
     users: () =>
-      new DataLoader((usernames) =>
-        Promise.all(
-          usernames.map((u) =>
-            (shared ? shared.reads.one(sharedKeys.user(u), 'user', shared.reader, (ledger) => baseChat().users.get(u, { ledger })) : need().users.get(u)).catch(asError),
+      new DataLoader(
+        (usernames) =>
+          Promise.all(
+            usernames.map((u) =>
+              (shared
+                ? shared.reads.one(sharedKeys.user(u), 'user', shared.reader, (ledger) => baseChat().users.get(u, { ledger }))
+                : need().users.get(u)
+              ).catch(asError),
+            ),
           ),
-        ), {
-        maxBatchSize: size('users'),
-      }),
+        {
+          maxBatchSize: size('users'),
+        },
+      ),
   });
 }

@@ -19,7 +19,15 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
  * meets, so that observability sits below the events it observes.
  */
 export interface EventCounters {
-  pollerStats(): { role: string; reads: number; eventsPublished: number; duplicatesDropped: number; possibleLosses: number; upstreamStoreFull: number; lagMs: number | undefined };
+  pollerStats(): {
+    role: string;
+    reads: number;
+    eventsPublished: number;
+    duplicatesDropped: number;
+    possibleLosses: number;
+    upstreamStoreFull: number;
+    lagMs: number | undefined;
+  };
   subscriberStats(): { subscribers: number; queued: number };
 }
 
@@ -42,12 +50,44 @@ export interface GatewayMetrics {
 
 export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
-  const operations = new Counter({ name: 'graphql_operations_total', help: 'GraphQL operations by name, type and outcome', labelNames: ['operation', 'type', 'outcome'], registers: [registry] });
-  const operationSeconds = new Histogram({ name: 'graphql_operation_duration_seconds', help: 'GraphQL operation latency', labelNames: ['operation', 'type'], buckets: SECONDS, registers: [registry] });
-  const upstream = new Counter({ name: 'agora_upstream_calls_total', help: 'Calls to Agora by operation and status (HTTP status, or how the call failed)', labelNames: ['operation', 'status'], registers: [registry] });
-  const upstreamSeconds = new Histogram({ name: 'agora_upstream_call_duration_seconds', help: 'Latency of calls to Agora', labelNames: ['operation'], buckets: SECONDS, registers: [registry] });
-  const retries = new Counter({ name: 'agora_retries_total', help: 'Retries of calls to Agora by operation and the host retried on', labelNames: ['operation', 'host'], registers: [registry] });
-  const failovers = new Counter({ name: 'agora_failovers_total', help: 'Retries that moved to another host', labelNames: ['operation'], registers: [registry] });
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by name, type and outcome',
+    labelNames: ['operation', 'type', 'outcome'],
+    registers: [registry],
+  });
+  const operationSeconds = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation latency',
+    labelNames: ['operation', 'type'],
+    buckets: SECONDS,
+    registers: [registry],
+  });
+  const upstream = new Counter({
+    name: 'agora_upstream_calls_total',
+    help: 'Calls to Agora by operation and status (HTTP status, or how the call failed)',
+    labelNames: ['operation', 'status'],
+    registers: [registry],
+  });
+  const upstreamSeconds = new Histogram({
+    name: 'agora_upstream_call_duration_seconds',
+    help: 'Latency of calls to Agora',
+    labelNames: ['operation'],
+    buckets: SECONDS,
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'agora_retries_total',
+    help: 'Retries of calls to Agora by operation and the host retried on',
+    labelNames: ['operation', 'host'],
+    registers: [registry],
+  });
+  const failovers = new Counter({
+    name: 'agora_failovers_total',
+    help: 'Retries that moved to another host',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'nodejs_heap_used_bytes',
     help: 'V8 heap in use by this process',
@@ -88,7 +128,11 @@ export function createMetrics(): GatewayMetrics {
   eventGauge('event_poller_events_published', 'Events this instance polled and published', (e) => e.pollerStats().eventsPublished);
   eventGauge('event_poller_duplicates_dropped', 'Events another region had already returned', (e) => e.pollerStats().duplicatesDropped);
   eventGauge('event_poller_possible_losses', 'Event reads that failed after Agora may have answered', (e) => e.pollerStats().possibleLosses);
-  eventGauge('event_poller_upstream_store_full', 'Drains that found an Agora event store full (older events may have been dropped upstream)', (e) => e.pollerStats().upstreamStoreFull);
+  eventGauge(
+    'event_poller_upstream_store_full',
+    'Drains that found an Agora event store full (older events may have been dropped upstream)',
+    (e) => e.pollerStats().upstreamStoreFull,
+  );
   eventGauge('event_poller_lag_seconds', 'From Agora receiving the newest published event to its publication', (e) => {
     const lag = e.pollerStats().lagMs;
     return lag === undefined ? undefined : lag / 1000;

@@ -24,7 +24,8 @@ export function loadPersistedOperations(path: string): PersistedOperations {
   } catch (error) {
     throw new ConfigError(`PERSISTED_OPERATIONS: ${path} is not a readable JSON manifest (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new ConfigError('PERSISTED_OPERATIONS must be a JSON object of hash -> document');
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest))
+    throw new ConfigError('PERSISTED_OPERATIONS must be a JSON object of hash -> document');
   const operations = new Map<string, string>();
   for (const [hash, document] of Object.entries(manifest)) {
     if (typeof document !== 'string') throw new ConfigError(`PERSISTED_OPERATIONS: the entry ${hash} is not a document`);
@@ -51,9 +52,17 @@ export function usePersistedOperations(operations: PersistedOperations): Plugin 
 }
 
 /** The document a graphql-ws subscribe message runs, or why it may not. */
-export function resolveOperation(operations: PersistedOperations, payload: { query?: string | undefined; extensions?: Record<string, unknown> | null | undefined }): string | GraphQLError {
+export function resolveOperation(
+  operations: PersistedOperations,
+  payload: { query?: string | undefined; extensions?: Record<string, unknown> | null | undefined },
+): string | GraphQLError {
   const persisted = payload.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
-  const hash = typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : typeof payload.extensions?.documentId === 'string' ? payload.extensions.documentId : undefined;
+  const hash =
+    typeof persisted?.sha256Hash === 'string'
+      ? persisted.sha256Hash
+      : typeof payload.extensions?.documentId === 'string'
+        ? payload.extensions.documentId
+        : undefined;
   if (hash === undefined) return refusal(ONLY, 'PERSISTED_QUERY_ONLY');
   return operations.get(hash) ?? refusal(UNKNOWN, 'PERSISTED_QUERY_NOT_FOUND');
 }

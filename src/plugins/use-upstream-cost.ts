@@ -23,12 +23,21 @@ export interface CostLimits {
 }
 
 function overLimit(prediction: CostPrediction, limits: CostLimits): GraphQLError | undefined {
-  const over = prediction.calls > limits.maxCalls ? `${prediction.calls} upstream calls (at most ${limits.maxCalls})` : prediction.objects > limits.maxObjects ? `${prediction.objects} objects (at most ${limits.maxObjects})` : undefined;
+  const over =
+    prediction.calls > limits.maxCalls
+      ? `${prediction.calls} upstream calls (at most ${limits.maxCalls})`
+      : prediction.objects > limits.maxObjects
+        ? `${prediction.objects} objects (at most ${limits.maxObjects})`
+        : undefined;
   if (!over) return undefined;
   return publicError(
     `This operation costs too much${limits.expose ? `: it would take ${over}` : ''}. Ask for fewer items${prediction.heaviest ? ` (\`${prediction.heaviest.field}\`)` : ''}, or split it.`,
     'BAD_USER_INPUT',
-    { reason: 'COST_LIMIT', field: prediction.heaviest?.field, ...(limits.expose ? { predictedCalls: prediction.calls, predictedObjects: prediction.objects } : {}) },
+    {
+      reason: 'COST_LIMIT',
+      field: prediction.heaviest?.field,
+      ...(limits.expose ? { predictedCalls: prediction.calls, predictedObjects: prediction.objects } : {}),
+    },
   );
 }
 

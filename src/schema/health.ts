@@ -44,10 +44,14 @@ const Heartbeat = builder.objectRef<Beat>('Heartbeat').implement({
 builder.subscriptionFields((t) => ({
   heartbeat: t.field({
     type: Heartbeat,
-    description:
-      'A beat at once and then every `intervalSeconds` (1 to 60): lets a client check its WebSocket or SSE stream end to end.',
+    description: 'A beat at once and then every `intervalSeconds` (1 to 60): lets a client check its WebSocket or SSE stream end to end.',
     authScopes: { user: true },
-    args: { intervalSeconds: t.arg.int({ defaultValue: HEARTBEAT_DEFAULT_SECONDS, validate: z.number().int().min(1, 'at least 1 second').max(60, 'at most 60 seconds') }) },
+    args: {
+      intervalSeconds: t.arg.int({
+        defaultValue: HEARTBEAT_DEFAULT_SECONDS,
+        validate: z.number().int().min(1, 'at least 1 second').max(60, 'at most 60 seconds'),
+      }),
+    },
     subscribe: (_root, args) =>
       new Repeater<Beat>(async (push, stop) => {
         let sequence = 0;

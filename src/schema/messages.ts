@@ -25,7 +25,12 @@ const str = (b: Wire, k: string): string | null => (typeof b[k] === 'string' ? (
 const num = (b: Wire, k: string): number | null => (typeof b[k] === 'number' ? (b[k] as number) : b[k] === undefined ? null : Number(b[k]) || null);
 
 /** One body kind: its GraphQL type and the Agora wire type it reads. */
-const body = <F extends Record<string, 'string' | 'int' | 'float' | 'json'>>(name: string, wireType: string, fields: F, read: (b: Wire) => Record<keyof F, unknown>) => {
+const body = <F extends Record<string, 'string' | 'int' | 'float' | 'json'>>(
+  name: string,
+  wireType: string,
+  fields: F,
+  read: (b: Wire) => Record<keyof F, unknown>,
+) => {
   const ref = builder.objectRef<Wire>(name).implement({
     authScopes: { user: true },
     isTypeOf: (b) => (b as Wire).type === wireType,
@@ -51,7 +56,11 @@ const ImageBody = body('ImageBody', 'img', { url: 'string', filename: 'string', 
   const size = (b.size ?? {}) as Wire;
   return { url: str(b, 'url'), filename: str(b, 'filename'), width: num(size, 'width'), height: num(size, 'height') };
 });
-const AudioBody = body('AudioBody', 'audio', { url: 'string', filename: 'string', durationSeconds: 'int' }, (b) => ({ url: str(b, 'url'), filename: str(b, 'filename'), durationSeconds: num(b, 'length') }));
+const AudioBody = body('AudioBody', 'audio', { url: 'string', filename: 'string', durationSeconds: 'int' }, (b) => ({
+  url: str(b, 'url'),
+  filename: str(b, 'filename'),
+  durationSeconds: num(b, 'length'),
+}));
 const VideoBody = body('VideoBody', 'video', { url: 'string', filename: 'string', durationSeconds: 'int', thumbnailUrl: 'string' }, (b) => ({
   url: str(b, 'url'),
   filename: str(b, 'filename'),
@@ -59,7 +68,11 @@ const VideoBody = body('VideoBody', 'video', { url: 'string', filename: 'string'
   thumbnailUrl: str(b, 'thumb'),
 }));
 const FileBody = body('FileBody', 'file', { url: 'string', filename: 'string' }, (b) => ({ url: str(b, 'url'), filename: str(b, 'filename') }));
-const LocationBody = body('LocationBody', 'loc', { latitude: 'float', longitude: 'float', address: 'string' }, (b) => ({ latitude: num(b, 'lat'), longitude: num(b, 'lng'), address: str(b, 'addr') }));
+const LocationBody = body('LocationBody', 'loc', { latitude: 'float', longitude: 'float', address: 'string' }, (b) => ({
+  latitude: num(b, 'lat'),
+  longitude: num(b, 'lng'),
+  address: str(b, 'addr'),
+}));
 const CommandBody = body('CommandBody', 'cmd', { action: 'string' }, (b) => ({ action: str(b, 'action') }));
 const CustomBody = body('CustomBody', 'custom', { event: 'string', fields: 'json' }, (b) => ({ event: str(b, 'customEvent'), fields: b.customExts ?? null }));
 
@@ -101,7 +114,6 @@ const Message = builder.objectRef<ArchivedMessage>('Message').implement({
   }),
 });
 
-
 builder.queryFields((t) => ({
   chatFile: t.string({
     authScopes: { user: true },
@@ -128,7 +140,9 @@ const ChatFile = builder.simpleObject('ChatFile', {
 
 const MAX_INLINE_FILE_BYTES = 1024 * 1024;
 
-const ConversationKindInput = builder.enumType('RecallConversation', { values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const });
+const ConversationKindInput = builder.enumType('RecallConversation', {
+  values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const,
+});
 
 const RecallMessageInput = builder.inputType('RecallMessageInput', {
   fields: (t) => ({
@@ -158,7 +172,9 @@ const VideoBodyInput = builder.inputType('VideoBodyInput', {
     fileLength: t.int(),
   }),
 });
-const FileBodyInput = builder.inputType('FileBodyInput', { fields: (t) => ({ url: t.string({ required: true }), filename: t.string({ required: true }), secret: t.string() }) });
+const FileBodyInput = builder.inputType('FileBodyInput', {
+  fields: (t) => ({ url: t.string({ required: true }), filename: t.string({ required: true }), secret: t.string() }),
+});
 const LocationBodyInput = builder.inputType('LocationBodyInput', {
   fields: (t) => ({ latitude: t.float({ required: true }), longitude: t.float({ required: true }), address: t.string({ required: true }) }),
 });
@@ -227,7 +243,15 @@ builder.mutationFields((t) => ({
       const target = input.toUsers ? 'user' : input.toGroups ? 'group' : 'room';
       const at = Date.now();
       await ctx.events.publish(
-        Object.entries(ids).map(([recipient, messageId]) => ({ kind: 'message', service: 'chat', target, from: input.from ?? 'admin', to: recipient, messageIds: [messageId], at })),
+        Object.entries(ids).map(([recipient, messageId]) => ({
+          kind: 'message',
+          service: 'chat',
+          target,
+          from: input.from ?? 'admin',
+          to: recipient,
+          messageIds: [messageId],
+          at,
+        })),
       );
       return Object.entries(ids).map(([recipient, messageId]) => ({ recipient, messageId }));
     },
@@ -238,9 +262,13 @@ builder.mutationFields((t) => ({
     authScopes: { moderator: true },
     args: { input: t.arg({ type: RecallMessageInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      chatOf(ctx).messages.recall(
-        { messageId: input.messageId, conversation: input.conversation, to: input.to, from: input.from ?? undefined, force: input.force ?? undefined },
-      ),
+      chatOf(ctx).messages.recall({
+        messageId: input.messageId,
+        conversation: input.conversation,
+        to: input.to,
+        from: input.from ?? undefined,
+        force: input.force ?? undefined,
+      }),
   }),
   uploadChatFile: t.field({
     type: ChatFile,
@@ -257,9 +285,12 @@ builder.mutationFields((t) => ({
       if (content.length > MAX_INLINE_FILE_BYTES) {
         throw publicError(`Files through GraphQL are at most ${MAX_INLINE_FILE_BYTES} bytes`, 'BAD_USER_INPUT', { field: 'contentBase64' });
       }
-      return chatOf(ctx).messages.uploadFile(
-        { filename: args.filename, content, contentType: args.contentType ?? undefined, restrictAccess: args.restrictAccess ?? undefined },
-      );
+      return chatOf(ctx).messages.uploadFile({
+        filename: args.filename,
+        content,
+        contentType: args.contentType ?? undefined,
+        restrictAccess: args.restrictAccess ?? undefined,
+      });
     },
   }),
   deleteConversation: t.boolean({
@@ -358,10 +389,15 @@ const MessageReceived = builder.objectRef<LiveEvent<ReceivedData>>('MessageRecei
 builder.subscriptionFields((t) => ({
   messageReceived: t.field({
     type: MessageReceived,
-    description: "Chat messages sent by SDK clients or through REST, as Agora's callbacks report them: one user's one-to-one conversations, a group, or a room.",
+    description:
+      "Chat messages sent by SDK clients or through REST, as Agora's callbacks report them: one user's one-to-one conversations, a group, or a room.",
     // Users follow their own conversations and the groups and rooms they belong to (checked again at every event).
     authScopes: (_r, args) =>
-      args.groupId ? { memberOf: { kind: 'group', id: args.groupId } } : args.roomId ? { memberOf: { kind: 'room', id: args.roomId } } : { moderator: true, selves: args.username ? [args.username] : [] },
+      args.groupId
+        ? { memberOf: { kind: 'group', id: args.groupId } }
+        : args.roomId
+          ? { memberOf: { kind: 'room', id: args.roomId } }
+          : { moderator: true, selves: args.username ? [args.username] : [] },
     args: {
       username: t.arg.string({ description: "A user's one-to-one conversations (sent or received).", validate: username.nullish() }),
       groupId: t.arg.string({ validate: resourceId('groupId').nullish() }),

@@ -6,7 +6,10 @@ import { nullIfNotFound } from './common/errors.ts';
 import { cursorConnection, FORWARDS_ONLY } from './common/pagination.ts';
 import { costRules } from './common/cost-rules.ts';
 
-const PushLabelUser = builder.simpleObject('PushLabelUser', { authScopes: { user: true }, fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }) });
+const PushLabelUser = builder.simpleObject('PushLabelUser', {
+  authScopes: { user: true },
+  fields: (t) => ({ username: t.string(), addedAt: t.field({ type: 'DateTime' }) }),
+});
 
 const PushLabelNode = builder.objectRef<{ name: string; description: string; count: number; createdAt: number }>('PushLabelListing').implement({
   authScopes: { user: true },
@@ -42,11 +45,19 @@ const PushMessageInput = builder.inputType('PushMessageInput', {
   fields: (t) => ({ title: t.string(), subtitle: t.string(), content: t.string(), ext: t.field({ type: 'JSON' }) }),
 });
 
-const PushResult = builder.simpleObject('PushResult', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), sent: t.boolean(), reason: t.string({ nullable: true }) }) });
+const PushResult = builder.simpleObject('PushResult', {
+  authScopes: { public: true },
+  fields: (t) => ({ username: t.string(), sent: t.boolean(), reason: t.string({ nullable: true }) }),
+});
 
 const PushLabel = builder.simpleObject('PushLabel', {
   authScopes: { public: true },
-  fields: (t) => ({ name: t.string(), description: t.string(), count: t.int({ description: 'Users under the label.' }), createdAt: t.field({ type: 'DateTime' }) }),
+  fields: (t) => ({
+    name: t.string(),
+    description: t.string(),
+    count: t.int({ description: 'Users under the label.' }),
+    createdAt: t.field({ type: 'DateTime' }),
+  }),
 });
 
 const LabelMembershipChange = builder.simpleObject('LabelMembershipChange', {

@@ -22,7 +22,11 @@ const MessageReactions = builder.simpleObject('MessageReactions', {
 });
 
 const ReactionInput = builder.inputType('ReactionInput', {
-  fields: (t) => ({ username: t.string({ required: true }), messageId: t.string({ required: true }), reaction: t.string({ required: true, description: 'An emoji id, at most 128 characters.' }) }),
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    messageId: t.string({ required: true }),
+    reaction: t.string({ required: true, description: 'An emoji id, at most 128 characters.' }),
+  }),
 });
 
 builder.queryFields((t) => ({

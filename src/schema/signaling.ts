@@ -44,7 +44,7 @@ const ChannelEventType = builder.enumType('ChannelEventType', {
 
 const ChannelEvent = builder.objectRef<LiveEvent<ChannelEventData>>('ChannelEvent').implement({
   authScopes: { user: true },
-  description: 'A user joined or left a Signaling channel (from Agora\'s event feed).',
+  description: "A user joined or left a Signaling channel (from Agora's event feed).",
   fields: (t) => ({
     cursor: t.string({ description: 'Resume after this event with `after`.', resolve: cursorOf }),
     type: t.field({ type: ChannelEventType, resolve: (e) => e.event.type }),
@@ -68,7 +68,10 @@ builder.subscriptionFields((t) => ({
     // Users follow their own events; moderators anyone's, or everyone's.
     authScopes: (_r, args) => ({ moderator: true, selves: args.usernames ?? [] }),
     description: 'Signaling logins and logouts, and bans and forced logouts made through the gateway; of `usernames`, or of everyone when absent.',
-    args: { usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: filterList(userId) }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    args: {
+      usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: filterList(userId) }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
     subscribe: (_root, args, ctx) => {
       const wanted = anyOf(args.usernames);
       return liveFeed(ctx, args.after, (e): e is UserEventData => (e.kind === 'user' || e.kind === 'user-moderation') && wanted(e.username), {
@@ -83,7 +86,10 @@ builder.subscriptionFields((t) => ({
     // event, so leaving ends the subscription); moderators any, or all.
     authScopes: (_r, args) => ({ inChannels: args.channels ?? [] }),
     description: 'Joins and leaves of Signaling channels: of `channels`, or of every channel when absent.',
-    args: { channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: filterList(channelName) }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+    args: {
+      channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: filterList(channelName) }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
     subscribe: (_root, args, ctx) => {
       const wanted = anyOf(args.channels);
       return liveFeed(ctx, args.after, (e): e is ChannelEventData => e.kind === 'channel' && wanted(e.channel), {
@@ -120,7 +126,10 @@ const SendPeerMessageInput = builder.inputType('SendPeerMessageInput', {
     payload: t.string({ required: true, description: 'At most 32 KB.' }),
     waitForAck: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.waitForAck, description: 'Answer only once the receiver acknowledged, or is known offline.' }),
     saveHistory: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableHistoricalMessaging, description: 'Store the message in Signaling history.' }),
-    storeOffline: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableOfflineMessaging, description: 'Keep it for an offline receiver (at most 200 per receiver).' }),
+    storeOffline: t.boolean({
+      defaultValue: RTM_SEND_DEFAULTS.enableOfflineMessaging,
+      description: 'Keep it for an offline receiver (at most 200 per receiver).',
+    }),
   }),
 });
 
@@ -156,7 +165,7 @@ builder.queryFields((t) => ({
   channelHistory: t.connection({
     type: SignalingMessage,
     description:
-      'Signaling history between startTime and endTime, filtered by source (a user) and destination (a user or channel), as a Relay connection over Agora\'s offset paging (100 per upstream query). Agora prepares each page asynchronously; this waits for it.',
+      "Signaling history between startTime and endTime, filtered by source (a user) and destination (a user or channel), as a Relay connection over Agora's offset paging (100 per upstream query). Agora prepares each page asynchronously; this waits for it.",
     authScopes: { moderator: true },
     args: {
       source: t.arg.string(),
@@ -169,37 +178,46 @@ builder.queryFields((t) => ({
       numberedConnection(
         args,
         async (pageNum, pageSize) => {
-          const items = await ctx.agora.rtm.fetchHistory(
-            {
-              source: args.source ?? undefined,
-              destination: args.destination ?? undefined,
-              startTime: args.startTime,
-              endTime: args.endTime,
-              offset: (pageNum - 1) * pageSize,
-              limit: HISTORY_PAGE,
-              order: args.order ?? undefined,
-            },
-          );
+          const items = await ctx.agora.rtm.fetchHistory({
+            source: args.source ?? undefined,
+            destination: args.destination ?? undefined,
+            startTime: args.startTime,
+            endTime: args.endTime,
+            offset: (pageNum - 1) * pageSize,
+            limit: HISTORY_PAGE,
+            order: args.order ?? undefined,
+          });
           return { items, hasMore: items.length === pageSize };
         },
         HISTORY_PAGE,
         {
           // `last` without `before` starts from Agora's count instead of reading the history to its end.
           total: () =>
-            ctx.agora.rtm.countHistory(
-              { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
-            ),
+            ctx.agora.rtm.countHistory({
+              source: args.source ?? undefined,
+              destination: args.destination ?? undefined,
+              startTime: args.startTime,
+              endTime: args.endTime,
+            }),
         },
       ),
   }),
   channelHistoryCount: t.int({
     authScopes: { moderator: true },
     description: 'How many Signaling history messages match a filter.',
-    args: { source: t.arg.string(), destination: t.arg.string(), startTime: t.arg({ type: 'DateTime', required: true }), endTime: t.arg({ type: 'DateTime', required: true }) },
+    args: {
+      source: t.arg.string(),
+      destination: t.arg.string(),
+      startTime: t.arg({ type: 'DateTime', required: true }),
+      endTime: t.arg({ type: 'DateTime', required: true }),
+    },
     resolve: (_r, args, ctx) =>
-      ctx.agora.rtm.countHistory(
-        { source: args.source ?? undefined, destination: args.destination ?? undefined, startTime: args.startTime, endTime: args.endTime },
-      ),
+      ctx.agora.rtm.countHistory({
+        source: args.source ?? undefined,
+        destination: args.destination ?? undefined,
+        startTime: args.startTime,
+        endTime: args.endTime,
+      }),
   }),
 }));
 
@@ -228,8 +246,15 @@ builder.mutationFields((t) => ({
     description: 'Sends a Signaling channel message; the sender need not have joined.',
     args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const result = await ctx.agora.rtm.sendChannelMessage({ from: input.from, channel: input.channel, payload: input.payload, enableHistoricalMessaging: input.saveHistory ?? undefined });
-      await ctx.events.publish([{ kind: 'message', service: 'signaling', target: 'channel', from: input.from, to: input.channel, messageIds: [], at: Date.now() }]);
+      const result = await ctx.agora.rtm.sendChannelMessage({
+        from: input.from,
+        channel: input.channel,
+        payload: input.payload,
+        enableHistoricalMessaging: input.saveHistory ?? undefined,
+      });
+      await ctx.events.publish([
+        { kind: 'message', service: 'signaling', target: 'channel', from: input.from, to: input.channel, messageIds: [], at: Date.now() },
+      ]);
       return result;
     },
   }),

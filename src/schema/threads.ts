@@ -59,7 +59,8 @@ builder.queryFields((t) => ({
     authScopes: { user: true },
     type: Thread,
     description: `Every thread of the app, newest first. ${FORWARDS_ONLY}`,
-    resolve: (_root, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.list({ limit, cursor, sort: 'desc' }), CHAT_LIMITS.threadListLimit),
+    resolve: (_root, args, ctx) =>
+      cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.list({ limit, cursor, sort: 'desc' }), CHAT_LIMITS.threadListLimit),
   }),
 }));
 
@@ -67,7 +68,8 @@ builder.objectFields(User, (t) => ({
   threads: t.connection({
     type: Thread,
     description: `The threads the user joined. ${FORWARDS_ONLY}`,
-    resolve: (u, args, ctx) => cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joined({ username: u.username, limit, cursor }), CHAT_LIMITS.threadListLimit),
+    resolve: (u, args, ctx) =>
+      cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joined({ username: u.username, limit, cursor }), CHAT_LIMITS.threadListLimit),
   }),
 }));
 
@@ -77,15 +79,27 @@ builder.objectFields(Group, (t) => ({
     description: `Threads of this group that \`member\` joined (Agora lists threads per member). ${FORWARDS_ONLY}`,
     args: { member: t.arg.string({ required: true }) },
     resolve: (g, args, ctx) =>
-      cursorConnection(args, (cursor, limit) => chatOf(ctx).threads.joinedInGroup({ username: args.member, groupId: g.id, limit, cursor }), CHAT_LIMITS.threadListLimit),
+      cursorConnection(
+        args,
+        (cursor, limit) => chatOf(ctx).threads.joinedInGroup({ username: args.member, groupId: g.id, limit, cursor }),
+        CHAT_LIMITS.threadListLimit,
+      ),
   }),
 }));
 
 const CreateThreadInput = builder.inputType('CreateThreadInput', {
-  fields: (t) => ({ groupId: t.string({ required: true }), name: t.string({ required: true }), messageId: t.string({ required: true }), owner: t.string({ required: true }) }),
+  fields: (t) => ({
+    groupId: t.string({ required: true }),
+    name: t.string({ required: true }),
+    messageId: t.string({ required: true }),
+    owner: t.string({ required: true }),
+  }),
 });
 
-const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), removed: t.boolean() }) });
+const MemberRemovalResult = builder.simpleObject('ThreadMemberRemoval', {
+  authScopes: { public: true },
+  fields: (t) => ({ username: t.string(), removed: t.boolean() }),
+});
 
 builder.mutationFields((t) => ({
   createThread: t.field({

@@ -148,14 +148,16 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
     if (await graphiql.handle(req, res, path)) return;
     const refusal = bodyRefusal(req, options.maxBodyBytes);
     if (refusal) {
-      res.writeHead(refusal.status, { 'content-type': 'application/graphql-response+json; charset=utf-8', connection: 'close' }).end(
-        JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: 'BAD_USER_INPUT' } }] }),
-      );
+      res
+        .writeHead(refusal.status, { 'content-type': 'application/graphql-response+json; charset=utf-8', connection: 'close' })
+        .end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: 'BAD_USER_INPUT' } }] }));
       return;
     }
     let viewer: Viewer;
     try {
-      viewer = await options.authenticator.viewerOf(credentialsOf({ authorization: header(req.headers.authorization), 'x-api-key': header(req.headers['x-api-key']) }));
+      viewer = await options.authenticator.viewerOf(
+        credentialsOf({ authorization: header(req.headers.authorization), 'x-api-key': header(req.headers['x-api-key']) }),
+      );
     } catch (error) {
       if (error instanceof AuthenticationError) return unauthenticated(res, error.message);
       throw error;
@@ -192,9 +194,14 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           }
           if (viewer.kind === 'anonymous') return false;
           const socket = ctx.extra.socket as { close(code: number, reason: string): void };
-          const state: { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout } = { controller: new AbortController(), viewer, subscriptions: 0 };
+          const state: { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout } = {
+            controller: new AbortController(),
+            viewer,
+            subscriptions: 0,
+          };
           // When the token expires the socket goes, so that the client reconnects with a fresh one.
-          if (viewer.expiresAt !== undefined) state.expiry = setTimeout(() => socket.close(4403, 'Forbidden: the token expired'), Math.max(0, viewer.expiresAt - Date.now()));
+          if (viewer.expiresAt !== undefined)
+            state.expiry = setTimeout(() => socket.close(4403, 'Forbidden: the token expired'), Math.max(0, viewer.expiresAt - Date.now()));
           sockets.set(ctx.extra.socket as object, state);
           metrics.socketOpened();
           return true;
@@ -206,7 +213,8 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           if (ctx.acknowledged) metrics.socketClosed();
         },
         // Every result and error passes here: most have nothing to change, and cost one check.
-        onNext: (_ctx, _id, _payload, _args, result) => (carriesHttpStatus(result.errors) ? { ...result, errors: result.errors!.map(withoutHttpStatus) } : undefined),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          carriesHttpStatus(result.errors) ? { ...result, errors: result.errors!.map(withoutHttpStatus) } : undefined,
         onError: (_ctx, _id, _payload, errors) => (carriesHttpStatus(errors) ? errors.map(withoutHttpStatus) : undefined),
         onComplete: (ctx) => {
           const state = sockets.get(ctx.extra.socket as object);
@@ -216,7 +224,11 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           const state = sockets.get(ctx.extra.socket as object);
           if (!state) return [new GraphQLError('The connection is not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
           if (state.subscriptions >= options.webSocket.maxSubscriptionsPerSocket) {
-            return [new GraphQLError(`At most ${options.webSocket.maxSubscriptionsPerSocket} operations at once on one socket`, { extensions: { code: 'RATE_LIMITED', retryAfter: 0 } })];
+            return [
+              new GraphQLError(`At most ${options.webSocket.maxSubscriptionsPerSocket} operations at once on one socket`, {
+                extensions: { code: 'RATE_LIMITED', retryAfter: 0 },
+              }),
+            ];
           }
           const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal, clientAddress: ctx.extra.request.socket.remoteAddress };
           const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });

@@ -24,7 +24,9 @@ export function createInProcessDoor(yoga: YogaServerInstance<ServerContext, Cont
   async function answerOf(request: Request): Promise<Response> {
     let viewer;
     try {
-      viewer = await authenticator.viewerOf(credentialsOf({ authorization: request.headers.get('authorization') ?? undefined, 'x-api-key': request.headers.get('x-api-key') ?? undefined }));
+      viewer = await authenticator.viewerOf(
+        credentialsOf({ authorization: request.headers.get('authorization') ?? undefined, 'x-api-key': request.headers.get('x-api-key') ?? undefined }),
+      );
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       const refusal = unauthenticatedAnswer(error.message);

@@ -102,9 +102,7 @@ describe('AccessToken (006) reproduces the published vectors byte for byte', () 
       salt: 1,
       ts: 1111111,
     });
-    expect(token).toBe(
-      '006970CA35de60c44645bbae8a215061b33IAAsR0qgiCxv0vrpRcpkz5BrbfEWCBZ6kvR6t7qG/wJIQob86ogAAAAAEAABAAAAR/QQAAEA6AOvKDdW',
-    );
+    expect(token).toBe('006970CA35de60c44645bbae8a215061b33IAAsR0qgiCxv0vrpRcpkz5BrbfEWCBZ6kvR6t7qG/wJIQob86ogAAAAAEAABAAAAR/QQAAEA6AOvKDdW');
     const decoded = decodeAccessToken(token, appCertificate, { channelName: 'test_user', uid: '' });
     expect(decoded.signatureValid).toBe(true);
     expect(decoded.privileges.get(LEGACY_RTM_LOGIN_PRIVILEGE)).toBe(1446455471);
@@ -121,8 +119,6 @@ describe('AccessToken (006) reproduces the published vectors byte for byte', () 
       salt: 1,
       ts: 1111111,
     });
-    expect(token).toBe(
-      '006970CA35de60c44645bbae8a215061b33IACV0fZUBw+72cVoL9eyGGh3Q6Poi8bgjwVLnyKSJyOXR7dIfRBXoFHlEAABAAAAR/QQAAEAAQCvKDdW',
-    );
+    expect(token).toBe('006970CA35de60c44645bbae8a215061b33IACV0fZUBw+72cVoL9eyGGh3Q6Poi8bgjwVLnyKSJyOXR7dIfRBXoFHlEAABAAAAR/QQAAEAAQCvKDdW');
   });
 });

@@ -82,7 +82,7 @@ budgetStoreContract('Redis', async (now) => {
 });
 
 describe('budgets shared through Redis', () => {
-  it('keep two instances together within Agora\'s limit: a burst of twice the limit split across both gets zero 429s', async () => {
+  it("keep two instances together within Agora's limit: a burst of twice the limit split across both gets zero 429s", async () => {
     const redis = await startRedis();
     const { emulator, control } = await startEmulator();
     // Two gateway instances: two clients, each with its own connection to one Redis.
@@ -97,7 +97,11 @@ describe('budgets shared through Redis', () => {
   it('without the shared store each instance would overrun Agora: twice the limit at once gets 429s, and with it none', async () => {
     // Signaling history is limited to 10 calls a second: 20 calls at once cannot all pass.
     const burst = async (instances: ReturnType<typeof clientFor>[]) =>
-      Promise.allSettled(Array.from({ length: 20 }, (_, i) => instances[i % 2]!.rtm.countHistory({ source: 'a', startTime: new Date(Date.now() - 60_000), endTime: new Date() })));
+      Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          instances[i % 2]!.rtm.countHistory({ source: 'a', startTime: new Date(Date.now() - 60_000), endTime: new Date() }),
+        ),
+      );
     const alone = await startEmulator();
     await burst([0, 1].map(() => clientFor(alone.emulator, { budget: { maxWaitMs: 30_000 }, retryUnitMs: 1 })));
     expect((await alone.control.calls())['rtm.countHistory']?.byStatus['429'] ?? 0).toBeGreaterThan(0);
@@ -108,4 +112,3 @@ describe('budgets shared through Redis', () => {
     expect((await shared.control.calls())['rtm.countHistory']?.byStatus).toEqual({ 200: 20 });
   });
 });
-

@@ -45,7 +45,13 @@ describe('fromResponse', () => {
     });
     expect(error).toMatchObject({ agoraCode: 'service_resource_not_found', requestId: 'r-1', status: 404, detail: 'Service resource not found' });
     expect(error.message).toBe('Agora chat chat.getUser answered 404: Service resource not found');
-    const rtm = fromResponse({ service: 'rtm', operation: 'rtm.x', status: 400, body: { result: 'failed', request_id: '42', message: 'Invalid payload' }, headers: {} });
+    const rtm = fromResponse({
+      service: 'rtm',
+      operation: 'rtm.x',
+      status: 400,
+      body: { result: 'failed', request_id: '42', message: 'Invalid payload' },
+      headers: {},
+    });
     expect(rtm).toMatchObject({ requestId: '42' });
     expect(rtm.message).toContain('Invalid payload');
   });

@@ -48,7 +48,7 @@ describe('Signaling auth', () => {
     expect((await rtm.getUserEvents()).events).toEqual([]);
   });
 
-  it('keeps a bounded number of senders\' tokens: the least recently used go, and come back when needed', async () => {
+  it("keeps a bounded number of senders' tokens: the least recently used go, and come back when needed", async () => {
     const auth = createRtmAuth({ ...tokenCredentials({ appId: 'a'.repeat(32), appCertificate: 'c'.repeat(32) }), maxCachedTokens: 3 });
     const headersOf = async (uid: string) => (await auth.forUser(uid).headers())['x-agora-token'];
     for (let i = 0; i < 50; i++) await headersOf(`u${i}`);

@@ -98,9 +98,24 @@ describe('the emulator validates requests as Agora documents', () => {
     ['a payload over 32 KB', '/rtm/users/alice/peer_messages', { destination: 'bob', payload: 'x'.repeat(KB32 + 1) }, 'payload'],
     ['a channel name over 64 characters', '/rtm/users/alice/channel_messages', { channel_name: 'c'.repeat(65), payload: 'x' }, 'channel_name'],
     ['a body that is not JSON', '/rtm/users/alice/channel_messages', '{not json', 'request'],
-    ['a history filter with neither source nor destination', '/rtm/message/history/query', { filter: { start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-02T00:00:00Z' } }, 'filter.destination'],
-    ['a history time with an offset', '/rtm/message/history/query', { filter: { destination: 'b', start_time: '2026-01-01T00:00:00+01:00', end_time: '2026-01-02T00:00:00Z' } }, 'filter.start_time'],
-    ['a history page size of 30', '/rtm/message/history/query', { filter: { destination: 'b', start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-02T00:00:00Z' }, limit: 30 }, 'limit'],
+    [
+      'a history filter with neither source nor destination',
+      '/rtm/message/history/query',
+      { filter: { start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-02T00:00:00Z' } },
+      'filter.destination',
+    ],
+    [
+      'a history time with an offset',
+      '/rtm/message/history/query',
+      { filter: { destination: 'b', start_time: '2026-01-01T00:00:00+01:00', end_time: '2026-01-02T00:00:00Z' } },
+      'filter.start_time',
+    ],
+    [
+      'a history page size of 30',
+      '/rtm/message/history/query',
+      { filter: { destination: 'b', start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-02T00:00:00Z' }, limit: 30 },
+      'limit',
+    ],
   ])('answers 400 for %s', async (_name, path, body, field) => {
     const { emulator, control } = await startEmulator();
     const auth = `Basic ${Buffer.from(`${emulator.project.customerKey}:${emulator.project.customerSecret}`).toString('base64')}`;

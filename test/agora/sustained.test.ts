@@ -49,7 +49,13 @@ describe('sustained overload', () => {
     let tick = 0;
     while (Date.now() - started < SECONDS * 1000) {
       for (let i = 0; i < perTick(sends); i++) {
-        pending.push(track(i % 2 ? client.rtm.sendPeerMessage({ from: 'load', to: `u${i}`, payload: 'x' }) : client.rtm.sendChannelMessage({ from: 'load', channel: 'busy', payload: 'x' })));
+        pending.push(
+          track(
+            i % 2
+              ? client.rtm.sendPeerMessage({ from: 'load', to: `u${i}`, payload: 'x' })
+              : client.rtm.sendChannelMessage({ from: 'load', channel: 'busy', payload: 'x' }),
+          ),
+        );
       }
       for (let i = 0; i < perTick(reads); i++) pending.push(track(chat.users.get(`reader${(tick + i) % 50}`)));
       tick++;

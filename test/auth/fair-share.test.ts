@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startInProcessGateway } from '../helpers/gateway.ts';
 
-describe('fair share of Agora\'s budget', () => {
-  it('one client flooding the gateway does not make another client\'s requests fail', async () => {
+describe("fair share of Agora's budget", () => {
+  it("one client flooding the gateway does not make another client's requests fail", async () => {
     const { graphqlUrl } = await startInProcessGateway({ FAIR_OPERATIONS_PER_SECOND: '20', FAIR_UPSTREAM_CALLS_PER_SECOND: '20' });
     const [flooder, bystander] = [await tokenFor('mallory'), await tokenFor('alice')];
     const flood = Array.from({ length: 200 }, () => postGraphQL(graphqlUrl, '{ user(username: "bob") { online } }', undefined, { token: flooder }));

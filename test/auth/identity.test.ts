@@ -56,7 +56,9 @@ describe('who is asking, over HTTP', () => {
     let published = [keys[0]!];
     const jwks = leftover(
       createServer(async (_req, res) => {
-        const list = await Promise.all(published.map(async (k, i) => ({ ...(await exportJWK(k.publicKey)), kid: `key-${keys.indexOf(k)}`, alg: 'ES256', use: 'sig', i })));
+        const list = await Promise.all(
+          published.map(async (k, i) => ({ ...(await exportJWK(k.publicKey)), kid: `key-${keys.indexOf(k)}`, alg: 'ES256', use: 'sig', i })),
+        );
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: list }));
       }),
       (s) => new Promise((resolve) => s.close(resolve)),
@@ -64,7 +66,11 @@ describe('who is asking, over HTTP', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
     const { graphqlUrl } = await startGateway({ AUTH_JWKS_URL: url, AUTH_JWKS_COOLDOWN_MS: '1000' });
-    const tokenWith = (index: number) => new SignJWT({ sub: 'bob' }).setProtectedHeader({ alg: 'ES256', kid: `key-${index}` }).setExpirationTime('5m').sign(keys[index]!.privateKey);
+    const tokenWith = (index: number) =>
+      new SignJWT({ sub: 'bob' })
+        .setProtectedHeader({ alg: 'ES256', kid: `key-${index}` })
+        .setExpirationTime('5m')
+        .sign(keys[index]!.privateKey);
     const first = await postGraphQL(graphqlUrl, '{ viewer { username } }', undefined, { token: await tokenWith(0) });
     expect(first.body, JSON.stringify(first.body)).toMatchObject({ data: { viewer: { username: 'bob' } } });
     // The issuer rotates: a token names a key the cached set does not hold, and the set is fetched again.
@@ -73,15 +79,25 @@ describe('who is asking, over HTTP', () => {
     expect((await postGraphQL(graphqlUrl, '{ health }', undefined, { token: await tokenWith(1) })).body.errors?.[0]?.message).toMatch(/No key of the JWKS/);
     // The cooldown is a second: a loaded machine can take more than 100 ms between the two requests above.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect((await postGraphQL(graphqlUrl, '{ viewer { username } }', undefined, { token: await tokenWith(1) })).body.data).toEqual({ viewer: { username: 'bob' } });
+    expect((await postGraphQL(graphqlUrl, '{ viewer { username } }', undefined, { token: await tokenWith(1) })).body.data).toEqual({
+      viewer: { username: 'bob' },
+    });
   });
 
   it('takes a service API key (admin, acting as no user), and refuses an unknown one', async () => {
     const { graphqlUrl } = await startGateway();
     const withKey = async (key: string) =>
-      (await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query: '{ viewer { username } agoraMode }' }) })).json();
+      (
+        await fetch(graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify({ query: '{ viewer { username } agoraMode }' }),
+        })
+      ).json();
     expect(await withKey(TEST_API_KEY)).toMatchObject({ data: { viewer: null, agoraMode: 'EMULATOR' } });
-    expect(await withKey('guess')).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: 'The API key is not known to this gateway' }] });
+    expect(await withKey('guess')).toMatchObject({
+      errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: 'The API key is not known to this gateway' }],
+    });
   });
 });
 
@@ -120,7 +136,7 @@ describe('who is asking, over WebSocket', () => {
     expect(await wsQuery(client, '{ viewer { username } }')).toMatchObject({ data: { viewer: { username: 'alice' } } });
   });
 
-  it('refuses an upgrade from a foreign Origin, and takes the gateway\'s own and listed ones', async () => {
+  it("refuses an upgrade from a foreign Origin, and takes the gateway's own and listed ones", async () => {
     const { graphqlUrl } = await startGateway({ ALLOWED_ORIGINS: 'https://app.example' });
     const own = new URL(graphqlUrl).origin;
     const init = { authorization: `Bearer ${await tokenFor('alice')}` };
@@ -150,7 +166,11 @@ describe('who is asking, over WebSocket', () => {
     const { graphqlUrl } = await startGateway({ WS_MAX_SUBSCRIPTIONS: '2' });
     const client = wsClient(graphqlUrl);
     const results: unknown[] = [];
-    for (let i = 0; i < 3; i++) client.subscribe({ query: 'subscription { heartbeat(intervalSeconds: 60) { sequence } }' }, { next: () => undefined, error: (e) => results.push(e), complete: () => undefined });
+    for (let i = 0; i < 3; i++)
+      client.subscribe(
+        { query: 'subscription { heartbeat(intervalSeconds: 60) { sequence } }' },
+        { next: () => undefined, error: (e) => results.push(e), complete: () => undefined },
+      );
     await expect.poll(() => results.length).toBe(1);
     expect(results[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })]);
   });
@@ -165,13 +185,17 @@ describe('what a user may do', () => {
     const ban = await postGraphQL(graphqlUrl, 'mutation { banUser(username: "bob") { username } }', undefined, { token: alice });
     expect(codeOf(ban)).toBe('FORBIDDEN');
     expect(ban.body.errors?.[0]?.message).toMatch(/Mutation\.banUser/);
-    const asBob = await postGraphQL(graphqlUrl, 'mutation { sendPeerMessage(input: { from: "bob", to: "carol", payload: "x" }) { status } }', undefined, { token: alice });
+    const asBob = await postGraphQL(graphqlUrl, 'mutation { sendPeerMessage(input: { from: "bob", to: "carol", payload: "x" }) { status } }', undefined, {
+      token: alice,
+    });
     expect(codeOf(asBob)).toBe('FORBIDDEN');
     const anonymousBan = await postGraphQL(graphqlUrl, 'mutation { banUser(username: "bob") { username } }', undefined, { token: null });
     expect(codeOf(anonymousBan)).toBe('UNAUTHENTICATED');
     expect(await requestCalls(control)).toEqual({});
     // As herself, she may.
-    const own = await postGraphQL(graphqlUrl, 'mutation { sendPeerMessage(input: { from: "alice", to: "carol", payload: "x" }) { status } }', undefined, { token: alice });
+    const own = await postGraphQL(graphqlUrl, 'mutation { sendPeerMessage(input: { from: "alice", to: "carol", payload: "x" }) { status } }', undefined, {
+      token: alice,
+    });
     expect(own.body.data).toEqual({ sendPeerMessage: { status: 'SENT' } });
   });
 });

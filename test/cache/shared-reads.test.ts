@@ -27,7 +27,10 @@ describe('shared reads', () => {
     expect(costs.reduce((n, c) => n + c.coalesced + c.cacheHits, 0)).toBe(49);
     // And /metrics counts them.
     const metrics = await (await fetch(graphqlUrl.replace('/graphql', '/metrics'))).text();
-    const counted = ['shared_reads_cache_hits_total', 'shared_reads_coalesced_total'].reduce((n, name) => n + Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0), 0);
+    const counted = ['shared_reads_cache_hits_total', 'shared_reads_coalesced_total'].reduce(
+      (n, name) => n + Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0),
+      0,
+    );
     expect(counted).toBe(49);
   });
 
@@ -47,7 +50,9 @@ describe('shared reads', () => {
 
   it('a cached group is refreshed at once after addGroupMembers through the gateway, and after a callback event', async () => {
     const { graphqlUrl, run, control } = await startGatewayRunner({ ...SHARED, CHAT_CALLBACK_SECRETS: 'rule-secret' });
-    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>('{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }');
+    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
+      '{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }',
+    );
     const groupId = user.joinedGroups.edges[0]!.node.groupId;
     const count = async () => (await run<{ group: { memberCount: number } }>(`{ group(groupId: "${groupId}") { memberCount } }`)).group.memberCount;
     const before = await count();
@@ -55,7 +60,12 @@ describe('shared reads', () => {
     expect(await count()).toBe(before);
     // Served from the cache: no call.
     expect(await control.callCount('chat.groups.details')).toBe(0);
-    const members = async () => (await run<{ group: { members: { edges: { node: { username: string } }[] } } }>(`{ group(groupId: "${groupId}") { members(first: 50) { edges { node { username } } } } }`)).group.members.edges.map((e) => e.node.username);
+    const members = async () =>
+      (
+        await run<{ group: { members: { edges: { node: { username: string } }[] } } }>(
+          `{ group(groupId: "${groupId}") { members(first: 50) { edges { node { username } } } } }`,
+        )
+      ).group.members.edges.map((e) => e.node.username);
     expect(await members()).not.toContain('erin');
     await control.clearCalls();
     await members();
@@ -69,16 +79,34 @@ describe('shared reads', () => {
     await control.clearCalls();
     await count();
     expect(await control.callCount('chat.groups.details')).toBe(0);
-    const muc = { callId: 'org#app_leave1', timestamp: Date.now(), chat_type: 'muc', from: 'erin', payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'leave', is_chatroom: false } };
+    const muc = {
+      callId: 'org#app_leave1',
+      timestamp: Date.now(),
+      chat_type: 'muc',
+      from: 'erin',
+      payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'leave', is_chatroom: false },
+    };
     const security = createHash('md5').update(`${muc.callId}rule-secret${muc.timestamp}`).digest('hex');
-    expect((await fetch(new URL('/agora/chat/callbacks', graphqlUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...muc, security }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(new URL('/agora/chat/callbacks', graphqlUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...muc, security }),
+        })
+      ).status,
+    ).toBe(200);
     await expect.poll(async () => (await count(), control.callCount('chat.groups.details'))).toBeGreaterThan(0);
   });
 
   it('never serves a value older than its maximum age, and a request that asks for fresh data reaches Agora', async () => {
     const { graphqlUrl, control } = await startGatewayRunner({ ...SHARED, CACHE_TTL_USER_MS: '300' });
     const read = (headers: Record<string, string> = {}) =>
-      fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl), ...headers }, body: JSON.stringify({ query: '{ user(username: "bob") { nickname } }' }) }).then((r) => r.json() as Promise<{ extensions: { cost: Cost } }>);
+      fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl), ...headers },
+        body: JSON.stringify({ query: '{ user(username: "bob") { nickname } }' }),
+      }).then((r) => r.json() as Promise<{ extensions: { cost: Cost } }>);
     await read();
     await control.clearCalls();
     expect((await read()).extensions.cost).toMatchObject({ actual: 0, cacheHits: 1 });
@@ -112,13 +140,16 @@ describe('shared reads across instances and pollers', () => {
     emulator.state.chat.addUser('zoe', { nickname: 'Zoe' });
     const env = { ...SHARED, CACHE_TTL_USER_MS: '60000', ...agoraEnvironment(emulator), REDIS_URL: redis.url, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH };
     const [a, b] = [await startGateway(env), await startGateway(env)];
-    const nickname = async (url: string) => ((await postGraphQL(url, '{ user(username: "zoe") { nickname } }')).body.data as { user: { nickname: string } }).user.nickname;
+    const nickname = async (url: string) =>
+      ((await postGraphQL(url, '{ user(username: "zoe") { nickname } }')).body.data as { user: { nickname: string } }).user.nickname;
     expect(await nickname(a.graphqlUrl)).toBe('Zoe');
     await control.clearCalls();
     expect(await nickname(b.graphqlUrl)).toBe('Zoe');
     expect(await control.callCount('chat.users.get')).toBe(0);
     // A change through b: a drops its copy too (the event reaches both; the cache is one).
-    expect((await postGraphQL(b.graphqlUrl, 'mutation { setPushSettings(input: { username: "zoe", nickname: "Zo" }) { username } }')).body.errors).toBeUndefined();
+    expect(
+      (await postGraphQL(b.graphqlUrl, 'mutation { setPushSettings(input: { username: "zoe", nickname: "Zo" }) { username } }')).body.errors,
+    ).toBeUndefined();
     await expect.poll(() => nickname(a.graphqlUrl)).not.toBe('Zoe');
   });
 

@@ -30,7 +30,8 @@ function messageCallback(overrides: Record<string, unknown> = {}, secret = SECRE
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const callbackUrl = (graphqlUrl: string) => new URL('/agora/chat/callbacks', graphqlUrl).href;
 
-const RECEIVED = 'subscription ($u: String) { messageReceived(username: $u) { cursor offline message { messageId sender { username } conversation body { ... on TextBody { text } } } } }';
+const RECEIVED =
+  'subscription ($u: String) { messageReceived(username: $u) { cursor offline message { messageId sender { username } conversation body { ... on TextBody { text } } } } }';
 
 describe('the signature of Agora Chat callbacks', () => {
   it('is md5(callId + secret + timestamp): the worked example of the notes', () => {
@@ -43,7 +44,9 @@ describe('the signature of Agora Chat callbacks', () => {
 describe('the callback receiver', () => {
   it('accepts a signed callback and refuses it when callId, timestamp or security is changed, or it is stale or unsigned; refused ones reach no one', async () => {
     const { graphqlUrl, server } = await startGateway({ CHAT_CALLBACK_SECRETS: `other-rule-secret,${SECRET}`, CHAT_CALLBACK_MAX_AGE_MS: '60000' });
-    const bob = subscribe<{ message: { messageId: string } }>(wsClient(graphqlUrl, { token: await tokenFor('bob') }), 'messageReceived', RECEIVED, { u: 'bob' });
+    const bob = subscribe<{ message: { messageId: string } }>(wsClient(graphqlUrl, { token: await tokenFor('bob') }), 'messageReceived', RECEIVED, {
+      u: 'bob',
+    });
     await activeSubscriptions(server, 1);
     const good = messageCallback();
     for (const forged of [
@@ -82,9 +85,11 @@ describe('the callback receiver', () => {
 });
 
 describe('group and room operations from callbacks', () => {
-  it('a muc callback reaches groupChanged, marked as a callback\'s', async () => {
+  it("a muc callback reaches groupChanged, marked as a callback's", async () => {
     const { graphqlUrl, server, run } = await startGatewayRunner({ CHAT_CALLBACK_SECRETS: SECRET });
-    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>('{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }');
+    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
+      '{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }',
+    );
     const groupId = user.joinedGroups.edges[0]!.node.groupId;
     const changes = subscribe<{ change: string; users: { username: string }[]; source: string }>(
       wsClient(graphqlUrl, { token: await tokenFor('carol') }),
@@ -92,7 +97,14 @@ describe('group and room operations from callbacks', () => {
       `subscription { groupChanged(groupId: "${groupId}") { change users { username } source } }`,
     );
     await activeSubscriptions(server, 1);
-    const body = { callId: 'org#app_muc1', timestamp: Date.now(), chat_type: 'muc', from: 'erin', to: groupId, payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'presence', is_chatroom: false } };
+    const body = {
+      callId: 'org#app_muc1',
+      timestamp: Date.now(),
+      chat_type: 'muc',
+      from: 'erin',
+      to: groupId,
+      payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'presence', is_chatroom: false },
+    };
     expect((await post(callbackUrl(graphqlUrl), { ...body, security: md5(`${body.callId}${SECRET}${body.timestamp}`) })).status).toBe(200);
     expect(await changes.waitFor(1)).toEqual([{ change: 'MEMBERS_ADDED', users: [{ username: 'erin' }], source: 'CALLBACK' }]);
   });
@@ -110,7 +122,9 @@ describe('callbacks from the emulator, in emulator mode', () => {
     const forCarol = subscribe(wsClient(graphqlUrl, { token: await tokenFor('carol') }), 'messageReceived', RECEIVED, { u: 'carol' });
     const snooping = subscribe(wsClient(graphqlUrl, { token: await tokenFor('erin') }), 'messageReceived', RECEIVED, { u: 'bob' });
     await activeSubscriptions(server, 2);
-    await expect.poll(() => snooping.error ?? snooping.results[0]?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    await expect
+      .poll(() => snooping.error ?? snooping.results[0]?.errors)
+      .toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     await control.chat.send('alice', { to: 'bob', text: 'first' });
     await control.chat.send('alice', { to: 'bob', text: 'second' });
     const events = await forBob.waitFor(2);

@@ -31,7 +31,8 @@ describe('the emulator control API', () => {
     await control.addFault({ route: 'rtm.countHistory', listener: 'two', status: 400, times: 2 });
     const [one] = emulator.listeners();
     const auth = `Basic ${Buffer.from(`${emulator.project.customerKey}:${emulator.project.customerSecret}`).toString('base64')}`;
-    const url = (base: string) => `${base}/dev/v2/project/${emulator.project.appId}/rtm/message/history/count?source=a&start_time=2026-01-01T00:00:00Z&end_time=2026-01-02T00:00:00Z`;
+    const url = (base: string) =>
+      `${base}/dev/v2/project/${emulator.project.appId}/rtm/message/history/count?source=a&start_time=2026-01-01T00:00:00Z&end_time=2026-01-02T00:00:00Z`;
     const two = emulator.listeners()[1]!;
     expect((await fetch(url(one!.url), { headers: { authorization: auth } })).status).toBe(200);
     expect((await fetch(url(two.url), { headers: { authorization: auth } })).status).toBe(400);
@@ -58,7 +59,11 @@ describe('the emulator control API', () => {
 
   it('refuses malformed control requests with 400 and says why', async () => {
     const { url } = await startEmulator();
-    const res = await fetch(`${url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 99 }) });
+    const res = await fetch(`${url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 99 }),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: expect.stringMatching(/^route: /) });
     const join = await fetch(`${url}/_emulator/rtm/clients/nobody/channels/lobby`, { method: 'POST' });

@@ -48,7 +48,9 @@ describe('presence, live', () => {
 describe("the gateway's own changes, live", () => {
   it('a member added through the gateway reaches groupChanged subscribers, with the group read afresh', async () => {
     const { graphqlUrl, run, server } = await startGatewayRunner(LIVE_ENV);
-    const { createGroup } = await run<{ createGroup: { groupId: string } }>('mutation { createGroup(input: { name: "Live", owner: "carol", members: ["dave"] }) { groupId } }');
+    const { createGroup } = await run<{ createGroup: { groupId: string } }>(
+      'mutation { createGroup(input: { name: "Live", owner: "carol", members: ["dave"] }) { groupId } }',
+    );
     const client = wsClient(graphqlUrl);
     const changes = subscribe<{ change: string; users: { username: string }[]; group: { memberCount: number } | null }>(
       client,
@@ -76,7 +78,8 @@ describe("the gateway's own changes, live", () => {
   it('messages sent through the gateway reach messageSent subscribers by filter', async () => {
     const { graphqlUrl, run, server } = await startGatewayRunner(LIVE_ENV);
     const client = wsClient(graphqlUrl);
-    const query = 'subscription ($to: String, $service: MessageService) { messageSent(to: $to, service: $service) { service target from { username } to messageId } }';
+    const query =
+      'subscription ($to: String, $service: MessageService) { messageSent(to: $to, service: $service) { service target from { username } to messageId } }';
     const toBob = subscribe(client, 'messageSent', query, { to: 'bob' });
     const signaling = subscribe(client, 'messageSent', query, { service: 'SIGNALING' });
     await activeSubscriptions(server, 2);
@@ -132,7 +135,11 @@ describe('a subscriber that stops reading', () => {
     await activeSubscriptions(server, 1);
     const ending = messages.find((m) => m.payload?.errors);
     expect(messages.filter((m) => m.payload?.errors)).toHaveLength(1);
-    expect(ending?.payload?.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'SUBSCRIBER_QUEUE_OVERFLOW', resumeAfter: expect.any(String) });
+    expect(ending?.payload?.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      reason: 'SUBSCRIBER_QUEUE_OVERFLOW',
+      resumeAfter: expect.any(String),
+    });
   });
 });
 

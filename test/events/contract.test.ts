@@ -91,7 +91,7 @@ function contract(name: string, parts: () => Parts) {
       expect(await lease.renew(second!)).toBe(false);
     });
 
-    it('refuses a fenced append once the lease is another holder\'s, and appends nothing of it', async () => {
+    it("refuses a fenced append once the lease is another holder's, and appends nothing of it", async () => {
       const { log, lease, now } = await parts().make({ maxLength: 10, ttlMs: 200 });
       const old = (await lease.acquire())!;
       expect(await log.append([login('a')], old)).toHaveLength(1);

@@ -20,7 +20,7 @@ describe('routing keys', () => {
     // Messages are filtered by sender, target and conversation at once: offered to every message subscriber.
     [{ kind: 'message', service: 'chat', target: 'user', from: 'ann', to: 'bob', messageIds: [], at: 1 }, undefined],
   ];
-  it.each(cases)("%j is routed by %j", (event, key) => {
+  it.each(cases)('%j is routed by %j', (event, key) => {
     expect(routingKeyOf(event)).toBe(key);
   });
 

@@ -25,7 +25,11 @@ async function sharedSetup() {
 }
 
 const pollerOf = async (graphqlUrl: string) =>
-  ((await postGraphQL(graphqlUrl, '{ eventPoller { role eventsRead eventsPublished } }')).body.data as { eventPoller: { role: string; eventsRead: number; eventsPublished: number } }).eventPoller;
+  (
+    (await postGraphQL(graphqlUrl, '{ eventPoller { role eventsRead eventsPublished } }')).body.data as {
+      eventPoller: { role: string; eventsRead: number; eventsPublished: number };
+    }
+  ).eventPoller;
 
 describe('several gateways on one Redis', () => {
   it('poll once and deliver to subscribers of every instance; when the leader process dies, another takes over within a lease and nothing Agora held is lost', async () => {
@@ -41,7 +45,9 @@ describe('several gateways on one Redis', () => {
     const onLeader = subscribe<{ cursor: string; type: string }>(wsClient(leaderUrl!), 'userEvents', USER_EVENTS);
     const onStandby = subscribe<{ cursor: string; type: string }>(wsClient(standby.graphqlUrl), 'userEvents', USER_EVENTS);
     await activeSubscriptions(standby.server, 1);
-    await expect.poll(async () => (await (await fetch(leaderUrl!.replace('/graphql', '/metrics'))).text()).match(/^graphql_subscriptions_active (\d+)/m)?.[1]).toBe('1');
+    await expect
+      .poll(async () => (await (await fetch(leaderUrl!.replace('/graphql', '/metrics'))).text()).match(/^graphql_subscriptions_active (\d+)/m)?.[1])
+      .toBe('1');
 
     await control.rtm.churn('zed', 50);
     const [viaLeader, viaStandby] = [await onLeader.waitFor(100), await onStandby.waitFor(100)];

@@ -20,7 +20,8 @@ interface ChannelEventResult {
   user: { username: string };
 }
 
-const USER_EVENTS = 'subscription ($usernames: [String!], $after: String) { userEvents(usernames: $usernames, after: $after) { cursor type user { username } } }';
+const USER_EVENTS =
+  'subscription ($usernames: [String!], $after: String) { userEvents(usernames: $usernames, after: $after) { cursor type user { username } } }';
 const CHANNEL_EVENTS = 'subscription ($channels: [String!]) { channelEvents(channels: $channels) { type channel user { username } } }';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
@@ -57,7 +58,7 @@ describe('Signaling events, live', () => {
     expect(new Set(overSse.events().map((e) => e.cursor)).size).toBe(3);
   });
 
-  it('a burst of 5,000 events at once loses only what Agora\'s store dropped beyond its 2,000, and says so', async () => {
+  it("a burst of 5,000 events at once loses only what Agora's store dropped beyond its 2,000, and says so", async () => {
     const { graphqlUrl, control, server, run } = await startGatewayRunner({ ...LIVE_ENV, SUBSCRIBER_QUEUE_SIZE: '5000' });
     const client = wsClient(graphqlUrl);
     const burst = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['burst'] });
@@ -73,7 +74,9 @@ describe('Signaling events, live', () => {
     expect(events.at(-1)!.type).toBe('LOGOUT');
     // The drain is known to have found the store full once a read comes back short (reads share 10/s with the rest of the poll).
     await expect.poll(() => server.events.pollerStats().upstreamStoreFull).toBe(1);
-    const { eventPoller } = await run<{ eventPoller: { eventsPublished: number; upstreamStoreFull: number; possibleLosses: number } }>('{ eventPoller { eventsPublished upstreamStoreFull possibleLosses } }');
+    const { eventPoller } = await run<{ eventPoller: { eventsPublished: number; upstreamStoreFull: number; possibleLosses: number } }>(
+      '{ eventPoller { eventsPublished upstreamStoreFull possibleLosses } }',
+    );
     // The poller drained a full store (2,000 in one go): Agora may have dropped older events, and it says so.
     expect(eventPoller.upstreamStoreFull).toBe(1);
     expect(eventPoller.possibleLosses).toBe(0);
@@ -97,7 +100,12 @@ describe('Signaling events, live', () => {
     // on. The lost read held fay's login, or was empty if it came first: Agora cannot tell, nor can we.
     await control.rtm.logout('fay');
     await expect.poll(() => fay.events().at(-1)?.type, { timeout: 10_000 }).toBe('LOGOUT');
-    expect(['LOGIN,LOGOUT', 'LOGOUT']).toContain(fay.events().map((e) => e.type).join());
+    expect(['LOGIN,LOGOUT', 'LOGOUT']).toContain(
+      fay
+        .events()
+        .map((e) => e.type)
+        .join(),
+    );
   });
 
   it('a subscriber that disconnects and resubscribes with after gets every event it missed, once', async () => {
@@ -137,7 +145,9 @@ describe('Signaling events, live', () => {
       return ((subscriber.error ?? subscriber.results[0]?.errors) as { message: string; extensions?: Record<string, unknown> }[])[0]!;
     };
     const before = await requestCalls(control);
-    const presence = await refused('presenceChanged', 'subscription ($u: [String!]!) { presenceChanged(usernames: $u) { online } }', { u: ['alice', 'Bad Name!'] });
+    const presence = await refused('presenceChanged', 'subscription ($u: [String!]!) { presenceChanged(usernames: $u) { online } }', {
+      u: ['alice', 'Bad Name!'],
+    });
     expect(presence.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^usernames/) });
     expect(presence.message).toMatch(/lowercase letters/);
     const users = await refused('userEvents', 'subscription ($u: [String!]) { userEvents(usernames: $u) { type } }', { u: ['a/b'] });
@@ -161,7 +171,9 @@ describe('Signaling events, live', () => {
     const client = wsClient(graphqlUrl);
     const garbage = subscribe(client, 'userEvents', USER_EVENTS, { after: 'not-a-cursor' });
     await expect.poll(() => garbage.results.length + (garbage.error ? 1 : 0)).toBeGreaterThan(0);
-    expect(garbage.error ?? garbage.results[0]?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) })]);
+    expect(garbage.error ?? garbage.results[0]?.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'after' }) }),
+    ]);
 
     const all = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['dan'] });
     await activeSubscriptions(server, 1);

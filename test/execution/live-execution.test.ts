@@ -35,7 +35,10 @@ describe('subscription events, executed one by one', () => {
     await expect.poll(() => overWs.error ?? overWs.results[0]).toBeDefined();
     const wsErrors = (overWs.error ?? overWs.results[0]?.errors) as { message: string; extensions?: Record<string, unknown> }[];
     // As a query's bad variable is answered (test/schema/request-errors.test.ts): named, before any event or Agora call.
-    const refused = { message: expect.stringMatching(/^Variable "\$usernames" got invalid value 5; String cannot represent/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', variable: 'usernames' }) };
+    const refused = {
+      message: expect.stringMatching(/^Variable "\$usernames" got invalid value 5; String cannot represent/),
+      extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', variable: 'usernames' }),
+    };
     expect(wsErrors).toEqual([expect.objectContaining(refused)]);
     // HTTP's status is for HTTP: a socket's answer leaves it out, as yoga's HTTP answers do.
     expect(wsErrors[0]!.extensions).not.toHaveProperty('http');
@@ -86,7 +89,8 @@ describe('an event executed once per shape of subscription', () => {
 
   it('variables the selection reads keep subscribers apart', async () => {
     const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
-    const query = 'subscription ($usernames: [String!], $withUser: Boolean!) { userEvents(usernames: $usernames) { type user @include(if: $withUser) { username } } }';
+    const query =
+      'subscription ($usernames: [String!], $withUser: Boolean!) { userEvents(usernames: $usernames) { type user @include(if: $withUser) { username } } }';
     const client = wsClient(graphqlUrl);
     const withUser = subscribe(client, 'userEvents', query, { usernames: ['eve'], withUser: true });
     const without = subscribe(client, 'userEvents', query, { usernames: ['eve'], withUser: false });

@@ -63,7 +63,11 @@ const POLLER_ROUTES = new Set(['rtm.getUserEvents', 'rtm.getChannelEvents']);
 /** Calls that reached the emulator, by route, leaving out the event poller's reads. */
 export async function requestCalls(control: EmulatorControl): Promise<Record<string, number>> {
   const calls = await control.calls();
-  return Object.fromEntries(Object.entries(calls).filter(([route]) => !POLLER_ROUTES.has(route)).map(([route, c]) => [route, c.total]));
+  return Object.fromEntries(
+    Object.entries(calls)
+      .filter(([route]) => !POLLER_ROUTES.has(route))
+      .map(([route, c]) => [route, c.total]),
+  );
 }
 
 /**

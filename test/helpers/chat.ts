@@ -45,4 +45,3 @@ export async function startChat(users: string[] = [], settings: Partial<Emulator
   for (let i = 0; i < users.length; i += 60) await chat.users.registerMany(users.slice(i, i + 60).map((username) => ({ username })));
   return { ...t, chat };
 }
-

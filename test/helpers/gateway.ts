@@ -14,7 +14,14 @@ import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from
 async function launchGateway(env: Record<string, string>, parts: AppParts, dispose: (server: App) => App): Promise<{ server: App } & StartedServer> {
   // Shared reads are off unless a test turns them on: most tests count the exact calls each request makes,
   // and change the emulator's state behind the gateway's back (test/cache/ tests the sharing itself).
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, SHARED_READS: 'off', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    AUTH_API_KEY_HASHES: TEST_API_KEY_HASH,
+    SHARED_READS: 'off',
+    ...env,
+  });
   // Every gateway of the suite logs at debug level into the suite's log, which the last test searches for secrets.
   const server = dispose(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }));
   const started = await server.start();
@@ -23,7 +30,8 @@ async function launchGateway(env: Record<string, string>, parts: AppParts, dispo
 }
 
 /** A gateway for one test, stopped after it. */
-export const startGateway = (env: Record<string, string> = {}, parts: AppParts = {}) => launchGateway(env, parts, (server) => leftover(server, (s) => s.stop()));
+export const startGateway = (env: Record<string, string> = {}, parts: AppParts = {}) =>
+  launchGateway(env, parts, (server) => leftover(server, (s) => s.stop()));
 
 /** The in-process gateways of the suite, by the URL the helpers know them by. */
 const inProcess = new Map<string, App['fetch']>();
@@ -74,7 +82,11 @@ export async function postGraphQL(url: string, query: string, variables?: Record
   recordSuiteText(text);
   return {
     status: res.status,
-    body: JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> },
+    body: JSON.parse(text) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+      extensions?: Record<string, unknown>;
+    },
   };
 }
 

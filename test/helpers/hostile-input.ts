@@ -1,13 +1,4 @@
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-  type GraphQLArgument,
-  type GraphQLInputType,
-} from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLArgument, type GraphQLInputType } from 'graphql';
 import { expect } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { requestCalls } from './agora.ts';
@@ -31,7 +22,11 @@ function hostileValues(type: GraphQLInputType): [string, unknown][] {
     return out;
   }
   if (isInputObjectType(inner)) {
-    out.push(['an input missing its required fields', {}], ['a string instead of an input', 'text'], ['an input with an unknown field', { ...(validValue(inner) as object), unknownField: 1 }]);
+    out.push(
+      ['an input missing its required fields', {}],
+      ['a string instead of an input', 'text'],
+      ['an input with an unknown field', { ...(validValue(inner) as object), unknownField: 1 }],
+    );
     for (const field of Object.values(inner.getFields())) {
       for (const [what, value] of hostileValues(field.type)) out.push([`${field.name}: ${what}`, { ...(validValue(inner) as object), [field.name]: value }]);
     }
@@ -50,15 +45,32 @@ function hostileValues(type: GraphQLInputType): [string, unknown][] {
     case 'JSON':
       return out;
     case 'ID':
-      return [...out, ['garbage', 'garbage'], ['empty', ''], ['an id of an unknown type', base64('Foo:1')], ['a user id with an invalid username', base64('User:Not Valid!')], ['a number', 5]];
+      return [
+        ...out,
+        ['garbage', 'garbage'],
+        ['empty', ''],
+        ['an id of an unknown type', base64('Foo:1')],
+        ['a user id with an invalid username', base64('User:Not Valid!')],
+        ['a number', 5],
+      ];
     default:
-      return [...out, ['empty', ''], ['65 characters', 'a'.repeat(65)], ['40 KB', 'x'.repeat(40_000)], ['characters Agora refuses', 'Bad Name!'], ['a number', 42], ['an object', { a: 1 }]];
+      return [
+        ...out,
+        ['empty', ''],
+        ['65 characters', 'a'.repeat(65)],
+        ['40 KB', 'x'.repeat(40_000)],
+        ['characters Agora refuses', 'Bad Name!'],
+        ['a number', 42],
+        ['an object', { a: 1 }],
+      ];
   }
 }
 
 const NAMES = (arg: GraphQLArgument, error: { message: string; extensions?: Record<string, unknown> }) => {
   const ext = error.extensions ?? {};
-  const named = [ext.variable, ext.field, ...(Array.isArray(ext.issues) ? (ext.issues as { field?: string }[]).map((i) => i.field) : [])].filter((v): v is string => typeof v === 'string');
+  const named = [ext.variable, ext.field, ...(Array.isArray(ext.issues) ? (ext.issues as { field?: string }[]).map((i) => i.field) : [])].filter(
+    (v): v is string => typeof v === 'string',
+  );
   return named.some((n) => n === arg.name || n.startsWith(`${arg.name}.`) || n.startsWith(`${arg.name}[`)) || error.message.includes(`$${arg.name}`);
 };
 
@@ -74,9 +86,11 @@ function restCalls(extensions: Record<string, unknown> | undefined): number {
 /** Runs `jobs` with at most `width` in flight. */
 async function pool(width: number, jobs: (() => Promise<void>)[]): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
 }
 
 /**

@@ -63,7 +63,12 @@ export function subscribe<T = Record<string, unknown>>(client: Client, field: st
 }
 
 /** Subscribes over SSE (yoga's built-in): one POST whose answer is an event stream. */
-export function subscribeSse<T = Record<string, unknown>>(graphqlUrl: string, field: string, query: string, variables?: Record<string, unknown>): Subscriber<T> {
+export function subscribeSse<T = Record<string, unknown>>(
+  graphqlUrl: string,
+  field: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Subscriber<T> {
   const r = recorder<T>(field);
   const controller = new AbortController();
   r.stop = () => controller.abort();

@@ -2,16 +2,7 @@
  * Operations over the whole schema, for tests that call every root field: a valid value for any input
  * type, and an operation that calls one field with all its arguments as variables.
  */
-import {
-  getNamedType,
-  isCompositeType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  type GraphQLField,
-  type GraphQLInputType,
-} from 'graphql';
+import { getNamedType, isCompositeType, isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLField, type GraphQLInputType } from 'graphql';
 
 export const base64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -24,7 +15,8 @@ export function validValue(type: GraphQLInputType, name = ''): unknown {
   if (isEnumType(type)) return type.getValues()[0]!.name;
   if (isInputObjectType(type)) {
     const out: Record<string, unknown> = {};
-    for (const field of Object.values(type.getFields())) if (isNonNullType(field.type) && field.defaultValue === undefined) out[field.name] = validValue(field.type);
+    for (const field of Object.values(type.getFields()))
+      if (isNonNullType(field.type) && field.defaultValue === undefined) out[field.name] = validValue(field.type);
     return out;
   }
   switch (type.name) {
@@ -44,7 +36,6 @@ export function validValue(type: GraphQLInputType, name = ''): unknown {
   }
 }
 
-
 export function operationFor(kind: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>): string {
   const defs = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
   const args = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
@@ -52,4 +43,3 @@ export function operationFor(kind: 'query' | 'mutation' | 'subscription', field:
   // A field without arguments takes no parentheses (empty ones do not parse).
   return field.args.length === 0 ? `${kind} Probe { ${field.name}${selection} }` : `${kind} Probe(${defs}) { ${field.name}(${args})${selection} }`;
 }
-

@@ -27,10 +27,13 @@ export interface TestRedis {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  if (!existsSync(REDIS_SERVER)) throw new Error(`no redis-server at ${REDIS_SERVER}: install Debian's redis-server (apt-get install redis-server), as .ci/run does`);
+  if (!existsSync(REDIS_SERVER))
+    throw new Error(`no redis-server at ${REDIS_SERVER}: install Debian's redis-server (apt-get install redis-server), as .ci/run does`);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     leftover(child, (c) => {
       if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     });

@@ -25,7 +25,12 @@ describe('/metrics', () => {
     await control.addFault({ route: 'chat.users.batchStatus', status: 503, times: 1 });
     await postGraphQL(graphqlUrl, 'query Online { user(username: "bob") { online } }');
     const socket = wsClient(graphqlUrl);
-    await new Promise<void>((resolve) => socket.subscribe({ query: 'subscription Beat { heartbeat(intervalSeconds: 1) { sequence } }' }, { next: () => resolve(), error: () => undefined, complete: () => undefined }));
+    await new Promise<void>((resolve) =>
+      socket.subscribe(
+        { query: 'subscription Beat { heartbeat(intervalSeconds: 1) { sequence } }' },
+        { next: () => resolve(), error: () => undefined, complete: () => undefined },
+      ),
+    );
 
     const res = await fetch(`${base}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);

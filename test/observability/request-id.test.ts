@@ -7,7 +7,11 @@ import { startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(url), ...headers }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authHeaders(url), ...headers },
+    body: JSON.stringify({ query }),
+  });
   return { header: res.headers.get('x-request-id'), body: (await res.json()) as { extensions?: { requestId?: string }; errors?: unknown[] } };
 }
 
@@ -52,7 +56,11 @@ describe('request ids', () => {
     });
     const { graphqlUrl, server } = await startGateway({ AGORA_RETRY_UNIT_MS: '5' }, { logger: createLogger('debug', sink) });
     // An upstream call that fails: the client logs its attempts while serving the request.
-    await fetch(`${server.emulator!.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: 'chat.users.get', status: 503, times: 5 }) });
+    await fetch(`${server.emulator!.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'chat.users.get', status: 503, times: 5 }),
+    });
     lines.length = 0;
     await post(graphqlUrl, '{ user(username: "alice") { nickname } }', { 'x-request-id': 'traced-request' });
     expect(lines.length).toBeGreaterThan(0);

@@ -24,7 +24,9 @@ describe('what no request can do to the gateway', () => {
     const viaFragment = `{ user(username: "alice") { ${joined(members('...__schema'))} } }\nfragment __schema on User { ${joined(members('username'))} }`;
     expect((await postGraphQL(graphqlUrl, viaFragment)).body.errors?.[0]?.message).toMatch(/depth limit/);
     // Depth counts fields: a chain of fragments that adds no field adds no depth.
-    const flat = ['{ ...F0 }', ...Array.from({ length: 12 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`), 'fragment F12 on Query { health }'].join('\n');
+    const flat = ['{ ...F0 }', ...Array.from({ length: 12 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`), 'fragment F12 on Query { health }'].join(
+      '\n',
+    );
     expect((await postGraphQL(graphqlUrl, flat)).body.data).toEqual({ health: 'ok' });
   });
 
@@ -36,11 +38,19 @@ describe('what no request can do to the gateway', () => {
     expect(codeOf(cycle)).toBe('GRAPHQL_VALIDATION_FAILED');
     const manyTokens = `{ ${Array.from({ length: 6000 }, () => 'health').join(' ')} }`;
     expect((await postGraphQL(graphqlUrl, manyTokens)).body.errors?.[0]?.message).toMatch(/Token limit of 5000 exceeded/);
-    const huge = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) }, body: JSON.stringify({ query: `{ health } # ${'x'.repeat(2_100_000)}` }) });
+    const huge = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(graphqlUrl) },
+      body: JSON.stringify({ query: `{ health } # ${'x'.repeat(2_100_000)}` }),
+    });
     expect(huge.status).toBe(413);
     // A body of no declared length cannot be measured before yoga reads it: refused with 411.
     const chunked = await new Promise<number>((resolve, reject) => {
-      const req = request(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...authHeaders(graphqlUrl) } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+      const req = request(
+        graphqlUrl,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...authHeaders(graphqlUrl) } },
+        (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ query: '{ health }' }));
     });
@@ -52,7 +62,10 @@ describe('what no request can do to the gateway', () => {
     const client = wsClient(graphqlUrl);
     const aliases = `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: health`).join(' ')} }`;
     await expect(wsQuery(client, aliases)).rejects.toEqual([expect.objectContaining({ message: expect.stringMatching(/Aliases limit of 30 exceeded/) })]);
-    const bomb = await wsQuery(client, '{ users(first: 1000) { edges { node { joinedGroups(first: 100) { edges { node { members(first: 100) { edges { node { online } } } } } } } } } }');
+    const bomb = await wsQuery(
+      client,
+      '{ users(first: 1000) { edges { node { joinedGroups(first: 100) { edges { node { members(first: 100) { edges { node { online } } } } } } } } } }',
+    );
     expect(bomb.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ reason: 'COST_LIMIT' }) })]);
   });
 
@@ -60,7 +73,8 @@ describe('what no request can do to the gateway', () => {
     const { graphqlUrl, server } = await startGateway();
     const control = createEmulatorControl(server.emulator!.url);
     await control.clearCalls();
-    const bomb = '{ users(first: 1000) { edges { node { joinedGroups(first: 100) { edges { node { members(first: 100) { edges { node { online } } } } } } } } } }';
+    const bomb =
+      '{ users(first: 1000) { edges { node { joinedGroups(first: 100) { edges { node { members(first: 100) { edges { node { online } } } } } } } } } }';
     const res = await postGraphQL(graphqlUrl, bomb);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'COST_LIMIT', field: 'first' });
     expect(res.body.errors?.[0]?.message).toMatch(/costs too much: it would take \d+ upstream calls \(at most 100\)/);
@@ -69,7 +83,11 @@ describe('what no request can do to the gateway', () => {
 
   it('refuses a cross-site form POST and a simple GET without the CSRF header', async () => {
     const { graphqlUrl } = await startGateway();
-    const form = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeaders(graphqlUrl) }, body: 'query=mutation%20%7B%20banUser(username%3A%22bob%22)%20%7B%20username%20%7D%20%7D' });
+    const form = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeaders(graphqlUrl) },
+      body: 'query=mutation%20%7B%20banUser(username%3A%22bob%22)%20%7B%20username%20%7D%20%7D',
+    });
     expect(form.status).toBe(403);
     expect(await form.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
     const get = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: authHeaders(graphqlUrl) });

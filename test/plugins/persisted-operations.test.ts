@@ -27,7 +27,9 @@ describe('persisted operations only', () => {
   it('runs the operations of the manifest by hash, over HTTP and WebSocket, and refuses any other document', async () => {
     const path = manifest({ [sha256(HEALTH)]: HEALTH, [sha256(BEAT)]: BEAT });
     const { graphqlUrl } = await startGateway({ PERSISTED_OPERATIONS: path });
-    expect((await post(graphqlUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(HEALTH) } } })).body).toMatchObject({ data: { health: 'ok' } });
+    expect((await post(graphqlUrl, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(HEALTH) } } })).body).toMatchObject({
+      data: { health: 'ok' },
+    });
     const arbitrary = await post(graphqlUrl, { query: '{ health }' });
     expect(arbitrary.status).toBe(400);
     expect(arbitrary.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_ONLY' });
@@ -36,7 +38,10 @@ describe('persisted operations only', () => {
 
     const client = wsClient(graphqlUrl);
     const beat = await new Promise<unknown>((resolve, reject) => {
-      const stop = client.subscribe({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BEAT) } } }, { next: (r) => (stop(), resolve(r.data)), error: reject, complete: () => undefined });
+      const stop = client.subscribe(
+        { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BEAT) } } },
+        { next: (r) => (stop(), resolve(r.data)), error: reject, complete: () => undefined },
+      );
     });
     expect(beat).toEqual({ heartbeat: { sequence: 1 } });
     const refused = await new Promise<unknown>((resolve) => {

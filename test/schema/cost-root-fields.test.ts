@@ -37,7 +37,9 @@ function selection(type: GraphQLNamedType): string {
     const node = (getNamedType(edges.type) as GraphQLObjectType).getFields().node!;
     return `{ edges { cursor node ${selection(getNamedType(node.type))} } }`;
   }
-  const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)) && !f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)).map((f) => f.name);
+  const leaves = fields
+    .filter((f) => isLeafType(getNamedType(f.type)) && !f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined))
+    .map((f) => f.name);
   return `{ ${leaves.length > 0 ? leaves.join(' ') : '__typename'} }`;
 }
 
@@ -77,7 +79,12 @@ describe('extensions.cost through every root field', () => {
       ['node(User)', 'node', { id: base64('User:alice') }, '{ id ... on User { nickname online presence { online } } }'],
       ['node(Group)', 'node', { id: base64(`Group:${group!.id}`) }, '{ id ... on Group { name members(first: 2) { edges { node { online } } } } }'],
       ['node(Room)', 'node', { id: base64(`Room:${room!.id}`) }, '{ id ... on Room { name memberCount } }'],
-      ['nodes(User, Group, Room)', 'nodes', { ids: [base64('User:alice'), base64('User:bob'), base64(`Group:${group!.id}`), base64(`Room:${room!.id}`)] }, '{ id ... on User { nickname online } ... on Group { name } ... on Room { memberCount } }'],
+      [
+        'nodes(User, Group, Room)',
+        'nodes',
+        { ids: [base64('User:alice'), base64('User:bob'), base64(`Group:${group!.id}`), base64(`Room:${room!.id}`)] },
+        '{ id ... on User { nickname online } ... on Group { name } ... on Room { memberCount } }',
+      ],
     ];
 
     const queryType = schema.getQueryType()!;
@@ -88,7 +95,9 @@ describe('extensions.cost through every root field', () => {
         continue;
       }
       const args: Record<string, unknown> = field.name === 'offlineMessageDelivered' ? { username: 'carol', messageId: waitingForCarol } : {};
-      for (const arg of field.args) if (!(arg.name in args) && arg.name in values && (isNonNullType(arg.type) || arg.name === 'destination' || arg.name === 'groupId')) args[arg.name] = values[arg.name];
+      for (const arg of field.args)
+        if (!(arg.name in args) && arg.name in values && (isNonNullType(arg.type) || arg.name === 'destination' || arg.name === 'groupId'))
+          args[arg.name] = values[arg.name];
       // Every demo list has at least one item: a full first page, so that a prediction can be exact.
       if (/Connection$/.test(getNamedType(field.type).name)) args.first = 1;
       cases.push({ label: field.name, field, args });
@@ -98,7 +107,13 @@ describe('extensions.cost through every root field', () => {
     const wrong: unknown[] = [];
     for (const { label, field, args, select } of cases) {
       const defs = Object.keys(args).map((name) => `$${name}: ${field.args.find((a) => a.name === name)!.type.toString()}`);
-      const document = `query${defs.length ? `(${defs.join(', ')})` : ''} { ${field.name}${defs.length ? `(${Object.keys(args).map((n) => `${n}: $${n}`).join(', ')})` : ''} ${select ?? selection(getNamedType(field.type))} }`;
+      const document = `query${defs.length ? `(${defs.join(', ')})` : ''} { ${field.name}${
+        defs.length
+          ? `(${Object.keys(args)
+              .map((n) => `${n}: $${n}`)
+              .join(', ')})`
+          : ''
+      } ${select ?? selection(getNamedType(field.type))} }`;
       const res = await postGraphQL(graphqlUrl, document, args);
       expect(res.body.errors, `${label}: ${document}`).toBeUndefined();
       const cost = res.body.extensions?.cost as { predicted: number; estimated: boolean; actual: number; calls: Record<string, number> };

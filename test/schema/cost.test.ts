@@ -8,7 +8,14 @@ describe('extensions.cost', () => {
     const { graphqlUrl, server } = await startInProcessGateway();
     const users = await postGraphQL(graphqlUrl, '{ users(first: 3) { edges { node { username nickname online } } } }');
     // One page of users (which carries their details), one batch of online states.
-    expect(users.body.extensions?.cost).toEqual({ predicted: 2, estimated: false, actual: 2, calls: { 'chat.users.list': 1, 'chat.users.batchStatus': 1 }, cacheHits: 0, coalesced: 0 });
+    expect(users.body.extensions?.cost).toEqual({
+      predicted: 2,
+      estimated: false,
+      actual: 2,
+      calls: { 'chat.users.list': 1, 'chat.users.batchStatus': 1 },
+      cacheHits: 0,
+      coalesced: 0,
+    });
 
     const [group] = (await server.agora.chat!.groups.list()).items;
     const res = await postGraphQL(
@@ -18,7 +25,13 @@ describe('extensions.cost', () => {
     );
     const cost = res.body.extensions?.cost as Cost;
     expect(cost).toMatchObject({ predicted: 5, estimated: false, actual: 5 });
-    expect(cost.calls).toEqual({ 'chat.groups.details': 1, 'chat.users.get': 1, 'chat.users.batchStatus': 1, 'chat.groups.members': 1, 'chat.presence.getMany': 1 });
+    expect(cost.calls).toEqual({
+      'chat.groups.details': 1,
+      'chat.users.get': 1,
+      'chat.users.batchStatus': 1,
+      'chat.groups.members': 1,
+      'chat.presence.getMany': 1,
+    });
   });
 
   it('says when a prediction is an estimate', async () => {

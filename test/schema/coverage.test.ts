@@ -27,7 +27,9 @@ describe('every Agora client method is reachable from the schema', () => {
   });
 
   it('names only coordinates that exist', () => {
-    const unknown = Object.values(SCHEMA_COVERAGE).flat().filter((c) => !exists(c));
+    const unknown = Object.values(SCHEMA_COVERAGE)
+      .flat()
+      .filter((c) => !exists(c));
     expect(unknown).toEqual([]);
   });
 });

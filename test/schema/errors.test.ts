@@ -4,7 +4,10 @@ import { execute, postGraphQL, startInProcessRunner } from '../helpers/gateway.t
 
 const SEND_PEER = /* GraphQL */ `
   mutation Send($input: SendPeerMessageInput!) {
-    sendPeerMessage(input: $input) { status requestId }
+    sendPeerMessage(input: $input) {
+      status
+      requestId
+    }
   }
 `;
 
@@ -79,7 +82,10 @@ describe('errors a GraphQL client sees', () => {
     const chat = await execute(graphqlUrl, SendMessageDocument, {
       input: { from: 'alice', toUsers: ['bob'], body: { location: { latitude: 1.5, longitude: 2, address: 'Here' } } },
     });
-    expect(chat.data?.sendMessage).toEqual({ __typename: 'MutationSendMessageSuccess', data: [{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }] });
+    expect(chat.data?.sendMessage).toEqual({
+      __typename: 'MutationSendMessageSuccess',
+      data: [{ recipient: 'bob', messageId: expect.stringMatching(/^\d+$/) }],
+    });
     const inbox = await control.chat.inbox('bob');
     expect(inbox.messages.at(-1)).toMatchObject({ type: 'loc', body: { lat: '1.5', lng: '2', addr: 'Here' } });
   });

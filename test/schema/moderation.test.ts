@@ -17,9 +17,15 @@ describe('moderation mutations', () => {
 
   it('mutes globally per scope and unmutes', async () => {
     const { graphqlUrl } = await startInProcessRunner();
-    const mute = await postGraphQL(graphqlUrl, 'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 600, roomsSeconds: -1 }) { mute { oneToOne groups rooms } } }');
+    const mute = await postGraphQL(
+      graphqlUrl,
+      'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 600, roomsSeconds: -1 }) { mute { oneToOne groups rooms } } }',
+    );
     expect(mute.body.data).toEqual({ setGlobalMute: { mute: { oneToOne: 600, groups: 0, rooms: -1 } } });
-    const unmute = await postGraphQL(graphqlUrl, 'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 0, roomsSeconds: 0 }) { mute { oneToOne rooms } } }');
+    const unmute = await postGraphQL(
+      graphqlUrl,
+      'mutation { setGlobalMute(input: { username: "erin", oneToOneSeconds: 0, roomsSeconds: 0 }) { mute { oneToOne rooms } } }',
+    );
     expect(unmute.body.data).toEqual({ setGlobalMute: { mute: { oneToOne: 0, rooms: 0 } } });
   });
 
@@ -29,7 +35,11 @@ describe('moderation mutations', () => {
     const disabled = await postGraphQL(graphqlUrl, 'mutation($id: String!) { disableGroup(groupId: $id) { disabled } }', { id: group!.id });
     expect(disabled.body.data).toEqual({ disableGroup: { disabled: true } });
     await postGraphQL(graphqlUrl, 'mutation($id: String!) { enableGroup(groupId: $id) { disabled } }', { id: group!.id });
-    const removed = await postGraphQL(graphqlUrl, 'mutation($id: String!) { removeGroupMembers(groupId: $id, usernames: ["dave", "alice"]) { username removed reason } }', { id: group!.id });
+    const removed = await postGraphQL(
+      graphqlUrl,
+      'mutation($id: String!) { removeGroupMembers(groupId: $id, usernames: ["dave", "alice"]) { username removed reason } }',
+      { id: group!.id },
+    );
     expect(removed.body.data).toEqual({
       removeGroupMembers: [
         { username: 'dave', removed: true, reason: null },
@@ -44,7 +54,9 @@ describe('moderation mutations', () => {
         'mutation($id: String!, $force: Boolean) { recallMessage(input: { messageId: $id, conversation: USER, to: "bob", force: $force }) { __typename ... on MutationRecallMessageSuccess { data } ... on DomainError { message } } }',
         { id: sent, force },
       );
-    expect((await recall(false)).body.data).toEqual({ recallMessage: { __typename: 'ForbiddenError', message: expect.stringMatching(/exceed call time limit/) } });
+    expect((await recall(false)).body.data).toEqual({
+      recallMessage: { __typename: 'ForbiddenError', message: expect.stringMatching(/exceed call time limit/) },
+    });
     expect((await recall(true)).body.data).toEqual({ recallMessage: { __typename: 'MutationRecallMessageSuccess', data: true } });
   });
 });

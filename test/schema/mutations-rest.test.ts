@@ -6,21 +6,39 @@ describe('the remaining mutations', () => {
     const { run } = await startInProcessRunner();
     const { createRoom } = await run<{ createRoom: { roomId: string } }>('mutation { createRoom(input: { name: "Lab", owner: "alice" }) { roomId } }');
     const vars = { id: createRoom.roomId };
-    expect(await run('mutation($id: String!) { updateRoom(input: { roomId: $id, description: "Experiments", maxUsers: 50 }) { description maxUsers } }', vars)).toEqual({
+    expect(
+      await run('mutation($id: String!) { updateRoom(input: { roomId: $id, description: "Experiments", maxUsers: 50 }) { description maxUsers } }', vars),
+    ).toEqual({
       updateRoom: { description: 'Experiments', maxUsers: 50 },
     });
-    expect(await run('mutation($id: String!) { addRoomMembers(roomId: $id, usernames: ["bob", "carol"]) { ... on MutationAddRoomMembersSuccess { data { username } } } }', vars)).toEqual({
+    expect(
+      await run(
+        'mutation($id: String!) { addRoomMembers(roomId: $id, usernames: ["bob", "carol"]) { ... on MutationAddRoomMembersSuccess { data { username } } } }',
+        vars,
+      ),
+    ).toEqual({
       addRoomMembers: { data: [{ username: 'bob' }, { username: 'carol' }] },
     });
-    expect(await run('mutation($id: String!) { addRoomAdmin(roomId: $id, username: "bob") { ... on MutationAddRoomAdminSuccess { data { admins { username } } } } }', vars)).toEqual({
+    expect(
+      await run(
+        'mutation($id: String!) { addRoomAdmin(roomId: $id, username: "bob") { ... on MutationAddRoomAdminSuccess { data { admins { username } } } } }',
+        vars,
+      ),
+    ).toEqual({
       addRoomAdmin: { data: { admins: [{ username: 'bob' }] } },
     });
-    expect(await run('mutation($id: String!) { removeRoomAdmin(roomId: $id, username: "bob") { admins { username } } }', vars)).toEqual({ removeRoomAdmin: { admins: [] } });
+    expect(await run('mutation($id: String!) { removeRoomAdmin(roomId: $id, username: "bob") { admins { username } } }', vars)).toEqual({
+      removeRoomAdmin: { admins: [] },
+    });
     await run('mutation($id: String!) { setRoomAttributes(input: { roomId: $id, username: "bob", attributes: { a: "1", b: "2" } }) { succeeded } }', vars);
-    expect(await run('mutation($id: String!) { removeRoomAttributes(input: { roomId: $id, username: "carol", keys: ["a"] }) { succeeded failed } }', vars)).toEqual({
+    expect(
+      await run('mutation($id: String!) { removeRoomAttributes(input: { roomId: $id, username: "carol", keys: ["a"] }) { succeeded failed } }', vars),
+    ).toEqual({
       removeRoomAttributes: { succeeded: [], failed: { a: 'the key was set by bob' } },
     });
-    expect(await run('mutation($id: String!) { removeRoomAttributes(input: { roomId: $id, username: "carol", keys: ["a"], force: true }) { succeeded } }', vars)).toEqual({
+    expect(
+      await run('mutation($id: String!) { removeRoomAttributes(input: { roomId: $id, username: "carol", keys: ["a"], force: true }) { succeeded } }', vars),
+    ).toEqual({
       removeRoomAttributes: { succeeded: ['a'] },
     });
     expect(await run('mutation($id: String!) { removeRoomMembers(roomId: $id, usernames: ["carol", "nobody"]) { username removed } }', vars)).toEqual({
@@ -35,8 +53,12 @@ describe('the remaining mutations', () => {
   it('groups: remove an admin', async () => {
     const { run, chat } = await startInProcessRunner();
     const [group] = (await chat.groups.list()).items;
-    expect(await run('query($id: String!) { group(groupId: $id) { admins { username } } }', { id: group!.id })).toEqual({ group: { admins: [{ username: 'bob' }] } });
-    expect(await run('mutation($id: String!) { removeGroupAdmin(groupId: $id, username: "bob") { admins { username } } }', { id: group!.id })).toEqual({ removeGroupAdmin: { admins: [] } });
+    expect(await run('query($id: String!) { group(groupId: $id) { admins { username } } }', { id: group!.id })).toEqual({
+      group: { admins: [{ username: 'bob' }] },
+    });
+    expect(await run('mutation($id: String!) { removeGroupAdmin(groupId: $id, username: "bob") { admins { username } } }', { id: group!.id })).toEqual({
+      removeGroupAdmin: { admins: [] },
+    });
   });
 
   it('threads: rename, add and remove members, delete', async () => {
@@ -44,10 +66,14 @@ describe('the remaining mutations', () => {
     const [thread] = (await chat.threads.list()).items;
     const vars = { id: thread!.id };
     expect(await run('mutation($id: String!) { renameThread(threadId: $id, name: "Go/no-go") }', vars)).toEqual({ renameThread: 'Go/no-go' });
-    expect(await run('mutation($id: String!) { addThreadMembers(threadId: $id, usernames: ["carol"]) { ... on MutationAddThreadMembersSuccess { data } } }', vars)).toEqual({
+    expect(
+      await run('mutation($id: String!) { addThreadMembers(threadId: $id, usernames: ["carol"]) { ... on MutationAddThreadMembersSuccess { data } } }', vars),
+    ).toEqual({
       addThreadMembers: { data: true },
     });
-    expect(await run('mutation($id: String!) { addThreadMembers(threadId: $id, usernames: ["erin"]) { __typename } }', vars)).toEqual({ addThreadMembers: { __typename: 'ForbiddenError' } });
+    expect(await run('mutation($id: String!) { addThreadMembers(threadId: $id, usernames: ["erin"]) { __typename } }', vars)).toEqual({
+      addThreadMembers: { __typename: 'ForbiddenError' },
+    });
     expect(await run('mutation($id: String!) { removeThreadMembers(threadId: $id, usernames: ["carol"]) { username removed } }', vars)).toEqual({
       removeThreadMembers: [{ username: 'carol', removed: true }],
     });
@@ -62,7 +88,9 @@ describe('the remaining mutations', () => {
     expect(await run('mutation($input: ReactionInput!) { removeReaction(input: $input) }', { input })).toEqual({ removeReaction: true });
     await run('mutation { subscribePresence(username: "alice", users: ["bob"], expirySeconds: 60) { online } }');
     expect(await run('mutation { unsubscribePresence(username: "alice", users: ["bob"]) }')).toEqual({ unsubscribePresence: true });
-    expect(await run('mutation { removeUsersFromPushLabel(label: "beta", usernames: ["alice"]) { succeeded } }')).toEqual({ removeUsersFromPushLabel: { succeeded: ['alice'] } });
+    expect(await run('mutation { removeUsersFromPushLabel(label: "beta", usernames: ["alice"]) { succeeded } }')).toEqual({
+      removeUsersFromPushLabel: { succeeded: ['alice'] },
+    });
     expect(await run('mutation { deletePushLabel(label: "beta") }')).toEqual({ deletePushLabel: true });
     const task = await run<{ sendPushToAll: string }>('mutation { sendPushToAll(message: { title: "Maintenance", content: "Tonight" }) }');
     expect(task.sendPushToAll).toMatch(/^\d+$/);
@@ -71,7 +99,9 @@ describe('the remaining mutations', () => {
 
   it('Signaling channel messages through GraphQL', async () => {
     const { run, control } = await startInProcessRunner();
-    expect(await run('mutation { sendChannelMessage(input: { from: "alice", channel: "lobby", payload: "hello lobby", saveHistory: true }) { status } }')).toEqual({
+    expect(
+      await run('mutation { sendChannelMessage(input: { from: "alice", channel: "lobby", payload: "hello lobby", saveHistory: true }) { status } }'),
+    ).toEqual({
       sendChannelMessage: { status: 'SENT' },
     });
     expect((await control.rtm.inbox('bob')).messages.at(-1)).toMatchObject({ kind: 'channel', to: 'lobby', payload: 'hello lobby' });

@@ -33,7 +33,13 @@ function probe(query: string, path: string, key = 'username'): Probe {
 }
 
 /** The data each probe reads is made in `seed` below. */
-function probes(ids: { group: string; room: string; thread: string; messageId: string; demoGroup: string }): Record<string, { kind: 'numbered' | 'forwards'; probe: Probe }> {
+function probes(ids: {
+  group: string;
+  room: string;
+  thread: string;
+  messageId: string;
+  demoGroup: string;
+}): Record<string, { kind: 'numbered' | 'forwards'; probe: Probe }> {
   const numbered = (p: Probe) => ({ kind: 'numbered' as const, probe: p });
   const forwards = (p: Probe) => ({ kind: 'forwards' as const, probe: p });
   const sel = (key: string) => `edges { cursor node { ${key} } } pageInfo { hasNextPage hasPreviousPage }`;
@@ -43,7 +49,9 @@ function probes(ids: { group: string; room: string; thread: string; messageId: s
     'Room.members': numbered(probe(`{ room(roomId: "${ids.room}") { members(ARGS) { ${sel('username')} } } }`, 'room.members')),
     'User.joinedGroups': numbered(probe(`{ user(username: "pager") { joinedGroups(ARGS) { ${sel('groupId')} } } }`, 'user.joinedGroups', 'groupId')),
     'User.joinedRooms': numbered(probe(`{ user(username: "pager") { joinedRooms(ARGS) { ${sel('roomId')} } } }`, 'user.joinedRooms', 'roomId')),
-    'User.presenceSubscriptions': numbered(probe(`{ user(username: "pager") { presenceSubscriptions(ARGS) { ${sel('username')} } } }`, 'user.presenceSubscriptions')),
+    'User.presenceSubscriptions': numbered(
+      probe(`{ user(username: "pager") { presenceSubscriptions(ARGS) { ${sel('username')} } } }`, 'user.presenceSubscriptions'),
+    ),
     'Query.mutes': numbered(probe(`{ mutes(ARGS) { edges { cursor node { user { username } } } pageInfo { hasNextPage hasPreviousPage } } }`, 'mutes', 'user')),
     'Query.channelHistory': numbered(
       probe(
@@ -57,11 +65,17 @@ function probes(ids: { group: string; room: string; thread: string; messageId: s
     'Query.rooms': forwards(probe(`{ rooms(ARGS) { ${sel('roomId')} } }`, 'rooms', 'roomId')),
     'Query.threads': forwards(probe(`{ threads(ARGS) { ${sel('threadId')} } }`, 'threads', 'threadId')),
     'Query.pushLabels': forwards(probe(`{ pushLabels(ARGS) { ${sel('name')} } }`, 'pushLabels', 'name')),
-    'Query.reactionUsers': forwards(probe(`{ reactionUsers(username: "bob", messageId: "${ids.messageId}", reaction: "thumbs_up", ARGS) { ${sel('username')} } }`, 'reactionUsers')),
+    'Query.reactionUsers': forwards(
+      probe(`{ reactionUsers(username: "bob", messageId: "${ids.messageId}", reaction: "thumbs_up", ARGS) { ${sel('username')} } }`, 'reactionUsers'),
+    ),
     'User.threads': forwards(probe(`{ user(username: "alice") { threads(ARGS) { ${sel('threadId')} } } }`, 'user.threads', 'threadId')),
-    'Group.threads': forwards(probe(`{ group(groupId: "${ids.demoGroup}") { threads(member: "alice", ARGS) { ${sel('threadId')} } } }`, 'group.threads', 'threadId')),
+    'Group.threads': forwards(
+      probe(`{ group(groupId: "${ids.demoGroup}") { threads(member: "alice", ARGS) { ${sel('threadId')} } } }`, 'group.threads', 'threadId'),
+    ),
     'Thread.members': forwards(probe(`{ thread(threadId: "${ids.thread}") { members(ARGS) { ${sel('username')} } } }`, 'thread.members')),
-    'PushLabelListing.users': forwards(probe(`{ pushLabels(first: 1) { edges { node { users(ARGS) { ${sel('username')} } } } } }`, 'pushLabels.edges.0.node.users')),
+    'PushLabelListing.users': forwards(
+      probe(`{ pushLabels(first: 1) { edges { node { users(ARGS) { ${sel('username')} } } } } }`, 'pushLabels.edges.0.node.users'),
+    ),
   };
 }
 
@@ -82,7 +96,14 @@ function expected(all: Edge[], args: Args) {
   const at = (cursor: string) => all.findIndex((e) => e.cursor === cursor);
   let window = all;
   if (args.after !== undefined) window = window.slice(at(args.after) + 1);
-  if (args.before !== undefined) window = window.slice(0, Math.max(0, window.findIndex((e) => e.cursor === args.before)));
+  if (args.before !== undefined)
+    window = window.slice(
+      0,
+      Math.max(
+        0,
+        window.findIndex((e) => e.cursor === args.before),
+      ),
+    );
   const first = args.first ?? (args.last === undefined ? 20 : undefined);
   let edges = window;
   if (first !== undefined) edges = edges.slice(0, first);
@@ -107,73 +128,83 @@ describe('connections', () => {
     expect(Object.keys(table).sort()).toEqual(connectionFields());
   });
 
-  it('page both ways over numbered pages as the Relay specification says, and refuse `last`/`before` by name over forward cursors', { timeout: 90_000 }, async () => {
-    const { server, chat, graphqlUrl, control } = await startInProcessRunner();
-    const state = server.emulator!.state;
-    // History pages are ready at once: the test is about paging, and history reads are limited to 10/s.
-    await control.updateSettings({ historyReadyDelayMs: 0 });
-    const ids = await seed(state, chat);
-    const table = probes(ids);
+  it(
+    'page both ways over numbered pages as the Relay specification says, and refuse `last`/`before` by name over forward cursors',
+    { timeout: 90_000 },
+    async () => {
+      const { server, chat, graphqlUrl, control } = await startInProcessRunner();
+      const state = server.emulator!.state;
+      // History pages are ready at once: the test is about paging, and history reads are limited to 10/s.
+      await control.updateSettings({ historyReadyDelayMs: 0 });
+      const ids = await seed(state, chat);
+      const table = probes(ids);
 
-    const read = async (p: Probe, args: Args) => {
-      const res = await postGraphQL(graphqlUrl, p.query.replace('ARGS', argsText(args)));
-      let value: unknown = res.body.data;
-      for (const step of p.path) value = (value as Record<string, unknown> | undefined)?.[step];
-      return { res, page: value as Page | undefined };
-    };
-    const keyOf = (p: Probe, node: Record<string, unknown>) => (p.key === 'user' ? (node.user as { username: string }).username : String(node[p.key]));
+      const read = async (p: Probe, args: Args) => {
+        const res = await postGraphQL(graphqlUrl, p.query.replace('ARGS', argsText(args)));
+        let value: unknown = res.body.data;
+        for (const step of p.path) value = (value as Record<string, unknown> | undefined)?.[step];
+        return { res, page: value as Page | undefined };
+      };
+      const keyOf = (p: Probe, node: Record<string, unknown>) => (p.key === 'user' ? (node.user as { username: string }).username : String(node[p.key]));
 
-    for (const [coordinate, { kind, probe: p }] of Object.entries(table)) {
-      const whole = await read(p, { first: 1000 });
-      expect(whole.res.body.errors, coordinate).toBeUndefined();
-      const all: Edge[] = whole.page!.edges.map((e) => ({ cursor: e.cursor, key: keyOf(p, (e as unknown as { node: Record<string, unknown> }).node) }));
-      expect(all.length, `${coordinate} has items to page`).toBeGreaterThanOrEqual(1);
+      for (const [coordinate, { kind, probe: p }] of Object.entries(table)) {
+        const whole = await read(p, { first: 1000 });
+        expect(whole.res.body.errors, coordinate).toBeUndefined();
+        const all: Edge[] = whole.page!.edges.map((e) => ({ cursor: e.cursor, key: keyOf(p, (e as unknown as { node: Record<string, unknown> }).node) }));
+        expect(all.length, `${coordinate} has items to page`).toBeGreaterThanOrEqual(1);
 
-      if (kind === 'forwards') {
-        const cursor = all[0]!.cursor;
-        for (const [args, refused] of [
-          [{ last: 1 }, 'last'],
-          [{ before: cursor }, 'before'],
-          [{ first: 2, last: 1 }, 'last'],
-          [{ after: cursor, before: cursor }, 'before'],
-        ] as const) {
-          const { res } = await read(p, args);
-          const error = res.body.errors?.[0];
-          expect(error?.extensions, `${coordinate}(${argsText(args)})`).toMatchObject({ code: 'BAD_USER_INPUT', field: refused });
-          expect(error?.message).toMatch(/pages forwards only/);
+        if (kind === 'forwards') {
+          const cursor = all[0]!.cursor;
+          for (const [args, refused] of [
+            [{ last: 1 }, 'last'],
+            [{ before: cursor }, 'before'],
+            [{ first: 2, last: 1 }, 'last'],
+            [{ after: cursor, before: cursor }, 'before'],
+          ] as const) {
+            const { res } = await read(p, args);
+            const error = res.body.errors?.[0];
+            expect(error?.extensions, `${coordinate}(${argsText(args)})`).toMatchObject({ code: 'BAD_USER_INPUT', field: refused });
+            expect(error?.message).toMatch(/pages forwards only/);
+          }
+          continue;
         }
-        continue;
-      }
 
-      expect(all.length, `${coordinate} needs several items to page`).toBeGreaterThanOrEqual(6);
-      const n = all.length;
-      const c = (i: number) => all[Math.max(0, Math.min(n - 1, i))]!.cursor;
-      const cases: Args[] = [
-        { last: 2 },
-        { last: 0 },
-        { last: n + 5 },
-        { before: c(n - 1) },
-        { before: c(n - 1), last: 2 },
-        { before: c(1), last: 5 },
-        { first: 3, last: 2 },
-        { first: n, last: 1 },
-        { after: c(0), before: c(n - 1) },
-        { after: c(0), before: c(n - 1), first: 1 },
-        { after: c(0), before: c(n - 1), last: 1 },
-        { after: c(1), before: c(1) },
-        { after: c(2), first: 2 },
-      ];
-      for (const args of cases) {
-        const { res, page } = await read(p, args);
-        const label = `${coordinate}(${argsText(args)}) over ${n} items`;
-        expect(res.body.errors, label).toBeUndefined();
-        const want = expected(all, args);
-        expect(page!.edges.map((e) => keyOf(p, (e as unknown as { node: Record<string, unknown> }).node)), label).toEqual(want.keys);
-        expect(page!.edges.map((e) => e.cursor), label).toEqual(want.cursors);
-        expect(page!.pageInfo, label).toEqual({ hasNextPage: want.hasNextPage, hasPreviousPage: want.hasPreviousPage });
+        expect(all.length, `${coordinate} needs several items to page`).toBeGreaterThanOrEqual(6);
+        const n = all.length;
+        const c = (i: number) => all[Math.max(0, Math.min(n - 1, i))]!.cursor;
+        const cases: Args[] = [
+          { last: 2 },
+          { last: 0 },
+          { last: n + 5 },
+          { before: c(n - 1) },
+          { before: c(n - 1), last: 2 },
+          { before: c(1), last: 5 },
+          { first: 3, last: 2 },
+          { first: n, last: 1 },
+          { after: c(0), before: c(n - 1) },
+          { after: c(0), before: c(n - 1), first: 1 },
+          { after: c(0), before: c(n - 1), last: 1 },
+          { after: c(1), before: c(1) },
+          { after: c(2), first: 2 },
+        ];
+        for (const args of cases) {
+          const { res, page } = await read(p, args);
+          const label = `${coordinate}(${argsText(args)}) over ${n} items`;
+          expect(res.body.errors, label).toBeUndefined();
+          const want = expected(all, args);
+          expect(
+            page!.edges.map((e) => keyOf(p, (e as unknown as { node: Record<string, unknown> }).node)),
+            label,
+          ).toEqual(want.keys);
+          expect(
+            page!.edges.map((e) => e.cursor),
+            label,
+          ).toEqual(want.cursors);
+          expect(page!.pageInfo, label).toEqual({ hasNextPage: want.hasNextPage, hasPreviousPage: want.hasPreviousPage });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('refuses a negative count, and a cursor from elsewhere, naming the argument', async () => {
     const { graphqlUrl } = await startInProcessRunner();
@@ -208,7 +239,9 @@ async function seed(state: EmulatorState, chat: Chat) {
   for (const u of people.slice(0, 120)) state.chat.globalMutes.set(u, { chat: Date.now() + 3_600_000, groupchat: 0, chatroom: 0 });
   // 130 Signaling messages in one channel: two history pages of 100 (history reads are limited to 10/s).
   const now = Date.now();
-  people.slice(0, 130).forEach((u, i) => state.rtm.storeHistory({ src: u, dst: 'paging', message_type: 'channel_message', payload: `m${i}`, ms: now - 600_000 + i * 10 }));
+  people
+    .slice(0, 130)
+    .forEach((u, i) => state.rtm.storeHistory({ src: u, dst: 'paging', message_type: 'channel_message', payload: `m${i}`, ms: now - 600_000 + i * 10 }));
 
   const [thread] = (await chat.threads.list()).items;
   const messageId = thread!.messageId!;

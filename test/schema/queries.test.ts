@@ -10,17 +10,61 @@ describe('queries over the demo data', () => {
       graphqlUrl,
       /* GraphQL */ `
         {
-          viewer { username }
+          viewer {
+            username
+          }
           user(username: "alice") {
             username
             nickname
             activated
             online
-            contacts { username }
-            joinedGroups(first: 5) { edges { node { name owner { username } memberCount } } pageInfo { hasNextPage } }
-            joinedRooms(first: 5) { edges { node { name attributes } } }
-            threads(first: 5) { edges { node { name group { name } members(first: 5) { edges { node { username } } } } } }
-            mute { oneToOne groups rooms }
+            contacts {
+              username
+            }
+            joinedGroups(first: 5) {
+              edges {
+                node {
+                  name
+                  owner {
+                    username
+                  }
+                  memberCount
+                }
+              }
+              pageInfo {
+                hasNextPage
+              }
+            }
+            joinedRooms(first: 5) {
+              edges {
+                node {
+                  name
+                  attributes
+                }
+              }
+            }
+            threads(first: 5) {
+              edges {
+                node {
+                  name
+                  group {
+                    name
+                  }
+                  members(first: 5) {
+                    edges {
+                      node {
+                        username
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            mute {
+              oneToOne
+              groups
+              rooms
+            }
           }
         }
       `,
@@ -36,7 +80,17 @@ describe('queries over the demo data', () => {
         contacts: [{ username: 'bob' }, { username: 'carol' }],
         joinedGroups: { edges: [{ node: { name: 'Product team', owner: { username: 'alice' }, memberCount: 4 } }], pageInfo: { hasNextPage: false } },
         joinedRooms: { edges: [{ node: { name: 'Town hall', attributes: { topic: 'Q3 planning', host: 'dave' } } }] },
-        threads: { edges: [{ node: { name: 'Release checklist', group: { name: 'Product team' }, members: { edges: [{ node: { username: 'alice' } }, { node: { username: 'bob' } }] } } }] },
+        threads: {
+          edges: [
+            {
+              node: {
+                name: 'Release checklist',
+                group: { name: 'Product team' },
+                members: { edges: [{ node: { username: 'alice' } }, { node: { username: 'bob' } }] },
+              },
+            },
+          ],
+        },
         mute: { oneToOne: 0, groups: 0, rooms: 0 },
       },
     });
@@ -47,7 +101,11 @@ describe('queries over the demo data', () => {
     const names: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res = await postGraphQL(graphqlUrl, 'query($after: String) { users(first: 2, after: $after) { edges { node { username } } pageInfo { hasNextPage endCursor } } }', { after });
+      const res = await postGraphQL(
+        graphqlUrl,
+        'query($after: String) { users(first: 2, after: $after) { edges { node { username } } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
       const users = res.body.data?.users as { edges: { node: { username: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       names.push(...users.edges.map((e) => e.node.username));
       if (!users.pageInfo.hasNextPage) break;
@@ -58,12 +116,25 @@ describe('queries over the demo data', () => {
 
   it('resolves users, groups and rooms by global id (node, nodes)', async () => {
     const { graphqlUrl } = await gateway();
-    const ids = await postGraphQL(graphqlUrl, '{ user(username: "bob") { id } groups(first: 1) { edges { node { id } } } rooms(first: 1) { edges { node { id } } } }');
+    const ids = await postGraphQL(
+      graphqlUrl,
+      '{ user(username: "bob") { id } groups(first: 1) { edges { node { id } } } rooms(first: 1) { edges { node { id } } } }',
+    );
     const data = ids.body.data as { user: { id: string }; groups: { edges: { node: { id: string } }[] }; rooms: { edges: { node: { id: string } }[] } };
-    const res = await postGraphQL(graphqlUrl, 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on User { username } ... on Group { name } ... on Room { name } } }', {
-      ids: [data.user.id, data.groups.edges[0]!.node.id, data.rooms.edges[0]!.node.id],
+    const res = await postGraphQL(
+      graphqlUrl,
+      'query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on User { username } ... on Group { name } ... on Room { name } } }',
+      {
+        ids: [data.user.id, data.groups.edges[0]!.node.id, data.rooms.edges[0]!.node.id],
+      },
+    );
+    expect(res.body.data).toEqual({
+      nodes: [
+        { __typename: 'User', username: 'bob' },
+        { __typename: 'Group', name: 'Product team' },
+        { __typename: 'Room', name: 'Town hall' },
+      ],
     });
-    expect(res.body.data).toEqual({ nodes: [{ __typename: 'User', username: 'bob' }, { __typename: 'Group', name: 'Product team' }, { __typename: 'Room', name: 'Town hall' }] });
   });
 
   it('reads Signaling channel history and the Chat hourly archive', async () => {
@@ -75,7 +146,10 @@ describe('queries over the demo data', () => {
       { start: new Date(now - 3600_000).toISOString(), end: new Date(now + 60_000).toISOString() },
     );
     expect(history.body.data).toEqual({
-      channelHistory: { edges: [{ node: { from: 'alice', to: 'lobby', kind: 'CHANNEL', payload: 'Welcome to the lobby!', sentAt: expect.any(String) } }], pageInfo: { hasNextPage: false } },
+      channelHistory: {
+        edges: [{ node: { from: 'alice', to: 'lobby', kind: 'CHANNEL', payload: 'Welcome to the lobby!', sentAt: expect.any(String) } }],
+        pageInfo: { hasNextPage: false },
+      },
     });
     expect(history.body.extensions?.cost).toMatchObject({ predicted: 2, estimated: true });
     const hours = [new Date(now), new Date(now - 3600_000)];
@@ -87,10 +161,36 @@ describe('queries over the demo data', () => {
           query ($hour: DateTime!) {
             chatHistory(hour: $hour) {
               messageId
-              sender { username }
-              target { __typename ... on User { username } ... on Group { name } ... on Room { name } }
-              body { __typename ... on TextBody { text } ... on ImageBody { url width height } }
-              reactions(as: "bob") { reaction count }
+              sender {
+                username
+              }
+              target {
+                __typename
+                ... on User {
+                  username
+                }
+                ... on Group {
+                  name
+                }
+                ... on Room {
+                  name
+                }
+              }
+              body {
+                __typename
+                ... on TextBody {
+                  text
+                }
+                ... on ImageBody {
+                  url
+                  width
+                  height
+                }
+              }
+              reactions(as: "bob") {
+                reaction
+                count
+              }
             }
           }
         `,
@@ -106,9 +206,16 @@ describe('queries over the demo data', () => {
       body: { __typename: 'TextBody', text: 'The release is on Thursday.' },
       reactions: [{ reaction: 'thumbs_up', count: 2 }],
     });
-    expect(archived).toContainEqual(expect.objectContaining({ target: { __typename: 'User', username: 'bob' }, body: { __typename: 'TextBody', text: 'Lunch at noon?' } }));
-    expect(archived).toContainEqual(expect.objectContaining({ body: { __typename: 'ImageBody', url: 'https://cdn.example.com/mockup.png', width: 1280, height: 720 } }));
-    const badDestination = await postGraphQL(graphqlUrl, '{ channelHistory(destination: "lob/by", startTime: "2026-01-01T00:00:00Z", endTime: "2026-01-02T00:00:00Z") { edges { node { payload } } } }');
+    expect(archived).toContainEqual(
+      expect.objectContaining({ target: { __typename: 'User', username: 'bob' }, body: { __typename: 'TextBody', text: 'Lunch at noon?' } }),
+    );
+    expect(archived).toContainEqual(
+      expect.objectContaining({ body: { __typename: 'ImageBody', url: 'https://cdn.example.com/mockup.png', width: 1280, height: 720 } }),
+    );
+    const badDestination = await postGraphQL(
+      graphqlUrl,
+      '{ channelHistory(destination: "lob/by", startTime: "2026-01-01T00:00:00Z", endTime: "2026-01-02T00:00:00Z") { edges { node { payload } } } }',
+    );
     expect(badDestination.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'destination' });
   });
 });
@@ -124,8 +231,13 @@ describe('pagination through GraphQL', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const res = await postGraphQL(graphqlUrl, 'query($id: String!, $after: String) { group(groupId: $id) { members(first: 100, after: $after) { edges { node { username } } pageInfo { hasNextPage endCursor } } } }', { id, after });
-      const members = (res.body.data?.group as { members: { edges: { node: { username: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).members;
+      const res = await postGraphQL(
+        graphqlUrl,
+        'query($id: String!, $after: String) { group(groupId: $id) { members(first: 100, after: $after) { edges { node { username } } pageInfo { hasNextPage endCursor } } } }',
+        { id, after },
+      );
+      const members = (res.body.data?.group as { members: { edges: { node: { username: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } })
+        .members;
       seen.push(...members.edges.map((e) => e.node.username));
       pages++;
       if (!members.pageInfo.hasNextPage) break;
@@ -138,7 +250,9 @@ describe('pagination through GraphQL', () => {
   it('finds a thread by id', async () => {
     const { graphqlUrl, server } = await gateway();
     const [thread] = (await server.agora.chat!.threads.list()).items;
-    const res = await postGraphQL(graphqlUrl, 'query($id: String!) { thread(threadId: $id) { name } missing: thread(threadId: "1") { name } }', { id: thread!.id });
+    const res = await postGraphQL(graphqlUrl, 'query($id: String!) { thread(threadId: $id) { name } missing: thread(threadId: "1") { name } }', {
+      id: thread!.id,
+    });
     expect(res.body.data).toEqual({ thread: { name: 'Release checklist' }, missing: null });
   });
 });

@@ -14,7 +14,10 @@ async function post(url: string, query: string, variables?: Record<string, unkno
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders(url) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
 }
 
 describe('request errors are the client’s, and say so', () => {
@@ -23,7 +26,10 @@ describe('request errors are the client’s, and say so', () => {
     const res = await post(graphqlUrl, 'query($n: Int!) { users(first: $n) { edges { cursor } } }', { n: 'abc' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^Variable "\$n" got invalid value "abc"; Int cannot represent/), extensions: { code: 'BAD_USER_INPUT', variable: 'n' } }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^Variable "\$n" got invalid value "abc"; Int cannot represent/),
+        extensions: { code: 'BAD_USER_INPUT', variable: 'n' },
+      }),
     ]);
   });
 
@@ -31,7 +37,9 @@ describe('request errors are the client’s, and say so', () => {
     const { graphqlUrl } = await startGateway();
     const missing = await post(graphqlUrl, 'mutation($i: ReactionInput!) { addReaction(input: $i) }', { i: {} });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors?.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining('Field "messageId" of required type "String!" was not provided')]));
+    expect(missing.body.errors?.map((e) => e.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Field "messageId" of required type "String!" was not provided')]),
+    );
     expect(missing.body.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT' && e.extensions.variable === 'i')).toBe(true);
     const date = await post(graphqlUrl, 'query($h: DateTime!) { chatHistory(hour: $h) { messageId } }', { h: 'not-a-date' });
     expect(date.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', variable: 'h' });
@@ -79,7 +87,8 @@ describe('INTERNAL', () => {
     });
     const bug: Plugin = {
       onExecute({ args }) {
-        if (args.document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === 'Buggy')) throw new TypeError('cannot read properties of undefined (a bug of ours)');
+        if (args.document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === 'Buggy'))
+          throw new TypeError('cannot read properties of undefined (a bug of ours)');
       },
     };
     const { graphqlUrl } = await startGateway({}, { logger: createLogger('error', sink), plugins: [bug] });

@@ -8,7 +8,9 @@ const codeOf = (res: Awaited<ReturnType<typeof postGraphQL>>) => res.body.errors
 /** The demo group: alice owns it, bob administers it, carol and dave are members. */
 async function setup() {
   const runner = await startGatewayRunner({ EVENT_POLL_INTERVAL_MS: '20' });
-  const { user } = await runner.run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>('{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }');
+  const { user } = await runner.run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
+    '{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }',
+  );
   const groupId = user.joinedGroups.edges[0]!.node.groupId;
   const as = async (username: string, roles: ('user' | 'moderator' | 'admin')[] = ['user']) => {
     const token = await tokenFor(username, roles);
@@ -29,7 +31,8 @@ describe('the rules, run as real viewers', () => {
     expect(codeOf(await bob(`mutation { deleteGroup(groupId: "${groupId}") }`))).toBe('FORBIDDEN');
     expect(codeOf(await bob(`mutation { addGroupAdmin(groupId: "${groupId}", username: "carol") { __typename } }`))).toBe('FORBIDDEN');
     const calls = await control.calls();
-    for (const change of ['chat.groups.update', 'chat.groups.addMembers', 'chat.groups.addMember', 'chat.groups.delete', 'chat.groups.addAdmin']) expect(calls[change], change).toBeUndefined();
+    for (const change of ['chat.groups.update', 'chat.groups.addMembers', 'chat.groups.addMember', 'chat.groups.delete', 'chat.groups.addAdmin'])
+      expect(calls[change], change).toBeUndefined();
     // The owner and an admin may.
     expect(codeOf(await alice(rename('Renamed by alice')))).toBe('ok');
     expect(codeOf(await bob(add('erin')))).toBe('ok');
@@ -38,7 +41,7 @@ describe('the rules, run as real viewers', () => {
     expect(codeOf(await alice('mutation { createGroup(input: { name: "Yours", owner: "bob" }) { groupId } }'))).toBe('FORBIDDEN');
   });
 
-  it('users follow their own events and their contacts\' presence; moderators anyone\'s', async () => {
+  it("users follow their own events and their contacts' presence; moderators anyone's", async () => {
     const { graphqlUrl, server } = await setup();
     const active = async () => (await server.metrics.registry.getSingleMetric('graphql_subscriptions_active')!.get()).values[0]?.value ?? 0;
     /** 'ok' once the gateway holds the subscription live, else the code it was refused with. */
@@ -65,7 +68,9 @@ describe('the rules, run as real viewers', () => {
     const dave = subscribe<{ change: string }>(wsClient(graphqlUrl, { token: await tokenFor('dave') }), 'groupChanged', query);
     const carol = subscribe<{ change: string }>(wsClient(graphqlUrl, { token: await tokenFor('carol') }), 'groupChanged', query);
     const strangerResult = subscribe(wsClient(graphqlUrl, { token: await tokenFor('erin') }), 'groupChanged', query);
-    await expect.poll(() => strangerResult.error ?? strangerResult.results[0]?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    await expect
+      .poll(() => strangerResult.error ?? strangerResult.results[0]?.errors)
+      .toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     await activeSubscriptions(server, 2);
     const alice = await as('alice');
     expect(codeOf(await alice(`mutation { updateGroup(input: { groupId: "${groupId}", description: "v2" }) { name } }`))).toBe('ok');
@@ -82,7 +87,11 @@ describe('the rules, run as real viewers', () => {
     const runner = await startGatewayRunner({ EVENT_POLL_INTERVAL_MS: '20', PRESENCE_POLL_INTERVAL_MS: '50' });
     const { graphqlUrl, control, server } = runner;
     const alice = await tokenFor('alice');
-    const watch = subscribe<{ online: boolean; ext: string }>(wsClient(graphqlUrl, { token: alice }), 'presenceChanged', 'subscription { presenceChanged(usernames: ["bob"]) { online ext } }');
+    const watch = subscribe<{ online: boolean; ext: string }>(
+      wsClient(graphqlUrl, { token: alice }),
+      'presenceChanged',
+      'subscription { presenceChanged(usernames: ["bob"]) { online ext } }',
+    );
     await activeSubscriptions(server, 1);
     const reads = await control.callCount('chat.presence.getMany');
     await expect.poll(() => control.callCount('chat.presence.getMany')).toBeGreaterThan(reads);
@@ -104,7 +113,9 @@ describe('the rules, run as real viewers', () => {
     const query = 'subscription { channelEvents(channels: ["den"]) { type user { username } } }';
     const alice = subscribe<{ type: string; user: { username: string } }>(wsClient(graphqlUrl, { token: await tokenFor('alice') }), 'channelEvents', query);
     const bob = subscribe(wsClient(graphqlUrl, { token: await tokenFor('bob') }), 'channelEvents', query);
-    await expect.poll(() => bob.error ?? bob.results[0]?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    await expect
+      .poll(() => bob.error ?? bob.results[0]?.errors)
+      .toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     await activeSubscriptions(server, 1);
     await control.rtm.login('bob');
     await control.rtm.join('bob', 'den');

@@ -68,10 +68,16 @@ describe('the doors: HTTP, WebSocket and SSE on one port', () => {
     const client = wsClient(graphqlUrl);
     const result = await new Promise<{ errors?: unknown }>((resolve, reject) => {
       let last: { errors?: unknown } = {};
-      client.subscribe({ query: 'query($n: Int!) { users(first: $n) { edges { cursor } } }', variables: { n: 'abc' } }, { next: (r) => (last = r), error: reject, complete: () => resolve(last) });
+      client.subscribe(
+        { query: 'query($n: Int!) { users(first: $n) { edges { cursor } } }', variables: { n: 'abc' } },
+        { next: (r) => (last = r), error: reject, complete: () => resolve(last) },
+      );
     }).catch((errors: unknown) => ({ errors }));
     expect(result.errors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^Variable "\$n" got invalid value "abc"; Int cannot represent/), extensions: { code: 'BAD_USER_INPUT', variable: 'n' } }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^Variable "\$n" got invalid value "abc"; Int cannot represent/),
+        extensions: { code: 'BAD_USER_INPUT', variable: 'n' },
+      }),
     ]);
   });
 

@@ -49,7 +49,10 @@ describe('GraphiQL, served from the installed packages', () => {
     expect(raw.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 
     // undici's fetch would decode the body itself; node:http shows what went over the wire.
-    for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
       const wire = await rawGet(new URL(bundle, origin), { 'accept-encoding': encoding });
       expect(wire.headers['content-encoding']).toBe(encoding);
       expect(wire.body.length).toBeLessThan(rawBody.length / 3);
@@ -74,7 +77,15 @@ describe('GraphiQL, served from the installed packages', () => {
         executablePath: CHROMIUM,
         headless: true,
         // The machine has no network but loopback: keep Chromium from calling home at start.
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
     });
     afterAll(async () => {

@@ -28,11 +28,16 @@ describe('graceful shutdown', () => {
     const socket = wsClient(url!);
     const closed = new Promise<number>((resolve) => socket.on('closed', (event) => resolve((event as { code: number }).code)));
     const subscribed = new Promise<void>((resolve) => {
-      socket.subscribe({ query: 'subscription { heartbeat(intervalSeconds: 1) { sequence } }' }, { next: () => resolve(), error: () => undefined, complete: () => undefined });
+      socket.subscribe(
+        { query: 'subscription { heartbeat(intervalSeconds: 1) { sequence } }' },
+        { next: () => resolve(), error: () => undefined, complete: () => undefined },
+      );
     });
     await subscribed;
 
-    const slow = Array.from({ length: 20 }, (_, i) => postGraphQL(url!, `{ user(username: "${['alice', 'bob', 'carol', 'dave', 'erin'][i % 5]}") { username nickname } }`));
+    const slow = Array.from({ length: 20 }, (_, i) =>
+      postGraphQL(url!, `{ user(username: "${['alice', 'bob', 'carol', 'dave', 'erin'][i % 5]}") { username nickname } }`),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     run.child.kill('SIGTERM');
 

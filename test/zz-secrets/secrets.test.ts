@@ -13,7 +13,9 @@ import { SUITE_LOG_DIR } from '../helpers/suite-log.ts';
 describe('secrets', () => {
   it('appear in no log line and no response of the whole suite', () => {
     expect(existsSync(SUITE_LOG_DIR)).toBe(true);
-    const text = readdirSync(SUITE_LOG_DIR).map((f) => readFileSync(join(SUITE_LOG_DIR, f), 'utf8')).join('\n');
+    const text = readdirSync(SUITE_LOG_DIR)
+      .map((f) => readFileSync(join(SUITE_LOG_DIR, f), 'utf8'))
+      .join('\n');
     // The suite logs and answers a lot: this is not an empty search.
     expect(text.length).toBeGreaterThan(100_000);
     const secrets = {

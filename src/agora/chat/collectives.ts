@@ -138,7 +138,12 @@ export function createCollectiveEndpoints(ctx: ServiceContext, kind: CollectiveK
         total: z.number().optional(),
       }),
       result: ({ data }, v) => ({
-        items: data.data.map((c): CollectiveSummary => ({ id: c.groupid ?? c.id ?? '', name: c.groupname ?? c.name ?? '', owner: undefined, memberCount: undefined })),
+        items: data.data.map((c): CollectiveSummary => ({
+          id: c.groupid ?? c.id ?? '',
+          name: c.groupname ?? c.name ?? '',
+          owner: undefined,
+          memberCount: undefined,
+        })),
         hasMore: data.total === undefined ? data.data.length === v.pageSize : v.pageNum * v.pageSize < data.total,
         total: data.total,
       }),

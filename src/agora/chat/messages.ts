@@ -51,13 +51,29 @@ export function toWireBody(b: MessageBody): { type: string; body: Record<string,
     case 'text':
       return { type: 'txt', body: { msg: b.text } };
     case 'image':
-      return { type: 'img', body: { url: b.url, filename: b.filename, secret: b.secret, ...(b.width !== undefined || b.height !== undefined ? { size: { width: b.width ?? 0, height: b.height ?? 0 } } : {}) } };
+      return {
+        type: 'img',
+        body: {
+          url: b.url,
+          filename: b.filename,
+          secret: b.secret,
+          ...(b.width !== undefined || b.height !== undefined ? { size: { width: b.width ?? 0, height: b.height ?? 0 } } : {}),
+        },
+      };
     case 'audio':
       return { type: 'audio', body: { url: b.url, filename: b.filename, secret: b.secret, length: b.durationSeconds } };
     case 'video':
       return {
         type: 'video',
-        body: { url: b.url, filename: b.filename, secret: b.secret, length: b.durationSeconds, thumb: b.thumbnailUrl, thumb_secret: b.thumbnailSecret, file_length: b.fileLength },
+        body: {
+          url: b.url,
+          filename: b.filename,
+          secret: b.secret,
+          length: b.durationSeconds,
+          thumb: b.thumbnailUrl,
+          thumb_secret: b.thumbnailSecret,
+          file_length: b.fileLength,
+        },
       };
     case 'file':
       return { type: 'file', body: { url: b.url, filename: b.filename, secret: b.secret } };
@@ -98,7 +114,8 @@ const sendInput = z
   })
   .superRefine((v, ctx) => {
     const size = Buffer.byteLength(JSON.stringify(toWireBody(v.body).body)) + (v.ext ? Buffer.byteLength(JSON.stringify(v.ext)) : 0);
-    if (size > CHAT_LIMITS.messageBytes) ctx.addIssue({ code: 'custom', path: ['body'], message: `body and ext take ${size} bytes; Agora allows ${CHAT_LIMITS.messageBytes}` });
+    if (size > CHAT_LIMITS.messageBytes)
+      ctx.addIssue({ code: 'custom', path: ['body'], message: `body and ext take ${size} bytes; Agora allows ${CHAT_LIMITS.messageBytes}` });
   });
 export type SendMessageInput = z.input<typeof sendInput>;
 
@@ -164,7 +181,11 @@ export function createChatMessages(ctx: ServiceContext) {
         if (/not_found/.test(data.data.recalled)) {
           throw new AgoraNotFoundError({ ...init, agoraCode: 'message_not_found', message: `Message ${v.messageId} was not found, so it cannot be recalled` });
         }
-        throw new AgoraForbiddenError({ ...init, agoraCode: 'recall_refused', message: `Agora refused to recall message ${v.messageId}: ${data.data.recalled}` });
+        throw new AgoraForbiddenError({
+          ...init,
+          agoraCode: 'recall_refused',
+          message: `Agora refused to recall message ${v.messageId}: ${data.data.recalled}`,
+        });
       },
     }),
 
@@ -222,7 +243,15 @@ export function parseArchive(gz: Buffer): ArchivedMessage[] {
     .filter((line) => line.trim().length > 0)
     .map((line) => {
       const m = archivedLine.parse(JSON.parse(line));
-      return { id: m.msg_id, from: m.from, to: m.to, conversation: conversation[m.chat_type], timestamp: m.timestamp, bodies: m.payload.bodies, ext: m.payload.ext };
+      return {
+        id: m.msg_id,
+        from: m.from,
+        to: m.to,
+        conversation: conversation[m.chat_type],
+        timestamp: m.timestamp,
+        bodies: m.payload.bodies,
+        ext: m.payload.ext,
+      };
     });
 }
 
@@ -232,7 +261,9 @@ export function createChatFiles(ctx: ServiceContext) {
     budget: 'chat.messages.history',
     method: 'GET',
     replay: 'idempotent',
-    input: z.date().refine((d) => Date.now() - d.getTime() <= CHAT_LIMITS.historyRetentionMs && d.getTime() <= Date.now(), 'Agora keeps the last 3 days of history'),
+    input: z
+      .date()
+      .refine((d) => Date.now() - d.getTime() <= CHAT_LIMITS.historyRetentionMs && d.getTime() <= Date.now(), 'Agora keeps the last 3 days of history'),
     path: (hour) => `/chatmessages/${historyHour(hour)}`,
     response: envelope({ data: z.array(z.object({ url: z.url() })) }),
     result: ({ data }) => data.data.map((f) => f.url),
@@ -267,7 +298,12 @@ export function createChatFiles(ctx: ServiceContext) {
       input: z.object({
         uuid: resourceId('uuid'),
         // Sent as a header: refuse here what no share-secret looks like, rather than let the header be refused.
-        secret: z.string().min(1, 'secret must not be empty').max(256, 'secret must be at most 256 characters').regex(/^[\x21-\x7e]+$/, 'secret must be the share-secret Agora returned').optional(),
+        secret: z
+          .string()
+          .min(1, 'secret must not be empty')
+          .max(256, 'secret must be at most 256 characters')
+          .regex(/^[\x21-\x7e]+$/, 'secret must be the share-secret Agora returned')
+          .optional(),
         thumbnail: z.boolean().default(FILE_DEFAULTS.thumbnail),
       }),
       path: (v) => `/chatfiles/${enc(v.uuid)}`,
@@ -283,7 +319,9 @@ export function createChatFiles(ctx: ServiceContext) {
     /** Fetches and parses the history file of one UTC hour: every message sent in it. */
     async downloadHistory(hour: Date, opts: CallOptions = {}): Promise<ArchivedMessage[]> {
       const urls = await historyFile(hour, opts);
-      const files = await Promise.all(urls.map((url) => ctx.http.download(url, { operation: 'chat.messages.downloadHistory', signal: opts.signal, ledger: opts.ledger })));
+      const files = await Promise.all(
+        urls.map((url) => ctx.http.download(url, { operation: 'chat.messages.downloadHistory', signal: opts.signal, ledger: opts.ledger })),
+      );
       return files.flatMap(parseArchive);
     },
   };

@@ -16,8 +16,7 @@ const attributes = z
   .refine((a) => attributesSize(a) <= CHAT_LIMITS.metadataBytesPerUser, `a user's attributes take at most ${CHAT_LIMITS.metadataBytesPerUser} bytes`);
 
 /** What Agora counts against the 2 KB: the UTF-8 bytes of every key and value. */
-export const attributesSize = (a: Attributes): number =>
-  Object.entries(a).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+export const attributesSize = (a: Attributes): number => Object.entries(a).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 
 /** The metadata endpoints answer a bare `{ timestamp, data, duration }`. */
 const bare = <T extends z.ZodType>(data: T) => z.object({ timestamp: z.number().optional(), duration: z.number().optional(), data });

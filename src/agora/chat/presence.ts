@@ -59,7 +59,10 @@ export function createChatPresence(ctx: ServiceContext) {
         username,
         resource: z.string().min(1).max(64),
         status: z.string().min(1).max(64),
-        ext: z.string().refine((e) => Buffer.byteLength(e) <= CHAT_LIMITS.presenceExtBytes, `ext is at most ${CHAT_LIMITS.presenceExtBytes} bytes`).default(PRESENCE_DEFAULTS.ext),
+        ext: z
+          .string()
+          .refine((e) => Buffer.byteLength(e) <= CHAT_LIMITS.presenceExtBytes, `ext is at most ${CHAT_LIMITS.presenceExtBytes} bytes`)
+          .default(PRESENCE_DEFAULTS.ext),
       }),
       path: (v) => `/users/${enc(v.username)}/presence/${enc(v.resource)}/${enc(v.status)}`,
       json: (v) => ({ ext: v.ext }),
@@ -127,7 +130,9 @@ export function createChatPresence(ctx: ServiceContext) {
       }),
       path: (v) => `/users/${enc(v.username)}/presence/sublist`,
       query: (v) => ({ pageNum: v.pageNum, pageSize: v.pageSize }),
-      response: resultOf(z.object({ totalnum: z.union([z.string(), z.number()]), sublist: z.array(z.object({ uid: z.string(), expiry: z.union([z.string(), z.number()]) })) })),
+      response: resultOf(
+        z.object({ totalnum: z.union([z.string(), z.number()]), sublist: z.array(z.object({ uid: z.string(), expiry: z.union([z.string(), z.number()]) })) }),
+      ),
       result: ({ data }) => ({
         total: Number(data.result.totalnum),
         items: data.result.sublist.map((s) => ({ username: s.uid, expiresAt: seconds(s.expiry) ?? 0 })),

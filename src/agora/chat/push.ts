@@ -21,7 +21,11 @@ export type PushMessage = z.input<typeof pushMessage>;
 
 const toWirePush = (m: z.output<typeof pushMessage>) => ({ title: m.title, sub_title: m.subtitle, content: m.content, ext: m.ext });
 
-const labelName = z.string().min(1, 'label must not be empty').max(64, 'a label is at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'a label is letters, digits, _ and -');
+const labelName = z
+  .string()
+  .min(1, 'label must not be empty')
+  .max(64, 'a label is at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'a label is letters, digits, _ and -');
 
 export interface PushLabel {
   name: string;
@@ -31,7 +35,12 @@ export interface PushLabel {
 }
 
 const labelWire = z.object({ name: z.string(), description: z.string().optional(), count: z.number().optional(), createdAt: z.number().optional() });
-const toLabel = (l: z.infer<typeof labelWire>): PushLabel => ({ name: l.name, description: l.description ?? '', count: l.count ?? 0, createdAt: l.createdAt ?? 0 });
+const toLabel = (l: z.infer<typeof labelWire>): PushLabel => ({
+  name: l.name,
+  description: l.description ?? '',
+  count: l.count ?? 0,
+  createdAt: l.createdAt ?? 0,
+});
 const membership = envelope({ data: z.object({ success: z.array(z.string()), fail: z.record(z.string(), z.string()).optional() }) });
 const toMembership = ({ data }: { data: z.infer<typeof membership> }) => ({ succeeded: data.data.success, failed: data.data.fail ?? {} });
 

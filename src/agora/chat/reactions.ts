@@ -8,7 +8,10 @@ import { enc, endpoint, type ServiceContext } from '../endpoint.ts';
 import { CHAT_LIMITS } from '../limits.ts';
 import { cursor, limit, resourceId, username } from './schemas.ts';
 
-const reaction = z.string().min(1, 'reaction must not be empty').max(CHAT_LIMITS.reactionMaxLength, `a reaction is at most ${CHAT_LIMITS.reactionMaxLength} characters`);
+const reaction = z
+  .string()
+  .min(1, 'reaction must not be empty')
+  .max(CHAT_LIMITS.reactionMaxLength, `a reaction is at most ${CHAT_LIMITS.reactionMaxLength} characters`);
 const messageId = resourceId('messageId');
 
 export interface ReactionSummary {
@@ -27,7 +30,12 @@ const summaryWire = z.object({
   state: z.boolean().optional(),
   userList: z.array(z.string()).optional(),
 });
-const toSummary = (r: z.infer<typeof summaryWire>): ReactionSummary => ({ reaction: r.reaction, count: r.count, reactedByMe: r.state ?? false, users: r.userList ?? [] });
+const toSummary = (r: z.infer<typeof summaryWire>): ReactionSummary => ({
+  reaction: r.reaction,
+  count: r.count,
+  reactedByMe: r.state ?? false,
+  users: r.userList ?? [],
+});
 
 const answer = <T extends z.ZodType>(data: T) => z.object({ requestStatusCode: z.string().optional(), timestamp: z.number().optional(), data });
 

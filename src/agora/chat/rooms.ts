@@ -19,7 +19,9 @@ const attributeKey = z
   .string()
   .min(1, 'attribute keys must not be empty')
   .max(CHAT_LIMITS.roomAttributeKeyMaxLength, `attribute keys are at most ${CHAT_LIMITS.roomAttributeKeyMaxLength} characters`);
-const attributeValue = z.string().max(CHAT_LIMITS.roomAttributeValueMaxLength, `attribute values are at most ${CHAT_LIMITS.roomAttributeValueMaxLength} characters`);
+const attributeValue = z
+  .string()
+  .max(CHAT_LIMITS.roomAttributeValueMaxLength, `attribute values are at most ${CHAT_LIMITS.roomAttributeValueMaxLength} characters`);
 
 /** Which keys took, and why the others did not. */
 export interface AttributeChange {

@@ -12,8 +12,7 @@ export const username = z
   .max(CHAT_LIMITS.usernameMaxLength, `username must be at most ${CHAT_LIMITS.usernameMaxLength} characters`)
   .regex(/^[a-z0-9_.-]+$/, 'username may contain only lowercase letters a-z, digits, _, - and .');
 
-export const usernames = (max: number, what = 'usernames') =>
-  z.array(username).min(1, `${what} must not be empty`).max(max, `at most ${max} ${what} per call`);
+export const usernames = (max: number, what = 'usernames') => z.array(username).min(1, `${what} must not be empty`).max(max, `at most ${max} ${what} per call`);
 
 /** Group, room, thread and message ids are Agora-issued digit strings; we only refuse what cannot be one. */
 export const resourceId = (what: string) =>

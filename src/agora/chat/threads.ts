@@ -9,7 +9,10 @@ import { cursor, envelope, limit, resourceId, username, usernames, type CursorPa
 
 const threadId = resourceId('threadId');
 const groupId = resourceId('groupId');
-const name = z.string().min(1, 'name must not be empty').max(CHAT_LIMITS.threadNameMaxLength, `a thread name is at most ${CHAT_LIMITS.threadNameMaxLength} characters`);
+const name = z
+  .string()
+  .min(1, 'name must not be empty')
+  .max(CHAT_LIMITS.threadNameMaxLength, `a thread name is at most ${CHAT_LIMITS.threadNameMaxLength} characters`);
 
 export interface ChatThread {
   id: string;

@@ -212,11 +212,9 @@ export function createChatUsers(ctx: ServiceContext) {
     })),
 
     /** Whether notifications show only "You have a new message" (summary) or the content (detail). */
-    setPushDisplayStyle: update(
-      'chat.users.setPushDisplayStyle',
-      z.object({ username, style: z.enum(['summary', 'detail']) }),
-      (v) => ({ notification_display_style: v.style === 'detail' ? 1 : 0 }),
-    ),
+    setPushDisplayStyle: update('chat.users.setPushDisplayStyle', z.object({ username, style: z.enum(['summary', 'detail']) }), (v) => ({
+      notification_display_style: v.style === 'detail' ? 1 : 0,
+    })),
 
     /** Do-not-disturb between two hours of the day (0 to 24); start and end equal means all day. */
     setDoNotDisturb: update(

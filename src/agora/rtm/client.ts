@@ -13,7 +13,8 @@ import { createRtmMessages } from './messages.ts';
  * again. `eventsIn(plan)` reads another region's store explicitly; the poller dedupes what comes back.
  */
 export function createRtmClient(ctx: RtmContext) {
-  const inRegion = (hosts: HostPlan) => createRtmEvents({ ...ctx, upstream: { ...ctx.upstream, hosts: { primary: hosts.primary, alternate: hosts.alternate } } });
+  const inRegion = (hosts: HostPlan) =>
+    createRtmEvents({ ...ctx, upstream: { ...ctx.upstream, hosts: { primary: hosts.primary, alternate: hosts.alternate } } });
   return { ...createRtmMessages(ctx), ...createRtmHistory(ctx), ...inRegion(ctx.upstream.hosts), eventsIn: inRegion };
 }
 

@@ -95,9 +95,7 @@ export const historyQueryInput = z
   .object({
     ...historyFilterFields,
     offset: z.number().int().min(0).optional(),
-    limit: z
-      .union([z.literal(20), z.literal(50), z.literal(100)], { error: 'limit must be 20, 50 or 100' })
-      .optional(),
+    limit: z.union([z.literal(20), z.literal(50), z.literal(100)], { error: 'limit must be 20, 50 or 100' }).optional(),
     order: z.enum(['asc', 'desc']).default(HISTORY_DEFAULT_ORDER),
   })
   .superRefine(filterRules);

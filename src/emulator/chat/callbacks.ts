@@ -26,7 +26,15 @@ export function createCallbackDispatcher(project: EmulatorProject, rules: () => 
     const callId = `${appkey}_${randomUUID()}`;
     const base = { callId, timestamp: now, appkey, host: 'emulator' };
     if (o.type === 'status') {
-      return { ...base, reason: o.reason, status: o.status, os: 'linux', ip: '127.0.0.1', version: '1.0.0', user: `${appkey}_${o.username}@easemob.com/linux_${o.device}` };
+      return {
+        ...base,
+        reason: o.reason,
+        status: o.status,
+        os: 'linux',
+        ip: '127.0.0.1',
+        version: '1.0.0',
+        user: `${appkey}_${o.username}@easemob.com/linux_${o.device}`,
+      };
     }
     const m = o.message;
     if (o.type === 'recall') {
@@ -49,7 +57,12 @@ export function createCallbackDispatcher(project: EmulatorProject, rules: () => 
 
   async function post(url: string, body: Record<string, unknown>): Promise<boolean> {
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       await res.arrayBuffer();
       return res.status === 200;
     } catch {

@@ -39,7 +39,10 @@ const updateBody = (k: Kind) =>
     .extend({ newowner: z.string().optional() })
     .partial();
 const usernamesBody = z.object({
-  usernames: z.array(z.string()).min(1, 'usernames must not be empty').max(CHAT_LIMITS.memberBatch, `usernames: at most ${CHAT_LIMITS.memberBatch} per request`),
+  usernames: z
+    .array(z.string())
+    .min(1, 'usernames must not be empty')
+    .max(CHAT_LIMITS.memberBatch, `usernames: at most ${CHAT_LIMITS.memberBatch} per request`),
 });
 const newAdminBody = z.object({ newadmin: z.string({ error: 'newadmin is required' }) });
 
@@ -110,7 +113,8 @@ export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord
 
   const removal = (c: CollectiveRecord, user: string) => {
     if (user === c.owner) return { result: false, action: 'remove_member', reason: 'Forbidden operation on group owner!', user, [k.idField]: c.id };
-    if (!c.members.has(user)) return { result: false, action: 'remove_member', reason: `user ${user} doesn't exist in ${k.noun} ${c.id}`, user, [k.idField]: c.id };
+    if (!c.members.has(user))
+      return { result: false, action: 'remove_member', reason: `user ${user} doesn't exist in ${k.noun} ${c.id}`, user, [k.idField]: c.id };
     c.members.delete(user);
     c.admins.delete(user);
     return { result: true, action: 'remove_member', user, [k.idField]: c.id };
@@ -124,7 +128,14 @@ export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord
       if (page === 'invalid') return illegal('The cursor is not valid.');
       const data = page.page.map((c) =>
         kind === 'group'
-          ? { owner: `${ctx.project.chatOrg}#${ctx.project.chatApp}_${c.owner}`, groupid: c.id, affiliations: memberCount(c), type: 'group', lastModified: String(c.created), groupname: c.name }
+          ? {
+              owner: `${ctx.project.chatOrg}#${ctx.project.chatApp}_${c.owner}`,
+              groupid: c.id,
+              affiliations: memberCount(c),
+              type: 'group',
+              lastModified: String(c.created),
+              groupname: c.name,
+            }
           : { id: c.id, name: c.name, owner: c.owner, affiliations_count: memberCount(c) },
       );
       return ok(req, { data, count: data.length, cursor: page.cursor });
@@ -282,7 +293,12 @@ export function collectiveRoutes(ctx: ChatHandlerContext, kind: CollectiveRecord
         return ok(req, { action: 'delete', data: names.map((n) => removal(c, n)) });
       }),
     ),
-    route('admins', 'GET', '/:id/admin', withCollective((req, c) => ok(req, { data: [...c.admins], count: c.admins.size }))),
+    route(
+      'admins',
+      'GET',
+      '/:id/admin',
+      withCollective((req, c) => ok(req, { data: [...c.admins], count: c.admins.size })),
+    ),
     route(
       'addAdmin',
       'POST',

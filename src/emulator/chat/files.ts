@@ -48,7 +48,8 @@ export function chatFileRoutes(ctx: ChatHandlerContext): RouteSpec[] {
   return [
     {
       ...chatRoute('chat.files.upload', 'POST', '/chatfiles', async (req) => {
-        if (req.rawBody.length > CHAT_LIMITS.fileBytes + 64 * 1024) return chatError(413, 'file exceeding maximum limit', 'the file size exceeds the maximum limit.');
+        if (req.rawBody.length > CHAT_LIMITS.fileBytes + 64 * 1024)
+          return chatError(413, 'file exceeding maximum limit', 'the file size exceeds the maximum limit.');
         let file: File | null;
         try {
           const form = await new Response(new Uint8Array(req.rawBody), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
@@ -69,7 +70,10 @@ export function chatFileRoutes(ctx: ChatHandlerContext): RouteSpec[] {
           created: Date.now(),
         };
         chat().files.set(stored.uuid, stored);
-        return chatOk(req, ctx.project, { action: 'post', entities: [{ uuid: stored.uuid, type: 'chatfile', ...(stored.secret ? { 'share-secret': stored.secret } : {}) }] });
+        return chatOk(req, ctx.project, {
+          action: 'post',
+          entities: [{ uuid: stored.uuid, type: 'chatfile', ...(stored.secret ? { 'share-secret': stored.secret } : {}) }],
+        });
       }),
       accepts: 'multipart',
     },

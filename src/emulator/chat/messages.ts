@@ -63,7 +63,16 @@ const recallBody = z.object({
 const deleteConversationBody = z.object({ channel: z.string().min(1), type: z.enum(['chat', 'groupchat']), delete_roam: z.boolean().optional() });
 
 /** The fields each body type requires (agora-api.md §2.5). */
-const REQUIRED: Record<string, string[]> = { txt: ['msg'], img: ['url'], audio: ['url'], video: ['url'], file: ['url', 'filename'], loc: ['lat', 'lng', 'addr'], cmd: ['action'], custom: [] };
+const REQUIRED: Record<string, string[]> = {
+  txt: ['msg'],
+  img: ['url'],
+  audio: ['url'],
+  video: ['url'],
+  file: ['url', 'filename'],
+  loc: ['lat', 'lng', 'addr'],
+  cmd: ['action'],
+  custom: [],
+};
 
 export function chatMessageRoutes(ctx: ChatHandlerContext): RouteSpec[] {
   const chat = () => ctx.state.chat;
@@ -113,7 +122,8 @@ export function chatMessageRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         if (!parsed.ok) return parsed.response;
         const b = parsed.value;
         const message = chat().messages.get(b.msg_id);
-        const answer = (recalled: string) => chatOk(req, ctx.project, { action: 'post', data: { recalled, chattype: b.chat_type, from: b.from ?? ADMIN, to: b.to, msg_id: b.msg_id } });
+        const answer = (recalled: string) =>
+          chatOk(req, ctx.project, { action: 'post', data: { recalled, chattype: b.chat_type, from: b.from ?? ADMIN, to: b.to, msg_id: b.msg_id } });
         if (!message || message.recalled || message.to !== b.to || message.chatType !== b.chat_type) return answer('not_found msg');
         if (!b.force && Date.now() - message.timestamp > ctx.settings.recallWindowMs) return answer('exceed call time limit');
         chat().recall(message);

@@ -50,11 +50,10 @@ export function chatMuteRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       const pageNum = queryInt(req, 'pageNum', 1);
       const pageSize = queryInt(req, 'pageSize', 10);
       if (pageNum === 'invalid' || pageNum < 1) return illegal('pageNum must be 1 or more');
-      if (pageSize === 'invalid' || pageSize < 1 || pageSize > CHAT_LIMITS.globalMuteListPageSize) return illegal(`pageSize must be 1 to ${CHAT_LIMITS.globalMuteListPageSize}`);
+      if (pageSize === 'invalid' || pageSize < 1 || pageSize > CHAT_LIMITS.globalMuteListPageSize)
+        return illegal(`pageSize must be 1 to ${CHAT_LIMITS.globalMuteListPageSize}`);
       const now = Date.now();
-      const muted = [...chat().globalMutes]
-        .map(([u, m]) => view(u, m, now))
-        .filter((v) => v.chat !== 0 || v.groupchat !== 0 || v.chatroom !== 0);
+      const muted = [...chat().globalMutes].map(([u, m]) => view(u, m, now)).filter((v) => v.chat !== 0 || v.groupchat !== 0 || v.chatroom !== 0);
       return chatOk(req, ctx.project, { data: muted.slice((pageNum - 1) * pageSize, pageNum * pageSize), unixtime: Math.floor(now / 1000) });
     }),
   ];

@@ -41,7 +41,8 @@ export function chatPresenceRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         const pageNum = queryInt(req, 'pageNum', 1);
         const pageSize = queryInt(req, 'pageSize', 100);
         if (pageNum === 'invalid' || pageNum < 1) return illegal('pageNum must be 1 or more');
-        if (pageSize === 'invalid' || pageSize < 1 || pageSize > CHAT_LIMITS.presenceSublistPageSize) return illegal(`pageSize must be 1 to ${CHAT_LIMITS.presenceSublistPageSize}`);
+        if (pageSize === 'invalid' || pageSize < 1 || pageSize > CHAT_LIMITS.presenceSublistPageSize)
+          return illegal(`pageSize must be 1 to ${CHAT_LIMITS.presenceSublistPageSize}`);
         const now = Date.now();
         const all = [...(chat().subscriptions.get(user) ?? [])].filter(([, expiry]) => expiry > now);
         const page = all.slice((pageNum - 1) * pageSize, pageNum * pageSize);
@@ -78,7 +79,8 @@ export function chatPresenceRoutes(ctx: ChatHandlerContext): RouteSpec[] {
         const until = Date.now() + expiry * 1000;
         for (const target of parsed.value.usernames) {
           const subscribers = [...chat().subscriptions.values()].filter((m) => m.has(target)).length;
-          if (!subs.has(target) && subscribers >= CHAT_LIMITS.presenceSubscribers) return illegal(`${target} already has ${CHAT_LIMITS.presenceSubscribers} subscribers`);
+          if (!subs.has(target) && subscribers >= CHAT_LIMITS.presenceSubscribers)
+            return illegal(`${target} already has ${CHAT_LIMITS.presenceSubscribers} subscribers`);
           subs.set(target, until);
         }
         return result(parsed.value.usernames.map((u) => presenceOf(u, until)));

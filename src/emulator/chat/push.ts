@@ -16,14 +16,20 @@ const pushMessage = z
   .object({ title: z.string().optional(), sub_title: z.string().optional(), content: z.string().optional(), ext: z.record(z.string(), z.string()).optional() })
   .refine((m) => m.title || m.content, 'pushMessage needs a title or content');
 const singleBody = z.object({
-  targets: z.array(z.string()).min(1, 'targets must not be empty').max(CHAT_LIMITS.pushLabelUsersBatch, `targets: at most ${CHAT_LIMITS.pushLabelUsersBatch} users`),
+  targets: z
+    .array(z.string())
+    .min(1, 'targets must not be empty')
+    .max(CHAT_LIMITS.pushLabelUsersBatch, `targets: at most ${CHAT_LIMITS.pushLabelUsersBatch} users`),
   pushMessage,
 });
 const labelBody = z.object({ targets: z.array(z.string()).min(1, 'targets must not be empty').max(5, 'targets: at most 5 labels'), pushMessage });
 const taskBody = z.object({ pushMessage });
 const createLabelBody = z.object({ name: z.string().min(1).max(64), description: z.string().max(255).optional() });
 const usersBody = z.object({
-  usernames: z.array(z.string()).min(1, 'usernames must not be empty').max(CHAT_LIMITS.pushLabelUsersBatch, `usernames: at most ${CHAT_LIMITS.pushLabelUsersBatch} per request`),
+  usernames: z
+    .array(z.string())
+    .min(1, 'usernames must not be empty')
+    .max(CHAT_LIMITS.pushLabelUsersBatch, `usernames: at most ${CHAT_LIMITS.pushLabelUsersBatch} per request`),
 });
 
 export function chatPushRoutes(ctx: ChatHandlerContext): RouteSpec[] {
@@ -70,7 +76,10 @@ export function chatPushRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       const data = parsed.value.targets.map((target) =>
         chat().users.has(target) ? { target, pushStatus: 'SUCCESS' } : { target, pushStatus: 'FAIL', desc: `user ${target} does not exist` },
       );
-      notify(data.filter((d) => d.pushStatus === 'SUCCESS').map((d) => d.target), parsed.value.pushMessage);
+      notify(
+        data.filter((d) => d.pushStatus === 'SUCCESS').map((d) => d.target),
+        parsed.value.pushMessage,
+      );
       return ok(req, { action: 'post', data });
     }),
     chatRoute('chat.push.label', 'POST', '/push/list/label', (req) => {
@@ -95,7 +104,13 @@ export function chatPushRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       const parsed = check(createLabelBody, bodyObject(req));
       if (!parsed.ok) return parsed.response;
       if (chat().pushLabels.has(parsed.value.name)) return chatError(400, 'duplicate_unique_property_exists', `push label ${parsed.value.name} already exists`);
-      const l: PushLabelRecord = { seq: chat().nextSeq(), name: parsed.value.name, description: parsed.value.description ?? '', created: Date.now(), users: new Map() };
+      const l: PushLabelRecord = {
+        seq: chat().nextSeq(),
+        name: parsed.value.name,
+        description: parsed.value.description ?? '',
+        created: Date.now(),
+        users: new Map(),
+      };
       chat().pushLabels.set(l.name, l);
       return ok(req, { action: 'post', data: labelView(l) });
     }),
@@ -105,7 +120,12 @@ export function chatPushRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       const page = cursorPage(chat().pushLabels.values(), limit, req.query.get('cursor'));
       return page === 'invalid' ? illegal('The cursor is not valid.') : ok(req, { data: page.page.map(labelView), cursor: page.cursor });
     }),
-    labelRoute('get', 'GET', '/:labelname', withLabel((req, l) => ok(req, { data: labelView(l) }))),
+    labelRoute(
+      'get',
+      'GET',
+      '/:labelname',
+      withLabel((req, l) => ok(req, { data: labelView(l) })),
+    ),
     labelRoute(
       'delete',
       'DELETE',
@@ -121,7 +141,9 @@ export function chatPushRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       '/:labelname/user/:member',
       withLabel((req, l) => {
         const entry = l.users.get(req.params.member ?? '');
-        return entry ? ok(req, { data: { username: req.params.member, created: entry.created } }) : notFound(`${req.params.member ?? ''} is not under push label ${l.name}`);
+        return entry
+          ? ok(req, { data: { username: req.params.member, created: entry.created } })
+          : notFound(`${req.params.member ?? ''} is not under push label ${l.name}`);
       }),
     ),
     labelRoute(

@@ -14,8 +14,14 @@ import { chatError, decodeCursor, encodeCursor, forbidden, illegal, notFound } f
 import type { ChatMessageRecord, ReactionRecord } from './state.ts';
 
 const PREVIEW_USERS = 3;
-const answer = (data?: unknown): EmulatorResponse => ({ status: 200, body: { requestStatusCode: 'ok', timestamp: Date.now(), ...(data === undefined ? {} : { data }) } });
-const createBody = z.object({ msgId: z.string().min(1), message: z.string().min(1).max(CHAT_LIMITS.reactionMaxLength, `message is at most ${CHAT_LIMITS.reactionMaxLength} characters`) });
+const answer = (data?: unknown): EmulatorResponse => ({
+  status: 200,
+  body: { requestStatusCode: 'ok', timestamp: Date.now(), ...(data === undefined ? {} : { data }) },
+});
+const createBody = z.object({
+  msgId: z.string().min(1),
+  message: z.string().min(1).max(CHAT_LIMITS.reactionMaxLength, `message is at most ${CHAT_LIMITS.reactionMaxLength} characters`),
+});
 
 export function chatReactionRoutes(ctx: ChatHandlerContext): RouteSpec[] {
   const chat = () => ctx.state.chat;
@@ -31,14 +37,15 @@ export function chatReactionRoutes(ctx: ChatHandlerContext): RouteSpec[] {
     state: r.users.includes(user),
     userList: r.users.slice(0, PREVIEW_USERS),
   });
-  const onMessage = (handler: (req: EmulatorRequest, user: string, m: ChatMessageRecord, msgId: string) => EmulatorResponse) => (req: EmulatorRequest, msgId: string) => {
-    const user = req.params.userId ?? '';
-    if (!chat().users.has(user)) return notFound(`Service resource not found: user ${user}`);
-    const m = chat().messages.get(msgId);
-    if (!m || m.recalled) return chatError(404, 'resource_not_found', `message ${msgId} not found`);
-    if (!canSee(user, m)) return forbidden(`user ${user} is not a participant of message ${msgId}`);
-    return handler(req, user, m, msgId);
-  };
+  const onMessage =
+    (handler: (req: EmulatorRequest, user: string, m: ChatMessageRecord, msgId: string) => EmulatorResponse) => (req: EmulatorRequest, msgId: string) => {
+      const user = req.params.userId ?? '';
+      if (!chat().users.has(user)) return notFound(`Service resource not found: user ${user}`);
+      const m = chat().messages.get(msgId);
+      if (!m || m.recalled) return chatError(404, 'resource_not_found', `message ${msgId} not found`);
+      if (!canSee(user, m)) return forbidden(`user ${user} is not a participant of message ${msgId}`);
+      return handler(req, user, m, msgId);
+    };
 
   const create = onMessage((req, user, _m, msgId) => {
     const reaction = String((bodyObject(req) ?? {}).message);
@@ -50,7 +57,15 @@ export function chatReactionRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       byReaction.set(reaction, (r = { id: randomUUID(), users: [], created: Date.now() }));
     }
     if (!r.users.includes(user)) r.users.push(user);
-    return answer({ id: r.id, msgId, msgType: _m.chatType, groupId: _m.chatType === 'groupchat' ? _m.to : undefined, reaction, createdAt: r.created, updatedAt: Date.now() });
+    return answer({
+      id: r.id,
+      msgId,
+      msgType: _m.chatType,
+      groupId: _m.chatType === 'groupchat' ? _m.to : undefined,
+      reaction,
+      createdAt: r.created,
+      updatedAt: Date.now(),
+    });
   });
 
   const remove = onMessage((req, user, _m, msgId) => {

@@ -34,8 +34,10 @@ export function roomAttributeRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       const errorKeys: Record<string, string> = {};
       for (const [key, value] of Object.entries(parsed.value.metaData)) {
         const current = room.attributes.get(key);
-        if (key.length === 0 || key.length > CHAT_LIMITS.roomAttributeKeyMaxLength) errorKeys[key] = `keys are 1 to ${CHAT_LIMITS.roomAttributeKeyMaxLength} characters`;
-        else if (value.length > CHAT_LIMITS.roomAttributeValueMaxLength) errorKeys[key] = `values are at most ${CHAT_LIMITS.roomAttributeValueMaxLength} characters`;
+        if (key.length === 0 || key.length > CHAT_LIMITS.roomAttributeKeyMaxLength)
+          errorKeys[key] = `keys are 1 to ${CHAT_LIMITS.roomAttributeKeyMaxLength} characters`;
+        else if (value.length > CHAT_LIMITS.roomAttributeValueMaxLength)
+          errorKeys[key] = `values are at most ${CHAT_LIMITS.roomAttributeValueMaxLength} characters`;
         else if (!forced && current && current.owner !== user) errorKeys[key] = `the key was set by ${current.owner}`;
         else if (!current && room.attributes.size >= CHAT_LIMITS.roomAttributes) errorKeys[key] = `a room has at most ${CHAT_LIMITS.roomAttributes} attributes`;
         else {

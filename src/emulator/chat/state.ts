@@ -187,7 +187,10 @@ export class ChatState {
   /** Creates a group or room; settings not given take Agora's defaults. */
   addCollective(
     kind: CollectiveRecord['kind'],
-    init: Pick<CollectiveRecord, 'name' | 'owner' | 'maxUsers'> & Partial<Pick<CollectiveRecord, 'description' | 'avatar' | 'public' | 'allowInvites' | 'membersOnly' | 'inviteNeedConfirm' | 'custom'>> & { members?: Iterable<string> },
+    init: Pick<CollectiveRecord, 'name' | 'owner' | 'maxUsers'> &
+      Partial<Pick<CollectiveRecord, 'description' | 'avatar' | 'public' | 'allowInvites' | 'membersOnly' | 'inviteNeedConfirm' | 'custom'>> & {
+        members?: Iterable<string>;
+      },
   ): CollectiveRecord {
     const { members, ...given } = init;
     // A setting passed as undefined keeps Agora's default.

@@ -14,7 +14,10 @@ import type { ThreadRecord } from './state.ts';
 const name = z.string().min(1, 'name must not be empty').max(CHAT_LIMITS.threadNameMaxLength, `name is at most ${CHAT_LIMITS.threadNameMaxLength} characters`);
 const createBody = z.object({ group_id: z.string().min(1), name, msg_id: z.string().min(1), owner: z.string().min(1) });
 const membersBody = z.object({
-  usernames: z.array(z.string()).min(1, 'usernames must not be empty').max(CHAT_LIMITS.threadMembersBatch, `usernames: at most ${CHAT_LIMITS.threadMembersBatch} per request`),
+  usernames: z
+    .array(z.string())
+    .min(1, 'usernames must not be empty')
+    .max(CHAT_LIMITS.threadMembersBatch, `usernames: at most ${CHAT_LIMITS.threadMembersBatch} per request`),
 });
 
 export function chatThreadRoutes(ctx: ChatHandlerContext): RouteSpec[] {
@@ -28,7 +31,11 @@ export function chatThreadRoutes(ctx: ChatHandlerContext): RouteSpec[] {
     if (sort !== 'asc' && sort !== 'desc') return illegal('sort must be asc or desc');
     const result = cursorPage(threads, limit, req.query.get('cursor'), sort);
     if (result === 'invalid') return illegal('The cursor is not valid.');
-    return chatOk(req, ctx.project, { entities: result.page.map(entity), count: result.page.length, properties: result.cursor ? { cursor: result.cursor } : {} });
+    return chatOk(req, ctx.project, {
+      entities: result.page.map(entity),
+      count: result.page.length,
+      properties: result.cursor ? { cursor: result.cursor } : {},
+    });
   };
 
   const withThread = (handler: (req: EmulatorRequest, t: ThreadRecord) => EmulatorResponse) => (req: EmulatorRequest) => {
@@ -52,15 +59,33 @@ export function chatThreadRoutes(ctx: ChatHandlerContext): RouteSpec[] {
       if (!group) return notFound(`Service resource not found: group ${b.group_id}`);
       if (!isMember(group, b.owner)) return forbidden(`user ${b.owner} is not a member of group ${b.group_id}`);
       const message = chat().messages.get(b.msg_id);
-      if (!message || message.chatType !== 'groupchat' || message.to !== b.group_id) return notFound(`message ${b.msg_id} is not a message of group ${b.group_id}`);
-      const thread: ThreadRecord = { seq: chat().nextSeq(), id: chat().newId(), name: b.name, owner: b.owner, groupId: b.group_id, msgId: b.msg_id, created: Date.now(), members: new Set([b.owner]) };
+      if (!message || message.chatType !== 'groupchat' || message.to !== b.group_id)
+        return notFound(`message ${b.msg_id} is not a message of group ${b.group_id}`);
+      const thread: ThreadRecord = {
+        seq: chat().nextSeq(),
+        id: chat().newId(),
+        name: b.name,
+        owner: b.owner,
+        groupId: b.group_id,
+        msgId: b.msg_id,
+        created: Date.now(),
+        members: new Set([b.owner]),
+      };
       chat().threads.set(thread.id, thread);
       return chatOk(req, ctx.project, { action: 'post', data: { thread_id: thread.id } });
     }),
     chatRoute('chat.threads.list', 'GET', '/thread', (req) => page(req, chat().threads.values())),
-    chatRoute('chat.threads.joined', 'GET', '/threads/user/:username', (req) => page(req, [...chat().threads.values()].filter((t) => t.members.has(req.params.username ?? '')))),
+    chatRoute('chat.threads.joined', 'GET', '/threads/user/:username', (req) =>
+      page(
+        req,
+        [...chat().threads.values()].filter((t) => t.members.has(req.params.username ?? '')),
+      ),
+    ),
     chatRoute('chat.threads.joinedInGroup', 'GET', '/threads/chatgroups/:group_id/user/:username', (req) =>
-      page(req, [...chat().threads.values()].filter((t) => t.groupId === req.params.group_id && t.members.has(req.params.username ?? ''))),
+      page(
+        req,
+        [...chat().threads.values()].filter((t) => t.groupId === req.params.group_id && t.members.has(req.params.username ?? '')),
+      ),
     ),
     chatRoute(
       'chat.threads.update',

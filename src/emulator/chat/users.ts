@@ -26,7 +26,10 @@ const pushSettings = z.object({
 });
 
 const batchStatusBody = z.object({
-  usernames: z.array(z.string()).min(1, 'usernames must not be empty').max(CHAT_LIMITS.batchStatus, `usernames: at most ${CHAT_LIMITS.batchStatus} per request`),
+  usernames: z
+    .array(z.string())
+    .min(1, 'usernames must not be empty')
+    .max(CHAT_LIMITS.batchStatus, `usernames: at most ${CHAT_LIMITS.batchStatus} per request`),
 });
 
 export function chatUserRoutes(ctx: ChatHandlerContext): RouteSpec[] {

@@ -36,7 +36,13 @@ const UpdateGroupInput = builder.inputType('UpdateGroupInput', {
 });
 
 const CreateRoomInput = builder.inputType('CreateRoomInput', {
-  fields: (t) => ({ name: t.string({ required: true }), owner: t.string({ required: true }), members: t.stringList(), description: t.string(), maxUsers: t.int() }),
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    owner: t.string({ required: true }),
+    members: t.stringList(),
+    description: t.string(),
+    maxUsers: t.int(),
+  }),
 });
 
 const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
@@ -54,7 +60,12 @@ const SetRoomAttributesInput = builder.inputType('SetRoomAttributesInput', {
 });
 
 const RemoveRoomAttributesInput = builder.inputType('RemoveRoomAttributesInput', {
-  fields: (t) => ({ roomId: t.string({ required: true }), username: t.string({ required: true }), keys: t.stringList({ required: true }), force: t.boolean({ defaultValue: false }) }),
+  fields: (t) => ({
+    roomId: t.string({ required: true }),
+    username: t.string({ required: true }),
+    keys: t.stringList({ required: true }),
+    force: t.boolean({ defaultValue: false }),
+  }),
 });
 
 const AttributeChange = builder.simpleObject('AttributeChange', {
@@ -95,7 +106,8 @@ function collectiveApi(ctx: Context, kind: CollectiveKind) {
     /** Adds one member through the single-member call, several through the batch call; answers those added. */
     async addMembers(id: string, usernames: string[]) {
       const [only] = usernames;
-      const added = usernames.length === 1 && only !== undefined ? (await api.addMember({ id, username: only }), [only]) : await api.addMembers({ id, usernames });
+      const added =
+        usernames.length === 1 && only !== undefined ? (await api.addMember({ id, username: only }), [only]) : await api.addMembers({ id, usernames });
       if (added.length > 0) await changed(ctx, kind, id, 'members-added', added);
       return added.map(userOf);
     },
@@ -236,9 +248,12 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) => {
       const rooms = chatOf(ctx).rooms;
       const call = input.force ? rooms.forceSetAttributes : rooms.setAttributes;
-      return call(
-        { roomId: input.roomId, username: input.username, attributes: input.attributes as Record<string, string>, deleteOnLeave: input.deleteOnLeave ?? undefined },
-      );
+      return call({
+        roomId: input.roomId,
+        username: input.username,
+        attributes: input.attributes as Record<string, string>,
+        deleteOnLeave: input.deleteOnLeave ?? undefined,
+      });
     },
   }),
   removeRoomAttributes: t.field({

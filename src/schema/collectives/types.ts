@@ -47,11 +47,7 @@ function collectiveType(kind: CollectiveKind) {
           type: User,
           description: `Members, the owner first (${wire.memberPageSize.max} per upstream page); each edge says the member's role.`,
           resolve: async (c, args, ctx) => {
-            const page = await numberedConnection(
-              args,
-              (pageNum, pageSize) => ctx.loaders.memberPage(kind, c.id, pageNum, pageSize),
-              wire.memberPageSize.max,
-            );
+            const page = await numberedConnection(args, (pageNum, pageSize) => ctx.loaders.memberPage(kind, c.id, pageNum, pageSize), wire.memberPageSize.max);
             return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, role: e.node.role, node: userOf(e.node.username) })) };
           },
         },
@@ -94,7 +90,11 @@ builder.objectFields(User, (t) => ({
     type: Group,
     description: 'The groups the user belongs to.',
     resolve: async (u, args, ctx) => {
-      const c = await numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).groups.joined({ username: u.username, pageNum, pageSize }), COLLECTIVE_WIRE.group.joinedPageSize.max);
+      const c = await numberedConnection(
+        args,
+        (pageNum, pageSize) => chatOf(ctx).groups.joined({ username: u.username, pageNum, pageSize }),
+        COLLECTIVE_WIRE.group.joinedPageSize.max,
+      );
       return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'group' as const, id: e.node.id } })) };
     },
   }),
@@ -102,7 +102,11 @@ builder.objectFields(User, (t) => ({
     type: Room,
     description: 'The chat rooms the user is in.',
     resolve: async (u, args, ctx) => {
-      const c = await numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).rooms.joined({ username: u.username, pageNum, pageSize }), COLLECTIVE_WIRE.room.joinedPageSize.max);
+      const c = await numberedConnection(
+        args,
+        (pageNum, pageSize) => chatOf(ctx).rooms.joined({ username: u.username, pageNum, pageSize }),
+        COLLECTIVE_WIRE.room.joinedPageSize.max,
+      );
       return { ...c, edges: c.edges.map((e) => ({ cursor: e.cursor, node: { kind: 'room' as const, id: e.node.id } })) };
     },
   }),

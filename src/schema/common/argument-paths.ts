@@ -5,7 +5,15 @@
  * (`input.to`, `groupId`). One wrapper over the built schema does it for every field, so no resolver
  * can forget.
  */
-import { getNamedType, isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isInputObjectType,
+  isObjectType,
+  type GraphQLArgument,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { AgoraInputError, type InputIssue } from '../../agora/errors.ts';
 import { publicError } from './errors.ts';
 
@@ -39,7 +47,11 @@ function translate(error: AgoraInputError, values: Record<string, unknown>, info
   const args = info.parentType.getFields()[info.fieldName]?.args ?? [];
   const issues: InputIssue[] = error.issues.map((issue) => ({ field: argumentPath(issue, args, values), message: issue.message }));
   const first = issues[0];
-  return publicError(first ? `Invalid ${first.field}: ${first.message}` : 'Invalid input', 'BAD_USER_INPUT', { field: first?.field, issues, operation: error.operation });
+  return publicError(first ? `Invalid ${first.field}: ${first.message}` : 'Invalid input', 'BAD_USER_INPUT', {
+    field: first?.field,
+    issues,
+    operation: error.operation,
+  });
 }
 
 function withArgumentPaths(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {

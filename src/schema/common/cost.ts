@@ -28,7 +28,6 @@ import { costRuleOf, type CostRule as Rule, type LoaderName } from './cost-rules
 
 export const LIST_ESTIMATE = 10;
 
-
 export interface CostPrediction {
   calls: number;
   /** True when a list whose length Agora decides was estimated. */
@@ -149,7 +148,12 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
     const definition = type.getFields()[field.name.value];
     if (!definition) continue;
     if (type === walk.schema.getQueryType() && (field.name.value === 'node' || field.name.value === 'nodes')) {
-      visitNodes(walk, field, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])), depth);
+      visitNodes(
+        walk,
+        field,
+        nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+        depth,
+      );
       continue;
     }
     const rule = costRuleOf(`${type.name}.${field.name.value}`);
@@ -205,7 +209,8 @@ export function predictCost(
 ): CostPrediction {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  const root = operation && (operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : undefined);
+  const root =
+    operation && (operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : undefined);
   const walk: Walk = {
     schema,
     fragments: new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f])),

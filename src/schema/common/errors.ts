@@ -22,20 +22,16 @@ import { AgoraError, AgoraGoneError, AgoraInputError, AgoraNotFoundError, AgoraR
 import type { Logger } from '../../observability/logger.ts';
 
 export type PublicCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR'
-  | 'INTERNAL';
+  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'RATE_LIMITED' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR' | 'INTERNAL';
 
 /** A GraphQL error with a public code; `extensions` adds what the client needs to act. */
 /** An authorization denial: who asked, and what refused them. */
 export function deniedError(viewer: { kind: string }, coordinate: string, rule: string): GraphQLError {
   return viewer.kind === 'anonymous'
-    ? publicError(`Sign in to use ${coordinate}: send Authorization: Bearer <JWT> (or connection_init { authorization } on a WebSocket)`, 'UNAUTHENTICATED', { coordinate, rule })
+    ? publicError(`Sign in to use ${coordinate}: send Authorization: Bearer <JWT> (or connection_init { authorization } on a WebSocket)`, 'UNAUTHENTICATED', {
+        coordinate,
+        rule,
+      })
     : publicError(`Not allowed: ${coordinate} needs ${rule}`, 'FORBIDDEN', { coordinate, rule });
 }
 
@@ -45,7 +41,11 @@ export function publicError(message: string, code: PublicCode, extensions: Recor
 
 /** An Agora client error as the GraphQL client sees it. */
 export function fromAgoraError(error: AgoraError): GraphQLError {
-  const upstream = { operation: error.operation, ...(error.agoraCode ? { agoraCode: error.agoraCode } : {}), ...(error.requestId ? { requestId: error.requestId } : {}) };
+  const upstream = {
+    operation: error.operation,
+    ...(error.agoraCode ? { agoraCode: error.agoraCode } : {}),
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+  };
   switch (error.kind) {
     case 'invalid_input': {
       const issues = (error as AgoraInputError).issues.map(({ field, message }) => ({ field, message }));
@@ -118,7 +118,12 @@ function knownPublicError(error: unknown): GraphQLError | undefined {
     if (!(error instanceof GraphQLError)) return e;
     // yoga reads `http` (the status of a request error) and leaves it out of the response.
     const http = error.extensions.http;
-    return new GraphQLError(e.message, { nodes: error.nodes, path: error.path, extensions: { ...e.extensions, ...(http ? { http } : {}) }, originalError: original as Error });
+    return new GraphQLError(e.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { ...e.extensions, ...(http ? { http } : {}) },
+      originalError: original as Error,
+    });
   };
   if (original instanceof AgoraError) return located(fromAgoraError(original));
   if (original instanceof GraphQLError && typeof original.extensions.code === 'string') return located(original);
@@ -159,6 +164,8 @@ export function createMaskError(logger: Logger) {
     const errorId = randomUUID();
     logger.error({ errorId, err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
     const internal = publicError(message, 'INTERNAL', { errorId });
-    return error instanceof GraphQLError ? new GraphQLError(internal.message, { nodes: error.nodes, path: error.path, extensions: internal.extensions, originalError: original as Error }) : internal;
+    return error instanceof GraphQLError
+      ? new GraphQLError(internal.message, { nodes: error.nodes, path: error.path, extensions: internal.extensions, originalError: original as Error })
+      : internal;
   };
 }

@@ -24,7 +24,8 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   if (colon <= 0) throw new InvalidGlobalIdError(`"${globalId.slice(0, 80)}" is not a global id this API gave out (take ids from Node.id)`);
   const typename = text.slice(0, colon);
   const key = NODE_KEYS[typename];
-  if (!key) throw new InvalidGlobalIdError(`the id names type "${typename.slice(0, 64)}", which has no global ids (ids are of ${Object.keys(NODE_KEYS).join(', ')})`);
+  if (!key)
+    throw new InvalidGlobalIdError(`the id names type "${typename.slice(0, 64)}", which has no global ids (ids are of ${Object.keys(NODE_KEYS).join(', ')})`);
   const parsed = key.safeParse(text.slice(colon + 1));
   if (!parsed.success) throw new InvalidGlobalIdError(`the id is of a ${typename}, but ${parsed.error.issues[0]?.message ?? 'its key is invalid'}`);
   return { typename, id: parsed.data };

@@ -18,7 +18,7 @@ export { routingKey };
 export const EventSource = builder.enumType('EventSource', {
   description: 'Where an event came from: what the gateway itself did and saw, or what an Agora callback reported (Agora drops a callback after one retry).',
   values: {
-    GATEWAY: { value: 'gateway', description: "A change made through this gateway, or read by its poller and watchers." },
+    GATEWAY: { value: 'gateway', description: 'A change made through this gateway, or read by its poller and watchers.' },
     CALLBACK: { value: 'callback', description: "Reported by Agora Chat's HTTP callback, which Agora may drop after one retry." },
   } as const,
 });
@@ -35,23 +35,31 @@ export interface LiveEvent<E extends GatewayEvent = GatewayEvent> extends Sequen
 export const cursorOf = (e: LiveEvent): string => encodeCursor(e.seq);
 
 /** Whether a subscription's payload is an event of the pipeline (not the error that ends a feed, nor a heartbeat). */
-export const isLiveEvent = (payload: unknown): payload is LiveEvent => typeof payload === 'object' && payload !== null && 'seq' in payload && 'event' in payload;
+export const isLiveEvent = (payload: unknown): payload is LiveEvent =>
+  typeof payload === 'object' && payload !== null && 'seq' in payload && 'event' in payload;
 
 /** What a subscription's source yields: an event, or the error that ends it. */
 export type LiveItem = LiveEvent | { end: GraphQLError };
 
 export const AFTER_DESCRIPTION =
-  'Resume after this cursor (an earlier event\'s `cursor`): what the event log still holds after it is replayed first, then events arrive live, with no gap and no duplicate. Without it, events from now on.';
+  "Resume after this cursor (an earlier event's `cursor`): what the event log still holds after it is replayed first, then events arrive live, with no gap and no duplicate. Without it, events from now on.";
 
 function cursorError(error: unknown): GraphQLError | undefined {
   if (error instanceof CursorTooOldError) {
-    return publicError(`The cursor is older than the event log, which reaches back to ${encodeCursor(error.oldestSeq - 1)}: resubscribe without \`after\` (and reload state) or with a newer cursor`, 'BAD_USER_INPUT', {
-      field: 'after',
-      oldestCursor: encodeCursor(error.oldestSeq - 1),
-    });
+    return publicError(
+      `The cursor is older than the event log, which reaches back to ${encodeCursor(error.oldestSeq - 1)}: resubscribe without \`after\` (and reload state) or with a newer cursor`,
+      'BAD_USER_INPUT',
+      {
+        field: 'after',
+        oldestCursor: encodeCursor(error.oldestSeq - 1),
+      },
+    );
   }
   if (error instanceof CursorAheadError) {
-    return publicError('The cursor is ahead of the event log (was the gateway\'s log reset?): resubscribe without `after`', 'BAD_USER_INPUT', { field: 'after', lastCursor: encodeCursor(error.lastSeq) });
+    return publicError("The cursor is ahead of the event log (was the gateway's log reset?): resubscribe without `after`", 'BAD_USER_INPUT', {
+      field: 'after',
+      lastCursor: encodeCursor(error.lastSeq),
+    });
   }
   return undefined;
 }
@@ -95,11 +103,15 @@ export async function liveFeed<E extends GatewayEvent>(
       return {
         done: false,
         value: {
-          end: publicError(`This subscriber did not keep up and its queue overflowed; resubscribe with after: "${resume}" to get every event since, once`, 'RATE_LIMITED', {
-            reason: 'SUBSCRIBER_QUEUE_OVERFLOW',
-            resumeAfter: resume,
-            retryAfter: 0,
-          }),
+          end: publicError(
+            `This subscriber did not keep up and its queue overflowed; resubscribe with after: "${resume}" to get every event since, once`,
+            'RATE_LIMITED',
+            {
+              reason: 'SUBSCRIBER_QUEUE_OVERFLOW',
+              resumeAfter: resume,
+              retryAfter: 0,
+            },
+          ),
         },
       };
     }
@@ -137,7 +149,10 @@ export const keysFor = (list: readonly string[] | null | undefined, key: (value:
 /** For a group's or room's events: the viewer's membership, read again at every event (loaders are fresh per event). */
 export function membershipCheck(ctx: Context, ref: CollectiveRef): LiveOptions {
   return {
-    stillAllowed: async () => ctx.viewer.roles.has('moderator') || ctx.viewer.roles.has('admin') || (ctx.viewer.username !== undefined && (await roleIn(ctx, ref, ctx.viewer.username)) !== undefined),
+    stillAllowed: async () =>
+      ctx.viewer.roles.has('moderator') ||
+      ctx.viewer.roles.has('admin') ||
+      (ctx.viewer.username !== undefined && (await roleIn(ctx, ref, ctx.viewer.username)) !== undefined),
     denied: `You are no longer a member of ${ref.kind} ${ref.id}`,
   };
 }
@@ -174,7 +189,8 @@ export function resolveEventsOnce(schema: GraphQLSchema): GraphQLSchema {
   for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
     const declared = (field.extensions.pothosConfig as { resolve?: GraphQLFieldResolver<unknown, unknown> } | undefined)?.resolve;
     // Subscribers that differ only in these arguments share each event's result (src/execution/live-execution.ts).
-    if (declared && declared.length > 1) throw new Error(`Subscription.${field.name}'s resolve must read its payload alone: its arguments only choose the events`);
+    if (declared && declared.length > 1)
+      throw new Error(`Subscription.${field.name}'s resolve must read its payload alone: its arguments only choose the events`);
     if (declared && field.subscribe) field.resolve = declared;
   }
   return schema;

@@ -40,7 +40,9 @@ function decode<T>(cursor: string, valid: (v: unknown) => v is T, argument: 'aft
   } catch {
     // fall through to the error below
   }
-  throw publicError(`The cursor in \`${argument}\` is not one this list gave out; take cursors from this list's edges or pageInfo`, 'BAD_USER_INPUT', { field: argument });
+  throw publicError(`The cursor in \`${argument}\` is not one this list gave out; take cursors from this list's edges or pageInfo`, 'BAD_USER_INPUT', {
+    field: argument,
+  });
 }
 
 function countOf(args: ConnectionArgs, argument: 'first' | 'last'): number | undefined {
@@ -64,7 +66,11 @@ interface PageCursor {
   index: number;
 }
 const isPageCursor = (v: unknown): v is PageCursor =>
-  typeof v === 'object' && v !== null && 'index' in v && typeof (v as PageCursor).index === 'number' && ((v as PageCursor).page === null || typeof (v as PageCursor).page === 'string');
+  typeof v === 'object' &&
+  v !== null &&
+  'index' in v &&
+  typeof (v as PageCursor).index === 'number' &&
+  ((v as PageCursor).page === null || typeof (v as PageCursor).page === 'string');
 
 /** A connection over a cursor-paged Agora list: forwards only. */
 export async function cursorConnection<T>(
@@ -75,7 +81,11 @@ export async function cursorConnection<T>(
 ): Promise<Connection<T>> {
   for (const argument of ['last', 'before'] as const) {
     if (args[argument] !== null && args[argument] !== undefined) {
-      throw publicError(`\`${argument}\` cannot be used here: this list pages forwards only, because Agora gives forward cursors; use \`first\` and \`after\``, 'BAD_USER_INPUT', { field: argument });
+      throw publicError(
+        `\`${argument}\` cannot be used here: this list pages forwards only, because Agora gives forward cursors; use \`first\` and \`after\``,
+        'BAD_USER_INPUT',
+        { field: argument },
+      );
     }
   }
   const first = countOf(args, 'first') ?? defaultFirst;
@@ -132,7 +142,11 @@ export async function numberedConnection<T>(
     const items: T[] = [];
     for (let pageNum = Math.floor(start / pageSize) + 1, pages = 1; ; pageNum++, pages++) {
       if (end === Infinity && pages > MAX_PAGES_TO_END) {
-        throw publicError(`\`last\` without \`before\` reads this list to its end, and it is longer than ${MAX_PAGES_TO_END * pageSize} items; page with \`first\`, or with \`before\``, 'BAD_USER_INPUT', { field: 'last' });
+        throw publicError(
+          `\`last\` without \`before\` reads this list to its end, and it is longer than ${MAX_PAGES_TO_END * pageSize} items; page with \`first\`, or with \`before\``,
+          'BAD_USER_INPUT',
+          { field: 'last' },
+        );
       }
       const page = await fetchPage(pageNum, pageSize);
       const base = (pageNum - 1) * pageSize;

@@ -65,7 +65,7 @@ builder.subscriptionFields((t) => ({
 
 const PollerRole = builder.enumType('EventPollerRole', {
   values: {
-    LEADER: { value: 'leader', description: 'This instance reads Agora\'s event feeds.' },
+    LEADER: { value: 'leader', description: "This instance reads Agora's event feeds." },
     STANDBY: { value: 'standby', description: 'Another instance holds the lease; this one takes over if it lapses.' },
     STOPPED: { value: 'stopped' },
   } as const,
@@ -73,7 +73,7 @@ const PollerRole = builder.enumType('EventPollerRole', {
 
 const EventPollerState = builder.objectRef<ReturnType<Context['events']['pollerStats']>>('EventPollerState').implement({
   authScopes: { admin: true },
-  description: "The Signaling event poller of the instance that answers.",
+  description: 'The Signaling event poller of the instance that answers.',
   fields: (t) => ({
     role: t.field({ type: PollerRole, resolve: (s) => s.role }),
     reads: t.int({ resolve: (s) => s.reads }),
@@ -82,7 +82,8 @@ const EventPollerState = builder.objectRef<ReturnType<Context['events']['pollerS
     duplicatesDropped: t.int({ description: 'Repeats from another region, dropped.', resolve: (s) => s.duplicatesDropped }),
     possibleLosses: t.int({ description: 'Reads that failed after Agora may have answered: their events may be lost.', resolve: (s) => s.possibleLosses }),
     upstreamStoreFull: t.int({
-      description: "Drains that found an Agora event store full (2,000): Agora drops older events beyond that before anyone can read them, and does not say how many.",
+      description:
+        'Drains that found an Agora event store full (2,000): Agora drops older events beyond that before anyone can read them, and does not say how many.',
       resolve: (s) => s.upstreamStoreFull,
     }),
     lagMs: t.int({ nullable: true, description: 'From Agora receiving the newest published event to its publication.', resolve: (s) => s.lagMs ?? null }),
@@ -106,7 +107,11 @@ type StatusData = Extract<GatewayEvent, { kind: 'chat-user-status' }>;
 
 const ChatStatus = builder.enumType('ChatStatus', { values: { ONLINE: { value: 'online' }, OFFLINE: { value: 'offline' } } as const });
 const ChatStatusReason = builder.enumType('ChatStatusReason', {
-  values: { LOGIN: { value: 'login' }, LOGOUT: { value: 'logout' }, REPLACED: { value: 'replaced', description: 'Another login of the same device took over.' } } as const,
+  values: {
+    LOGIN: { value: 'login' },
+    LOGOUT: { value: 'logout' },
+    REPLACED: { value: 'replaced', description: 'Another login of the same device took over.' },
+  } as const,
 });
 
 const UserStatusChange = builder.objectRef<LiveEvent<StatusData>>('UserStatusChange').implement({

@@ -20,21 +20,30 @@ const RegisterUserInput = builder.inputType('RegisterUserInput', {
   }),
 });
 
-const RegistrationFailure = builder.simpleObject('RegistrationFailure', { authScopes: { public: true }, fields: (t) => ({ username: t.string(), reason: t.string() }) });
-const RegisterUsersResult = builder.objectRef<{ created: { username: string }[]; failed: { username: string; reason: string }[] }>('RegisterUsersResult').implement({
+const RegistrationFailure = builder.simpleObject('RegistrationFailure', {
   authScopes: { public: true },
-  fields: (t) => ({
-    created: t.field({ type: [User], resolve: (r) => r.created }),
-    failed: t.field({ type: [RegistrationFailure], resolve: (r) => r.failed }),
-  }),
+  fields: (t) => ({ username: t.string(), reason: t.string() }),
 });
+const RegisterUsersResult = builder
+  .objectRef<{ created: { username: string }[]; failed: { username: string; reason: string }[] }>('RegisterUsersResult')
+  .implement({
+    authScopes: { public: true },
+    fields: (t) => ({
+      created: t.field({ type: [User], resolve: (r) => r.created }),
+      failed: t.field({ type: [RegistrationFailure], resolve: (r) => r.failed }),
+    }),
+  });
 
 const PushDisplayStyle = builder.enumType('PushDisplayStyle', {
   values: { SUMMARY: { value: 'summary', description: 'Only "You have a new message".' }, DETAIL: { value: 'detail', description: 'The content.' } } as const,
 });
 
 const DoNotDisturbInput = builder.inputType('DoNotDisturbInput', {
-  fields: (t) => ({ enabled: t.boolean({ required: true }), startHour: t.int({ defaultValue: DO_NOT_DISTURB_DEFAULTS.startHour }), endHour: t.int({ defaultValue: DO_NOT_DISTURB_DEFAULTS.endHour }) }),
+  fields: (t) => ({
+    enabled: t.boolean({ required: true }),
+    startHour: t.int({ defaultValue: DO_NOT_DISTURB_DEFAULTS.startHour }),
+    endHour: t.int({ defaultValue: DO_NOT_DISTURB_DEFAULTS.endHour }),
+  }),
 });
 
 const SetPushSettingsInput = builder.inputType('SetPushSettingsInput', {
@@ -46,25 +55,14 @@ const SetPushSettingsInput = builder.inputType('SetPushSettingsInput', {
   }),
 });
 
-
-
-
-
-
-
-
 const SetPresenceInput = builder.inputType('SetPresenceInput', {
-  fields: (t) => ({ username: t.string({ required: true }), resource: t.string({ required: true }), status: t.string({ required: true }), ext: t.string({ defaultValue: PRESENCE_DEFAULTS.ext }) }),
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    resource: t.string({ required: true }),
+    status: t.string({ required: true }),
+    ext: t.string({ defaultValue: PRESENCE_DEFAULTS.ext }),
+  }),
 });
-
-
-
-
-
-
-
-
-
 
 const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
   description: 'Seconds per scope: 0 unmutes, -1 mutes until unmuted; scopes left out stay as they are.',
@@ -75,9 +73,6 @@ const SetGlobalMuteInput = builder.inputType('SetGlobalMuteInput', {
     roomsSeconds: t.int(),
   }),
 });
-
-
-
 
 builder.mutationFields((t) => ({
   // ---- users ----
@@ -233,9 +228,12 @@ builder.mutationFields((t) => ({
     authScopes: { moderator: true },
     args: { input: t.arg({ type: SetGlobalMuteInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      await chatOf(ctx).mutes.set(
-        { username: input.username, chat: input.oneToOneSeconds ?? undefined, groupchat: input.groupsSeconds ?? undefined, chatroom: input.roomsSeconds ?? undefined },
-      );
+      await chatOf(ctx).mutes.set({
+        username: input.username,
+        chat: input.oneToOneSeconds ?? undefined,
+        groupchat: input.groupsSeconds ?? undefined,
+        chatroom: input.roomsSeconds ?? undefined,
+      });
       return { username: input.username };
     },
   }),

@@ -51,7 +51,8 @@ builder.queryFields((t) => ({
     type: MutedUser,
     description: 'Every globally muted user.',
     authScopes: { moderator: true },
-    resolve: (_r, args, ctx) => numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).mutes.list({ pageNum, pageSize }), CHAT_LIMITS.globalMuteListPageSize),
+    resolve: (_r, args, ctx) =>
+      numberedConnection(args, (pageNum, pageSize) => chatOf(ctx).mutes.list({ pageNum, pageSize }), CHAT_LIMITS.globalMuteListPageSize),
   }),
   attributesCapacity: t.int({
     description: "Bytes used by every user's attributes in the app (at most 10 GB).",

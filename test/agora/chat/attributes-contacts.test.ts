@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.ts';
 import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.ts';
 
-
 describe('Chat user attributes', () => {
   it('sets (form-encoded), merges, reads, reads many and deletes attributes', async () => {
     const { chat, emulator } = await startChat(['ann', 'ben', 'cid']);
@@ -86,4 +85,3 @@ describe('Chat contacts and blocks', () => {
     expect(error).toMatchObject({ agoraCode: 'exceed_limit' });
   });
 });
-

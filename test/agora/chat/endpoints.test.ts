@@ -40,7 +40,10 @@ describe('the Agora Chat endpoint table (seed 004)', () => {
     );
     expect(unlisted).toEqual([]);
     const routed = new Set(CHAT_ENDPOINTS.flatMap((r) => r.routes));
-    const unrouted = emulator.routes().filter((r) => r.service === 'chat' && !routed.has(r.name)).map((r) => `${r.name} ${r.method} ${r.pattern}`);
+    const unrouted = emulator
+      .routes()
+      .filter((r) => r.service === 'chat' && !routed.has(r.name))
+      .map((r) => `${r.name} ${r.method} ${r.pattern}`);
     expect(unrouted).toEqual([]);
   });
 

@@ -2,14 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.ts';
 import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.ts';
 
-
 describe('Chat groups', () => {
   it('creates a group, reads its details, updates it and deletes it', async () => {
     const { chat } = await startChat(['owner', 'm1', 'm2']);
     const id = await chat.groups.create({ name: 'Team', description: 'Our team', owner: 'owner', members: ['m1', 'm2'], maxUsers: 50, custom: 'x=1' });
     expect(id).toMatch(/^\d+$/);
     const [group] = await chat.groups.details([id]);
-    expect(group).toMatchObject({ kind: 'group', id, name: 'Team', description: 'Our team', owner: 'owner', maxUsers: 50, memberCount: 3, custom: 'x=1', disabled: false });
+    expect(group).toMatchObject({
+      kind: 'group',
+      id,
+      name: 'Team',
+      description: 'Our team',
+      owner: 'owner',
+      maxUsers: 50,
+      memberCount: 3,
+      custom: 'x=1',
+      disabled: false,
+    });
     expect(await chat.groups.update({ id, name: 'Team 2', membersOnly: true })).toEqual(['groupname', 'membersonly']);
     expect((await chat.groups.details([id]))[0]).toMatchObject({ name: 'Team 2', membersOnly: true });
     expect(await chat.groups.delete(id)).toBe(true);
@@ -147,7 +156,10 @@ describe('Chat rooms', () => {
   it('keeps custom attributes per setter, unless forced', async () => {
     const { chat } = await startChat(['host', 'ann', 'ben', 'out']);
     const roomId = await chat.rooms.create({ name: 'Stage', owner: 'host', members: ['ann', 'ben'] });
-    expect(await chat.rooms.setAttributes({ roomId, username: 'ann', attributes: { topic: 'music', mic: 'ann' } })).toEqual({ succeeded: ['topic', 'mic'], failed: {} });
+    expect(await chat.rooms.setAttributes({ roomId, username: 'ann', attributes: { topic: 'music', mic: 'ann' } })).toEqual({
+      succeeded: ['topic', 'mic'],
+      failed: {},
+    });
     const byBen = await chat.rooms.setAttributes({ roomId, username: 'ben', attributes: { topic: 'sports', seat: '3' } });
     expect(byBen.succeeded).toEqual(['seat']);
     expect(byBen.failed.topic).toMatch(/set by ann/);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { AgoraForbiddenError, AgoraInputError, AgoraNotFoundError } from '../../../src/agora/errors.ts';
 import { chatErrorEnvelope, chatFetch, startChat } from '../../helpers/chat.ts';
 
-
 describe('Chat messages', () => {
   it('sends each message type to users, delivered now when online and at connect when offline', async () => {
     const { chat, control } = await startChat(['ann', 'ben', 'cid']);
@@ -83,8 +82,12 @@ describe('Chat messages', () => {
   it('validates sends in the emulator as Agora does', async () => {
     const { emulator } = await startChat(['ann']);
     const send = (body: unknown) => chatFetch(emulator, 'POST', '/messages/users', { body });
-    expect((await send({ from: '', to: ['ann'], type: 'txt', body: { msg: 'x' } })).body).toEqual(chatErrorEnvelope('illegal_argument', "'From' can't be empty."));
-    expect((await send({ to: ['ann'], type: 'txt', body: { msg: 'x'.repeat(5200) } })).body).toEqual(chatErrorEnvelope('illegal_argument', 'message is too large'));
+    expect((await send({ from: '', to: ['ann'], type: 'txt', body: { msg: 'x' } })).body).toEqual(
+      chatErrorEnvelope('illegal_argument', "'From' can't be empty."),
+    );
+    expect((await send({ to: ['ann'], type: 'txt', body: { msg: 'x'.repeat(5200) } })).body).toEqual(
+      chatErrorEnvelope('illegal_argument', 'message is too large'),
+    );
     expect((await send({ to: ['ann'], type: 'file', body: { url: 'https://x' } })).body).toEqual(chatErrorEnvelope('illegal_argument', /body.filename/));
     const groups = await chatFetch(emulator, 'POST', '/messages/chatgroups', { body: { to: ['1', '2', '3', '4'], type: 'txt', body: { msg: 'x' } } });
     expect(groups.body).toEqual(chatErrorEnvelope('illegal_argument', /at most 3 groups/));

@@ -40,8 +40,12 @@ describe('Chat presence', () => {
     await expect(chat.presence.getMany({ username: 'ann', users })).rejects.toBeInstanceOf(AgoraInputError);
     await expect(chat.presence.subscribe({ username: 'ann', users: ['b'], expirySeconds: 2_592_001 })).rejects.toBeInstanceOf(AgoraInputError);
     expect(await control.callCount('chat.presence.getMany')).toBe(0);
-    expect((await chatFetch(emulator, 'POST', '/users/ann/presence/r/1', { body: { ext: 'x'.repeat(1025) } })).body).toEqual(chatErrorEnvelope('illegal_argument', 'ext is too big'));
-    expect((await chatFetch(emulator, 'POST', '/users/ann/presence', { body: { usernames: users } })).body).toEqual(chatErrorEnvelope('illegal_argument', /too many get presences/));
+    expect((await chatFetch(emulator, 'POST', '/users/ann/presence/r/1', { body: { ext: 'x'.repeat(1025) } })).body).toEqual(
+      chatErrorEnvelope('illegal_argument', 'ext is too big'),
+    );
+    expect((await chatFetch(emulator, 'POST', '/users/ann/presence', { body: { usernames: users } })).body).toEqual(
+      chatErrorEnvelope('illegal_argument', /too many get presences/),
+    );
   });
 });
 
@@ -86,7 +90,9 @@ describe('Chat reactions', () => {
     const msg = (await chat.messages.send({ from: 'ann', to: { users: ['ben'] }, body: { type: 'text', text: 'x' } })).ben!;
     for (let i = 0; i < 20; i++) await chat.reactions.create({ username: 'ben', messageId: msg, reaction: `r${i}` });
     await expect(chat.reactions.create({ username: 'ben', messageId: msg, reaction: 'r20' })).rejects.toBeInstanceOf(AgoraForbiddenError);
-    await expect(chat.reactions.list({ username: 'ben', messageIds: Array.from({ length: 21 }, (_, i) => `${i + 1}`) })).rejects.toBeInstanceOf(AgoraInputError);
+    await expect(chat.reactions.list({ username: 'ben', messageIds: Array.from({ length: 21 }, (_, i) => `${i + 1}`) })).rejects.toBeInstanceOf(
+      AgoraInputError,
+    );
   });
 });
 

@@ -19,7 +19,10 @@ describe('Chat push', () => {
     const { chat, control } = await startChat(['ann', 'ben', 'cid']);
     expect(await chat.pushLabels.create({ label: 'beta', description: 'Beta testers' })).toMatchObject({ name: 'beta', description: 'Beta testers', count: 0 });
     await chat.pushLabels.create({ label: 'paying' });
-    expect(await chat.pushLabels.addUsers({ label: 'beta', usernames: ['ann', 'ben', 'ghost'] })).toEqual({ succeeded: ['ann', 'ben'], failed: { ghost: 'user does not exist' } });
+    expect(await chat.pushLabels.addUsers({ label: 'beta', usernames: ['ann', 'ben', 'ghost'] })).toEqual({
+      succeeded: ['ann', 'ben'],
+      failed: { ghost: 'user does not exist' },
+    });
     await chat.pushLabels.addUsers({ label: 'paying', usernames: ['ben', 'cid'] });
     expect((await chat.pushLabels.get('beta')).count).toBe(2);
     expect((await chat.pushLabels.getUser({ label: 'beta', username: 'ann' })).username).toBe('ann');
@@ -34,7 +37,10 @@ describe('Chat push', () => {
     expect(taskId).toMatch(/^\d+$/);
     expect((await control.chat.pushes()).map((p) => [p.username, p.taskId])).toEqual([['ben', taskId]]);
 
-    expect(await chat.pushLabels.removeUsers({ label: 'beta', usernames: ['ann', 'cid'] })).toEqual({ succeeded: ['ann'], failed: { cid: 'user is not under this label' } });
+    expect(await chat.pushLabels.removeUsers({ label: 'beta', usernames: ['ann', 'cid'] })).toEqual({
+      succeeded: ['ann'],
+      failed: { cid: 'user is not under this label' },
+    });
     expect(await chat.pushLabels.delete('beta')).toBe(true);
     await expect(chat.pushLabels.get('beta')).rejects.toBeInstanceOf(AgoraNotFoundError);
   });
