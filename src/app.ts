@@ -275,7 +275,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     landingPage: false,
     // The HTTP door refuses a body over MAX_BODY_BYTES by its Content-Length, and one without a length,
     // before yoga reads it (http-server.ts); yoga's own limit would pipe every body through a second
-    // stream, an abort controller and its DOMException per request (about a tenth of a request's CPU).
+    // stream, an abort controller and its DOMException per request (a cost bench/overhead.ts shows).
     maxRequestBodySize: false,
     logging: {
       debug: (...args: unknown[]) => logger.debug({ args }, 'yoga'),

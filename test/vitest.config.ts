@@ -50,15 +50,15 @@ export default defineConfig({
     // server, socket and fake timer a test starts is undone after it (test/setup.ts).
     isolate: false,
     // A guard against a hang, not a speed: the functional tests run at idle priority beside the load test,
-    // and the longest of them (a thousand hostile requests, 5 s on a quiet machine) has taken over 30 s there.
+    // and the longest of them (a thousand hostile requests) takes several times longer there than alone.
     testTimeout: 60_000,
     // expect.poll waits on real sockets and timers: a loaded CI machine needs more than the default second.
     expect: { poll: { timeout: 5_000, interval: 20 } },
     hookTimeout: 30_000,
     // Every test starts its own servers on ephemeral ports, so files can run in parallel safely. Most of
     // them wait on sockets and timers more than they compute: four workers keep two cores busy. The load
-    // test holds one of them for its 20 s; the functional workers run at idle priority beside it. (At nice 19
-    // its shares fell to 0.85-0.95, from 0.98 alone, against a 0.9 bar; in the idle class they stay 0.92-0.98.)
+    // test holds one of them for its 20 s; the functional workers run at idle priority beside it (Linux's idle
+    // class yields to it more completely than nice 19, which let its shares fall below the load test's bar).
     pool: 'forks',
     sequence: { sequencer: LongestFirst },
     // Node runs the TypeScript sources itself (type stripping), as `npm start` does: no transform per worker.
