@@ -1,0 +1,113 @@
+/**
+ * Agora Chat messages: the Message type, its typed bodies and what it was sent to.
+ */
+import { username } from '../../agora/chat/schemas.ts';
+import { type ArchivedMessage } from '../../agora/chat/messages.ts';
+import { builder } from '../builder.ts';
+import { chatOf } from '../common/chat.ts';
+import { Group, Room } from '../collectives/types.ts';
+import { Reaction } from '../reactions.ts';
+import { User, userOf } from '../users/types.ts';
+import { costRules } from '../common/cost-rules.ts';
+
+const ConversationKind = builder.enumType('ConversationKind', {
+  values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const,
+});
+
+type Wire = Record<string, unknown>;
+const str = (b: Wire, k: string): string | null => (typeof b[k] === 'string' ? (b[k] as string) : b[k] === undefined || b[k] === null ? null : String(b[k]));
+const num = (b: Wire, k: string): number | null => (typeof b[k] === 'number' ? (b[k] as number) : b[k] === undefined ? null : Number(b[k]) || null);
+
+/** One body kind: its GraphQL type and the Agora wire type it reads. */
+const body = <F extends Record<string, 'string' | 'int' | 'float' | 'json'>>(
+  name: string,
+  wireType: string,
+  fields: F,
+  read: (b: Wire) => Record<keyof F, unknown>,
+) => {
+  const ref = builder.objectRef<Wire>(name).implement({
+    authScopes: { user: true },
+    isTypeOf: (b) => (b as Wire).type === wireType,
+    fields: (t) =>
+      Object.fromEntries(
+        Object.entries(fields).map(([field, kind]) => [
+          field,
+          kind === 'json'
+            ? t.field({ type: 'JSON', nullable: true, resolve: (b) => read(b)[field as keyof F] ?? null })
+            : kind === 'int'
+              ? t.int({ nullable: true, resolve: (b) => (read(b)[field as keyof F] as number | null) ?? null })
+              : kind === 'float'
+                ? t.float({ nullable: true, resolve: (b) => (read(b)[field as keyof F] as number | null) ?? null })
+                : t.string({ nullable: true, resolve: (b) => (read(b)[field as keyof F] as string | null) ?? null }),
+        ]),
+      ),
+  });
+  return ref;
+};
+
+const TextBody = body('TextBody', 'txt', { text: 'string' }, (b) => ({ text: str(b, 'msg') }));
+const ImageBody = body('ImageBody', 'img', { url: 'string', filename: 'string', width: 'int', height: 'int' }, (b) => {
+  const size = (b.size ?? {}) as Wire;
+  return { url: str(b, 'url'), filename: str(b, 'filename'), width: num(size, 'width'), height: num(size, 'height') };
+});
+const AudioBody = body('AudioBody', 'audio', { url: 'string', filename: 'string', durationSeconds: 'int' }, (b) => ({
+  url: str(b, 'url'),
+  filename: str(b, 'filename'),
+  durationSeconds: num(b, 'length'),
+}));
+const VideoBody = body('VideoBody', 'video', { url: 'string', filename: 'string', durationSeconds: 'int', thumbnailUrl: 'string' }, (b) => ({
+  url: str(b, 'url'),
+  filename: str(b, 'filename'),
+  durationSeconds: num(b, 'length'),
+  thumbnailUrl: str(b, 'thumb'),
+}));
+const FileBody = body('FileBody', 'file', { url: 'string', filename: 'string' }, (b) => ({ url: str(b, 'url'), filename: str(b, 'filename') }));
+const LocationBody = body('LocationBody', 'loc', { latitude: 'float', longitude: 'float', address: 'string' }, (b) => ({
+  latitude: num(b, 'lat'),
+  longitude: num(b, 'lng'),
+  address: str(b, 'addr'),
+}));
+const CommandBody = body('CommandBody', 'cmd', { action: 'string' }, (b) => ({ action: str(b, 'action') }));
+const CustomBody = body('CustomBody', 'custom', { event: 'string', fields: 'json' }, (b) => ({ event: str(b, 'customEvent'), fields: b.customExts ?? null }));
+
+const MessageBody = builder.unionType('MessageBody', {
+  description: 'The body of a Chat message, by its type.',
+  types: [TextBody, ImageBody, AudioBody, VideoBody, FileBody, LocationBody, CommandBody, CustomBody],
+});
+
+const MessageTarget = builder.unionType('MessageTarget', {
+  description: 'Where a message was sent: a user, a group or a room.',
+  types: [User, Group, Room],
+  resolveType: (target) => ((target as { kind?: string }).kind === 'group' ? Group : (target as { kind?: string }).kind === 'room' ? Room : User),
+});
+
+export const Message = builder.objectRef<ArchivedMessage>('Message').implement({
+  authScopes: { user: true },
+  description: 'An Agora Chat message.',
+  fields: (t) => ({
+    messageId: t.exposeString('id'),
+    sender: t.field({ type: User, resolve: (m) => userOf(m.from) }),
+    conversation: t.field({ type: ConversationKind, resolve: (m) => m.conversation }),
+    target: t.field({
+      type: MessageTarget,
+      resolve: (m) => (m.conversation === 'user' ? userOf(m.to) : { kind: m.conversation, id: m.to }),
+    }),
+    body: t.field({ type: MessageBody, nullable: true, resolve: (m) => (m.bodies[0] as Wire | undefined) ?? null }),
+    ext: t.field({ type: 'JSON', nullable: true, resolve: (m) => m.ext ?? null }),
+    sentAt: t.field({ type: 'DateTime', resolve: (m) => new Date(m.timestamp) }),
+    reactions: t.field({
+      type: [Reaction],
+      description: 'Reactions, as `as` (a participant of the conversation) sees them.',
+      args: { as: t.arg.string({ required: true }) },
+      resolve: async (m, args, ctx) => {
+        const groupId = m.conversation === 'group' ? m.to : undefined;
+        const byMessage = await chatOf(ctx).reactions.list({ username: args.as, messageIds: [m.id], groupId });
+        return byMessage[m.id] ?? [];
+      },
+    }),
+  }),
+});
+
+costRules({
+  'Message.reactions': { kind: 'call' },
+});
