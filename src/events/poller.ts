@@ -78,8 +78,8 @@ const keyOf = (e: GatewayEvent): string =>
 
 function toEvent(e: UserEvent | ChannelEvent): GatewayEvent {
   return 'channel' in e
-    ? { kind: 'channel', type: e.type, channel: e.channel, username: e.userId, at: e.at }
-    : { kind: 'user', type: e.type, username: e.userId, at: e.at };
+    ? { kind: 'channel', type: e.type, channel: e.channel, username: e.username, at: e.at }
+    : { kind: 'user', type: e.type, username: e.username, at: e.at };
 }
 
 export function createPoller(options: PollerOptions): Poller {

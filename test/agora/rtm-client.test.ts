@@ -124,13 +124,13 @@ describe('Signaling user and channel events', () => {
     await control.rtm.logout('alice');
 
     const users = await rtm.getUserEvents();
-    expect(users.events.map((e) => [e.userId, e.type])).toEqual([
+    expect(users.events.map((e) => [e.username, e.type])).toEqual([
       ['alice', 'login'],
       ['alice', 'logout'],
     ]);
     expect(users.events[0]!.at).toBeGreaterThan(Date.now() - 60_000);
     const channels = await rtm.getChannelEvents();
-    expect(channels.events.map((e) => [e.channel, e.userId, e.type])).toEqual([
+    expect(channels.events.map((e) => [e.channel, e.username, e.type])).toEqual([
       ['lobby', 'alice', 'join'],
       ['lobby', 'alice', 'leave'],
     ]);
@@ -149,10 +149,10 @@ describe('Signaling user and channel events', () => {
     expect(await control.rtm.pendingEvents()).toMatchObject({ userEvents: 2000, droppedEvents: 100 });
     const first = await rtm.getUserEvents();
     expect(first.events).toHaveLength(1000);
-    expect(first.events[0]).toMatchObject({ userId: 'u50', type: 'login' });
+    expect(first.events[0]).toMatchObject({ username: 'u50', type: 'login' });
     const second = await rtm.getUserEvents();
     expect(second.events).toHaveLength(1000);
-    expect(second.events.at(-1)).toMatchObject({ userId: 'u1049', type: 'logout' });
+    expect(second.events.at(-1)).toMatchObject({ username: 'u1049', type: 'logout' });
     expect((await rtm.getUserEvents()).events).toHaveLength(0);
   });
 
@@ -165,7 +165,7 @@ describe('Signaling user and channel events', () => {
       body: { result: 'success', request_id: '7', events: [{ channel_id: 'old', user_id: 'zed', type: 'Join', ts: 1578027418981 }] },
     });
     const batch = await rtm.getChannelEvents();
-    expect(batch).toEqual({ requestId: '7', events: [{ channel: 'old', userId: 'zed', type: 'join', at: 1578027418981 }] });
+    expect(batch).toEqual({ requestId: '7', events: [{ channel: 'old', username: 'zed', type: 'join', at: 1578027418981 }] });
   });
 
   it('serves channel events on the /rtm/hook/ path of the seed too', async () => {

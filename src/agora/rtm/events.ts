@@ -10,7 +10,8 @@ import type { RtmContext } from './context.ts';
 import { channelEventsResponse, userEventsResponse } from './schemas.ts';
 
 export interface UserEvent {
-  userId: string;
+  /** The Signaling user id (`user_id` on the wire): the same name as through the rest of the event path. */
+  username: string;
   type: 'login' | 'logout';
   /** Epoch milliseconds at which Agora received the event. */
   at: number;
@@ -18,7 +19,7 @@ export interface UserEvent {
 
 export interface ChannelEvent {
   channel: string;
-  userId: string;
+  username: string;
   type: 'join' | 'leave';
   at: number;
 }
@@ -42,7 +43,7 @@ export function createRtmEvents(ctx: RtmContext) {
       response: userEventsResponse,
       result: ({ data, requestId }): EventBatch<UserEvent> => ({
         requestId,
-        events: data.events.map((e) => ({ userId: e.user_id, type: e.type === 'Login' ? 'login' : 'logout', at: timeOf(e) })),
+        events: data.events.map((e) => ({ username: e.user_id, type: e.type === 'Login' ? 'login' : 'logout', at: timeOf(e) })),
       }),
     }),
 
@@ -56,7 +57,7 @@ export function createRtmEvents(ctx: RtmContext) {
         requestId,
         events: data.events.map((e) => ({
           channel: e.group_id ?? e.channel_id ?? '',
-          userId: e.user_id,
+          username: e.user_id,
           type: e.type === 'Join' ? 'join' : 'leave',
           at: timeOf(e),
         })),
