@@ -1,9 +1,9 @@
 /**
- * The Signaling event poller: the only reader of Agora's destructive user and channel event feeds
+ * The Signaling event poller: the only reader of Agora's destructive user and channel event stores
  * (seed 002: a read removes what it returns, at most 1,000 per read, 2,000 kept, 10 reads/s per app).
  *
  * Exactly one instance polls: the one holding the lease. Each round reads every configured region's
- * two feeds (at background priority, within the `rtm.events` budget), drops repeats (a region may
+ * two stores (at background priority, within the `rtm.events` budget), drops repeats (a region may
  * return what another already did), orders the round by time, and appends it to the event log with the
  * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
  * while a read comes back full; otherwise the next round starts `intervalMs` after this one started.
@@ -44,7 +44,7 @@ export interface PollerStats {
   /** Reads that failed after Agora may have answered: their events may be lost. */
   possibleLosses: number;
   /**
-   * Drains that found a feed's store full (2,000 events in one go): Agora drops the oldest beyond that,
+   * Drains that found an event store full (2,000 events in one go): Agora drops the oldest beyond that,
    * so events may have been lost upstream before they could be read. Agora does not say how many.
    */
   upstreamStoreFull: number;
@@ -63,7 +63,7 @@ export interface Poller {
   fence(): Fence | undefined;
 }
 
-interface Feed {
+interface EventStore {
   region: number;
   read(): Promise<EventBatch<UserEvent> | EventBatch<ChannelEvent>>;
 }
@@ -85,7 +85,7 @@ function toEvent(e: UserEvent | ChannelEvent): GatewayEvent {
 export function createPoller(options: PollerOptions): Poller {
   const { agora, log, lease, logger } = options;
   const readers = (options.regions ?? [undefined]).map((plan) => (plan ? agora.rtm.eventsIn(plan) : agora.rtm));
-  const feeds: Feed[] = readers.flatMap((r, region) => [
+  const stores: EventStore[] = readers.flatMap((r, region) => [
     { region, read: () => r.getUserEvents() },
     { region, read: () => r.getChannelEvents() },
   ]);
@@ -175,15 +175,15 @@ export function createPoller(options: PollerOptions): Poller {
     return fence !== undefined;
   }
 
-  /** Events read from each feed since it was last found not full. */
-  const drained = feeds.map(() => 0);
+  /** Events read from each store since it was last found not full. */
+  const drained = stores.map(() => 0);
 
-  /** One read of one feed; answers whether it came back full. */
+  /** One read of one store; answers whether it came back full. */
   async function read(index: number, into: GatewayEvent[]): Promise<boolean> {
     stats.reads++;
     try {
-      const feed = feeds[index]!;
-      const batch = await feed.read();
+      const store = stores[index]!;
+      const batch = await store.read();
       stats.eventsRead += batch.events.length;
       drained[index]! += batch.events.length;
       const full = batch.events.length >= RTM_LIMITS.eventsPerRead;
@@ -196,7 +196,7 @@ export function createPoller(options: PollerOptions): Poller {
       }
       for (const raw of batch.events) {
         const event = toEvent(raw);
-        if (isNew(event, feed.region)) into.push(event);
+        if (isNew(event, store.region)) into.push(event);
         else stats.duplicatesDropped++;
       }
       return full;
@@ -212,12 +212,12 @@ export function createPoller(options: PollerOptions): Poller {
 
   async function round(): Promise<boolean> {
     const events: GatewayEvent[] = [];
-    // Every feed at once (within the reads' budget): an event read first does not wait on the other reads'
+    // Every store at once (within the reads' budget): an event read first does not wait on the other reads'
     // round trips before it is published.
-    const full = (await Promise.all(feeds.map((_, i) => read(i, events)))).includes(true);
+    const full = (await Promise.all(stores.map((_, i) => read(i, events)))).includes(true);
     stats.lastPollAt = new Date().toISOString();
     if (events.length === 0) return full;
-    // Regions and feeds arrive in any order: one order by Agora's time across them.
+    // Regions and stores arrive in any order: one order by Agora's time across them.
     events.sort((a, b) => a.at - b.at);
     try {
       await log.append(events, fence);
