@@ -30,9 +30,9 @@ import { createInProcessDoor, type InProcessFetch } from './server/in-process.ts
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { useUpstreamCost } from './plugins/use-upstream-cost.ts';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
 import { useHardening } from './plugins/use-hardening.ts';
 import { loadPersistedOperations, resolveOperation, usePersistedOperations } from './plugins/use-persisted-operations.ts';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createMaskError, publicError } from './schema/common/errors.ts';
 import { schema } from './schema/index.ts';
 import { isLiveEvent } from './schema/common/live.ts';
@@ -266,8 +266,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       ),
       useRequestId(),
       useOperationMetrics(metrics),
-      // A "simple" request (a GET a page can make without a preflight) must carry this header.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
+      useCsrfPrevention(),
       ...(parts.plugins ?? []),
     ],
     // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.

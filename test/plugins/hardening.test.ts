@@ -1,8 +1,9 @@
 import { request } from 'node:http';
+import { Client, fetchExchange } from '@urql/core';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { agoraEnvironment, requestCalls, startEmulator } from '../helpers/agora.ts';
-import { authHeaders } from '../helpers/auth.ts';
+import { authHeaders, tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startGateway, wsClient, wsQuery } from '../helpers/gateway.ts';
 
 const codeOf = (res: Awaited<ReturnType<typeof postGraphQL>>) => res.body.errors?.[0]?.extensions?.code;
@@ -81,19 +82,41 @@ describe('what no request can do to the gateway', () => {
     expect(await requestCalls(control)).toEqual({});
   });
 
-  it('refuses a cross-site form POST and a simple GET without the CSRF header', async () => {
+  it('refuses a cross-site form POST and a simple GET that carry neither the CSRF header nor credentials, naming the header', async () => {
     const { graphqlUrl } = await startGateway();
     const form = await fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeaders(graphqlUrl) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'query=mutation%20%7B%20banUser(username%3A%22bob%22)%20%7B%20username%20%7D%20%7D',
     });
     expect(form.status).toBe(403);
-    expect(await form.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
-    const get = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: authHeaders(graphqlUrl) });
+    expect(await form.json()).toMatchObject({ errors: [{ message: expect.stringContaining('x-graphql-csrf: 1'), extensions: { code: 'FORBIDDEN' } }] });
+    const get = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`);
     expect(get.status).toBe(403);
-    const withHeader = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: { ...authHeaders(graphqlUrl), 'x-graphql-csrf': '1' } });
+    expect(await get.json()).toMatchObject({ errors: [{ message: expect.stringContaining('x-graphql-csrf'), extensions: { code: 'FORBIDDEN' } }] });
+    const withHeader = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: { 'x-graphql-csrf': '1' } });
     expect(await withHeader.json()).toMatchObject({ data: { health: 'ok' } });
+  });
+
+  it('runs a GET that carries credentials, which no page can send without a preflight: an API key, or a token as urql 6 sends it by default', async () => {
+    const { graphqlUrl } = await startGateway();
+    const withKey = await fetch(`${graphqlUrl}?query=%7B%20health%20%7D`, { headers: authHeaders(graphqlUrl) });
+    expect(await withKey.json()).toMatchObject({ data: { health: 'ok' } });
+    // urql's defaults: queries as GET within the URL limit, the token in fetchOptions.
+    const sent: string[] = [];
+    const urql = new Client({
+      url: graphqlUrl,
+      exchanges: [fetchExchange],
+      fetch: (input, init) => {
+        sent.push(init?.method ?? 'GET');
+        return fetch(input, init);
+      },
+      fetchOptions: { headers: { authorization: `Bearer ${await tokenFor('alice')}` } },
+    });
+    const result = await urql.query('{ viewer { username } }', {}).toPromise();
+    expect(sent).toEqual(['GET']);
+    expect(result.error).toBeUndefined();
+    expect(result.data).toEqual({ viewer: { username: 'alice' } });
   });
 
   it('outside emulator mode: no introspection, no field suggestions, no limits disclosed', async () => {
