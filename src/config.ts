@@ -31,6 +31,10 @@ export interface QueryLimits {
   maxAliases: number;
   maxDirectives: number;
   maxTokens: number;
+  /** Bytes of one GraphQL document, checked before it is parsed. */
+  maxDocumentBytes: number;
+  /** Fields from `__schema` or `__type` down, when introspection is on. */
+  maxIntrospectionDepth: number;
   maxUpstreamCalls: number;
   maxObjects: number;
   /** Request bodies larger than this are refused with 413. */
@@ -157,6 +161,8 @@ const env = z.object({
   LIMIT_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   LIMIT_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(20),
   LIMIT_MAX_TOKENS: z.coerce.number().int().min(10).default(5_000),
+  LIMIT_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  LIMIT_MAX_INTROSPECTION_DEPTH: z.coerce.number().int().min(15).default(20),
   LIMIT_MAX_UPSTREAM_CALLS: z.coerce.number().int().min(1).default(100),
   LIMIT_MAX_OBJECTS: z.coerce.number().int().min(1).default(20_000),
   FAIR_OPERATIONS_PER_SECOND: z.coerce.number().int().min(1).default(50),
@@ -293,6 +299,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxAliases: e.LIMIT_MAX_ALIASES,
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
       maxTokens: e.LIMIT_MAX_TOKENS,
+      maxDocumentBytes: e.LIMIT_MAX_DOCUMENT_BYTES,
+      maxIntrospectionDepth: e.LIMIT_MAX_INTROSPECTION_DEPTH,
       maxUpstreamCalls: e.LIMIT_MAX_UPSTREAM_CALLS,
       maxObjects: e.LIMIT_MAX_OBJECTS,
       maxBodyBytes: e.MAX_BODY_BYTES,

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { Client, fetchExchange } from '@urql/core';
+import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { agoraEnvironment, requestCalls, startEmulator } from '../helpers/agora.ts';
@@ -127,6 +128,38 @@ describe('what no request can do to the gateway', () => {
     expect(typo.body.errors?.[0]?.message).not.toMatch(/Did you mean/);
     const aliases = await postGraphQL(graphqlUrl, `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: health`).join(' ')} }`);
     expect(aliases.body.errors?.[0]?.message).not.toMatch(/\d/);
+  });
+
+  it('with introspection on, runs the introspection query GraphiQL and codegen send, and refuses one nested deeper', async () => {
+    const { graphqlUrl } = await startGateway();
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    const answered = await postGraphQL(graphqlUrl, full);
+    expect(answered.body.errors).toBeUndefined();
+    expect(answered.body.data).toHaveProperty('__schema.queryType.name', 'Query');
+    const deep = `{ __schema { types { fields { type { ${'ofType { '.repeat(40)}name${' }'.repeat(40)} } } } } }`;
+    const refused = await postGraphQL(graphqlUrl, deep);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.message).toMatch(/^The introspection query is too deep \(45 levels from `__schema`, at most 20\)/);
+    expect(refused.body.data).toBeUndefined();
+  });
+
+  it('refuses a document larger than LIMIT_MAX_DOCUMENT_BYTES before parsing it, comments included', async () => {
+    const { graphqlUrl } = await startGateway({ LIMIT_MAX_DOCUMENT_BYTES: '50000' });
+    const padded = `${'# a comment that no token limit counts\n'.repeat(2_000)}{ health }`;
+    const refused = await postGraphQL(graphqlUrl, padded);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^The document is too large \(at most 50000 bytes\)/),
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+    expect((await postGraphQL(graphqlUrl, `${'# short\n'.repeat(10)}{ health }`)).body.data).toEqual({ health: 'ok' });
   });
 
   it('in emulator mode: introspection and suggestions help the developer', async () => {
