@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
+import codegenConfig from '../../codegen.ts';
 import { ConfigError } from '../../src/config.ts';
 import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations.ts';
 import { authHeaders } from '../helpers/auth.ts';
@@ -54,4 +56,33 @@ describe('persisted operations only', () => {
     expect(() => loadPersistedOperations(manifest({ [sha256('{ other }')]: HEALTH }))).toThrow(ConfigError);
     expect(() => loadPersistedOperations(manifest({ [sha256('{ other }')]: HEALTH }))).toThrow(/is not the SHA-256 of its document/);
   });
+
+  it("runs the manifest GraphQL Code Generator's client preset writes (persistedDocuments: true), by documentId at the top, in extensions and in a GET", async () => {
+    // The preset itself writes the manifest, from the operations the suite's typed documents come from.
+    const dir = mkdtempSync(join(tmpdir(), 'preset-'));
+    const outputs = (await generate(
+      { ...codegenConfig, generates: { [`${dir}/`]: { preset: 'client', presetConfig: { fragmentMasking: false, persistedDocuments: true } } }, silent: true },
+      false,
+    )) as { filename: string; content: string }[];
+    const written = outputs.find((o) => o.filename.endsWith('persisted-documents.json'))!;
+    const ids = Object.keys(JSON.parse(written.content) as Record<string, string>);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => /^sha256:[0-9a-f]{64}$/.test(id))).toBe(true);
+    const path = join(dir, 'persisted-documents.json');
+    writeFileSync(path, written.content);
+    const members = ids.find((id) => JSON.parse(written.content)[id].includes('query GroupMembers'))!;
+
+    const { graphqlUrl, server } = await startGateway({ PERSISTED_OPERATIONS: path });
+    const [group] = (await server.agora.chat!.groups.list()).items;
+    const variables = { id: group!.id, first: 2 };
+    const top = await post(graphqlUrl, { documentId: members, variables });
+    expect(top.body).toMatchObject({ data: { group: { name: 'Product team' } } });
+    const inExtensions = await post(graphqlUrl, { extensions: { documentId: members }, variables });
+    expect(inExtensions.body).toMatchObject({ data: { group: { name: 'Product team' } } });
+    const query = new URLSearchParams({ documentId: members, variables: JSON.stringify(variables) });
+    const get = await fetch(`${graphqlUrl}?${query}`, { headers: authHeaders(graphqlUrl) });
+    expect(await get.json()).toMatchObject({ data: { group: { name: 'Product team' } } });
+    const unknown = await post(graphqlUrl, { documentId: `sha256:${sha256('{ health }')}` });
+    expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_NOT_FOUND' });
+  }, 60_000);
 });
