@@ -56,12 +56,13 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       return json({ reset: true });
     }),
     route('rtm.login', 'POST', '/rtm/clients/:uid/login', (req) => {
-      ctx.state.rtm.login(uid(req));
-      return json({ uid: uid(req), online: true });
+      // `event`: whether this made a Login event (a client already online makes none, as with Agora's SDK).
+      const changed = ctx.state.rtm.login(uid(req));
+      return json({ uid: uid(req), online: true, event: changed ? 'Login' : null });
     }),
     route('rtm.logout', 'POST', '/rtm/clients/:uid/logout', (req) => {
-      ctx.state.rtm.logout(uid(req));
-      return json({ uid: uid(req), online: false });
+      const changed = ctx.state.rtm.logout(uid(req));
+      return json({ uid: uid(req), online: false, event: changed ? 'Logout' : null });
     }),
     route('rtm.join', 'POST', '/rtm/clients/:uid/channels/:channel', (req) => {
       if (!ctx.state.rtm.join(uid(req), req.params.channel ?? '')) {

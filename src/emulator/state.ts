@@ -151,22 +151,24 @@ export class RtmState {
     this.record('channel', { group_id: channel, user_id: uid, type, ms: Date.now() });
   }
 
-  /** A simulated SDK client logs in: a Login event, and offline messages are delivered. */
-  login(uid: string): void {
+  /** A simulated SDK client logs in: a Login event, and offline messages are delivered. False: it already was (no event). */
+  login(uid: string): boolean {
     const c = this.client(uid);
-    if (c.online) return;
+    if (c.online) return false;
     c.online = true;
     this.recordUserEvent(uid, 'Login');
     for (const m of c.offline.splice(0)) pushBounded(c.inbox, { ...m, viaOffline: true }, INBOX_MAX);
+    return true;
   }
 
-  /** Logging out leaves every joined channel first (a Leave event each), then a Logout event. */
-  logout(uid: string): void {
+  /** Logging out leaves every joined channel first (a Leave event each), then a Logout event. False: it was not online (no event). */
+  logout(uid: string): boolean {
     const c = this.clients.get(uid);
-    if (!c?.online) return;
+    if (!c?.online) return false;
     for (const channel of [...c.channels]) this.leave(uid, channel);
     c.online = false;
     this.recordUserEvent(uid, 'Logout');
+    return true;
   }
 
   /** Returns false when the user is not logged in (an SDK must log in before joining). */

@@ -15,6 +15,17 @@ describe('the emulator control API', () => {
     expect(await rtm.sendPeerMessage({ from: 'a', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
   });
 
+  it('a login or logout answers whether it made an event: none for a client already in that state', async () => {
+    const { emulator, control } = await startEmulator();
+    const post = async (path: string) => (await fetch(`${emulator.url}/_emulator/rtm/clients/dora/${path}`, { method: 'POST' })).json();
+    expect(await post('login')).toEqual({ uid: 'dora', online: true, event: 'Login' });
+    expect(await post('login')).toEqual({ uid: 'dora', online: true, event: null });
+    expect((await control.rtm.pendingEvents()).userEvents).toBe(1);
+    expect(await post('logout')).toEqual({ uid: 'dora', online: false, event: 'Logout' });
+    expect(await post('logout')).toEqual({ uid: 'dora', online: false, event: null });
+    expect((await control.rtm.pendingEvents()).userEvents).toBe(2);
+  });
+
   it('adds global latency to every call', async () => {
     const { emulator, control } = await startEmulator();
     const rtm = clientFor(emulator).rtm;
