@@ -33,9 +33,17 @@ function rejectParse(error: GraphQLError): never {
  */
 export function introspectionDepthRule(max: number, explain: boolean) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions)
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    // Indexed only when the document introspects: every other document pays one name check per field.
+    let fragments: Map<string, FragmentDefinitionNode> | undefined;
+    const fragmentNamed = (name: string) => {
+      fragments ??= new Map(
+        context
+          .getDocument()
+          .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((d) => [d.name.value, d]),
+      );
+      return fragments.get(name);
+    };
     const fragmentDepths = new Map<string, number>();
     const depthOf = (set: SelectionSetNode): number => {
       let deepest = 0;
@@ -48,7 +56,7 @@ export function introspectionDepthRule(max: number, explain: boolean) {
           if (depth === undefined) {
             // A cycle (refused by its own rule) counts nothing while it is measured.
             fragmentDepths.set(name, 0);
-            const fragment = fragments.get(name);
+            const fragment = fragmentNamed(name);
             depth = fragment ? depthOf(fragment.selectionSet) : 0;
             fragmentDepths.set(name, depth);
           }

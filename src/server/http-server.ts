@@ -76,6 +76,17 @@ export function credentialsOf(source: Record<string, unknown> | undefined | null
   return { authorization: text(source?.authorization) ?? text(source?.Authorization), apiKey: text(source?.['x-api-key']) ?? text(source?.apiKey) };
 }
 
+/**
+ * What a GraphQL request's headers say, read the same way by the HTTP and the in-process doors: its
+ * credentials, and whether it asks for fresh reads (`x-graphql-fresh: 1`, or `Cache-Control: no-cache`).
+ */
+export function requestHeadersOf(get: (name: string) => string | undefined): { credentials: Credentials; fresh: boolean } {
+  return {
+    credentials: credentialsOf({ authorization: get('authorization'), 'x-api-key': get('x-api-key') }),
+    fresh: get('x-graphql-fresh') === '1' || /no-cache/i.test(get('cache-control') ?? ''),
+  };
+}
+
 /** A browser's Origin is accepted when it is the gateway's own or listed; non-browser clients send none. */
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
   if (!origin) return true;
@@ -153,16 +164,14 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
         .end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: 'BAD_USER_INPUT' } }] }));
       return;
     }
+    const { credentials, fresh } = requestHeadersOf((name) => header(req.headers[name]));
     let viewer: Viewer;
     try {
-      viewer = await options.authenticator.viewerOf(
-        credentialsOf({ authorization: header(req.headers.authorization), 'x-api-key': header(req.headers['x-api-key']) }),
-      );
+      viewer = await options.authenticator.viewerOf(credentials);
     } catch (error) {
       if (error instanceof AuthenticationError) return unauthenticated(res, error.message);
       throw error;
     }
-    const fresh = header(req.headers['x-graphql-fresh']) === '1' || /no-cache/i.test(header(req.headers['cache-control']) ?? '');
     const context: ServerContext = { scope: { ...httpScope(res, viewer, req.socket.remoteAddress), fresh } };
     await yoga(req, res, context);
   };

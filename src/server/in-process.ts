@@ -7,7 +7,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { AuthenticationError, type Authenticator } from '../auth/viewer.ts';
 import type { Context } from '../context.ts';
 import { requestIdFrom, withRequestId } from '../observability/request-id.ts';
-import { credentialsOf, unauthenticatedAnswer, type ServerContext } from './http-server.ts';
+import { requestHeadersOf, unauthenticatedAnswer, type ServerContext } from './http-server.ts';
 
 export type InProcessFetch = (request: Request) => Promise<Response>;
 
@@ -22,17 +22,15 @@ export function createInProcessDoor(yoga: YogaServerInstance<ServerContext, Cont
   };
 
   async function answerOf(request: Request): Promise<Response> {
+    const { credentials, fresh } = requestHeadersOf((name) => request.headers.get(name) ?? undefined);
     let viewer;
     try {
-      viewer = await authenticator.viewerOf(
-        credentialsOf({ authorization: request.headers.get('authorization') ?? undefined, 'x-api-key': request.headers.get('x-api-key') ?? undefined }),
-      );
+      viewer = await authenticator.viewerOf(credentials);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       const refusal = unauthenticatedAnswer(error.message);
       return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
     }
-    const fresh = request.headers.get('x-graphql-fresh') === '1' || /no-cache/i.test(request.headers.get('cache-control') ?? '');
     return yoga.fetch(request, { scope: { viewer, signal: request.signal, fresh } });
   }
 }

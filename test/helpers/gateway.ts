@@ -10,8 +10,8 @@ import { leftover } from './leftovers.ts';
 import { recordSuiteText, suiteLogStream } from './suite-log.ts';
 import { authHeaders, rememberGateway, TEST_API_KEY_HASH, TEST_JWT_SECRET } from './auth.ts';
 
-/** The gateway in emulator mode on an ephemeral port, stopped after the test. */
-async function launchGateway(env: Record<string, string>, parts: AppParts, dispose: (server: App) => App): Promise<{ server: App } & StartedServer> {
+/** A gateway of the suite in emulator mode, built but not started (no port open yet). */
+async function buildTestApp(env: Record<string, string>, parts: AppParts): Promise<App> {
   // Shared reads are off unless a test turns them on: most tests count the exact calls each request makes,
   // and change the emulator's state behind the gateway's back (test/cache/ tests the sharing itself).
   const config = loadConfig({
@@ -23,7 +23,12 @@ async function launchGateway(env: Record<string, string>, parts: AppParts, dispo
     ...env,
   });
   // Every gateway of the suite logs at debug level into the suite's log, which the last test searches for secrets.
-  const server = dispose(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }));
+  return buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts });
+}
+
+/** The gateway in emulator mode on an ephemeral port. */
+async function launchGateway(env: Record<string, string>, parts: AppParts, dispose: (server: App) => App): Promise<{ server: App } & StartedServer> {
+  const server = dispose(await buildTestApp(env, parts));
   const started = await server.start();
   rememberGateway(started.graphqlUrl);
   return { server, ...started };
@@ -44,8 +49,7 @@ let inProcessCount = 0;
  * event poller does not start: tests of subscriptions, SSE, WebSockets and the process use `startGateway`.
  */
 export async function startInProcessGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, SHARED_READS: 'off', ...env });
-  const server = leftover(await buildApp(config, { logger: createLogger('debug', suiteLogStream()), ...parts }), (s) => s.stop());
+  const server = leftover(await buildTestApp(env, parts), (s) => s.stop());
   const graphqlUrl = `http://in-process-${++inProcessCount}.test/graphql`;
   inProcess.set(graphqlUrl, server.fetch);
   rememberGateway(graphqlUrl);
