@@ -90,8 +90,8 @@ try {
   // Targeted: one login at a time, spread over poll intervals so that waiting for the poll is sampled evenly.
   for (let k = 0; k < TARGETED; k++) {
     const user = `u${Math.floor(Math.random() * SUBSCRIBERS)}`;
-    await stack.control('POST', `/rtm/clients/${user}/login`);
-    await stack.control('POST', `/rtm/clients/${user}/logout`);
+    await stack.control('POST', `/signaling/clients/${user}/login`);
+    await stack.control('POST', `/signaling/clients/${user}/logout`);
     await new Promise((resolve) => setTimeout(resolve, 37));
     if (latencies.length < k - 50) throw new Error('targeted events are not arriving');
   }
@@ -107,7 +107,7 @@ try {
   for (let b = 0; b < BROADCASTS; b++) {
     broadcast = [];
     const cpuBefore = stack.gatewayCpuMs() ?? NaN;
-    await stack.control('POST', `/rtm/clients/everyone/${b % 2 === 0 ? 'login' : 'logout'}`);
+    await stack.control('POST', `/signaling/clients/everyone/${b % 2 === 0 ? 'login' : 'logout'}`);
     const deadline = Date.now() + 30_000;
     while (broadcast.length < SUBSCRIBERS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     // The poller's lag for this broadcast: from the emulator recording it to its publication.

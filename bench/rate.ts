@@ -24,7 +24,7 @@ const WARM_UP_SECONDS = 2;
 const stack = await startStack();
 try {
   const routes = async () => ((await stack.control('GET', '/calls')) as { routes: Record<string, RouteCounter> }).routes;
-  const status = (routes: Record<string, RouteCounter>, code: string) => routes['rtm.sendChannelMessage']?.byStatus[code] ?? 0;
+  const status = (routes: Record<string, RouteCounter>, code: string) => routes['signaling.sendChannelMessage']?.byStatus[code] ?? 0;
   const warmUp: Promise<unknown>[] = [];
   for (let i = 0; i < (LIMIT_PER_SECOND / 2) * WARM_UP_SECONDS; i++) {
     warmUp.push(

@@ -154,8 +154,8 @@ async function connectUpstream(config: Config, hooks: UpstreamHooks, given: Emul
     onRetry: hooks.onRetry,
   };
   if (config.agora.mode === 'agora') {
-    const { appId, rtm, chat } = config.agora;
-    return { agora: createAgoraClient({ appId, rtm, chat, ...common }), mode: 'agora', emulator: undefined, ownsEmulator: false };
+    const { appId, signaling, chat } = config.agora;
+    return { agora: createAgoraClient({ appId, signaling, chat, ...common }), mode: 'agora', emulator: undefined, ownsEmulator: false };
   }
   const emulator = given ?? createEmulator();
   if (!given) {
@@ -165,7 +165,7 @@ async function connectUpstream(config: Config, hooks: UpstreamHooks, given: Emul
   const { appId, appCertificate, customerKey, customerSecret, chatOrg, chatApp } = emulator.project;
   const agora = createAgoraClient({
     appId,
-    rtm: { hosts: hostPlanFromList([emulator.url]), credentials: { kind: 'basic', customerKey, customerSecret } },
+    signaling: { hosts: hostPlanFromList([emulator.url]), credentials: { kind: 'basic', customerKey, customerSecret } },
     chat: { host: emulator.url, orgName: chatOrg, appName: chatApp, appCertificate },
     ...common,
   });
@@ -297,7 +297,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       : undefined;
 
   let ready = false;
-  const services = ['rtm', ...(agora.chat ? ['chat'] : [])];
+  const services = ['signaling', ...(agora.chat ? ['chat'] : [])];
   const doors = createHttpPart({
     port: config.port,
     host: config.host,

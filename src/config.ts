@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { LogLevel } from './observability/logger.ts';
-import type { RtmCredentials } from './agora/auth.ts';
+import type { SignalingCredentials } from './agora/auth.ts';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
@@ -20,7 +20,7 @@ export type AgoraTarget =
   | {
       mode: 'agora';
       appId: string;
-      rtm: { hosts: HostPlan; credentials: RtmCredentials };
+      signaling: { hosts: HostPlan; credentials: SignalingCredentials };
       /** Agora Chat, when AGORA_CHAT_HOST and the app key are set. */
       chat: ChatOptions | undefined;
     };
@@ -212,7 +212,7 @@ function chatOptions(e: z.output<typeof env>): ChatOptions | undefined {
   return { host: e.AGORA_CHAT_HOST, orgName, appName, appCertificate: e.AGORA_APP_CERTIFICATE };
 }
 
-function rtmHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
+function signalingHosts(list: string | undefined, region: (typeof REGIONS)[number]): HostPlan {
   if (!list) return hostPlanForRegion(region);
   try {
     return hostPlanFromList(
@@ -348,9 +348,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (Boolean(e.AGORA_CUSTOMER_KEY) !== Boolean(e.AGORA_CUSTOMER_SECRET)) {
     throw new ConfigError('AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET go together: set both or neither');
   }
-  const rtmAuth = e.AGORA_RTM_AUTH ?? (hasBasic ? 'basic' : 'token');
-  let credentials: RtmCredentials;
-  if (rtmAuth === 'basic') {
+  const signalingAuth = e.AGORA_RTM_AUTH ?? (hasBasic ? 'basic' : 'token');
+  let credentials: SignalingCredentials;
+  if (signalingAuth === 'basic') {
     if (!hasBasic) throw new ConfigError('AGORA_RTM_AUTH=basic needs AGORA_CUSTOMER_KEY and AGORA_CUSTOMER_SECRET');
     credentials = { kind: 'basic', customerKey: e.AGORA_CUSTOMER_KEY!, customerSecret: e.AGORA_CUSTOMER_SECRET! };
   } else {
@@ -362,7 +362,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const agora: AgoraTarget = {
     mode: 'agora',
     appId: e.AGORA_APP_ID,
-    rtm: { hosts: rtmHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials },
+    signaling: { hosts: signalingHosts(e.AGORA_RTM_HOSTS, e.AGORA_REGION), credentials },
     chat: chatOptions(e),
   };
   if (!base.auth.disabled && !base.auth.jwtSecret && !base.auth.jwksUrl && base.auth.apiKeyHashes.length === 0) {

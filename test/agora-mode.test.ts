@@ -5,7 +5,7 @@ import { postGraphQL, startGateway } from './helpers/gateway.ts';
 /** The environment an operator would set, pointed at an emulator instead of Agora's hosts. */
 async function agoraSetup(auth: 'basic' | 'token') {
   const { emulator, control } = await startEmulator();
-  return { env: agoraEnvironment(emulator, { rtmAuth: auth }), control };
+  return { env: agoraEnvironment(emulator, { signalingAuth: auth }), control };
 }
 
 describe('the gateway with Agora credentials (the same code that talks to Agora)', () => {
@@ -16,10 +16,10 @@ describe('the gateway with Agora credentials (the same code that talks to Agora)
     const mode = await postGraphQL(graphqlUrl, '{ agoraMode }');
     expect(mode.body.data).toEqual({ agoraMode: 'AGORA' });
 
-    await control.rtm.login('bob');
+    await control.signaling.login('bob');
     const sent = await postGraphQL(graphqlUrl, 'mutation { sendPeerMessage(input: { from: "alice", to: "bob", payload: "hi", waitForAck: true }) { status } }');
     expect(sent.body.data).toEqual({ sendPeerMessage: { status: 'DELIVERED' } });
-    expect((await control.rtm.inbox('bob')).messages).toMatchObject([{ from: 'alice', payload: 'hi' }]);
+    expect((await control.signaling.inbox('bob')).messages).toMatchObject([{ from: 'alice', payload: 'hi' }]);
 
     const registered = await postGraphQL(graphqlUrl, 'mutation { registerUser(input: { username: "fresh" }) { username activated } }');
     expect(registered.body.data).toEqual({ registerUser: { username: 'fresh', activated: true } });

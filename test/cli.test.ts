@@ -46,7 +46,7 @@ describe('agora-graphql emulator', () => {
     const client = leftover(
       createAgoraClient({
         appId: value('AGORA_APP_ID'),
-        rtm: {
+        signaling: {
           hosts: hostPlanFromList([value('AGORA_RTM_HOSTS')]),
           credentials: { kind: 'basic', customerKey: value('AGORA_CUSTOMER_KEY'), customerSecret: value('AGORA_CUSTOMER_SECRET') },
         },
@@ -60,7 +60,7 @@ describe('agora-graphql emulator', () => {
       (c) => c.close(),
     );
     // The demo data has bob online, so a send that waits for the ack is delivered.
-    expect(await client.rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'hi', waitForAck: true })).toMatchObject({ status: 'delivered' });
+    expect(await client.signaling.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'hi', waitForAck: true })).toMatchObject({ status: 'delivered' });
     expect((await client.chat!.users.register({ username: 'cli-user' })).username).toBe('cli-user');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

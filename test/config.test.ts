@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     expect(c.agora).toEqual({
       mode: 'agora',
       appId,
-      rtm: {
+      signaling: {
         hosts: { primary: 'https://api.agora.io', alternate: 'https://api.sd-rtn.com', regional: 'https://api-eu-west-1.agora.io' },
         credentials: { kind: 'basic', customerKey: 'k', customerSecret: 's' },
       },
@@ -36,7 +36,7 @@ describe('loadConfig', () => {
 
   it('uses api.sd-rtn.com as primary in mainland China', () => {
     const c = loadConfig({ ...AUTH, AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_REGION: 'cn-east-1' });
-    expect(c.agora.mode === 'agora' && c.agora.rtm.hosts).toEqual({
+    expect(c.agora.mode === 'agora' && c.agora.signaling.hosts).toEqual({
       primary: 'https://api.sd-rtn.com',
       alternate: 'https://api.agora.io',
       regional: 'https://api-cn-north-1.sd-rtn.com',
@@ -46,7 +46,7 @@ describe('loadConfig', () => {
   it('uses token auth with only an app certificate, and takes an explicit host list', () => {
     const c = loadConfig({ ...AUTH, AGORA_APP_ID: appId, AGORA_APP_CERTIFICATE: cert, AGORA_RTM_HOSTS: 'http://a.test:1, http://b.test:2' });
     expect(c.agora).toMatchObject({
-      rtm: {
+      signaling: {
         hosts: { primary: 'http://a.test:1', alternate: 'http://b.test:2', regional: undefined },
         credentials: { kind: 'token', appId, appCertificate: cert, serviceUid: 'agora-graphql' },
       },

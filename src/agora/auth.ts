@@ -58,7 +58,7 @@ export function createRefreshingToken(mint: () => Promise<MintedToken>, options:
   };
 }
 
-export type RtmCredentials =
+export type SignalingCredentials =
   | { kind: 'basic'; customerKey: string; customerSecret: string }
   | {
       kind: 'token';
@@ -71,7 +71,7 @@ export type RtmCredentials =
       maxCachedTokens?: number;
     };
 
-export interface RtmAuth {
+export interface SignalingAuth {
   /** Auth for a call made as `uid` (a send); with token auth the token must be built for that uid. */
   forUser(uid: string): RequestAuth;
   /** Auth for calls not made as a user. */
@@ -87,7 +87,7 @@ const basicHeader = (key: string, secret: string): string => `Basic ${Buffer.fro
  * token auth (`x-agora-token`, `x-agora-uid`) sends only as the uid the token was built for, so the
  * gateway mints an RTM token per sender from the app certificate and caches it.
  */
-export function createRtmAuth(credentials: RtmCredentials): RtmAuth {
+export function createSignalingAuth(credentials: SignalingCredentials): SignalingAuth {
   if (credentials.kind === 'basic') {
     const auth: RequestAuth = {
       headers: async () => ({ authorization: basicHeader(credentials.customerKey, credentials.customerSecret) }),

@@ -3,7 +3,7 @@
  * (pools, budgets, retries) and the service clients built on it; `close()` releases every connection.
  */
 import type { LookupFunction } from 'node:net';
-import { createChatAppAuth, createRtmAuth, type RtmCredentials } from './auth.ts';
+import { createChatAppAuth, createSignalingAuth, type SignalingCredentials } from './auth.ts';
 import { createChatClient, type ChatClient } from './chat/client.ts';
 import type { CallOptions, ServiceContext } from './endpoint.ts';
 import type { RequestAuth } from './auth.ts';
@@ -11,15 +11,15 @@ import { lazyObject } from '../lib/lazy.ts';
 import { createRateBudgets, type BudgetStore, type RateBudgets } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
-import { RATE_LIMITS, RTM_LIMITS } from './limits.ts';
+import { RATE_LIMITS, SIGNALING_LIMITS } from './limits.ts';
 import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.ts';
-import { createRtmClient, type RtmClient } from './rtm/client.ts';
+import { createSignalingClient, type SignalingClient } from './signaling/client.ts';
 
 export interface AgoraClientOptions {
   appId: string;
-  rtm: {
+  signaling: {
     hosts: HostPlan;
-    credentials: RtmCredentials;
+    credentials: SignalingCredentials;
   };
   /** Agora Chat; absent when not configured. */
   chat?: ChatOptions | undefined;
@@ -44,7 +44,7 @@ export interface ChatOptions {
 }
 
 export interface AgoraClient {
-  rtm: RtmClient;
+  signaling: SignalingClient;
   /** Undefined when Agora Chat is not configured. */
   chat: ChatClient | undefined;
   http: AgoraHttp;
@@ -87,21 +87,21 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     onAttempt: options.onAttempt,
     onRetry: options.onRetry,
   });
-  const rtmAuth = createRtmAuth(options.rtm.credentials);
+  const signalingAuth = createSignalingAuth(options.signaling.credentials);
   const chatOptions = options.chat;
   const chatAuth =
     chatOptions && createChatAppAuth({ appId: options.appId, appCertificate: chatOptions.appCertificate, ttlSeconds: chatOptions.tokenTtlSeconds });
 
-  const rtm = createRtmClient({
+  const signaling = createSignalingClient({
     http,
-    upstream: { service: 'rtm', hosts: options.rtm.hosts, basePath: `/dev/v2/project/${encodeURIComponent(options.appId)}` },
-    auth: (user) => (user === undefined ? rtmAuth.forService() : rtmAuth.forUser(user)),
-    historyPollIntervalMs: (RTM_LIMITS.historyPollIntervalMs / 1000) * unit,
+    upstream: { service: 'signaling', hosts: options.signaling.hosts, basePath: `/dev/v2/project/${encodeURIComponent(options.appId)}` },
+    auth: (user) => (user === undefined ? signalingAuth.forService() : signalingAuth.forUser(user)),
+    historyPollIntervalMs: (SIGNALING_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
   const chat = chatOptions && chatAuth ? createChatClient(chatContext(http, chatOptions, chatAuth)) : undefined;
   const chatNamespaces = chat && Object.entries(chat);
   const client: AgoraClient = {
-    rtm,
+    signaling,
     chat,
     http,
     budgets,
@@ -109,7 +109,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     // methods, and only those of the services and namespaces a request reads.
     bind: (binding) =>
       lazyObject<AgoraClient>({
-        rtm: () => bindMethods(rtm, binding),
+        signaling: () => bindMethods(signaling, binding),
         chat: () => chatNamespaces && bindNamespaces<ChatClient>(chatNamespaces, binding),
         http: () => http,
         budgets: () => budgets,

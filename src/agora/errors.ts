@@ -6,7 +6,7 @@
  * or shown as it is.
  */
 
-export type AgoraService = 'rtm' | 'chat';
+export type AgoraService = 'signaling' | 'chat';
 
 /** What kind of failure this is, independent of transport; the GraphQL layer maps it to a public code. */
 export type AgoraErrorKind =

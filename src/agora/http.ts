@@ -39,7 +39,7 @@ export interface Upstream {
 
 export interface AgoraRequest<T> {
   upstream: Upstream;
-  /** A stable name for logs, errors and metrics, e.g. `rtm.sendPeerMessage`. */
+  /** A stable name for logs, errors and metrics, e.g. `signaling.sendPeerMessage`. */
   operation: string;
   /** The rate budget class(es) the call counts against; a slot of each is taken before every attempt. */
   budget: string | readonly string[];

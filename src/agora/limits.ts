@@ -116,17 +116,17 @@ const CHAT_RATE_LIMITS = {
 /** Rate limits per endpoint class. A class is shared by every endpoint that counts against it. */
 export const RATE_LIMITS = {
   /** Seed 000/001: peer-to-peer plus channel messages, 500 calls/s per app id combined. */
-  'rtm.messages': perSecond(500),
+  'signaling.messages': perSecond(500),
   /** Seed 002: user events plus channel events, 10 requests/s per app id. */
-  'rtm.events': perSecond(10),
+  'signaling.events': perSecond(10),
   /** agora-api.md §1.1: the older EN doc says 10/s, the newer CN doc 100/s; the stricter holds. */
-  'rtm.history': perSecond(10),
+  'signaling.history': perSecond(10),
   ...CHAT_RATE_LIMITS,
 } as const satisfies Record<string, RateLimit>;
 
 export type BudgetClass = keyof typeof RATE_LIMITS;
 
-export const RTM_LIMITS = {
+export const SIGNALING_LIMITS = {
   /** Seed 001: user ids and channel names are 1 to 64 characters. */
   idMaxLength: 64,
   /** Seed 001: a payload is not empty and at most 32 KB. */

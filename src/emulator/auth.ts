@@ -53,7 +53,7 @@ export function rtmTokenProblem(token: string, uid: string, project: EmulatorPro
   }
 }
 
-export function checkRtmAuth(req: EmulatorRequest, project: EmulatorProject): AuthResult {
+export function checkSignalingAuth(req: EmulatorRequest, project: EmulatorProject): AuthResult {
   const authorization = header(req, 'authorization');
   if (authorization?.startsWith('Basic ')) {
     const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');

@@ -5,15 +5,15 @@
 import type { FaultInput } from './control.ts';
 import type { EmulatorProject, EmulatorSettings } from './context.ts';
 import type { ChatMessageRecord, PushRecord } from './chat/state.ts';
-import type { InboxMessage, RtmState } from './state.ts';
+import type { InboxMessage, SignalingState } from './state.ts';
 
-export type PendingEvents = ReturnType<RtmState['pendingEvents']>;
+export type PendingEvents = ReturnType<SignalingState['pendingEvents']>;
 import type { Fault, RouteCounter } from './traffic.ts';
 
 export interface EmulatorControl {
   info(): Promise<{ project: EmulatorProject; listeners: { label: string; url: string }[]; settings: EmulatorSettings }>;
   reset(): Promise<void>;
-  rtm: {
+  signaling: {
     login(uid: string): Promise<void>;
     logout(uid: string): Promise<void>;
     join(uid: string, channel: string): Promise<void>;
@@ -75,16 +75,16 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
   return {
     info: () => call('GET', ''),
     reset: async () => void (await call('POST', '/reset')),
-    rtm: {
-      login: async (uid) => void (await call('POST', `/rtm/clients/${enc(uid)}/login`)),
-      logout: async (uid) => void (await call('POST', `/rtm/clients/${enc(uid)}/logout`)),
-      join: async (uid, channel) => void (await call('POST', `/rtm/clients/${enc(uid)}/channels/${enc(channel)}`)),
-      leave: async (uid, channel) => void (await call('DELETE', `/rtm/clients/${enc(uid)}/channels/${enc(channel)}`)),
-      inbox: (uid) => call('GET', `/rtm/clients/${enc(uid)}/inbox`),
-      clearInbox: async (uid) => void (await call('DELETE', `/rtm/clients/${enc(uid)}/inbox`)),
-      pendingEvents: () => call('GET', '/rtm/events'),
-      setEventRegions: async (regions) => void (await call('PUT', '/rtm/event-regions', { regions })),
-      churn: async (uid, times) => void (await call('POST', `/rtm/clients/${enc(uid)}/churn`, { times })),
+    signaling: {
+      login: async (uid) => void (await call('POST', `/signaling/clients/${enc(uid)}/login`)),
+      logout: async (uid) => void (await call('POST', `/signaling/clients/${enc(uid)}/logout`)),
+      join: async (uid, channel) => void (await call('POST', `/signaling/clients/${enc(uid)}/channels/${enc(channel)}`)),
+      leave: async (uid, channel) => void (await call('DELETE', `/signaling/clients/${enc(uid)}/channels/${enc(channel)}`)),
+      inbox: (uid) => call('GET', `/signaling/clients/${enc(uid)}/inbox`),
+      clearInbox: async (uid) => void (await call('DELETE', `/signaling/clients/${enc(uid)}/inbox`)),
+      pendingEvents: () => call('GET', '/signaling/events'),
+      setEventRegions: async (regions) => void (await call('PUT', '/signaling/event-regions', { regions })),
+      churn: async (uid, times) => void (await call('POST', `/signaling/clients/${enc(uid)}/churn`, { times })),
     },
     chat: {
       connect: async (u) => void (await call('POST', `/chat/users/${enc(u)}/connect`)),

@@ -55,53 +55,53 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       onReset();
       return json({ reset: true });
     }),
-    route('rtm.login', 'POST', '/rtm/clients/:uid/login', (req) => {
+    route('signaling.login', 'POST', '/signaling/clients/:uid/login', (req) => {
       // `event`: whether this made a Login event (a client already online makes none, as with Agora's SDK).
-      const changed = ctx.state.rtm.login(uid(req));
+      const changed = ctx.state.signaling.login(uid(req));
       return json({ uid: uid(req), online: true, event: changed ? 'Login' : null });
     }),
-    route('rtm.logout', 'POST', '/rtm/clients/:uid/logout', (req) => {
-      const changed = ctx.state.rtm.logout(uid(req));
+    route('signaling.logout', 'POST', '/signaling/clients/:uid/logout', (req) => {
+      const changed = ctx.state.signaling.logout(uid(req));
       return json({ uid: uid(req), online: false, event: changed ? 'Logout' : null });
     }),
-    route('rtm.join', 'POST', '/rtm/clients/:uid/channels/:channel', (req) => {
-      if (!ctx.state.rtm.join(uid(req), req.params.channel ?? '')) {
+    route('signaling.join', 'POST', '/signaling/clients/:uid/channels/:channel', (req) => {
+      if (!ctx.state.signaling.join(uid(req), req.params.channel ?? '')) {
         return problem(409, `${uid(req)} is not logged in; log in before joining a channel`);
       }
       return json({ uid: uid(req), channel: req.params.channel, joined: true });
     }),
-    route('rtm.leave', 'DELETE', '/rtm/clients/:uid/channels/:channel', (req) => {
-      ctx.state.rtm.leave(uid(req), req.params.channel ?? '');
+    route('signaling.leave', 'DELETE', '/signaling/clients/:uid/channels/:channel', (req) => {
+      ctx.state.signaling.leave(uid(req), req.params.channel ?? '');
       return json({ uid: uid(req), channel: req.params.channel, joined: false });
     }),
-    route('rtm.inbox', 'GET', '/rtm/clients/:uid/inbox', (req) =>
+    route('signaling.inbox', 'GET', '/signaling/clients/:uid/inbox', (req) =>
       json({
         uid: uid(req),
-        online: ctx.state.rtm.isOnline(uid(req)),
-        offlineStored: ctx.state.rtm.offlineCount(uid(req)),
-        messages: ctx.state.rtm.inbox(uid(req)),
+        online: ctx.state.signaling.isOnline(uid(req)),
+        offlineStored: ctx.state.signaling.offlineCount(uid(req)),
+        messages: ctx.state.signaling.inbox(uid(req)),
       }),
     ),
-    route('rtm.inbox.clear', 'DELETE', '/rtm/clients/:uid/inbox', (req) => {
-      ctx.state.rtm.clearInbox(uid(req));
+    route('signaling.inbox.clear', 'DELETE', '/signaling/clients/:uid/inbox', (req) => {
+      ctx.state.signaling.clearInbox(uid(req));
       return json({ uid: uid(req), cleared: true });
     }),
-    route('rtm.events', 'GET', '/rtm/events', () => json(ctx.state.rtm.pendingEvents())),
-    route('rtm.eventRegions', 'PUT', '/rtm/event-regions', (req) => {
+    route('signaling.events', 'GET', '/signaling/events', () => json(ctx.state.signaling.pendingEvents())),
+    route('signaling.eventRegions', 'PUT', '/signaling/event-regions', (req) => {
       const regions = (req.body as { regions?: unknown } | undefined)?.regions;
       if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string' && r.length > 0)) {
         return problem(400, 'regions must be a non-empty list of region names');
       }
-      ctx.state.rtm.eventRegions = regions as string[];
+      ctx.state.signaling.eventRegions = regions as string[];
       return json({ regions });
     }),
-    route('rtm.churn', 'POST', '/rtm/clients/:uid/churn', (req) => {
+    route('signaling.churn', 'POST', '/signaling/clients/:uid/churn', (req) => {
       // A burst for tests and benchmarks: `times` logins and logouts of one simulated client, at once.
       const times = Number((req.body as { times?: unknown } | undefined)?.times ?? 1);
       if (!Number.isInteger(times) || times < 1 || times > 100_000) return problem(400, 'times must be an integer from 1 to 100000');
       for (let i = 0; i < times; i++) {
-        ctx.state.rtm.login(uid(req));
-        ctx.state.rtm.logout(uid(req));
+        ctx.state.signaling.login(uid(req));
+        ctx.state.signaling.logout(uid(req));
       }
       return json({ uid: uid(req), events: times * 2 });
     }),

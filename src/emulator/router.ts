@@ -31,10 +31,10 @@ export interface EmulatorResponse {
 export type Handler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
 
 /** The service a route belongs to, which decides its auth and its error envelope. */
-export type RouteService = 'rtm' | 'chat' | 'control';
+export type RouteService = 'signaling' | 'chat' | 'control';
 
 export interface RouteSpec {
-  /** A stable name used by call counters and fault injection, e.g. `rtm.sendPeerMessage`. */
+  /** A stable name used by call counters and fault injection, e.g. `signaling.sendPeerMessage`. */
   name: string;
   service: RouteService;
   method: string;

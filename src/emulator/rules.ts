@@ -5,7 +5,7 @@
  * from the neutral table in src/agora/limits.ts.
  */
 import { z } from 'zod';
-import { CHAT_LIMITS, RTM_LIMITS } from '../agora/limits.ts';
+import { CHAT_LIMITS, SIGNALING_LIMITS } from '../agora/limits.ts';
 
 /**
  * Seed 001, "This parameter supports the following characters": a-z, A-Z, 0-9, the space, and
@@ -18,7 +18,8 @@ const isSignalingCharacter = (ch: string) => /^[A-Za-z0-9]$/.test(ch) || SIGNALI
 function signalingName(what: string, inUrl: boolean) {
   return z.string().superRefine((value, ctx) => {
     if (value.length === 0) ctx.addIssue({ code: 'custom', message: `${what} is empty` });
-    if (value.length > RTM_LIMITS.idMaxLength) ctx.addIssue({ code: 'custom', message: `${what} is longer than ${RTM_LIMITS.idMaxLength} characters` });
+    if (value.length > SIGNALING_LIMITS.idMaxLength)
+      ctx.addIssue({ code: 'custom', message: `${what} is longer than ${SIGNALING_LIMITS.idMaxLength} characters` });
     const bad = [...value].find((ch) => !isSignalingCharacter(ch));
     if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `${what} has the character ${JSON.stringify(bad)}` });
     if (inUrl && /^ | $/.test(value)) ctx.addIssue({ code: 'custom', message: `${what} starts or ends with a space` });
@@ -30,8 +31,8 @@ export const signalingUser = signalingName('user id', false);
 export const signalingChannel = signalingName('channel_name', false);
 
 /** Seed 001: "Must not be an empty string and not exceed 32 KB in length" (bytes of UTF-8). */
-export const signalingPayload = z.string().refine((p) => p.length > 0 && Buffer.byteLength(p, 'utf8') <= RTM_LIMITS.payloadMaxBytes, {
-  message: `payload is empty or longer than ${RTM_LIMITS.payloadMaxBytes} bytes`,
+export const signalingPayload = z.string().refine((p) => p.length > 0 && Buffer.byteLength(p, 'utf8') <= SIGNALING_LIMITS.payloadMaxBytes, {
+  message: `payload is empty or longer than ${SIGNALING_LIMITS.payloadMaxBytes} bytes`,
 });
 
 /** agora-api.md §2.1 (Chat user ids): 1 to 64 of a-z, 0-9, _, - and . ; Agora refuses capitals. */

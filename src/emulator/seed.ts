@@ -5,18 +5,18 @@
  * to show on a fresh machine.
  */
 import type { ChatState } from './chat/state.ts';
-import type { EmulatorState, RtmState } from './state.ts';
+import type { EmulatorState, SignalingState } from './state.ts';
 
 export const DEMO_USERS = ['alice', 'bob', 'carol', 'dave'] as const;
 export const DEMO_CHANNELS = ['lobby', 'support'] as const;
 
 const MINUTE = 60_000;
 
-function seedSignaling(rtm: RtmState): void {
-  for (const uid of ['alice', 'bob', 'carol']) rtm.login(uid);
-  rtm.join('alice', 'lobby');
-  rtm.join('bob', 'lobby');
-  rtm.join('carol', 'support');
+function seedSignaling(signaling: SignalingState): void {
+  for (const uid of ['alice', 'bob', 'carol']) signaling.login(uid);
+  signaling.join('alice', 'lobby');
+  signaling.join('bob', 'lobby');
+  signaling.join('carol', 'support');
   const now = Date.now();
   const history: [string, string, 'peer_message' | 'channel_message', string][] = [
     ['alice', 'bob', 'peer_message', 'Hi Bob, are you joining the call?'],
@@ -26,9 +26,9 @@ function seedSignaling(rtm: RtmState): void {
   ];
   history.forEach(([src, dst, type, payload], i) => {
     const ms = now - (history.length - i) * MINUTE;
-    rtm.storeHistory({ src, dst, message_type: type, payload, ms });
-    if (type === 'peer_message') rtm.deliverPeer({ from: src, to: dst, payload, at: ms }, true);
-    else rtm.deliverChannel({ from: src, to: dst, payload, at: ms });
+    signaling.storeHistory({ src, dst, message_type: type, payload, ms });
+    if (type === 'peer_message') signaling.deliverPeer({ from: src, to: dst, payload, at: ms }, true);
+    else signaling.deliverChannel({ from: src, to: dst, payload, at: ms });
   });
 }
 
@@ -126,6 +126,6 @@ function seedChat(chat: ChatState): void {
 }
 
 export function seedDemoData(state: EmulatorState): void {
-  seedSignaling(state.rtm);
+  seedSignaling(state.signaling);
   seedChat(state.chat);
 }

@@ -11,14 +11,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { RATE_LIMITS, type RateLimit } from '../agora/limits.ts';
 import { sleep } from '../lib/sleep.ts';
-import { checkChatAuth, checkRtmAuth } from './auth.ts';
+import { checkChatAuth, checkSignalingAuth } from './auth.ts';
 import { chatError } from './chat/envelope.ts';
 import { chatRoutes } from './chat/routes.ts';
 import { DEFAULT_SETTINGS, DEV_PROJECT, type EmulatorContext, type EmulatorProject, type EmulatorSettings } from './context.ts';
 import { controlRoutes } from './control.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 import { Router, type EmulatorRequest, type EmulatorResponse, type RouteService, type RouteSpec } from './router.ts';
-import { rtmError, rtmRoutes } from './rtm.ts';
+import { signalingError, signalingRoutes } from './signaling.ts';
 import { DEFAULT_REGION, EmulatorState } from './state.ts';
 import { createCallbackDispatcher } from './chat/callbacks.ts';
 import { Traffic } from './traffic.ts';
@@ -68,7 +68,7 @@ const CHAT_ERROR_CODES: Record<number, string> = {
 };
 
 function errorFor(service: RouteService, status: number, message: string): EmulatorResponse {
-  if (service === 'rtm') return rtmError(status, message);
+  if (service === 'signaling') return signalingError(status, message);
   if (service === 'chat') return chatError(status, CHAT_ERROR_CODES[status] ?? 'web_application', message);
   return { status, body: { error: message } };
 }
@@ -144,15 +144,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     limiter = new SlidingWindowLimiter();
   };
 
-  const router = new Router().add(...controlRoutes(ctx, reset), ...rtmRoutes(ctx), ...chatRoutes(ctx));
+  const router = new Router().add(...controlRoutes(ctx, reset), ...signalingRoutes(ctx), ...chatRoutes(ctx));
 
   async function gate(route: RouteSpec, req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
-    if (route.service === 'rtm') {
-      if (req.params.appid !== project.appId) return rtmError(404, 'No project has this app id');
-      const auth = checkRtmAuth(req, project);
-      if (!auth.ok) return rtmError(401, auth.message);
+    if (route.service === 'signaling') {
+      if (req.params.appid !== project.appId) return signalingError(404, 'No project has this app id');
+      const auth = checkSignalingAuth(req, project);
+      if (!auth.ok) return signalingError(401, auth.message);
       if (auth.uid !== undefined && route.senderParam && req.params[route.senderParam] !== auth.uid) {
-        return rtmError(401, 'With token auth a message can only be sent as the uid the token was built for');
+        return signalingError(401, 'With token auth a message can only be sent as the uid the token was built for');
       }
     }
     if (route.service === 'chat') {
@@ -180,7 +180,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
     const matched = router.match(method, url.pathname);
-    const service: RouteService = url.pathname.startsWith('/dev/v2/') ? 'rtm' : url.pathname.startsWith('/_emulator') ? 'control' : 'chat';
+    const service: RouteService = url.pathname.startsWith('/dev/v2/') ? 'signaling' : url.pathname.startsWith('/_emulator') ? 'control' : 'chat';
     if (raw === undefined) return send(res, errorFor(service, 413, 'The request body is too large'));
     if (!matched) return send(res, errorFor(service, 404, `No such endpoint: ${method} ${url.pathname}`));
     if ('methodMismatch' in matched) return send(res, errorFor(service, 405, `Method ${method} is not allowed here`));

@@ -1,10 +1,10 @@
 /**
  * The emulator's in-memory model of one Agora project. Signaling part: simulated SDK clients (online
  * state and joined channels), what each received, offline messages, stored history, the two destructive
- * event feeds and the pending history queries. Everything here is plain data; HTTP lives in rtm.ts.
+ * event feeds and the pending history queries. Everything here is plain data; HTTP lives in signaling.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { RTM_LIMITS } from '../agora/limits.ts';
+import { SIGNALING_LIMITS } from '../agora/limits.ts';
 import { ChatState, type ChatObservation } from './chat/state.ts';
 
 export interface InboxMessage {
@@ -48,7 +48,7 @@ export interface HistoryQuery {
   expiresAt: number;
 }
 
-interface RtmClientState {
+interface SignalingClientState {
   online: boolean;
   channels: Set<string>;
   inbox: InboxMessage[];
@@ -85,8 +85,8 @@ export class RegionEvents {
   dropped = 0;
 }
 
-export class RtmState {
-  private readonly clients = new Map<string, RtmClientState>();
+export class SignalingState {
+  private readonly clients = new Map<string, SignalingClientState>();
   readonly history: StoredHistoryMessage[] = [];
   readonly queries = new Map<string, HistoryQuery>();
   private readonly regions = new Map<string, RegionEvents>();
@@ -116,7 +116,7 @@ export class RtmState {
     return { userEvents: sum('userEvents'), channelEvents: sum('channelEvents'), droppedEvents: sum('droppedEvents'), regions };
   }
 
-  private client(uid: string): RtmClientState {
+  private client(uid: string): SignalingClientState {
     let c = this.clients.get(uid);
     if (!c) this.clients.set(uid, (c = { online: false, channels: new Set(), inbox: [], offline: [] }));
     return c;
@@ -138,8 +138,8 @@ export class RtmState {
     for (const region of this.eventRegions) {
       const store = this.events(region);
       const list = store[kind] as RegionEvents[K][number][];
-      if (list.length >= RTM_LIMITS.eventStoreMax) store.dropped++;
-      pushBounded(list, event, RTM_LIMITS.eventStoreMax);
+      if (list.length >= SIGNALING_LIMITS.eventStoreMax) store.dropped++;
+      pushBounded(list, event, SIGNALING_LIMITS.eventStoreMax);
     }
   }
 
@@ -211,7 +211,7 @@ export class RtmState {
       pushBounded(c.inbox, m, INBOX_MAX);
       return 'online';
     }
-    if (storeOffline) pushBounded(c.offline, m, RTM_LIMITS.offlineMessagesPerReceiver);
+    if (storeOffline) pushBounded(c.offline, m, SIGNALING_LIMITS.offlineMessagesPerReceiver);
     return 'offline';
   }
 
@@ -261,13 +261,13 @@ export class EmulatorState {
   /** The callback dispatcher, told of every Chat observation (src/emulator/chat/callbacks.ts). */
   chatObserver: ((observation: ChatObservation) => void) | undefined;
   private readonly notify = (observation: ChatObservation) => this.chatObserver?.(observation);
-  rtm = new RtmState();
+  signaling = new SignalingState();
   chat = new ChatState(this.notify);
   /** Chat app tokens accepted so far, and those declared expired through the control API. */
   chatTokens = { seen: new Set<string>(), expired: new Set<string>() };
 
   reset(): void {
-    this.rtm = new RtmState();
+    this.signaling = new SignalingState();
     this.chat = new ChatState(this.notify);
     this.chatTokens = { seen: new Set(), expired: new Set() };
   }

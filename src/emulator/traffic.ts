@@ -11,7 +11,7 @@ export interface RouteCounter {
 }
 
 export interface FaultSpec {
-  /** Route name (`rtm.sendPeerMessage`), or `*` for every route except the control API. */
+  /** Route name (`signaling.sendPeerMessage`), or `*` for every route except the control API. */
   route: string;
   /** Only calls arriving on this listener; all listeners when absent. */
   listener?: string | undefined;

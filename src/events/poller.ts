@@ -3,7 +3,7 @@
  * (seed 002: a read removes what it returns, at most 1,000 per read, 2,000 kept, 10 reads/s per app).
  *
  * Exactly one instance polls: the one holding the lease. Each round reads every configured region's
- * two stores (at background priority, within the `rtm.events` budget), drops repeats (a region may
+ * two stores (at background priority, within the `signaling.events` budget), drops repeats (a region may
  * return what another already did), orders the round by time, and appends it to the event log with the
  * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
  * while a read comes back full; otherwise the next round starts `intervalMs` after this one started.
@@ -13,8 +13,8 @@
 import type { AgoraClient } from '../agora/client.ts';
 import { AgoraUnavailableError } from '../agora/errors.ts';
 import type { HostPlan } from '../agora/hosts.ts';
-import { RTM_LIMITS } from '../agora/limits.ts';
-import type { ChannelEvent, EventBatch, UserEvent } from '../agora/rtm/events.ts';
+import { SIGNALING_LIMITS } from '../agora/limits.ts';
+import type { ChannelEvent, EventBatch, UserEvent } from '../agora/signaling/events.ts';
 import type { Logger } from '../observability/logger.ts';
 import { FencedOffError, type EventLog } from './log.ts';
 import type { Fence, Lease } from './lease.ts';
@@ -84,12 +84,12 @@ function toEvent(e: UserEvent | ChannelEvent): GatewayEvent {
 
 export function createPoller(options: PollerOptions): Poller {
   const { agora, log, lease, logger } = options;
-  const readers = (options.regions ?? [undefined]).map((plan) => (plan ? agora.rtm.eventsIn(plan) : agora.rtm));
+  const readers = (options.regions ?? [undefined]).map((plan) => (plan ? agora.signaling.eventsIn(plan) : agora.signaling));
   const stores: EventStore[] = readers.flatMap((r, region) => [
     { region, read: () => r.getUserEvents() },
     { region, read: () => r.getChannelEvents() },
   ]);
-  const memory = options.dedupeMemory ?? 4 * RTM_LIMITS.eventStoreMax * readers.length;
+  const memory = options.dedupeMemory ?? 4 * SIGNALING_LIMITS.eventStoreMax * readers.length;
   /** Per recent event content: how often each region returned it, and how often it was published. */
   const seen = new Map<string, { published: number; byRegion: number[] }>();
 
@@ -186,9 +186,9 @@ export function createPoller(options: PollerOptions): Poller {
       const batch = await store.read();
       stats.eventsRead += batch.events.length;
       drained[index]! += batch.events.length;
-      const full = batch.events.length >= RTM_LIMITS.eventsPerRead;
+      const full = batch.events.length >= SIGNALING_LIMITS.eventsPerRead;
       if (!full) {
-        if (drained[index]! >= RTM_LIMITS.eventStoreMax) {
+        if (drained[index]! >= SIGNALING_LIMITS.eventStoreMax) {
           stats.upstreamStoreFull++;
           logger.warn({ drained: drained[index] }, 'an Agora event store was found full: events older than its 2,000 may have been dropped upstream');
         }

@@ -4,8 +4,8 @@
  * `userEvents` and `channelEvents` subscriptions through the event log.
  */
 import { z } from 'zod';
-import type { HistoryMessage } from '../agora/rtm/history.ts';
-import { channelName, HISTORY_DEFAULT_ORDER, RTM_SEND_DEFAULTS, userId } from '../agora/rtm/schemas.ts';
+import type { HistoryMessage } from '../agora/signaling/history.ts';
+import { channelName, HISTORY_DEFAULT_ORDER, SIGNALING_SEND_DEFAULTS, userId } from '../agora/signaling/schemas.ts';
 import { builder } from './builder.ts';
 import { numberedConnection } from './common/pagination.ts';
 import { costRules } from './common/cost-rules.ts';
@@ -124,10 +124,13 @@ const SendPeerMessageInput = builder.inputType('SendPeerMessageInput', {
     from: t.string({ required: true, description: 'The sender: 1 to 64 characters of the Signaling id character set.' }),
     to: t.string({ required: true }),
     payload: t.string({ required: true, description: 'At most 32 KB.' }),
-    waitForAck: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.waitForAck, description: 'Answer only once the receiver acknowledged, or is known offline.' }),
-    saveHistory: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableHistoricalMessaging, description: 'Store the message in Signaling history.' }),
+    waitForAck: t.boolean({
+      defaultValue: SIGNALING_SEND_DEFAULTS.waitForAck,
+      description: 'Answer only once the receiver acknowledged, or is known offline.',
+    }),
+    saveHistory: t.boolean({ defaultValue: SIGNALING_SEND_DEFAULTS.enableHistoricalMessaging, description: 'Store the message in Signaling history.' }),
     storeOffline: t.boolean({
-      defaultValue: RTM_SEND_DEFAULTS.enableOfflineMessaging,
+      defaultValue: SIGNALING_SEND_DEFAULTS.enableOfflineMessaging,
       description: 'Keep it for an offline receiver (at most 200 per receiver).',
     }),
   }),
@@ -138,7 +141,7 @@ const SendChannelMessageInput = builder.inputType('SendChannelMessageInput', {
     from: t.string({ required: true }),
     channel: t.string({ required: true }),
     payload: t.string({ required: true, description: 'At most 32 KB.' }),
-    saveHistory: t.boolean({ defaultValue: RTM_SEND_DEFAULTS.enableHistoricalMessaging }),
+    saveHistory: t.boolean({ defaultValue: SIGNALING_SEND_DEFAULTS.enableHistoricalMessaging }),
   }),
 });
 
@@ -178,7 +181,7 @@ builder.queryFields((t) => ({
       numberedConnection(
         args,
         async (pageNum, pageSize) => {
-          const items = await ctx.agora.rtm.fetchHistory({
+          const items = await ctx.agora.signaling.fetchHistory({
             source: args.source ?? undefined,
             destination: args.destination ?? undefined,
             startTime: args.startTime,
@@ -193,7 +196,7 @@ builder.queryFields((t) => ({
         {
           // `last` without `before` starts from Agora's count instead of reading the history to its end.
           total: () =>
-            ctx.agora.rtm.countHistory({
+            ctx.agora.signaling.countHistory({
               source: args.source ?? undefined,
               destination: args.destination ?? undefined,
               startTime: args.startTime,
@@ -212,7 +215,7 @@ builder.queryFields((t) => ({
       endTime: t.arg({ type: 'DateTime', required: true }),
     },
     resolve: (_r, args, ctx) =>
-      ctx.agora.rtm.countHistory({
+      ctx.agora.signaling.countHistory({
         source: args.source ?? undefined,
         destination: args.destination ?? undefined,
         startTime: args.startTime,
@@ -228,7 +231,7 @@ builder.mutationFields((t) => ({
     description: 'Sends a Signaling peer-to-peer message. Never resent once it may have reached Agora (UPSTREAM_UNAVAILABLE with maybeDelivered).',
     args: { input: t.arg({ type: SendPeerMessageInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const result = await ctx.agora.rtm.sendPeerMessage({
+      const result = await ctx.agora.signaling.sendPeerMessage({
         from: input.from,
         to: input.to,
         payload: input.payload,
@@ -246,7 +249,7 @@ builder.mutationFields((t) => ({
     description: 'Sends a Signaling channel message; the sender need not have joined.',
     args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const result = await ctx.agora.rtm.sendChannelMessage({
+      const result = await ctx.agora.signaling.sendChannelMessage({
         from: input.from,
         channel: input.channel,
         payload: input.payload,

@@ -88,10 +88,10 @@ describe('budgets shared through Redis', () => {
     // Two gateway instances: two clients, each with its own connection to one Redis.
     const instances = [0, 1].map(() => clientFor(emulator, { budget: { store: createRedisBudgetStore(redis.client()), maxWaitMs: 30_000 } }));
     const results = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => instances[i % 2]!.rtm.sendChannelMessage({ from: 'load', channel: 'shared', payload: `m${i}` })),
+      Array.from({ length: 1000 }, (_, i) => instances[i % 2]!.signaling.sendChannelMessage({ from: 'load', channel: 'shared', payload: `m${i}` })),
     );
     expect(results.every((r) => r.status === 'sent')).toBe(true);
-    expect((await control.calls())['rtm.sendChannelMessage']?.byStatus).toEqual({ 200: 1000 });
+    expect((await control.calls())['signaling.sendChannelMessage']?.byStatus).toEqual({ 200: 1000 });
   });
 
   it('without the shared store each instance would overrun Agora: twice the limit at once gets 429s, and with it none', async () => {
@@ -99,16 +99,16 @@ describe('budgets shared through Redis', () => {
     const burst = async (instances: ReturnType<typeof clientFor>[]) =>
       Promise.allSettled(
         Array.from({ length: 20 }, (_, i) =>
-          instances[i % 2]!.rtm.countHistory({ source: 'a', startTime: new Date(Date.now() - 60_000), endTime: new Date() }),
+          instances[i % 2]!.signaling.countHistory({ source: 'a', startTime: new Date(Date.now() - 60_000), endTime: new Date() }),
         ),
       );
     const alone = await startEmulator();
     await burst([0, 1].map(() => clientFor(alone.emulator, { budget: { maxWaitMs: 30_000 }, retryUnitMs: 1 })));
-    expect((await alone.control.calls())['rtm.countHistory']?.byStatus['429'] ?? 0).toBeGreaterThan(0);
+    expect((await alone.control.calls())['signaling.countHistory']?.byStatus['429'] ?? 0).toBeGreaterThan(0);
 
     const redis = await startRedis();
     const shared = await startEmulator();
     await burst([0, 1].map(() => clientFor(shared.emulator, { budget: { store: createRedisBudgetStore(redis.client()), maxWaitMs: 30_000 } })));
-    expect((await shared.control.calls())['rtm.countHistory']?.byStatus).toEqual({ 200: 20 });
+    expect((await shared.control.calls())['signaling.countHistory']?.byStatus).toEqual({ 200: 20 });
   });
 });

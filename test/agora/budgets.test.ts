@@ -4,7 +4,7 @@ import { AgoraRateLimitedError } from '../../src/agora/errors.ts';
 import { SlidingWindowLimiter } from '../../src/emulator/rate-limiter.ts';
 import { clientFor, startEmulator } from '../helpers/agora.ts';
 
-const who = { service: 'rtm' as const, operation: 'test' };
+const who = { service: 'signaling' as const, operation: 'test' };
 
 describe('the emulator enforces limits with a strict sliding window', () => {
   it('refuses the call past the limit within any window', () => {
@@ -170,14 +170,14 @@ describe('the message budget against the emulator', () => {
     const results = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
         i % 2 === 0
-          ? client.rtm.sendPeerMessage({ from: 'load', to: `user${i}`, payload: `m${i}` })
-          : client.rtm.sendChannelMessage({ from: 'load', channel: 'busy', payload: `m${i}` }),
+          ? client.signaling.sendPeerMessage({ from: 'load', to: `user${i}`, payload: `m${i}` })
+          : client.signaling.sendChannelMessage({ from: 'load', channel: 'busy', payload: `m${i}` }),
       ),
     );
     expect(results.every((r) => r.status === 'sent')).toBe(true);
     const calls = await control.calls();
-    const statuses = { ...calls['rtm.sendPeerMessage']?.byStatus };
-    for (const [s, n] of Object.entries(calls['rtm.sendChannelMessage']?.byStatus ?? {})) statuses[s] = (statuses[s] ?? 0) + n;
+    const statuses = { ...calls['signaling.sendPeerMessage']?.byStatus };
+    for (const [s, n] of Object.entries(calls['signaling.sendChannelMessage']?.byStatus ?? {})) statuses[s] = (statuses[s] ?? 0) + n;
     expect(statuses).toEqual({ 200: 1000 });
     expect(client.http.stats().retries).toBe(0);
   });

@@ -45,22 +45,22 @@ describe('fromResponse', () => {
     });
     expect(error).toMatchObject({ agoraCode: 'service_resource_not_found', requestId: 'r-1', status: 404, detail: 'Service resource not found' });
     expect(error.message).toBe('Agora chat chat.getUser answered 404: Service resource not found');
-    const rtm = fromResponse({
-      service: 'rtm',
-      operation: 'rtm.x',
+    const signaling = fromResponse({
+      service: 'signaling',
+      operation: 'signaling.x',
       status: 400,
       body: { result: 'failed', request_id: '42', message: 'Invalid payload' },
       headers: {},
     });
-    expect(rtm).toMatchObject({ requestId: '42' });
-    expect(rtm.message).toContain('Invalid payload');
+    expect(signaling).toMatchObject({ requestId: '42' });
+    expect(signaling.message).toContain('Invalid payload');
   });
 
   it('reads Retry-After as seconds or as a date', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(parseRetryAfter('soon')).toBeUndefined();
-    const error = fromResponse({ service: 'rtm', operation: 'rtm.x', status: 429, body: {}, headers: { 'retry-after': '3' } });
+    const error = fromResponse({ service: 'signaling', operation: 'signaling.x', status: 429, body: {}, headers: { 'retry-after': '3' } });
     expect(error).toMatchObject({ retryAfterMs: 3000, retryable: true });
   });
 });
@@ -68,8 +68,8 @@ describe('fromResponse', () => {
 describe('credentials never appear in errors or logs', () => {
   it('redacts tokens and secret-looking keys from error bodies and messages', () => {
     const error = fromResponse({
-      service: 'rtm',
-      operation: 'rtm.x',
+      service: 'signaling',
+      operation: 'signaling.x',
       status: 401,
       body: { message: `bad token ${token}`, appCertificate: 'abc', nested: { customerSecret: 'xyz', ok: 1 } },
       headers: {},
@@ -90,7 +90,7 @@ describe('credentials never appear in errors or logs', () => {
       },
     });
     const logger = createLogger('info', sink);
-    logger.info({ req: { headers: { authorization: 'Basic c2VjcmV0', 'x-agora-token': token } }, rtm: { appCertificate: 'cert-value' } }, 'call');
+    logger.info({ req: { headers: { authorization: 'Basic c2VjcmV0', 'x-agora-token': token } }, signaling: { appCertificate: 'cert-value' } }, 'call');
     expect(written).toContain('[redacted]');
     expect(written).not.toContain('c2VjcmV0');
     expect(written).not.toContain(token);

@@ -32,15 +32,15 @@ describe('the HTTP layer', () => {
         return new Pool(origin, defaults);
       },
     });
-    await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' });
-    await client.rtm.sendChannelMessage({ from: 'a', channel: 'c', payload: 'x' });
+    await client.signaling.sendPeerMessage({ from: 'a', to: 'b', payload: 'x' });
+    await client.signaling.sendChannelMessage({ from: 'a', channel: 'c', payload: 'x' });
     expect(made).toEqual([{ origin: emulator.url, headersTimeout: 2345, connectTimeout: 1234 }]);
   });
 
   it('reuses keep-alive connections instead of opening one per call', async () => {
     const { emulator } = await startEmulator({ labels: ['upstream', 'control'] });
     const client = clientFor(emulator, { hosts: [emulator.listeners()[0]!.url] });
-    for (let i = 0; i < 200; i++) await client.rtm.sendPeerMessage({ from: 'a', to: 'b', payload: `${i}` });
+    for (let i = 0; i < 200; i++) await client.signaling.sendPeerMessage({ from: 'a', to: 'b', payload: `${i}` });
     // The pool may open a second connection while the first is being released; never one per call.
     expect(emulator.traffic.connections.upstream).toBeLessThanOrEqual(2);
   });

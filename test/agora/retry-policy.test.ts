@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostPlan, HostRole } from '../../src/agora/hosts.ts';
 import { decideRetry, SEED_SCHEDULE, type Failure, type Replay } from '../../src/agora/retry-policy.ts';
 
-const rtmHosts: HostPlan = { primary: 'https://api.agora.io', alternate: 'https://api.sd-rtn.com', regional: 'https://api-eu-west-1.agora.io' };
+const signalingHosts: HostPlan = { primary: 'https://api.agora.io', alternate: 'https://api.sd-rtn.com', regional: 'https://api-eu-west-1.agora.io' };
 const chatHosts: HostPlan = { primary: 'https://a1.chat.agora.io' };
 const schedule = { ...SEED_SCHEDULE, jitterRatio: 0 };
 
@@ -21,7 +21,7 @@ const rows: Row[] = [
     status(503),
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'primary', delayMs: 1000, why: expect.any(String) },
   ],
   [
@@ -30,7 +30,7 @@ const rows: Row[] = [
     status(503),
     2,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'alternate', delayMs: 3000, why: expect.any(String) },
   ],
   [
@@ -39,7 +39,7 @@ const rows: Row[] = [
     status(503),
     3,
     'alternate',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'regional', delayMs: 6000, why: expect.any(String) },
   ],
   [
@@ -48,7 +48,7 @@ const rows: Row[] = [
     status(503),
     4,
     'regional',
-    rtmHosts,
+    signalingHosts,
     { retry: false, maybeProcessed: false, why: expect.stringMatching(/every retry/) },
   ],
   [
@@ -57,7 +57,7 @@ const rows: Row[] = [
     dns,
     2,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'alternate', delayMs: 3000, why: expect.any(String) },
   ],
   [
@@ -66,7 +66,7 @@ const rows: Row[] = [
     network,
     2,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'regional', delayMs: 3000, why: expect.any(String) },
   ],
   [
@@ -75,7 +75,7 @@ const rows: Row[] = [
     connect,
     2,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'regional', delayMs: 3000, why: expect.any(String) },
   ],
   [
@@ -84,7 +84,7 @@ const rows: Row[] = [
     network,
     3,
     'regional',
-    rtmHosts,
+    signalingHosts,
     { retry: false, maybeProcessed: true, why: expect.any(String) },
   ],
   [
@@ -93,7 +93,7 @@ const rows: Row[] = [
     dns,
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'primary', delayMs: 1000, why: expect.any(String) },
   ],
   [
@@ -102,7 +102,7 @@ const rows: Row[] = [
     status(503),
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'primary', delayMs: 1000, why: expect.any(String) },
   ],
   [
@@ -111,18 +111,26 @@ const rows: Row[] = [
     network,
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: false, maybeProcessed: true, why: expect.stringMatching(/deliver twice/) },
   ],
-  ['a send is not replayed after a 500', 'once', status(500), 1, 'primary', rtmHosts, { retry: false, maybeProcessed: true, why: expect.any(String) }],
-  ['a send is not replayed after a 408 timeout', 'once', status(408), 1, 'primary', rtmHosts, { retry: false, maybeProcessed: true, why: expect.any(String) }],
+  ['a send is not replayed after a 500', 'once', status(500), 1, 'primary', signalingHosts, { retry: false, maybeProcessed: true, why: expect.any(String) }],
+  [
+    'a send is not replayed after a 408 timeout',
+    'once',
+    status(408),
+    1,
+    'primary',
+    signalingHosts,
+    { retry: false, maybeProcessed: true, why: expect.any(String) },
+  ],
   [
     'a destructive read is not repeated after a dropped connection',
     'destructive',
     network,
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: false, maybeProcessed: true, why: expect.stringMatching(/skip them/) },
   ],
   [
@@ -131,7 +139,7 @@ const rows: Row[] = [
     connect,
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'primary', delayMs: 1000, why: expect.any(String) },
   ],
   [
@@ -140,7 +148,7 @@ const rows: Row[] = [
     network,
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'primary', delayMs: 1000, why: expect.any(String) },
   ],
   [
@@ -149,7 +157,7 @@ const rows: Row[] = [
     status(429, 2500),
     2,
     'alternate',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'alternate', delayMs: 2500, why: expect.any(String) },
   ],
   [
@@ -158,7 +166,7 @@ const rows: Row[] = [
     status(429),
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: true, host: 'primary', delayMs: 1000, why: expect.any(String) },
   ],
   [
@@ -167,18 +175,18 @@ const rows: Row[] = [
     status(429, 60_000),
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: false, maybeProcessed: false, why: expect.stringMatching(/Retry-After/) },
   ],
-  ['400 will not change on retry', 'idempotent', status(400), 1, 'primary', rtmHosts, { retry: false, maybeProcessed: false, why: expect.any(String) }],
-  ['404 will not change on retry', 'idempotent', status(404), 1, 'primary', rtmHosts, { retry: false, maybeProcessed: false, why: expect.any(String) }],
+  ['400 will not change on retry', 'idempotent', status(400), 1, 'primary', signalingHosts, { retry: false, maybeProcessed: false, why: expect.any(String) }],
+  ['404 will not change on retry', 'idempotent', status(404), 1, 'primary', signalingHosts, { retry: false, maybeProcessed: false, why: expect.any(String) }],
   [
     '401 is left to the credential refresh, not to the retry policy',
     'idempotent',
     status(401),
     1,
     'primary',
-    rtmHosts,
+    signalingHosts,
     { retry: false, maybeProcessed: false, why: expect.any(String) },
   ],
   [
@@ -200,7 +208,7 @@ describe('decideRetry', () => {
 
   it('adds at most jitterRatio of the wait, never less than the documented wait', () => {
     const at = (random: number) =>
-      decideRetry({ replay: 'idempotent', failure: status(503), attempt: 1, host: 'primary', hosts: rtmHosts, schedule: SEED_SCHEDULE, random });
+      decideRetry({ replay: 'idempotent', failure: status(503), attempt: 1, host: 'primary', hosts: signalingHosts, schedule: SEED_SCHEDULE, random });
     expect(at(0)).toMatchObject({ delayMs: 1000 });
     expect(at(0.999)).toMatchObject({ delayMs: 1100 });
   });

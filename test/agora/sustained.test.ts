@@ -34,7 +34,7 @@ describe('sustained overload', () => {
     const client = clientFor(emulator, { budget: { maxWaitMs: 500 } });
     const chat = chatOf(client);
     await chat.users.registerMany(['load', ...Array.from({ length: 50 }, (_, i) => `reader${i}`)].map((username) => ({ username, password: 'secret-1' })));
-    const sends = RATE_LIMITS['rtm.messages'];
+    const sends = RATE_LIMITS['signaling.messages'];
     const reads = RATE_LIMITS['chat.users.get'];
     const perTick = (limit: { limit: number; windowMs: number }) => (2 * limit.limit * TICK_MS) / limit.windowMs;
 
@@ -52,8 +52,8 @@ describe('sustained overload', () => {
         pending.push(
           track(
             i % 2
-              ? client.rtm.sendPeerMessage({ from: 'load', to: `u${i}`, payload: 'x' })
-              : client.rtm.sendChannelMessage({ from: 'load', channel: 'busy', payload: 'x' }),
+              ? client.signaling.sendPeerMessage({ from: 'load', to: `u${i}`, payload: 'x' })
+              : client.signaling.sendChannelMessage({ from: 'load', channel: 'busy', payload: 'x' }),
           ),
         );
       }
@@ -66,7 +66,7 @@ describe('sustained overload', () => {
     await Promise.all(pending);
 
     const sum = (routes: string[], status: string, counts = atEnd) => routes.reduce((n, r) => n + (counts[r]?.byStatus[status] ?? 0), 0);
-    const sendRoutes = ['rtm.sendPeerMessage', 'rtm.sendChannelMessage'];
+    const sendRoutes = ['signaling.sendPeerMessage', 'signaling.sendChannelMessage'];
     const final = await control.calls();
     expect(sum(sendRoutes, '429', final)).toBe(0);
     expect(sum(['chat.users.get'], '429', final)).toBe(0);

@@ -4,8 +4,8 @@ import { startGateway } from '../helpers/gateway.ts';
 describe("the embedded emulator's demo data", () => {
   it('seeds the embedded emulator with Signaling and Chat demo data', async () => {
     const { server } = await startGateway();
-    expect(server.emulator?.state.rtm.onlineUsers()).toEqual(['alice', 'bob', 'carol']);
-    const history = await server.agora.rtm.countHistory({ source: 'alice', startTime: new Date(Date.now() - 3600_000), endTime: new Date() });
+    expect(server.emulator?.state.signaling.onlineUsers()).toEqual(['alice', 'bob', 'carol']);
+    const history = await server.agora.signaling.countHistory({ source: 'alice', startTime: new Date(Date.now() - 3600_000), endTime: new Date() });
     expect(history).toBe(2);
 
     const chat = server.agora.chat!;

@@ -34,7 +34,7 @@ describe("the emulator's Signaling answers, against seed 001's examples", () => 
 
   it('"The message has been received": code message_delivered when wait_for_ack=true and the receiver is online', async () => {
     const { post, control } = await signaling();
-    await control.rtm.login('userB');
+    await control.signaling.login('userB');
     const res = await post('/users/userA/peer_messages?wait_for_ack=true', PEER_EXAMPLE);
     expect(res.body).toEqual({ result: 'success', request_id: expect.any(String), code: 'message_delivered' });
   });

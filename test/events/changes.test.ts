@@ -116,7 +116,7 @@ describe('a subscriber that stops reading', () => {
     let produced = 0;
     let mostQueued = 0;
     for (let burst = 0; burst < 60; burst++) {
-      await control.rtm.churn('flood', 1000);
+      await control.signaling.churn('flood', 1000);
       produced += 2000;
       await reader.waitFor(produced, 20_000);
       mostQueued = Math.max(mostQueued, server.events.subscriberStats().queued);

@@ -49,7 +49,7 @@ describe('several gateways on one Redis', () => {
       .poll(async () => (await (await fetch(leaderUrl!.replace('/graphql', '/metrics'))).text()).match(/^graphql_subscriptions_active (\d+)/m)?.[1])
       .toBe('1');
 
-    await control.rtm.churn('zed', 50);
+    await control.signaling.churn('zed', 50);
     const [viaLeader, viaStandby] = [await onLeader.waitFor(100), await onStandby.waitFor(100)];
     // The same events, in the same order, with the same cursors, on both instances.
     expect(viaStandby).toEqual(viaLeader);
@@ -60,7 +60,7 @@ describe('several gateways on one Redis', () => {
     // The leader dies without a word (no lease release), while Agora keeps collecting events.
     leader.child.kill('SIGKILL');
     await leader.exited;
-    await control.rtm.churn('zed', 25);
+    await control.signaling.churn('zed', 25);
     // The standby takes the lease once the dead leader's lapses (it tries every third of a lease).
     await expect.poll(async () => (await pollerOf(standby.graphqlUrl)).role, { timeout: 10 * LEASE_MS, interval: 20 }).toBe('LEADER');
     const all = await onStandby.waitFor(150);
@@ -68,7 +68,7 @@ describe('several gateways on one Redis', () => {
     expect(onStandby.events()).toHaveLength(150);
     expect(new Set(all.map((e) => e.cursor)).size).toBe(150);
     expect(all.map((e) => e.type)).toEqual(Array.from({ length: 150 }, (_, i) => (i % 2 === 0 ? 'LOGIN' : 'LOGOUT')));
-    expect((await control.rtm.pendingEvents()).userEvents).toBe(0);
+    expect((await control.signaling.pendingEvents()).userEvents).toBe(0);
   });
 
   it('a subscriber resumes with after on another instance: the log is shared', async () => {
@@ -77,11 +77,11 @@ describe('several gateways on one Redis', () => {
     const b = await startGateway(env);
     const first = subscribe<{ cursor: string; type: string }>(wsClient(a.graphqlUrl), 'userEvents', USER_EVENTS);
     await activeSubscriptions(a.server, 1);
-    await control.rtm.login('zed');
+    await control.signaling.login('zed');
     const [login] = await first.waitFor(1);
     first.stop();
-    await control.rtm.logout('zed');
-    await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents).toBe(0);
+    await control.signaling.logout('zed');
+    await expect.poll(async () => (await control.signaling.pendingEvents()).userEvents).toBe(0);
     const resumed = subscribe<{ cursor: string; type: string }>(
       wsClient(b.graphqlUrl),
       'userEvents',

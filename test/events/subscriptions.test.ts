@@ -37,13 +37,13 @@ describe('Signaling events, live', () => {
     const overSse = subscribeSse<UserEventResult>(graphqlUrl, 'userEvents', USER_EVENTS, { usernames: ['ann', 'ben'] });
     await activeSubscriptions(server, 5);
 
-    await control.rtm.login('ann');
-    await control.rtm.login('ben');
-    await control.rtm.join('ann', 'den');
-    await control.rtm.join('ben', 'kitchen');
-    await control.rtm.join('ben', 'elsewhere');
-    await control.rtm.leave('ann', 'den');
-    await control.rtm.logout('ann');
+    await control.signaling.login('ann');
+    await control.signaling.login('ben');
+    await control.signaling.join('ann', 'den');
+    await control.signaling.join('ben', 'kitchen');
+    await control.signaling.join('ben', 'elsewhere');
+    await control.signaling.leave('ann', 'den');
+    await control.signaling.logout('ann');
 
     const line = (e: UserEventResult | ChannelEventResult) => ('channel' in e ? `${e.type} ${e.user.username} ${e.channel}` : `${e.type} ${e.user.username}`);
     expect((await ann.waitFor(2)).map(line)).toEqual(['LOGIN ann', 'LOGOUT ann']);
@@ -63,8 +63,8 @@ describe('Signaling events, live', () => {
     const client = wsClient(graphqlUrl);
     const burst = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['burst'] });
     await activeSubscriptions(server, 1);
-    await control.rtm.churn('burst', 2500);
-    const pending = await control.rtm.pendingEvents();
+    await control.signaling.churn('burst', 2500);
+    const pending = await control.signaling.pendingEvents();
     expect(pending.droppedEvents).toBe(3000);
     const events = await burst.waitFor(2000);
     await settle();
@@ -89,16 +89,16 @@ describe('Signaling events, live', () => {
     const fay = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['fay'] });
     await activeSubscriptions(server, 1);
     // Agora takes the events out of its store, then the answer is lost on the way.
-    await control.addFault({ route: 'rtm.getUserEvents', reset: 'after', times: 1 });
-    await control.rtm.login('fay');
-    await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents).toBe(0);
+    await control.addFault({ route: 'signaling.getUserEvents', reset: 'after', times: 1 });
+    await control.signaling.login('fay');
+    await expect.poll(async () => (await control.signaling.pendingEvents()).userEvents).toBe(0);
     await expect.poll(() => server.events.pollerStats().possibleLosses, { timeout: 10_000 }).toBe(1);
     const { eventPoller } = await run<{ eventPoller: { possibleLosses: number; lastError: string } }>('{ eventPoller { possibleLosses lastError } }');
     expect(eventPoller.possibleLosses).toBe(1);
     expect(eventPoller.lastError).toMatch(/may be lost/);
     // The read was not repeated blindly (it could only have returned the next events), and polling goes
     // on. The lost read held fay's login, or was empty if it came first: Agora cannot tell, nor can we.
-    await control.rtm.logout('fay');
+    await control.signaling.logout('fay');
     await expect.poll(() => fay.events().at(-1)?.type, { timeout: 10_000 }).toBe('LOGOUT');
     expect(['LOGIN,LOGOUT', 'LOGOUT']).toContain(
       fay
@@ -113,22 +113,22 @@ describe('Signaling events, live', () => {
     const first = wsClient(graphqlUrl);
     const before = subscribe<UserEventResult>(first, 'userEvents', USER_EVENTS, { usernames: ['cat'] });
     await activeSubscriptions(server, 1);
-    await control.rtm.login('cat');
+    await control.signaling.login('cat');
     const [login] = await before.waitFor(1);
     await first.dispose();
     await activeSubscriptions(server, 0);
 
     // Missed while away.
-    await control.rtm.logout('cat');
-    await control.rtm.login('cat');
-    await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents, { interval: 20 }).toBe(0);
+    await control.signaling.logout('cat');
+    await control.signaling.login('cat');
+    await expect.poll(async () => (await control.signaling.pendingEvents()).userEvents, { interval: 20 }).toBe(0);
     await settle();
 
     const second = wsClient(graphqlUrl);
     const after = subscribe<UserEventResult>(second, 'userEvents', USER_EVENTS, { usernames: ['cat'], after: login!.cursor });
     await after.waitFor(2);
     // Then live, with no gap.
-    await control.rtm.logout('cat');
+    await control.signaling.logout('cat');
     const events = await after.waitFor(3);
     await settle();
     expect(after.events().map((e) => e.type)).toEqual(['LOGOUT', 'LOGIN', 'LOGOUT']);
@@ -177,7 +177,7 @@ describe('Signaling events, live', () => {
 
     const all = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['dan'] });
     await activeSubscriptions(server, 1);
-    await control.rtm.churn('dan', 100);
+    await control.signaling.churn('dan', 100);
     const events = await all.waitFor(200);
     const stale = subscribe(client, 'userEvents', USER_EVENTS, { after: events[0]!.cursor });
     await expect.poll(() => (stale.error ? 1 : stale.results.length)).toBeGreaterThan(0);
@@ -197,19 +197,19 @@ describe('regions', () => {
     const eu = await emulator.listen({ label: 'eu', region: 'eu' });
     const control = createEmulatorControl(us);
     // The duplication fault: every new event is stored in both regions, as Agora may return an event again from another region.
-    await control.rtm.setEventRegions(['us', 'eu']);
+    await control.signaling.setEventRegions(['us', 'eu']);
     const { graphqlUrl, server } = await startGateway({ ...LIVE_ENV, AGORA_RETRY_UNIT_MS: '5', AGORA_RTM_EVENT_HOSTS: `${us},${eu}` }, { emulator });
     const client = wsClient(graphqlUrl);
     const eve = subscribe<UserEventResult>(client, 'userEvents', USER_EVENTS, { usernames: ['eve'] });
     await activeSubscriptions(server, 1);
-    await control.rtm.login('eve');
-    await control.rtm.logout('eve');
+    await control.signaling.login('eve');
+    await control.signaling.logout('eve');
     await eve.waitFor(2);
-    await expect.poll(async () => (await control.rtm.pendingEvents()).userEvents).toBe(0);
+    await expect.poll(async () => (await control.signaling.pendingEvents()).userEvents).toBe(0);
     await settle();
     expect(eve.events().map((e) => e.type)).toEqual(['LOGIN', 'LOGOUT']);
     expect(server.events.pollerStats().duplicatesDropped).toBe(2);
-    expect(await control.callCount('rtm.getUserEvents', 'us')).toBeGreaterThan(0);
-    expect(await control.callCount('rtm.getUserEvents', 'eu')).toBeGreaterThan(0);
+    expect(await control.callCount('signaling.getUserEvents', 'us')).toBeGreaterThan(0);
+    expect(await control.callCount('signaling.getUserEvents', 'eu')).toBeGreaterThan(0);
   });
 });

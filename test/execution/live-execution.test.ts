@@ -17,8 +17,8 @@ describe('subscription events, executed one by one', () => {
     const overWs = subscribe(wsClient(graphqlUrl), 'userEvents', USER_EVENTS, { usernames: ['eve'] });
     const overSse = subscribeSse(graphqlUrl, 'userEvents', USER_EVENTS, { usernames: ['eve'] });
     await activeSubscriptions(server, 2);
-    await control.rtm.login('eve');
-    await control.rtm.logout('eve');
+    await control.signaling.login('eve');
+    await control.signaling.logout('eve');
     for (const subscriber of [overWs, overSse]) {
       await subscriber.waitFor(2);
       // Nothing of incremental delivery (hasNext, incremental): a plain result per event.
@@ -79,7 +79,7 @@ describe('an event executed once per shape of subscription', () => {
     const subscribers = [['eve'], ['eve', 'frank'], ['frank', 'eve']].map((usernames) => subscribe(client, 'userEvents', WITH_ONLINE, { usernames }));
     await activeSubscriptions(server, 3);
     const before = await requestCalls(control);
-    await control.rtm.login('eve');
+    await control.signaling.login('eve');
     for (const subscriber of subscribers) expect(await subscriber.waitFor(1)).toEqual([{ type: 'LOGIN', user: { username: 'eve', online: false } }]);
     const after = await requestCalls(control);
     const reads = Object.entries(after).filter(([route, n]) => n !== (before[route] ?? 0));
@@ -95,7 +95,7 @@ describe('an event executed once per shape of subscription', () => {
     const withUser = subscribe(client, 'userEvents', query, { usernames: ['eve'], withUser: true });
     const without = subscribe(client, 'userEvents', query, { usernames: ['eve'], withUser: false });
     await activeSubscriptions(server, 2);
-    await control.rtm.login('eve');
+    await control.signaling.login('eve');
     expect(await withUser.waitFor(1)).toEqual([{ type: 'LOGIN', user: { username: 'eve' } }]);
     expect(await without.waitFor(1)).toEqual([{ type: 'LOGIN' }]);
   });
@@ -108,7 +108,7 @@ describe('an event executed once per shape of subscription', () => {
     const alice = subscribe(wsClient(graphqlUrl, { token: await tokenFor('alice') }), 'userEvents', query);
     await activeSubscriptions(server, 2);
     // alice is signed in to Signaling in the demo data.
-    await control.rtm.logout('alice');
+    await control.signaling.logout('alice');
     expect(await alice.waitFor(1)).toEqual([{ type: 'LOGOUT', user: { username: 'alice', offlineMessageCount: expect.any(Number) } }]);
     await expect.poll(() => moderator.results.length).toBe(1);
     expect(moderator.results[0]!.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
@@ -124,12 +124,12 @@ describe('an event executed once per shape of subscription', () => {
     const [hers, his] = [alice, bob].map((token) => subscribe(wsClient(graphqlUrl, { token }), 'userEvents', waiting));
     await activeSubscriptions(server, 4);
     const before = await requestCalls(control);
-    await control.rtm.login('eve');
+    await control.signaling.login('eve');
     for (const subscriber of online) expect(await subscriber.waitFor(1)).toEqual([{ type: 'LOGIN', user: { username: 'eve', online: false } }]);
     const after = await requestCalls(control);
     expect(Object.entries(after).reduce((n, [route, calls]) => n + calls - (before[route] ?? 0), 0)).toBe(1);
 
-    await control.rtm.logout('alice');
+    await control.signaling.logout('alice');
     expect(await hers!.waitFor(1)).toEqual([{ type: 'LOGOUT', user: { username: 'alice', offlineMessageCount: expect.any(Number) } }]);
     await expect.poll(() => his!.results.length).toBe(1);
     expect(his!.results[0]!.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
@@ -137,13 +137,13 @@ describe('an event executed once per shape of subscription', () => {
 
   it('signed-in users with no role beyond user share too: a channel event reaches everyone in the channel from one execution', async () => {
     const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
-    for (const username of ['alice', 'bob']) await control.rtm.join(username, 'den');
+    for (const username of ['alice', 'bob']) await control.signaling.join(username, 'den');
     await expect.poll(() => server.events.channels.isIn('alice', 'den') && server.events.channels.isIn('bob', 'den')).toBe(true);
     const query = 'subscription { channelEvents(channels: ["den"]) { type channel user { username online } } }';
     const members = [await tokenFor('alice'), await tokenFor('bob')].map((token) => subscribe(wsClient(graphqlUrl, { token }), 'channelEvents', query));
     await activeSubscriptions(server, 2);
     const before = await requestCalls(control);
-    await control.rtm.join('carol', 'den');
+    await control.signaling.join('carol', 'den');
     const [first, second] = [await members[0]!.waitFor(1), await members[1]!.waitFor(1)];
     expect(first).toEqual([{ type: 'JOIN', channel: 'den', user: { username: 'carol', online: expect.any(Boolean) } }]);
     expect(second).toEqual(first);

@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { createAgoraClient, type AgoraClient, type AgoraClientOptions } from '../../src/agora/client.ts';
-import type { RtmCredentials } from '../../src/agora/auth.ts';
+import type { SignalingCredentials } from '../../src/agora/auth.ts';
 import { hostPlanFromList } from '../../src/agora/hosts.ts';
 import { createEmulatorControl, type EmulatorControl } from '../../src/emulator/control-client.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.ts';
@@ -19,7 +19,7 @@ export async function startEmulator(options: EmulatorOptions & { labels?: string
   return { emulator, control: createEmulatorControl(emulator.url), url: emulator.url };
 }
 
-export const basicCredentials = (emulator: Emulator): RtmCredentials => ({
+export const basicCredentials = (emulator: Emulator): SignalingCredentials => ({
   kind: 'basic',
   customerKey: emulator.project.customerKey,
   customerSecret: emulator.project.customerSecret,
@@ -28,13 +28,13 @@ export const basicCredentials = (emulator: Emulator): RtmCredentials => ({
 /** A client against the emulator, retrying on a 5 ms unit instead of seed 000's second. */
 export function clientFor(
   emulator: Emulator,
-  overrides: Partial<AgoraClientOptions> & { hosts?: string[]; credentials?: RtmCredentials; lookup?: LookupFunction } = {},
+  overrides: Partial<AgoraClientOptions> & { hosts?: string[]; credentials?: SignalingCredentials; lookup?: LookupFunction } = {},
 ): AgoraClient {
   const { hosts, credentials, ...rest } = overrides;
   return leftover(
     createAgoraClient({
       appId: emulator.project.appId,
-      rtm: {
+      signaling: {
         hosts: hostPlanFromList(hosts ?? [emulator.url]),
         credentials: credentials ?? basicCredentials(emulator),
       },
@@ -58,7 +58,7 @@ export function chatOf(client: AgoraClient) {
 }
 
 /** The event poller's routes: it reads them beside any request, so they are no request's calls. */
-const POLLER_ROUTES = new Set(['rtm.getUserEvents', 'rtm.getChannelEvents']);
+const POLLER_ROUTES = new Set(['signaling.getUserEvents', 'signaling.getChannelEvents']);
 
 /** Calls that reached the emulator, by route, leaving out the event poller's reads. */
 export async function requestCalls(control: EmulatorControl): Promise<Record<string, number>> {
@@ -72,10 +72,10 @@ export async function requestCalls(control: EmulatorControl): Promise<Record<str
 
 /**
  * The environment an operator would set for Agora, pointed at this emulator instead of Agora's hosts:
- * Signaling and Chat credentials, the emulator as every host, fast retries. `rtmAuth: 'token'` leaves
+ * Signaling and Chat credentials, the emulator as every host, fast retries. `signalingAuth: 'token'` leaves
  * out the customer key and secret (Signaling then signs tokens with the app certificate).
  */
-export function agoraEnvironment(emulator: Emulator, options: { rtmAuth?: 'basic' | 'token' } = {}): Record<string, string> {
+export function agoraEnvironment(emulator: Emulator, options: { signalingAuth?: 'basic' | 'token' } = {}): Record<string, string> {
   const p = emulator.project;
   return {
     AGORA_APP_ID: p.appId,
@@ -84,6 +84,6 @@ export function agoraEnvironment(emulator: Emulator, options: { rtmAuth?: 'basic
     AGORA_CHAT_HOST: emulator.url,
     AGORA_CHAT_APP_KEY: `${p.chatOrg}#${p.chatApp}`,
     AGORA_RETRY_UNIT_MS: '5',
-    ...(options.rtmAuth === 'token' ? {} : { AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret }),
+    ...(options.signalingAuth === 'token' ? {} : { AGORA_CUSTOMER_KEY: p.customerKey, AGORA_CUSTOMER_SECRET: p.customerSecret }),
   };
 }

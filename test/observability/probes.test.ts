@@ -38,6 +38,6 @@ describe('the probes: /healthz and /readyz', () => {
     await postGraphQL(graphqlUrl, '{ group(groupId: "404404") { name } }');
     expect((await readyz()).upstream.chat).toMatchObject({ state: 'reachable', outcome: '404' });
     // Signaling is called by the event poller alone here, and answers it.
-    expect((await readyz()).upstream.rtm).toMatchObject({ state: 'reachable', operation: expect.stringMatching(/^rtm\.get(User|Channel)Events$/) });
+    expect((await readyz()).upstream.signaling).toMatchObject({ state: 'reachable', operation: expect.stringMatching(/^signaling\.get(User|Channel)Events$/) });
   });
 });

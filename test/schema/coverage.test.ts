@@ -19,9 +19,9 @@ describe('every Agora client method is reachable from the schema', () => {
 
   it('finds every Signaling client method, or says why it is not in the schema', async () => {
     const { emulator } = await startEmulator();
-    const rtm = clientFor(emulator).rtm;
-    const missing = Object.keys(rtm)
-      .map((m) => `rtm.${m}`)
+    const signaling = clientFor(emulator).signaling;
+    const missing = Object.keys(signaling)
+      .map((m) => `signaling.${m}`)
       .filter((m) => !NOT_IN_SCHEMA[m] && !(SCHEMA_COVERAGE[m] ?? []).some(exists));
     expect(missing).toEqual([]);
   });

@@ -20,7 +20,7 @@ describe('errors a GraphQL client sees', () => {
       extensions: { code: 'BAD_USER_INPUT', field: 'input.to' },
       path: ['sendPeerMessage'],
     });
-    expect(await control.callCount('rtm.sendPeerMessage')).toBe(0);
+    expect(await control.callCount('signaling.sendPeerMessage')).toBe(0);
   });
 
   it('BAD_USER_INPUT from argument validation (the validation plugin)', async () => {
@@ -39,9 +39,9 @@ describe('errors a GraphQL client sees', () => {
 
   it('UPSTREAM_UNAVAILABLE with maybeDelivered when a send may have gone through', async () => {
     const { graphqlUrl, control } = await startInProcessRunner();
-    await control.addFault({ route: 'rtm.sendPeerMessage', reset: 'after' });
+    await control.addFault({ route: 'signaling.sendPeerMessage', reset: 'after' });
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeDelivered: true, operation: 'rtm.sendPeerMessage' });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeDelivered: true, operation: 'signaling.sendPeerMessage' });
     expect(res.body.errors?.[0]?.message).toMatch(/Delivery is unknown/);
   });
 
@@ -55,16 +55,16 @@ describe('errors a GraphQL client sees', () => {
 
   it('RATE_LIMITED with retryAfter in seconds', async () => {
     const { graphqlUrl, control } = await startInProcessRunner();
-    await control.addFault({ route: 'rtm.sendPeerMessage', status: 429, headers: { 'retry-after': '120' } });
+    await control.addFault({ route: 'signaling.sendPeerMessage', status: 429, headers: { 'retry-after': '120' } });
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 120 });
   });
 
   it('UPSTREAM_ERROR naming the operation when Agora answers an unexpected shape', async () => {
     const { graphqlUrl, control } = await startInProcessRunner();
-    await control.addFault({ route: 'rtm.sendPeerMessage', status: 200, body: { nonsense: true } });
+    await control.addFault({ route: 'signaling.sendPeerMessage', status: 200, body: { nonsense: true } });
     const res = await postGraphQL(graphqlUrl, SEND_PEER, { input: { from: 'alice', to: 'bob', payload: 'x' } });
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', operation: 'rtm.sendPeerMessage' });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', operation: 'signaling.sendPeerMessage' });
   });
 
   it('an expected failure of a mutation is a typed result: a non-member sends to a group', async () => {

@@ -104,7 +104,7 @@ describe('the remaining mutations', () => {
     ).toEqual({
       sendChannelMessage: { status: 'SENT' },
     });
-    expect((await control.rtm.inbox('bob')).messages.at(-1)).toMatchObject({ kind: 'channel', to: 'lobby', payload: 'hello lobby' });
+    expect((await control.signaling.inbox('bob')).messages.at(-1)).toMatchObject({ kind: 'channel', to: 'lobby', payload: 'hello lobby' });
   });
 
   it('deletes the oldest users; lists threads; reads one push label', async () => {

@@ -241,7 +241,7 @@ async function seed(state: EmulatorState, chat: Chat) {
   const now = Date.now();
   people
     .slice(0, 130)
-    .forEach((u, i) => state.rtm.storeHistory({ src: u, dst: 'paging', message_type: 'channel_message', payload: `m${i}`, ms: now - 600_000 + i * 10 }));
+    .forEach((u, i) => state.signaling.storeHistory({ src: u, dst: 'paging', message_type: 'channel_message', payload: `m${i}`, ms: now - 600_000 + i * 10 }));
 
   const [thread] = (await chat.threads.list()).items;
   const messageId = thread!.messageId!;

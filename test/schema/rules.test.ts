@@ -107,8 +107,8 @@ describe('the rules, run as real viewers', () => {
 
   it('users follow the Signaling channels they are in, as the poller saw them join, until they leave', async () => {
     const { graphqlUrl, control, server } = await setup();
-    await control.rtm.login('alice');
-    await control.rtm.join('alice', 'den');
+    await control.signaling.login('alice');
+    await control.signaling.join('alice', 'den');
     await expect.poll(() => server.events.channels.isIn('alice', 'den')).toBe(true);
     const query = 'subscription { channelEvents(channels: ["den"]) { type user { username } } }';
     const alice = subscribe<{ type: string; user: { username: string } }>(wsClient(graphqlUrl, { token: await tokenFor('alice') }), 'channelEvents', query);
@@ -117,10 +117,10 @@ describe('the rules, run as real viewers', () => {
       .poll(() => bob.error ?? bob.results[0]?.errors)
       .toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     await activeSubscriptions(server, 1);
-    await control.rtm.login('bob');
-    await control.rtm.join('bob', 'den');
+    await control.signaling.login('bob');
+    await control.signaling.join('bob', 'den');
     expect(await alice.waitFor(1)).toEqual([{ type: 'JOIN', user: { username: 'bob' } }]);
-    await control.rtm.leave('alice', 'den');
+    await control.signaling.leave('alice', 'den');
     await expect.poll(() => alice.completed).toBe(true);
     expect(alice.results.at(-1)?.errors?.[0]).toMatchObject({ message: expect.stringMatching(/no longer in/), extensions: { code: 'FORBIDDEN' } });
   });

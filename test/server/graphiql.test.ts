@@ -146,7 +146,7 @@ describe('GraphiQL, served from the installed packages', () => {
       await page.locator('.graphiql-execute-button').click();
       await activeSubscriptions(server, 1);
       // A simulated Signaling SDK client logs in at the emulator; the poller reads it and GraphiQL shows it.
-      await createEmulatorControl(server.emulator!.url).rtm.login('grace');
+      await createEmulatorControl(server.emulator!.url).signaling.login('grace');
       await page.locator('.graphiql-response').getByText('"LOGIN"').first().waitFor({ timeout: 20_000 });
       await page.locator('.graphiql-response').getByText('"grace"').first().waitFor();
       await screenshot(page, 'graphiql-subscription.png');

@@ -105,18 +105,18 @@ export const SCHEMA_COVERAGE: Record<string, readonly string[]> = {
   'threads.members': ['Thread.members'],
   'threads.addMembers': ['Mutation.addThreadMembers'],
   'threads.removeMembers': ['Mutation.removeThreadMembers'],
-  'rtm.sendPeerMessage': ['Mutation.sendPeerMessage'],
-  'rtm.sendChannelMessage': ['Mutation.sendChannelMessage'],
-  'rtm.queryHistory': ['Query.channelHistory'],
-  'rtm.getHistoryPage': ['Query.channelHistory'],
-  'rtm.fetchHistory': ['Query.channelHistory'],
-  'rtm.countHistory': ['Query.channelHistoryCount'],
+  'signaling.sendPeerMessage': ['Mutation.sendPeerMessage'],
+  'signaling.sendChannelMessage': ['Mutation.sendChannelMessage'],
+  'signaling.queryHistory': ['Query.channelHistory'],
+  'signaling.getHistoryPage': ['Query.channelHistory'],
+  'signaling.fetchHistory': ['Query.channelHistory'],
+  'signaling.countHistory': ['Query.channelHistoryCount'],
 };
 
 /** Client members deliberately not in the schema, and why. */
 export const NOT_IN_SCHEMA: Record<string, string> = {
-  'rtm.getUserEvents': 'a destructive read: only the event poller reads it, and it feeds subscriptions',
-  'rtm.getChannelEvents': 'a destructive read: only the event poller reads it, and it feeds subscriptions',
-  'rtm.eventsIn': "the same two feeds in another region's store: only the event poller reads them (AGORA_RTM_EVENT_REGIONS)",
+  'signaling.getUserEvents': 'a destructive read: only the event poller reads it, and it feeds subscriptions',
+  'signaling.getChannelEvents': 'a destructive read: only the event poller reads it, and it feeds subscriptions',
+  'signaling.eventsIn': "the same two feeds in another region's store: only the event poller reads them (AGORA_RTM_EVENT_REGIONS)",
   'messages.downloadHistory': 'a helper composing historyFile and the signed download; Query.chatHistory uses it',
 };

@@ -2,7 +2,7 @@
  * Messages sent through the gateway (`messageSent`) and Chat messages received (`messageReceived`), live.
  */
 import { resourceId, username } from '../../agora/chat/schemas.ts';
-import { userId } from '../../agora/rtm/schemas.ts';
+import { userId } from '../../agora/signaling/schemas.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from '../common/live.ts';
 import { builder } from '../builder.ts';

@@ -5,17 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { RTM_LIMITS } from '../agora/limits.ts';
+import { SIGNALING_LIMITS } from '../agora/limits.ts';
 import { signalingChannel, signalingPayload, signalingSender, signalingUser } from './rules.ts';
 import type { EmulatorContext } from './context.ts';
 import type { EmulatorRequest, EmulatorResponse, RouteSpec } from './router.ts';
 import { newRequestId } from './state.ts';
 import { bodyObject, validate } from './validate.ts';
 
-export const RTM_BASE = '/dev/v2/project/:appid';
+export const SIGNALING_BASE = '/dev/v2/project/:appid';
 
 /** The Signaling error answer: Agora documents only the status codes, so the body is kept minimal. */
-export function rtmError(status: number, message: string): EmulatorResponse {
+export function signalingError(status: number, message: string): EmulatorResponse {
   return { status, body: { result: 'failed', request_id: newRequestId(), message } };
 }
 
@@ -26,7 +26,9 @@ const ok = (body: Record<string, unknown>): EmulatorResponse => ({
 
 /** Validates a value as Agora does; a failure is the 400 answer naming the field (`at` prefixes paths). */
 const check = <S extends z.ZodType>(schema: S, value: unknown, at?: string) =>
-  validate(schema, value, (field, message) => rtmError(400, `Invalid ${[at, field].filter(Boolean).join('.') || 'request'}: ${message ?? 'bad request'}`));
+  validate(schema, value, (field, message) =>
+    signalingError(400, `Invalid ${[at, field].filter(Boolean).join('.') || 'request'}: ${message ?? 'bad request'}`),
+  );
 
 const peerBody = z.object({
   destination: signalingUser,
@@ -67,24 +69,24 @@ const historyQueryBody = z.object({
 
 const HISTORY_DEFAULT_LIMIT = 20;
 
-export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
+export function signalingRoutes(ctx: EmulatorContext): RouteSpec[] {
   const route = (spec: Omit<RouteSpec, 'service' | 'pattern'> & { path: string }): RouteSpec => ({
     ...spec,
-    service: 'rtm',
-    pattern: `${RTM_BASE}${spec.path}`,
+    service: 'signaling',
+    pattern: `${SIGNALING_BASE}${spec.path}`,
   });
 
   const channelEvents = (req: EmulatorRequest) => {
-    const events = ctx.state.rtm.takeChannelEvents(RTM_LIMITS.eventsPerRead, req.region);
+    const events = ctx.state.signaling.takeChannelEvents(SIGNALING_LIMITS.eventsPerRead, req.region);
     return ok({ events });
   };
 
   return [
     route({
-      name: 'rtm.sendPeerMessage',
+      name: 'signaling.sendPeerMessage',
       method: 'POST',
       path: '/rtm/users/:user_id/peer_messages',
-      budget: 'rtm.messages',
+      budget: 'signaling.messages',
       senderParam: 'user_id',
       handler: (req) => {
         const from = check(signalingSender, req.params.user_id, 'user_id');
@@ -94,11 +96,11 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
         const body = check(peerBody, bodyObject(req));
         if (!body.ok) return body.response;
         const b = body.value;
-        const rtm = ctx.state.rtm;
+        const signaling = ctx.state.signaling;
         const at = Date.now();
-        const delivered = rtm.deliverPeer({ from: from.value, to: b.destination, payload: b.payload, at }, b.enable_offline_messaging ?? false);
+        const delivered = signaling.deliverPeer({ from: from.value, to: b.destination, payload: b.payload, at }, b.enable_offline_messaging ?? false);
         if (b.enable_historical_messaging) {
-          rtm.storeHistory({ src: from.value, dst: b.destination, message_type: 'peer_message', payload: b.payload, ms: at });
+          signaling.storeHistory({ src: from.value, dst: b.destination, message_type: 'peer_message', payload: b.payload, ms: at });
         }
         if (ack.value !== 'true') return ok({ code: 'message_sent' });
         if (delivered === 'online') return ok({ code: 'message_delivered' });
@@ -107,10 +109,10 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       },
     }),
     route({
-      name: 'rtm.sendChannelMessage',
+      name: 'signaling.sendChannelMessage',
       method: 'POST',
       path: '/rtm/users/:user_id/channel_messages',
-      budget: 'rtm.messages',
+      budget: 'signaling.messages',
       senderParam: 'user_id',
       handler: (req) => {
         const from = check(signalingSender, req.params.user_id, 'user_id');
@@ -119,28 +121,28 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
         if (!body.ok) return body.response;
         const b = body.value;
         const at = Date.now();
-        ctx.state.rtm.deliverChannel({ from: from.value, to: b.channel_name, payload: b.payload, at });
+        ctx.state.signaling.deliverChannel({ from: from.value, to: b.channel_name, payload: b.payload, at });
         if (b.enable_historical_messaging) {
-          ctx.state.rtm.storeHistory({ src: from.value, dst: b.channel_name, message_type: 'channel_message', payload: b.payload, ms: at });
+          ctx.state.signaling.storeHistory({ src: from.value, dst: b.channel_name, message_type: 'channel_message', payload: b.payload, ms: at });
         }
         return ok({ code: 'message_sent' });
       },
     }),
     route({
-      name: 'rtm.getUserEvents',
+      name: 'signaling.getUserEvents',
       method: 'GET',
       path: '/rtm/vendor/user_events',
-      budget: 'rtm.events',
-      handler: (req) => ok({ events: ctx.state.rtm.takeUserEvents(RTM_LIMITS.eventsPerRead, req.region) }),
+      budget: 'signaling.events',
+      handler: (req) => ok({ events: ctx.state.signaling.takeUserEvents(SIGNALING_LIMITS.eventsPerRead, req.region) }),
     }),
-    route({ name: 'rtm.getChannelEvents', method: 'GET', path: '/rtm/vendor/channel_events', budget: 'rtm.events', handler: channelEvents }),
+    route({ name: 'signaling.getChannelEvents', method: 'GET', path: '/rtm/vendor/channel_events', budget: 'signaling.events', handler: channelEvents }),
     // Seed 002's request URL for channel events reads /rtm/hook/; the endpoint line reads /rtm/vendor/. Both are served.
-    route({ name: 'rtm.getChannelEvents', method: 'GET', path: '/rtm/hook/channel_events', budget: 'rtm.events', handler: channelEvents }),
+    route({ name: 'signaling.getChannelEvents', method: 'GET', path: '/rtm/hook/channel_events', budget: 'signaling.events', handler: channelEvents }),
     route({
-      name: 'rtm.countHistory',
+      name: 'signaling.countHistory',
       method: 'GET',
       path: '/rtm/message/history/count',
-      budget: 'rtm.history',
+      budget: 'signaling.history',
       handler: (req) => {
         const filter = check(historyFilter, {
           source: req.query.get('source') || undefined,
@@ -150,15 +152,15 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
         });
         if (!filter.ok) return filter.response;
         const f = filter.value;
-        const count = ctx.state.rtm.matchHistory({ source: f.source, destination: f.destination, startMs: f.start_time, endMs: f.end_time }).length;
+        const count = ctx.state.signaling.matchHistory({ source: f.source, destination: f.destination, startMs: f.start_time, endMs: f.end_time }).length;
         return ok({ code: 'ok', count });
       },
     }),
     route({
-      name: 'rtm.queryHistory',
+      name: 'signaling.queryHistory',
       method: 'POST',
       path: '/rtm/message/history/query',
-      budget: 'rtm.history',
+      budget: 'signaling.history',
       handler: (req) => {
         const body = check(historyQueryBody, bodyObject(req));
         if (!body.ok) return body.response;
@@ -168,7 +170,7 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
         const offset = b.offset ?? 0;
         const limit = b.limit ?? HISTORY_DEFAULT_LIMIT;
         const order = b.order ?? 'asc';
-        ctx.state.rtm.queries.set(handle, {
+        ctx.state.signaling.queries.set(handle, {
           filter: { source: b.filter.source, destination: b.filter.destination, startMs: b.filter.start_time, endMs: b.filter.end_time },
           offset,
           limit,
@@ -180,20 +182,20 @@ export function rtmRoutes(ctx: EmulatorContext): RouteSpec[] {
       },
     }),
     route({
-      name: 'rtm.getHistoryPage',
+      name: 'signaling.getHistoryPage',
       method: 'GET',
       path: '/rtm/message/history/query/:handle',
-      budget: 'rtm.history',
+      budget: 'signaling.history',
       handler: (req) => {
-        const query = ctx.state.rtm.queries.get(req.params.handle ?? '');
-        if (!query) return rtmError(404, 'Unknown history query handle');
+        const query = ctx.state.signaling.queries.get(req.params.handle ?? '');
+        if (!query) return signalingError(404, 'Unknown history query handle');
         const now = Date.now();
         if (now >= query.expiresAt) {
-          ctx.state.rtm.queries.delete(req.params.handle ?? '');
-          return rtmError(410, 'The history query handle has expired; start a new query');
+          ctx.state.signaling.queries.delete(req.params.handle ?? '');
+          return signalingError(410, 'The history query handle has expired; start a new query');
         }
         if (now < query.readyAt) return ok({ code: 'in progress' });
-        const matched = ctx.state.rtm.matchHistory(query.filter).sort((a, b) => (query.order === 'asc' ? a.ms - b.ms : b.ms - a.ms));
+        const matched = ctx.state.signaling.matchHistory(query.filter).sort((a, b) => (query.order === 'asc' ? a.ms - b.ms : b.ms - a.ms));
         return ok({ code: 'ok', messages: matched.slice(query.offset, query.offset + query.limit) });
       },
     }),

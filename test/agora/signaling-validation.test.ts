@@ -26,28 +26,28 @@ describe('the client refuses bad input before any upstream call', () => {
   it.each(cases)('peer message: %s', async (_name, input, field) => {
     const { emulator, control } = await startEmulator();
     const error = await clientFor(emulator)
-      .rtm.sendPeerMessage(input as never)
+      .signaling.sendPeerMessage(input as never)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgoraInputError);
     expect((error as AgoraInputError).issues[0]?.field).toBe(field);
     expect((error as AgoraInputError).message).toMatch(new RegExp(`^Invalid ${field}: `));
-    expect(await control.callCount('rtm.sendPeerMessage')).toBe(0);
+    expect(await control.callCount('signaling.sendPeerMessage')).toBe(0);
   });
 
   it('channel message: a channel name over 64 characters and a bad character', async () => {
     const { emulator, control } = await startEmulator();
-    const rtm = clientFor(emulator).rtm;
+    const signaling = clientFor(emulator).signaling;
     for (const channel of ['c'.repeat(65), 'lob*by', '']) {
-      const error = await rtm.sendChannelMessage({ from: 'alice', channel, payload: 'x' }).catch((e: unknown) => e);
+      const error = await signaling.sendChannelMessage({ from: 'alice', channel, payload: 'x' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AgoraInputError);
       expect((error as AgoraInputError).issues[0]?.field).toBe('channel');
     }
-    expect(await control.callCount('rtm.sendChannelMessage')).toBe(0);
+    expect(await control.callCount('signaling.sendChannelMessage')).toBe(0);
   });
 
   it('history: no source nor destination, an end before the start, a page size Agora does not offer', async () => {
     const { emulator, control } = await startEmulator();
-    const rtm = clientFor(emulator).rtm;
+    const signaling = clientFor(emulator).signaling;
     const bad: [Record<string, unknown>, string][] = [
       [{ ...window }, 'destination'],
       [{ destination: 'bob', startTime: window.endTime, endTime: window.startTime }, 'endTime'],
@@ -56,24 +56,24 @@ describe('the client refuses bad input before any upstream call', () => {
       [{ destination: 'bob', ...window, offset: -1 }, 'offset'],
     ];
     for (const [input, field] of bad) {
-      const error = await rtm.queryHistory(input as never).catch((e: unknown) => e);
+      const error = await signaling.queryHistory(input as never).catch((e: unknown) => e);
       expect(error, JSON.stringify(input)).toBeInstanceOf(AgoraInputError);
       expect((error as AgoraInputError).issues.map((i) => i.field)).toContain(field);
     }
-    const countError = await rtm.countHistory({ ...window }).catch((e: unknown) => e);
+    const countError = await signaling.countHistory({ ...window }).catch((e: unknown) => e);
     expect(countError).toBeInstanceOf(AgoraInputError);
-    expect(await control.callCount('rtm.queryHistory')).toBe(0);
-    expect(await control.callCount('rtm.countHistory')).toBe(0);
+    expect(await control.callCount('signaling.queryHistory')).toBe(0);
+    expect(await control.callCount('signaling.countHistory')).toBe(0);
   });
 
   it('accepts the limits exactly: 64-character ids, every allowed character, a 32 KB payload', async () => {
     const { emulator, control } = await startEmulator();
-    const rtm = clientFor(emulator).rtm;
-    await control.rtm.login(ALLOWED_PUNCTUATION);
-    const result = await rtm.sendPeerMessage({ from: 'a'.repeat(64), to: ALLOWED_PUNCTUATION, payload: 'x'.repeat(KB32), waitForAck: true });
+    const signaling = clientFor(emulator).signaling;
+    await control.signaling.login(ALLOWED_PUNCTUATION);
+    const result = await signaling.sendPeerMessage({ from: 'a'.repeat(64), to: ALLOWED_PUNCTUATION, payload: 'x'.repeat(KB32), waitForAck: true });
     expect(result.status).toBe('delivered');
-    await rtm.sendPeerMessage({ from: 'Mixed Case 09', to: ' spaced receiver ', payload: 'ok' });
-    const inbox = await control.rtm.inbox(ALLOWED_PUNCTUATION);
+    await signaling.sendPeerMessage({ from: 'Mixed Case 09', to: ' spaced receiver ', payload: 'ok' });
+    const inbox = await control.signaling.inbox(ALLOWED_PUNCTUATION);
     expect(inbox.messages[0]?.from).toBe('a'.repeat(64));
     expect(inbox.messages[0]?.payload).toHaveLength(KB32);
   });
@@ -119,12 +119,12 @@ describe('the emulator validates requests as Agora documents', () => {
   ])('answers 400 for %s', async (_name, path, body, field) => {
     const { emulator, control } = await startEmulator();
     const auth = `Basic ${Buffer.from(`${emulator.project.customerKey}:${emulator.project.customerSecret}`).toString('base64')}`;
-    await control.rtm.login('bob');
+    await control.signaling.login('bob');
     const res = await post(emulator.url, path, body, emulator.project.appId, auth);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ result: 'failed', request_id: expect.stringMatching(/^\d+$/) });
     expect(res.body.message).toMatch(new RegExp(`^Invalid ${field.replace('.', '\\.')}: `));
-    expect((await control.rtm.inbox('bob')).messages).toEqual([]);
+    expect((await control.signaling.inbox('bob')).messages).toEqual([]);
   });
 
   it('answers 404 for an unknown app id and 405 for a wrong method', async () => {

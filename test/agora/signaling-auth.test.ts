@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLegacyRtmToken, buildRtmToken } from '../../src/agora/access-token.ts';
 import { AgoraAuthenticationError } from '../../src/agora/errors.ts';
-import { createRtmAuth } from '../../src/agora/auth.ts';
+import { createSignalingAuth } from '../../src/agora/auth.ts';
 import { clientFor, startEmulator } from '../helpers/agora.ts';
 
 const tokenCredentials = (project: { appId: string; appCertificate: string }) => ({
@@ -23,33 +23,33 @@ async function rawSend(url: string, appId: string, from: string, headers: Record
 describe('Signaling auth', () => {
   it('accepts Basic auth with the customer key and secret, sending as any uid', async () => {
     const { emulator } = await startEmulator();
-    const rtm = clientFor(emulator).rtm;
-    expect(await rtm.sendPeerMessage({ from: 'anyone', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
-    expect(await rtm.sendPeerMessage({ from: 'someone else', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
+    const signaling = clientFor(emulator).signaling;
+    expect(await signaling.sendPeerMessage({ from: 'anyone', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
+    expect(await signaling.sendPeerMessage({ from: 'someone else', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
   });
 
   it('refuses a wrong customer secret with 401, and keeps the secret out of the error', async () => {
     const { emulator } = await startEmulator();
-    const rtm = clientFor(emulator, {
+    const signaling = clientFor(emulator, {
       credentials: { kind: 'basic', customerKey: emulator.project.customerKey, customerSecret: 'wrong-secret-value' },
-    }).rtm;
-    const error = await rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' }).catch((e: unknown) => e);
+    }).signaling;
+    const error = await signaling.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgoraAuthenticationError);
-    expect(error).toMatchObject({ status: 401, operation: 'rtm.sendPeerMessage' });
+    expect(error).toMatchObject({ status: 401, operation: 'signaling.sendPeerMessage' });
     expect(JSON.stringify({ message: (error as Error).message, body: (error as AgoraAuthenticationError).body })).not.toContain('wrong-secret-value');
   });
 
   it('sends with token auth: the client mints an RTM token for each sender', async () => {
     const { emulator } = await startEmulator();
-    const rtm = clientFor(emulator, { credentials: tokenCredentials(emulator.project) }).rtm;
-    expect(await rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
-    expect(await rtm.sendChannelMessage({ from: 'bob', channel: 'lobby', payload: 'x' })).toMatchObject({ status: 'sent' });
+    const signaling = clientFor(emulator, { credentials: tokenCredentials(emulator.project) }).signaling;
+    expect(await signaling.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
+    expect(await signaling.sendChannelMessage({ from: 'bob', channel: 'lobby', payload: 'x' })).toMatchObject({ status: 'sent' });
     // Reads that are not made as a user go as the service uid.
-    expect((await rtm.getUserEvents()).events).toEqual([]);
+    expect((await signaling.getUserEvents()).events).toEqual([]);
   });
 
   it("keeps a bounded number of senders' tokens: the least recently used go, and come back when needed", async () => {
-    const auth = createRtmAuth({ ...tokenCredentials({ appId: 'a'.repeat(32), appCertificate: 'c'.repeat(32) }), maxCachedTokens: 3 });
+    const auth = createSignalingAuth({ ...tokenCredentials({ appId: 'a'.repeat(32), appCertificate: 'c'.repeat(32) }), maxCachedTokens: 3 });
     const headersOf = async (uid: string) => (await auth.forUser(uid).headers())['x-agora-token'];
     for (let i = 0; i < 50; i++) await headersOf(`u${i}`);
     expect(auth.cachedTokens()).toBe(3);
@@ -60,10 +60,10 @@ describe('Signaling auth', () => {
 
   it('refuses tokens signed with another certificate', async () => {
     const { emulator } = await startEmulator();
-    const rtm = clientFor(emulator, {
+    const signaling = clientFor(emulator, {
       credentials: { ...tokenCredentials(emulator.project), appCertificate: '0'.repeat(32) },
-    }).rtm;
-    const error = await rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' }).catch((e: unknown) => e);
+    }).signaling;
+    const error = await signaling.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgoraAuthenticationError);
     expect((error as Error).message).toMatch(/not signed for this project/);
   });
@@ -107,9 +107,9 @@ describe('Signaling auth', () => {
 
   it('renews a token after a 401 and retries once', async () => {
     const { emulator, control } = await startEmulator();
-    const rtm = clientFor(emulator, { credentials: tokenCredentials(emulator.project) }).rtm;
-    await control.addFault({ route: 'rtm.sendPeerMessage', status: 401 });
-    expect(await rtm.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
-    expect(await control.callCount('rtm.sendPeerMessage')).toBe(2);
+    const signaling = clientFor(emulator, { credentials: tokenCredentials(emulator.project) }).signaling;
+    await control.addFault({ route: 'signaling.sendPeerMessage', status: 401 });
+    expect(await signaling.sendPeerMessage({ from: 'alice', to: 'bob', payload: 'x' })).toMatchObject({ status: 'sent' });
+    expect(await control.callCount('signaling.sendPeerMessage')).toBe(2);
   });
 });

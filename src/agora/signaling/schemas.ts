@@ -3,7 +3,7 @@
  * it parses (snake_case, kept inside src/agora). Rules from seeds 001-003 and agora-api.md §1.
  */
 import { z } from 'zod';
-import { RTM_LIMITS } from '../limits.ts';
+import { SIGNALING_LIMITS } from '../limits.ts';
 
 /**
  * Seed 001: letters, digits, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ , '
@@ -15,7 +15,7 @@ function idSchema(what: string, opts: { inUrl: boolean }) {
   return z
     .string({ error: `${what} must be a string` })
     .min(1, `${what} must not be empty`)
-    .max(RTM_LIMITS.idMaxLength, `${what} must be at most ${RTM_LIMITS.idMaxLength} characters`)
+    .max(SIGNALING_LIMITS.idMaxLength, `${what} must be at most ${SIGNALING_LIMITS.idMaxLength} characters`)
     .superRefine((value, ctx) => {
       const bad = [...value].find((ch) => !ID_CHARACTER.test(ch));
       if (bad !== undefined) {
@@ -36,12 +36,12 @@ export const channelName = idSchema('channel name', { inUrl: false });
 export const payload = z
   .string({ error: 'payload must be a string' })
   .min(1, 'payload must not be empty')
-  .refine((p) => Buffer.byteLength(p, 'utf8') <= RTM_LIMITS.payloadMaxBytes, {
-    message: `payload must be at most ${RTM_LIMITS.payloadMaxBytes} bytes (32 KB) in UTF-8`,
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= SIGNALING_LIMITS.payloadMaxBytes, {
+    message: `payload must be at most ${SIGNALING_LIMITS.payloadMaxBytes} bytes (32 KB) in UTF-8`,
   });
 
 /** What a send does when the caller does not say; the GraphQL schema shows the same values as its defaults. */
-export const RTM_SEND_DEFAULTS = { waitForAck: false, enableOfflineMessaging: false, enableHistoricalMessaging: false } as const;
+export const SIGNALING_SEND_DEFAULTS = { waitForAck: false, enableOfflineMessaging: false, enableHistoricalMessaging: false } as const;
 /** History comes oldest first unless asked otherwise. */
 export const HISTORY_DEFAULT_ORDER = 'asc';
 
@@ -49,9 +49,9 @@ export const sendPeerMessageInput = z.object({
   from: senderId,
   to: userId,
   payload,
-  waitForAck: z.boolean().default(RTM_SEND_DEFAULTS.waitForAck),
-  enableOfflineMessaging: z.boolean().default(RTM_SEND_DEFAULTS.enableOfflineMessaging),
-  enableHistoricalMessaging: z.boolean().default(RTM_SEND_DEFAULTS.enableHistoricalMessaging),
+  waitForAck: z.boolean().default(SIGNALING_SEND_DEFAULTS.waitForAck),
+  enableOfflineMessaging: z.boolean().default(SIGNALING_SEND_DEFAULTS.enableOfflineMessaging),
+  enableHistoricalMessaging: z.boolean().default(SIGNALING_SEND_DEFAULTS.enableHistoricalMessaging),
 });
 export type SendPeerMessageInput = z.input<typeof sendPeerMessageInput>;
 
@@ -59,7 +59,7 @@ export const sendChannelMessageInput = z.object({
   from: senderId,
   channel: channelName,
   payload,
-  enableHistoricalMessaging: z.boolean().default(RTM_SEND_DEFAULTS.enableHistoricalMessaging),
+  enableHistoricalMessaging: z.boolean().default(SIGNALING_SEND_DEFAULTS.enableHistoricalMessaging),
 });
 export type SendChannelMessageInput = z.input<typeof sendChannelMessageInput>;
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { endpoint } from '../endpoint.ts';
-import type { RtmContext } from './context.ts';
+import type { SignalingContext } from './context.ts';
 import { channelEventsResponse, userEventsResponse } from './schemas.ts';
 
 export interface UserEvent {
@@ -32,13 +32,13 @@ export interface EventBatch<E> {
 const noInput = z.undefined();
 const timeOf = (e: { ms?: number | undefined; ts?: number | undefined }): number => e.ms ?? e.ts ?? 0;
 
-export function createRtmEvents(ctx: RtmContext) {
-  const feed = { budget: 'rtm.events', method: 'GET', replay: 'destructive', priority: 'background', input: noInput } as const;
+export function createSignalingEvents(ctx: SignalingContext) {
+  const feed = { budget: 'signaling.events', method: 'GET', replay: 'destructive', priority: 'background', input: noInput } as const;
   return {
     /** Reads (and so removes) up to 1,000 login and logout events, oldest first. */
     getUserEvents: endpoint(ctx, {
       ...feed,
-      operation: 'rtm.getUserEvents',
+      operation: 'signaling.getUserEvents',
       path: () => '/rtm/vendor/user_events',
       response: userEventsResponse,
       result: ({ data, requestId }): EventBatch<UserEvent> => ({
@@ -50,7 +50,7 @@ export function createRtmEvents(ctx: RtmContext) {
     /** Reads (and so removes) up to 1,000 join and leave events, oldest first. */
     getChannelEvents: endpoint(ctx, {
       ...feed,
-      operation: 'rtm.getChannelEvents',
+      operation: 'signaling.getChannelEvents',
       path: () => '/rtm/vendor/channel_events',
       response: channelEventsResponse,
       result: ({ data, requestId }): EventBatch<ChannelEvent> => ({

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../endpoint.ts';
 
 /** What every Signaling endpoint module shares. */
-export interface RtmContext extends ServiceContext {
+export interface SignalingContext extends ServiceContext {
   /** How long to wait between reads of a history query that is still in progress (2 s upstream). */
   historyPollIntervalMs: number;
 }

@@ -7,7 +7,7 @@
 import { sleep } from '../../lib/sleep.ts';
 import { enc, endpoint, type CallOptions } from '../endpoint.ts';
 import { AgoraUnavailableError } from '../errors.ts';
-import type { RtmContext } from './context.ts';
+import type { SignalingContext } from './context.ts';
 import {
   agoraTime,
   historyCountResponse,
@@ -32,14 +32,14 @@ export type HistoryPage = { ready: false } | { ready: true; messages: HistoryMes
 
 const HANDLE_PREFIX = '/rtm/message/history/query/';
 
-export function createRtmHistory(ctx: RtmContext) {
+export function createSignalingHistory(ctx: SignalingContext) {
   // Reads and query starts have no effect beyond a new handle, so repeating them is harmless.
-  const read = { budget: 'rtm.history', replay: 'idempotent' } as const;
+  const read = { budget: 'signaling.history', replay: 'idempotent' } as const;
 
   /** Starts a history query and returns its handle. */
   const queryHistory = endpoint(ctx, {
     ...read,
-    operation: 'rtm.queryHistory',
+    operation: 'signaling.queryHistory',
     method: 'POST',
     input: historyQueryInput,
     path: () => '/rtm/message/history/query',
@@ -56,7 +56,7 @@ export function createRtmHistory(ctx: RtmContext) {
   /** Reads a query's result once: `ready: false` while Agora is still preparing it. */
   const getHistoryPage = endpoint(ctx, {
     ...read,
-    operation: 'rtm.getHistoryPage',
+    operation: 'signaling.getHistoryPage',
     method: 'GET',
     input: historyHandle,
     path: (handle) => `${HANDLE_PREFIX}${enc(handle)}`,
@@ -79,7 +79,7 @@ export function createRtmHistory(ctx: RtmContext) {
   /** Counts the stored messages that match a filter. */
   const countHistory = endpoint(ctx, {
     ...read,
-    operation: 'rtm.countHistory',
+    operation: 'signaling.countHistory',
     method: 'GET',
     input: historyFilterInput,
     path: () => '/rtm/message/history/count',
@@ -100,8 +100,8 @@ export function createRtmHistory(ctx: RtmContext) {
       if (page.ready) return page.messages;
       if (Date.now() + ctx.historyPollIntervalMs > deadline) {
         throw new AgoraUnavailableError({
-          service: 'rtm',
-          operation: 'rtm.fetchHistory',
+          service: 'signaling',
+          operation: 'signaling.fetchHistory',
           maybeDelivered: false,
           retryable: true,
           message: 'Agora did not finish the history query in time; try again later',

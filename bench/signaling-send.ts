@@ -3,7 +3,7 @@
  * Offers N sends at once (half peer, half channel) and reports throughput, latency percentiles and how
  * many calls Agora (the emulator) refused with 429: the budget's job is to make that zero.
  *
- *   npm run bench            # prints a table, writes bench/results/rtm-send.json
+ *   npm run bench            # prints a table, writes bench/results/signaling-send.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createAgoraClient } from '../src/agora/client.ts';
@@ -31,21 +31,21 @@ async function run(s: Scenario) {
   const { appId, customerKey, customerSecret } = emulator.project;
   const client = createAgoraClient({
     appId,
-    rtm: { hosts: hostPlanFromList([url]), credentials: { kind: 'basic', customerKey, customerSecret } },
+    signaling: { hosts: hostPlanFromList([url]), credentials: { kind: 'basic', customerKey, customerSecret } },
   });
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: s.sends }, async (_, i) => {
       const t = performance.now();
-      if (i % 2 === 0) await client.rtm.sendPeerMessage({ from: 'bench', to: `u${i}`, payload: 'x' });
-      else await client.rtm.sendChannelMessage({ from: 'bench', channel: 'bench', payload: 'x' });
+      if (i % 2 === 0) await client.signaling.sendPeerMessage({ from: 'bench', to: `u${i}`, payload: 'x' });
+      else await client.signaling.sendChannelMessage({ from: 'bench', channel: 'bench', payload: 'x' });
       latencies.push(performance.now() - t);
     }),
   );
   const elapsedMs = performance.now() - started;
   const counters = emulator.traffic.snapshot();
-  const status429 = (counters['rtm.sendPeerMessage']?.byStatus['429'] ?? 0) + (counters['rtm.sendChannelMessage']?.byStatus['429'] ?? 0);
+  const status429 = (counters['signaling.sendPeerMessage']?.byStatus['429'] ?? 0) + (counters['signaling.sendChannelMessage']?.byStatus['429'] ?? 0);
   await client.close();
   await emulator.close();
   latencies.sort((a, b) => a - b);
@@ -66,6 +66,6 @@ for (const s of scenarios) results.push(await run(s));
 console.table(results);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(
-  new URL('./results/rtm-send.json', import.meta.url),
+  new URL('./results/signaling-send.json', import.meta.url),
   `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`,
 );

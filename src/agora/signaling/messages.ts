@@ -4,7 +4,7 @@
  * point is AgoraUnavailableError with `maybeDelivered: true`.
  */
 import { enc, endpoint } from '../endpoint.ts';
-import type { RtmContext } from './context.ts';
+import type { SignalingContext } from './context.ts';
 import { sendChannelMessageInput, sendPeerMessageInput, sendResponse } from './schemas.ts';
 
 /** sent: Agora accepted it; delivered: the receiver acknowledged it; offline: the receiver is offline. */
@@ -22,15 +22,15 @@ const sent = ({ data, requestId }: { data: { code: keyof typeof STATUS }; reques
   requestId,
 });
 
-export function createRtmMessages(ctx: RtmContext) {
+export function createSignalingMessages(ctx: SignalingContext) {
   return {
     /**
      * Sends a peer-to-peer message as `from`. With `waitForAck`, Agora answers after the receiver
      * acknowledges (`delivered`) or reports the receiver offline (`offline`).
      */
     sendPeerMessage: endpoint(ctx, {
-      operation: 'rtm.sendPeerMessage',
-      budget: 'rtm.messages',
+      operation: 'signaling.sendPeerMessage',
+      budget: 'signaling.messages',
       method: 'POST',
       replay: 'once',
       input: sendPeerMessageInput,
@@ -49,8 +49,8 @@ export function createRtmMessages(ctx: RtmContext) {
 
     /** Sends a message to a channel as `from`; the sender need not have joined it. */
     sendChannelMessage: endpoint(ctx, {
-      operation: 'rtm.sendChannelMessage',
-      budget: 'rtm.messages',
+      operation: 'signaling.sendChannelMessage',
+      budget: 'signaling.messages',
       method: 'POST',
       replay: 'once',
       input: sendChannelMessageInput,
