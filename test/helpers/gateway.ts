@@ -50,10 +50,18 @@ let inProcessCount = 0;
  */
 export async function startInProcessGateway(env: Record<string, string> = {}, parts: AppParts = {}): Promise<{ server: App } & StartedServer> {
   const server = leftover(await buildTestApp(env, parts), (s) => s.stop());
+  return { server, graphqlUrl: inProcessDoor(server), emulatorUrl: server.emulator?.url };
+}
+
+/**
+ * A name for `app.fetch` of a gateway the helpers route in process: a test that holds a port for its
+ * subscriptions sends its queries and mutations through the same app without the port.
+ */
+export function inProcessDoor(server: App): string {
   const graphqlUrl = `http://in-process-${++inProcessCount}.test/graphql`;
   inProcess.set(graphqlUrl, server.fetch);
   rememberGateway(graphqlUrl);
-  return { server, graphqlUrl, emulatorUrl: server.emulator?.url };
+  return graphqlUrl;
 }
 
 /** `fetch`, or the in-process gateway's own when the URL names one. */

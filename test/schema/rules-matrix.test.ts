@@ -2,7 +2,7 @@ import { isNonNullType, type GraphQLField } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import { tokenFor } from '../helpers/auth.ts';
-import { postGraphQL, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { inProcessDoor, postGraphQL, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 import { subscribe } from '../helpers/live.ts';
 import { operationFor, validValue } from '../helpers/operations.ts';
 
@@ -179,6 +179,8 @@ describe('the rules table, field by field and viewer by viewer', () => {
       moderator: await tokenFor('mod', ['moderator']),
       admin: undefined, // the helpers' default: the service API key
     };
+    // Subscriptions hold the port's WebSocket; queries and mutations go through the same app in process.
+    const inProcessUrl = inProcessDoor(server);
     const gauge = server.metrics.registry.getSingleMetric('graphql_subscriptions_active')!;
     const activeOn = async () => (await gauge.get()).values[0]?.value ?? 0;
     const rulesOf = new Map(Object.entries(TABLE).flatMap(([rule, fields]) => fields.map((f) => [f, rule as keyof typeof RULES])));
@@ -210,7 +212,7 @@ describe('the rules table, field by field and viewer by viewer', () => {
             live.stop();
             await expect.poll(activeOn).toBe(before);
           } else {
-            const res = await postGraphQL(graphqlUrl, query, variables, { token: tokens[viewer] });
+            const res = await postGraphQL(inProcessUrl, query, variables, { token: tokens[viewer] });
             // A probe refused as a request (400) never reached the rules, and would hide a missing one.
             if (res.status === 400) mismatches.push(`${coordinate} as ${viewer}: the probe is not a valid request: ${JSON.stringify(res.body.errors)}`);
             outcome = res.status === 401 ? 'unauthenticated' : outcomeOf(res.body.errors);

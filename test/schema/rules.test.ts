@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { tokenFor } from '../helpers/auth.ts';
-import { postGraphQL, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { postGraphQL, startGatewayRunner, startInProcessRunner, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
 
 const codeOf = (res: Awaited<ReturnType<typeof postGraphQL>>) => res.body.errors?.[0]?.extensions?.code ?? (res.body.data ? 'ok' : 'none');
 
-/** The demo group: alice owns it, bob administers it, carol and dave are members. */
-async function setup() {
-  const runner = await startGatewayRunner({ EVENT_POLL_INTERVAL_MS: '20' });
+/**
+ * The demo group: alice owns it, bob administers it, carol and dave are members. Rules of queries and
+ * mutations run in process; rules of subscriptions hold a port for the WebSocket and a running poller.
+ */
+async function setup(tier: 'in-process' | 'port' = 'port') {
+  const runner = tier === 'in-process' ? await startInProcessRunner() : await startGatewayRunner({ EVENT_POLL_INTERVAL_MS: '20' });
   const { user } = await runner.run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
     '{ user(username: "alice") { joinedGroups(first: 1) { edges { node { groupId } } } } }',
   );
@@ -21,7 +24,7 @@ async function setup() {
 
 describe('the rules, run as real viewers', () => {
   it('owners and admins of a group manage it (read from Agora, not the token); members and strangers do not; no denied change reaches Agora', async () => {
-    const { groupId, as, control } = await setup();
+    const { groupId, as, control } = await setup('in-process');
     const [alice, bob, carol, erin] = [await as('alice'), await as('bob'), await as('carol'), await as('erin')];
     const rename = (name: string) => `mutation { updateGroup(input: { groupId: "${groupId}", name: "${name}" }) { name } }`;
     const add = (who: string) => `mutation { addGroupMembers(groupId: "${groupId}", usernames: ["${who}"]) { __typename } }`;
