@@ -31,6 +31,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
 import { useUpstreamCost } from './plugins/use-upstream-cost.ts';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.ts';
+import { useSseStreams } from './plugins/use-sse-streams.ts';
 import { useHardening } from './plugins/use-hardening.ts';
 import { loadPersistedOperations, resolveOperation, usePersistedOperations } from './plugins/use-persisted-operations.ts';
 import { createMaskError, publicError } from './schema/common/errors.ts';
@@ -267,6 +268,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       useRequestId(),
       useOperationMetrics(metrics),
       useCsrfPrevention(),
+      useSseStreams({ path: GRAPHQL_PATH, ...config.sseStreams, resolveOperation: persisted && ((params) => resolveOperation(persisted, params)) }),
       ...(parts.plugins ?? []),
     ],
     // GraphiQL is served by ./graphiql.ts from the installed packages; yoga's own page loads a CDN.

@@ -26,6 +26,15 @@ export type AgoraTarget =
     };
 
 /** What no request may exceed (src/plugins/use-hardening.ts, src/plugins/use-upstream-cost.ts). */
+export interface SseStreamLimits {
+  /** Streams one viewer (a user, a service, or an anonymous address) holds at once. */
+  maxStreamsPerViewer: number;
+  /** Operations at once on one stream (as on one WebSocket). */
+  maxOperationsPerStream: number;
+  /** How long a reserved stream waits to be opened. */
+  reservationTimeoutMs: number;
+}
+
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
@@ -74,6 +83,8 @@ export interface Config {
   };
   /** graphql-ws: ping interval (a socket that does not answer within it is closed), and how long a socket may take to send connection_init. */
   webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
+  /** graphql-sse's single-connection mode (src/plugins/use-sse-streams.ts). */
+  sseStreams: SseStreamLimits;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +196,8 @@ const env = z.object({
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
   WS_CONNECTION_INIT_TIMEOUT_MS: ms(3_000),
+  SSE_MAX_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).default(5),
+  SSE_RESERVATION_TIMEOUT_MS: ms(10_000),
 });
 
 const CREDENTIAL_VARIABLES = [
@@ -276,6 +289,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+    },
+    sseStreams: {
+      maxStreamsPerViewer: e.SSE_MAX_STREAMS_PER_CLIENT,
+      maxOperationsPerStream: e.WS_MAX_SUBSCRIPTIONS,
+      reservationTimeoutMs: e.SSE_RESERVATION_TIMEOUT_MS,
     },
     persistedOperationsPath: e.PERSISTED_OPERATIONS,
     sharedReads: {

@@ -240,6 +240,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           send(res, { status: 500, body: { error: 'emulator failure', message: error instanceof Error ? error.message : String(error) } });
         });
       });
+      // Idle sockets are the client's to close (the Agora client keeps them 30 s): a server that closes
+      // first (Node's default is 5 s) races a request sent on the socket as it closes, a call that
+      // fails on the wire and is sent again, which the emulator would count once and the client twice.
+      server.keepAliveTimeout = 65_000;
       server.on('connection', () => traffic.countConnection(label));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -16,20 +16,19 @@ const PREFLIGHTED_BY = [CSRF_HEADER, 'authorization', 'x-api-key'];
 /** Content types a page can POST without a preflight (the CORS "simple" ones). */
 const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 
-function preflighted(headers: Headers): boolean {
+export function preflighted(headers: Headers): boolean {
   const contentType = headers.get('content-type')?.toLowerCase();
   if (contentType && !SIMPLE_CONTENT_TYPES.some((simple) => contentType.startsWith(simple))) return true;
   return PREFLIGHTED_BY.some((name) => headers.has(name));
 }
 
+export const CSRF_REFUSAL = `This request could have been sent by any web page (a GET or a form post without credentials): send the header \`${CSRF_HEADER}: 1\`, or your credentials (Authorization or x-api-key), with it`;
+
 export function useCsrfPrevention(): Plugin {
   return {
     onRequestParse({ request }) {
       if (preflighted(request.headers)) return;
-      throw createGraphQLError(
-        `This request could have been sent by any web page (a GET or a form post without credentials): send the header \`${CSRF_HEADER}: 1\`, or your credentials (Authorization or x-api-key), with it`,
-        { extensions: { reason: 'CSRF_HEADER_MISSING', http: { status: 403 } } },
-      );
+      throw createGraphQLError(CSRF_REFUSAL, { extensions: { reason: 'CSRF_HEADER_MISSING', http: { status: 403 } } });
     },
   };
 }

@@ -42,10 +42,23 @@ function recorder<T>(field: string): Subscriber<T> & { push(r: LiveResult<T>): v
   return self;
 }
 
-/** Subscribes over graphql-ws; the subscription is disposed after the test. */
-export function subscribe<T = Record<string, unknown>>(client: Client, field: string, query: string, variables?: Record<string, unknown>): Subscriber<T> {
+/** A client that subscribes as graphql-ws's and graphql-sse's do. */
+export interface Subscribable {
+  subscribe(
+    payload: { query: string; variables?: Record<string, unknown> | undefined },
+    sink: { next(value: unknown): void; error(error: unknown): void; complete(): void },
+  ): () => void;
+}
+
+/** Subscribes over graphql-ws (or graphql-sse's client); the subscription is disposed after the test. */
+export function subscribe<T = Record<string, unknown>>(
+  client: Client | Subscribable,
+  field: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Subscriber<T> {
   const r = recorder<T>(field);
-  const unsubscribe = client.subscribe<Record<string, T>>(
+  const unsubscribe = (client as Subscribable).subscribe(
     { query, variables },
     {
       next: (result) => r.push(result as LiveResult<T>),

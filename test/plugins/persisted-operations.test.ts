@@ -3,12 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
+import { createClient as createSseClient } from 'graphql-sse';
 import { describe, expect, it } from 'vitest';
 import codegenConfig from '../../codegen.ts';
 import { ConfigError } from '../../src/config.ts';
 import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations.ts';
 import { authHeaders } from '../helpers/auth.ts';
 import { startGateway, wsClient } from '../helpers/gateway.ts';
+import { leftover } from '../helpers/leftovers.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const HEALTH = 'query Health { health }';
@@ -50,6 +52,19 @@ describe('persisted operations only', () => {
       client.subscribe({ query: 'subscription { heartbeat { sequence } }' }, { next: () => undefined, error: resolve, complete: () => undefined });
     });
     expect(refused).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ reason: 'PERSISTED_QUERY_ONLY' }) })]);
+
+    // graphql-sse's single connection: the same manifest, the same refusal.
+    const sse = leftover(createSseClient({ url: graphqlUrl, singleConnection: true, retryAttempts: 0, headers: authHeaders(graphqlUrl) }), (c) => c.dispose());
+    const overSse = (request: { query: string; extensions?: Record<string, unknown> }) =>
+      new Promise<unknown>((resolve, reject) => {
+        const stop = sse.subscribe(request, { next: (r) => (stop(), resolve(r)), error: reject, complete: () => undefined });
+      });
+    expect(await overSse({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BEAT) } } })).toMatchObject({
+      data: { heartbeat: { sequence: 1 } },
+    });
+    expect(await overSse({ query: 'subscription { heartbeat { sequence } }' })).toMatchObject({
+      errors: [{ extensions: { reason: 'PERSISTED_QUERY_ONLY' } }],
+    });
   });
 
   it('refuses a manifest whose keys are not the hashes of their documents', () => {
