@@ -4,7 +4,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { ruleInWords, scopesFor, type AuthScopes } from './scopes.ts';
+import { allowedInWords, hintFor, ruleInWords, scopesFor, type AuthScopes } from './scopes.ts';
 import type { Context } from '../context.ts';
 import { deniedError, validationError } from './common/errors.ts';
 import { decodeGlobalId } from './common/global-id.ts';
@@ -37,7 +37,12 @@ export const builder = new SchemaBuilder<{
     // A subscription is refused when it starts, not at its first event; event types check their own scopes on every event.
     authorizeOnSubscribe: true,
     // Denials say which rule refused: UNAUTHENTICATED for anonymous callers, FORBIDDEN for the signed-in.
-    unauthorizedError: (_parent, ctx, info, result) => deniedError(ctx.viewer, `${info.parentType.name}.${info.fieldName}`, ruleInWords(result.failure)),
+    unauthorizedError: (_parent, ctx, info, result) =>
+      deniedError(ctx.viewer, `${info.parentType.name}.${info.fieldName}`, {
+        rule: ruleInWords(result.failure),
+        allowed: allowedInWords(result.failure),
+        hint: hintFor(info.parentType.getFields()[info.fieldName]?.extensions, ctx.viewer.username),
+      }),
     authScopes: scopesFor,
   },
   errors: { defaultTypes: [] },

@@ -18,6 +18,8 @@
  *               has read say (or is a moderator); an empty list is every channel: moderators only
  */
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
+import { AgoraNotFoundError } from '../agora/errors.ts';
+import { publicError } from './common/errors.ts';
 import type { Context } from '../context.ts';
 
 export interface CollectiveRef {
@@ -39,15 +41,51 @@ export interface AuthScopes {
   inChannels: readonly string[];
 }
 
-/** What a refused scope asked for, in words: "moderator", "self alice", "manages group 42". */
+/** What a refused scope asked for, compactly (the denial's `rule` extension): "moderator", "self alice", "manages group 42". */
 function scopeInWords(scope: string, parameter: unknown): string {
   if (parameter === true || parameter === undefined) return scope;
-  if (Array.isArray(parameter)) return `${scope} ${parameter.length > 0 ? parameter.join(', ') : '(everyone)'}`;
-  if (parameter && typeof parameter === 'object' && 'kind' in parameter && 'id' in parameter) {
-    const ref = parameter as CollectiveRef;
-    return `${scope} ${ref.kind} ${ref.id}`;
+  if (Array.isArray(parameter)) return `${scope} ${parameter.length > 0 ? parameter.join(', ') : '(none named)'}`;
+  if (isRef(parameter)) return `${scope} ${parameter.kind} ${parameter.id}`;
+  return parameter === '' ? `${scope} (none named)` : `${scope} ${String(parameter)}`;
+}
+
+const isRef = (parameter: unknown): parameter is CollectiveRef =>
+  parameter !== null && typeof parameter === 'object' && 'kind' in parameter && 'id' in parameter;
+
+const listed = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
+
+/** Who a scope lets in, in words a person reads (the denial's message): "moderators", "alice", "members of group 42". */
+function whoInWords(scope: string, parameter: unknown): string {
+  const names = Array.isArray(parameter) ? (parameter as string[]) : [];
+  const ref = isRef(parameter) ? `${parameter.kind} ${parameter.id}` : '';
+  switch (scope) {
+    case 'public':
+      return 'anyone';
+    case 'user':
+      return 'signed-in users';
+    case 'moderator':
+      return 'moderators';
+    case 'admin':
+      return 'admins';
+    case 'self':
+      return parameter ? `"${String(parameter)}" themselves` : 'a user naming themselves';
+    case 'selves':
+      return names.length > 0 ? `${listed(names)} themselves` : 'admins (naming no users means everyone)';
+    case 'watches':
+      return `users whose contacts include ${listed(names)}`;
+    case 'owns':
+      return `the owner of ${ref}`;
+    case 'manages':
+      return `the owner and admins of ${ref}`;
+    case 'memberOf':
+      return `members of ${ref}`;
+    case 'inChannels':
+      return names.length > 0
+        ? `users in ${names.length > 1 ? 'channels' : 'channel'} ${listed(names)}`
+        : 'moderators (naming no channels means every channel)';
+    default:
+      return scope;
   }
-  return `${scope} ${String(parameter)}`;
 }
 
 interface FailureLike {
@@ -57,7 +95,7 @@ interface FailureLike {
   failures?: FailureLike[];
 }
 
-/** The rule a denial applied, for its message: "one of: moderator, manages group 42". */
+/** The rule a denial applied, compactly: "one of: moderator, manages group 42". */
 export function ruleInWords(failure: FailureLike): string {
   if (failure.kind === 'AuthScope' && failure.scope) return scopeInWords(failure.scope, failure.parameter);
   if (failure.kind === 'GrantedScope' && failure.scope) return `granted ${failure.scope}`;
@@ -67,20 +105,58 @@ export function ruleInWords(failure: FailureLike): string {
   return 'a rule';
 }
 
+/** Who the rule lets in, for a person: "moderators or \"alice\" themselves". */
+export function allowedInWords(failure: FailureLike): string {
+  if (failure.kind === 'AuthScope' && failure.scope) return whoInWords(failure.scope, failure.parameter);
+  const parts = (failure.failures ?? []).map(allowedInWords);
+  if (parts.length === 0) return 'callers the rule names';
+  if (parts.length === 1) return parts[0]!;
+  const joiner = failure.kind === 'AllAuthScopes' ? ' and ' : ' or ';
+  return `${parts.slice(0, -1).join(', ')}${joiner}${parts.at(-1)!}`;
+}
+
+/**
+ * A field's advice to a signed-in caller it refused, declared beside its rule where the rule reads the
+ * arguments (`extensions: { denied: "..." }`); `{me}` stands for the caller's username.
+ */
+export const DENIED_HINT = 'denied';
+
+export function hintFor(extensions: Record<string, unknown> | null | undefined, username: string | undefined): string | undefined {
+  const hint = extensions?.[DENIED_HINT];
+  return typeof hint === 'string' ? hint.replaceAll('{me}', username ?? 'your username') : undefined;
+}
+
 /** How many pages of a user's memberships a membership check reads at most (20 groups a page). */
 const MEMBERSHIP_PAGES = 10;
 
-/** The viewer's role in a group or room, read from Agora; undefined when not in it (or it does not exist). */
-export async function roleIn(ctx: Context, ref: CollectiveRef, username: string): Promise<'owner' | 'admin' | 'member' | undefined> {
+/**
+ * The viewer's role in a group or room, read from Agora; undefined when not in it, or when it does not
+ * exist and the caller asked so. A rule asks `mustExist`: a group that does not exist is NOT_FOUND, the
+ * truth a caller can act on, before any FORBIDDEN; a check at each event takes a deleted group as left.
+ */
+export async function roleIn(
+  ctx: Context,
+  ref: CollectiveRef,
+  username: string,
+  opts: { mustExist?: boolean } = {},
+): Promise<'owner' | 'admin' | 'member' | undefined> {
   const chat = ctx.agora.chat;
   if (!chat) return undefined;
   const api = ref.kind === 'group' ? chat.groups : chat.rooms;
-  const details = await (ref.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(ref.id).catch(() => undefined);
+  const details = await (ref.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(ref.id).catch((error: unknown) => {
+    if (!opts.mustExist) return undefined;
+    if (error instanceof AgoraNotFoundError) throw publicError(`No ${ref.kind === 'group' ? 'group' : 'chat room'} has the id ${ref.id}`, 'NOT_FOUND');
+    throw error;
+  });
   if (!details) return undefined;
   if (details.owner === username) return 'owner';
   if ((await api.admins(ref.id)).includes(username)) return 'admin';
   for (let pageNum = 1; pageNum <= MEMBERSHIP_PAGES; pageNum++) {
-    const page = await api.joined({ username, pageNum, pageSize: 20 });
+    // A viewer Chat does not know (a signed-in user never registered there) belongs to nothing.
+    const page = await api.joined({ username, pageNum, pageSize: 20 }).catch((error: unknown) => {
+      if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
+      throw error;
+    });
     if (page.items.some((c) => c.id === ref.id)) return 'member';
     if (!page.hasMore) break;
   }
@@ -115,7 +191,7 @@ export function scopesFor(ctx: Context) {
   // are shared by that (src/execution/live-execution.ts).
   const role = (ref: CollectiveRef) => {
     const me = viewer.username;
-    return me ? roleIn(ctx, ref, me) : Promise.resolve(undefined);
+    return me ? roleIn(ctx, ref, me, { mustExist: true }) : Promise.resolve(undefined);
   };
   return {
     public: true,

@@ -12,7 +12,7 @@ import { costRules } from './common/cost-rules.ts';
 import type { GatewayEvent } from '../events/types.ts';
 import { AFTER_DESCRIPTION, cursorOf, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './common/live.ts';
 import { User, userOf } from './users/types.ts';
-import { inChannels } from './scopes.ts';
+import { DENIED_HINT, inChannels } from './scopes.ts';
 
 type UserEventData = Extract<GatewayEvent, { kind: 'user' | 'user-moderation' }>;
 type ChannelEventData = Extract<GatewayEvent, { kind: 'channel' }>;
@@ -67,6 +67,7 @@ builder.subscriptionFields((t) => ({
     type: UserEvent,
     // Users follow their own events; moderators anyone's, or everyone's.
     authScopes: (_r, args) => ({ moderator: true, selves: args.usernames ?? [] }),
+    extensions: { [DENIED_HINT]: 'Subscribe with usernames: ["{me}"] to follow your own logins and logouts.' },
     description: 'Signaling logins and logouts, and bans and forced logouts made through the gateway; of `usernames`, or of everyone when absent.',
     args: {
       usernames: t.arg.stringList({ description: 'Only these users (at most 1,000).', validate: filterList(userId) }),
@@ -85,6 +86,7 @@ builder.subscriptionFields((t) => ({
     // Users follow channels they are in (from the joins and leaves the poller read; re-checked at every
     // event, so leaving ends the subscription); moderators any, or all.
     authScopes: (_r, args) => ({ inChannels: args.channels ?? [] }),
+    extensions: { [DENIED_HINT]: 'Subscribe with channels: [...] that {me} has joined (the gateway reads joins and leaves from Signaling).' },
     description: 'Joins and leaves of Signaling channels: of `channels`, or of every channel when absent.',
     args: {
       channels: t.arg.stringList({ description: 'Only these channels (at most 1,000).', validate: filterList(channelName) }),
@@ -227,6 +229,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   sendPeerMessage: t.field({
     authScopes: (_r, args) => ({ self: args.input.from }),
+    extensions: { [DENIED_HINT]: 'Send with input.from: "{me}".' },
     type: SendResult,
     description: 'Sends a Signaling peer-to-peer message. Never resent once it may have reached Agora (UPSTREAM_UNAVAILABLE with maybeDelivered).',
     args: { input: t.arg({ type: SendPeerMessageInput, required: true }) },
@@ -245,6 +248,7 @@ builder.mutationFields((t) => ({
   }),
   sendChannelMessage: t.field({
     authScopes: (_r, args) => ({ self: args.input.from }),
+    extensions: { [DENIED_HINT]: 'Send with input.from: "{me}".' },
     type: SendResult,
     description: 'Sends a Signaling channel message; the sender need not have joined.',
     args: { input: t.arg({ type: SendChannelMessageInput, required: true }) },

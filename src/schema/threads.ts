@@ -1,4 +1,5 @@
 /** Threads started on group messages: the type, finding one by id, listings, and managing them. */
+import { DENIED_HINT } from './scopes.ts';
 import type { ChatThread } from '../agora/chat/threads.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
 import { builder, type Context } from './builder.ts';
@@ -106,6 +107,7 @@ builder.mutationFields((t) => ({
     errors: domainErrors,
     type: Thread,
     authScopes: (_r, args) => ({ self: args.input.owner }),
+    extensions: { [DENIED_HINT]: 'Create it with input.owner: "{me}".' },
     args: { input: t.arg({ type: CreateThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const id = await chatOf(ctx).threads.create(input);

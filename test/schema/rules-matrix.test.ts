@@ -122,7 +122,7 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     'Mutation.removeThreadMembers',
     // A Chat message without `from` is sent as Agora's admin.
     'Mutation.sendMessage',
-    // Owning or managing the group "alice", which does not exist.
+    // Owning or managing a group or room of carol's, which none of the viewers but the admin owns, manages or belongs to.
     'Mutation.updateGroup',
     'Mutation.updateRoom',
     'Mutation.deleteGroup',
@@ -158,6 +158,23 @@ const variablesFor = (coordinate: string, field: GraphQLField<unknown, unknown>)
   ...OVERRIDES[coordinate],
 });
 
+/** The variables with every `groupId` and `roomId`, at any depth, set to these; and whether any was. */
+function withCollectives(value: unknown, ids: { groupId: string; roomId: string }): { value: unknown; used: boolean } {
+  let used = false;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(
+      Object.entries(v).map(([key, inner]) => {
+        if (key !== 'groupId' && key !== 'roomId') return [key, walk(inner)];
+        used = true;
+        return [key, ids[key]];
+      }),
+    );
+  };
+  return { value: walk(value), used };
+}
+
 describe('the rules table, field by field and viewer by viewer', () => {
   it('places every root field in the table', () => {
     const placed = new Set(Object.values(TABLE).flat());
@@ -167,7 +184,7 @@ describe('the rules table, field by field and viewer by viewer', () => {
   });
 
   it('answers each viewer as the table says, and no denied operation changes anything at Agora', { timeout: 120_000 }, async () => {
-    const { graphqlUrl, server } = await startGatewayRunner({
+    const { graphqlUrl, server, run } = await startGatewayRunner({
       FAIR_OPERATIONS_PER_SECOND: '10000',
       FAIR_UPSTREAM_CALLS_PER_SECOND: '10000',
       AGORA_BUDGET_MAX_WAIT_MS: '200',
@@ -185,6 +202,13 @@ describe('the rules table, field by field and viewer by viewer', () => {
     const activeOn = async () => (await gauge.get()).values[0]?.value ?? 0;
     const rulesOf = new Map(Object.entries(TABLE).flatMap(([rule, fields]) => fields.map((f) => [f, rule as keyof typeof RULES])));
     const mismatches: string[] = [];
+    const collectivesOfCarol = async () => {
+      const { createGroup } = await run<{ createGroup: { groupId: string } }>(
+        'mutation { createGroup(input: { name: "Carol\'s", owner: "carol" }) { groupId } }',
+      );
+      const { createRoom } = await run<{ createRoom: { roomId: string } }>('mutation { createRoom(input: { name: "Carol\'s", owner: "carol" }) { roomId } }');
+      return { groupId: createGroup.groupId, roomId: createRoom.roomId };
+    };
 
     const outcomeOf = (errors: { extensions?: Record<string, unknown> }[] | undefined): Outcome => {
       // A denial names the field it refused; Agora's own FORBIDDEN (a typed error, or an upstream 403) does not.
@@ -197,7 +221,13 @@ describe('the rules table, field by field and viewer by viewer', () => {
         const coordinate = `${type.name}.${field.name}`;
         const expected = RULES[rulesOf.get(coordinate)!];
         const query = operationFor(kind, field);
-        const variables = variablesFor(coordinate, field);
+        // A rule about a group that does not exist answers NOT_FOUND before it asks who may: each field
+        // that names one gets a group and a room of its own, as an admin's change (a deletion, a new
+        // owner) must not decide the next field's outcome.
+        const named = withCollectives(variablesFor(coordinate, field), { groupId: '', roomId: '' });
+        const variables = named.used
+          ? (withCollectives(named.value, await collectivesOfCarol()).value as Record<string, unknown>)
+          : (named.value as Record<string, unknown>);
         // Admin last: what it changes does not decide what the others may do.
         for (const viewer of VIEWERS) {
           let outcome: Outcome;

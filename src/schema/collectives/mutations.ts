@@ -2,6 +2,7 @@
  * Managing groups and rooms. What both have (create, update, delete, members, admins) is made for each
  * kind from one definition; what only one has (a group's ownership and ban, a room's attributes) follows.
  */
+import { DENIED_HINT } from '../scopes.ts';
 import type { ChatClient } from '../../agora/chat/client.ts';
 import type { CollectiveKind, Removal } from '../../agora/chat/collectives.ts';
 import { ROOM_ATTRIBUTE_DEFAULTS } from '../../agora/chat/rooms.ts';
@@ -156,6 +157,7 @@ function collectiveMutations(kind: CollectiveKind) {
       type,
       description: `Creates a ${kind}: a user creates ${kind}s they own; admins create any.`,
       authScopes: (_r, args) => ({ self: String((args.input as { owner: string }).owner) }),
+      extensions: { [DENIED_HINT]: `Create it with input.owner: "{me}".` },
       args: { input: t.arg({ type: create, required: true }) },
       resolve: async (_r, { input }, ctx) => ({ kind, id: await api(ctx).create(defined(input) as never) }),
     }),

@@ -26,13 +26,21 @@ export type PublicCode =
 
 /** A GraphQL error with a public code; `extensions` adds what the client needs to act. */
 /** An authorization denial: who asked, and what refused them. */
-export function deniedError(viewer: { kind: string }, coordinate: string, rule: string): GraphQLError {
+/** Why a rule refused: compactly (`rule`, an extension), who it lets in, and what the caller could do instead. */
+export interface Denial {
+  rule: string;
+  allowed: string;
+  hint?: string | undefined;
+}
+
+export function deniedError(viewer: { kind: string }, coordinate: string, denial: Denial): GraphQLError {
+  const { rule } = denial;
   return viewer.kind === 'anonymous'
     ? publicError(`Sign in to use ${coordinate}: send Authorization: Bearer <JWT> (or connection_init { authorization } on a WebSocket)`, 'UNAUTHENTICATED', {
         coordinate,
         rule,
       })
-    : publicError(`Not allowed: ${coordinate} needs ${rule}`, 'FORBIDDEN', { coordinate, rule });
+    : publicError(`Not allowed: ${coordinate} is for ${denial.allowed}.${denial.hint ? ` ${denial.hint}` : ''}`, 'FORBIDDEN', { coordinate, rule });
 }
 
 export function publicError(message: string, code: PublicCode, extensions: Record<string, unknown> = {}): GraphQLError {

@@ -1,6 +1,7 @@
 /**
  * Messages sent through the gateway (`messageSent`) and Chat messages received (`messageReceived`), live.
  */
+import { DENIED_HINT } from '../scopes.ts';
 import { resourceId, username } from '../../agora/chat/schemas.ts';
 import { userId } from '../../agora/signaling/schemas.ts';
 import type { GatewayEvent } from '../../events/types.ts';
@@ -44,6 +45,7 @@ builder.subscriptionFields((t) => ({
     type: MessageSentEvent,
     // Users watch messages to or from themselves (the filter must say so); moderators any.
     authScopes: (_r, args, ctx) => ({ moderator: true, self: args.to === ctx.viewer.username ? args.to : (args.from ?? '') }),
+    extensions: { [DENIED_HINT]: 'Subscribe with from: "{me}" or to: "{me}" to follow your own messages.' },
     description: 'Messages sent through this gateway, filtered by any of service, target kind, sender and receiver.',
     args: {
       service: t.arg({ type: MessageService }),
@@ -96,6 +98,7 @@ builder.subscriptionFields((t) => ({
         : args.roomId
           ? { memberOf: { kind: 'room', id: args.roomId } }
           : { moderator: true, selves: args.username ? [args.username] : [] },
+    extensions: { [DENIED_HINT]: 'Subscribe with username: "{me}" for your own conversations, or groupId/roomId of one you belong to.' },
     args: {
       username: t.arg.string({ description: "A user's one-to-one conversations (sent or received).", validate: username.nullish() }),
       groupId: t.arg.string({ validate: resourceId('groupId').nullish() }),

@@ -1,6 +1,7 @@
 /**
  * Chat sends to users, groups and rooms, recall, file uploads and conversation deletes.
  */
+import { DENIED_HINT } from '../scopes.ts';
 import { username } from '../../agora/chat/schemas.ts';
 import { FILE_DEFAULTS, type MessageBody as WireMessageBody } from '../../agora/chat/messages.ts';
 import { builder } from '../builder.ts';
@@ -102,6 +103,7 @@ function toBody(input: BodyInput): WireMessageBody {
 builder.mutationFields((t) => ({
   sendMessage: t.field({
     authScopes: (_r, args) => (args.input.from ? { self: args.input.from } : { admin: true }),
+    extensions: { [DENIED_HINT]: 'Send with input.from: "{me}" (only admins send as the app).' },
     errors: domainErrors,
     type: [SentMessage],
     description: 'Sends an Agora Chat message to users, groups or rooms; one message id per recipient.',

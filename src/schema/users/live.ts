@@ -3,6 +3,7 @@
  * change) and the event poller's state for admins. `moderated` is how moderation mutations publish
  * what they did (it reaches `userEvents`).
  */
+import { DENIED_HINT } from '../scopes.ts';
 import { z } from 'zod';
 import { username } from '../../agora/chat/schemas.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
@@ -46,6 +47,7 @@ builder.subscriptionFields((t) => ({
     type: PresenceChange,
     // Users watch themselves and their contacts.
     authScopes: (_r, args) => ({ watches: args.usernames }),
+    extensions: { [DENIED_HINT]: 'Name only "{me}" and your contacts in usernames.' },
     description: `Changes of these users' Chat presence (at most ${MAX_WATCHED} users), read by the gateway every PRESENCE_POLL_INTERVAL_MS in batches of ${CHAT_LIMITS.presenceUsers}.`,
     args: {
       usernames: t.arg.stringList({ required: true, validate: WATCHED_USERNAMES }),
@@ -133,6 +135,7 @@ builder.subscriptionFields((t) => ({
     type: UserStatusChange,
     description: "Chat logins and logouts of these users, per device, as Agora's callbacks report them (beside presenceChanged, which reads presence).",
     authScopes: (_r, args) => ({ watches: args.usernames }),
+    extensions: { [DENIED_HINT]: 'Name only "{me}" and your contacts in usernames.' },
     args: {
       usernames: t.arg.stringList({ required: true, validate: WATCHED_USERNAMES }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
