@@ -79,7 +79,7 @@ describe("the gateway's own changes, live", () => {
     const { graphqlUrl, run, server } = await startGatewayRunner(LIVE_ENV);
     const client = wsClient(graphqlUrl);
     const query =
-      'subscription ($to: String, $service: MessageService) { messageSent(to: $to, service: $service) { service target from { username } to messageId } }';
+      'subscription ($to: String, $service: MessageService) { messageSent(to: $to, service: $service) { service target from { username } to recipient { __typename ... on User { username } } messageId } }';
     const toBob = subscribe(client, 'messageSent', query, { to: 'bob' });
     const signaling = subscribe(client, 'messageSent', query, { service: 'SIGNALING' });
     await activeSubscriptions(server, 2);
@@ -87,11 +87,17 @@ describe("the gateway's own changes, live", () => {
     await run('mutation { sendChannelMessage(input: { from: "alice", channel: "lobby", payload: "hi all" }) { status } }');
     await run('mutation { sendMessage(input: { from: "alice", toUsers: ["bob", "carol"], body: { text: { text: "hey" } } }) { __typename } }');
     const bob = await toBob.waitFor(2);
+    // `recipient` is the receiving user as a node, as `from` is; a Signaling channel is none.
+    const bobAsNode = { __typename: 'User', username: 'bob' };
     expect(bob).toEqual([
-      { service: 'SIGNALING', target: 'PEER', from: { username: 'alice' }, to: 'bob', messageId: null },
-      { service: 'CHAT', target: 'USER', from: { username: 'alice' }, to: 'bob', messageId: expect.any(String) },
+      { service: 'SIGNALING', target: 'PEER', from: { username: 'alice' }, to: 'bob', recipient: bobAsNode, messageId: null },
+      { service: 'CHAT', target: 'USER', from: { username: 'alice' }, to: 'bob', recipient: bobAsNode, messageId: expect.any(String) },
     ]);
-    expect((await signaling.waitFor(2)).map((e) => (e as { to: string }).to)).toEqual(['bob', 'lobby']);
+    const signaled = (await signaling.waitFor(2)) as { to: string; recipient: unknown }[];
+    expect(signaled.map((e) => [e.to, e.recipient])).toEqual([
+      ['bob', bobAsNode],
+      ['lobby', null],
+    ]);
   });
 });
 

@@ -50,6 +50,8 @@ export type LocationBodyInput = {
 };
 
 export type MemberRole =
+  /** Administers it (named by the owner). */
+  | 'ADMIN'
   | 'MEMBER'
   | 'OWNER';
 
@@ -111,7 +113,7 @@ export type GroupMembersQueryVariables = Exact<{
 }>;
 
 
-export type GroupMembersQuery = { group: { name: string, members: { edges: Array<{ role: MemberRole, node: { username: string, online: boolean, attributes: unknown, presence: { online: boolean } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type GroupMembersQuery = { group: { name: string, members: { edges: Array<{ role: MemberRole, node: { username: string, online: boolean, attributes: unknown, presence: { online: boolean } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type SendPeerMessageMutationVariables = Exact<{
   input: SendPeerMessageInput;

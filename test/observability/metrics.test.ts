@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenFor } from '../helpers/auth.ts';
 import { postGraphQL, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 
 /** One sample of a metric with exactly these labels, from the Prometheus text format. */
@@ -19,7 +20,10 @@ describe('/metrics', () => {
     const base = graphqlUrl.replace(/\/graphql$/, '');
     await postGraphQL(graphqlUrl, 'query Profile { user(username: "alice") { nickname } }');
     await postGraphQL(graphqlUrl, 'query Profile { user(username: "alice") { nickname } }');
-    await postGraphQL(graphqlUrl, 'query Missing { group(groupId: "404404") { name } }');
+    // A rule about a group that does not exist answers NOT_FOUND (a lookup would answer null).
+    await postGraphQL(graphqlUrl, 'mutation Missing { updateGroup(input: { groupId: "404404", name: "x" }) { name } }', undefined, {
+      token: await tokenFor('alice'),
+    });
     await postGraphQL(graphqlUrl, 'query Broken { nope }');
     // One 503, then success: a retry on the primary host.
     await control.addFault({ route: 'chat.users.batchStatus', status: 503, times: 1 });
@@ -36,7 +40,7 @@ describe('/metrics', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(sample(text, 'graphql_operations_total', { operation: 'Profile', type: 'query', outcome: 'ok' })).toBe(2);
-    expect(sample(text, 'graphql_operations_total', { operation: 'Missing', type: 'query', outcome: 'NOT_FOUND' })).toBe(1);
+    expect(sample(text, 'graphql_operations_total', { operation: 'Missing', type: 'mutation', outcome: 'NOT_FOUND' })).toBe(1);
     expect(sample(text, 'graphql_operations_total', { operation: 'Broken', type: 'query', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
     expect(sample(text, 'graphql_operation_duration_seconds_count', { operation: 'Profile', type: 'query' })).toBe(2);
     // Profile twice, and Online's user.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenFor } from '../helpers/auth.ts';
 import { SendMessageDocument, SendPeerMessageDocument } from '../generated/graphql.ts';
 import { execute, postGraphQL, startInProcessRunner } from '../helpers/gateway.ts';
 
@@ -29,12 +30,14 @@ describe('errors a GraphQL client sees', () => {
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'keys' });
   });
 
-  it('NOT_FOUND for a group that does not exist; null for a user that does not exist', async () => {
+  it('null when a lookup finds nothing (group or user); NOT_FOUND when a rule is about a group that does not exist', async () => {
     const { graphqlUrl } = await startInProcessRunner();
-    const group = await postGraphQL(graphqlUrl, '{ group(groupId: "123") { name } }');
-    expect(group.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
-    const user = await postGraphQL(graphqlUrl, '{ user(username: "nobody") { username } }');
-    expect(user.body.data).toEqual({ user: null });
+    const lookups = await postGraphQL(graphqlUrl, '{ group(groupId: "123") { name } user(username: "nobody") { username } }');
+    expect(lookups.body).toEqual({ data: { group: null, user: null }, extensions: expect.anything() });
+    const acted = await postGraphQL(graphqlUrl, 'mutation { updateGroup(input: { groupId: "123", name: "x" }) { name } }', undefined, {
+      token: await tokenFor('alice'),
+    });
+    expect(acted.body.errors?.[0]).toMatchObject({ message: 'No group has the id 123', extensions: { code: 'NOT_FOUND' } });
   });
 
   it('UPSTREAM_UNAVAILABLE with maybeDelivered when a send may have gone through', async () => {

@@ -3,6 +3,7 @@ import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import { COLLECTIVE_WIRE } from '../../agora/limits.ts';
 import { builder } from '../builder.ts';
 import { chatOf } from '../common/chat.ts';
+import { nullIfNotFound } from '../common/errors.ts';
 import { cursorConnection, FORWARDS_ONLY } from '../common/pagination.ts';
 import { Group, Room } from './types.ts';
 import { costRules } from '../common/cost-rules.ts';
@@ -19,11 +20,14 @@ function collectiveQueries(kind: CollectiveKind) {
     [kind]: t.field({
       authScopes: { user: true },
       type,
-      description: WORDING[kind].one,
+      // A lookup answers null for what does not exist, as user(username:), thread(threadId:) and node(id:) do.
+      nullable: true,
+      description: `${WORDING[kind].one} Null when none has this id.`,
       args: { [idArg]: t.arg.string({ required: true }) },
       resolve: async (_root, args, ctx) => {
         const id = String(args[idArg]);
-        return { kind, id, details: await (kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id) };
+        const details = await nullIfNotFound((kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(id));
+        return details && { kind, id, details };
       },
     }),
     [`${kind}s`]: t.connection({

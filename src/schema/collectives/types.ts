@@ -1,10 +1,12 @@
 /** Groups and rooms: one type factory for both, the fields only one has, and the user's memberships. */
 import type { ChatCollective, CollectiveKind, Membership } from '../../agora/chat/collectives.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import { COLLECTIVE_WIRE } from '../../agora/limits.ts';
 import { builder, type Context } from '../builder.ts';
 import { chatOf } from '../common/chat.ts';
 import { nullIfNotFound } from '../common/errors.ts';
 import { numberedConnection } from '../common/pagination.ts';
+import { selectsPath } from '../common/selection.ts';
 import { User, userOf } from '../users/types.ts';
 import { costRules } from '../common/cost-rules.ts';
 
@@ -18,7 +20,18 @@ export interface CollectiveSource {
 export const detailsOf = (c: CollectiveSource, ctx: Context): Promise<ChatCollective> =>
   c.details ? Promise.resolve(c.details) : (c.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(c.id);
 
-const MemberRole = builder.enumType('MemberRole', { values: { OWNER: { value: 'owner' }, MEMBER: { value: 'member' } } as const });
+type MemberRoleValue = Membership['role'] | 'admin';
+
+const MemberRole = builder.enumType('MemberRole', {
+  values: { OWNER: { value: 'owner' }, ADMIN: { value: 'admin', description: 'Administers it (named by the owner).' }, MEMBER: { value: 'member' } } as const,
+});
+
+/** The path under a members connection whose selection makes it read the admins. */
+export const ROLE_PATH = ['edges', 'role'] as const;
+
+const sets = (info: GraphQLResolveInfo) => info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+
+const adminsOf = (c: CollectiveSource, ctx: Context) => (c.kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms).admins(c.id);
 
 function collectiveType(kind: CollectiveKind) {
   const wire = COLLECTIVE_WIRE[kind];
@@ -46,20 +59,23 @@ function collectiveType(kind: CollectiveKind) {
         {
           type: User,
           description: `Members, the owner first (${wire.memberPageSize.max} per upstream page); each edge says the member's role.`,
-          resolve: async (c, args, ctx) => {
+          resolve: async (c, args, ctx, info) => {
             const page = await numberedConnection(args, (pageNum, pageSize) => ctx.loaders.memberPage(kind, c.id, pageNum, pageSize), wire.memberPageSize.max);
-            return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, role: e.node.role, node: userOf(e.node.username) })) };
+            // Agora's member pages say owner or member; who administers it is one more read, made only when asked.
+            const admins = selectsPath(sets(info), info.fragments, ROLE_PATH) ? new Set(await adminsOf(c, ctx)) : new Set<string>();
+            const roleOf = (m: Membership) => (m.role === 'member' && admins.has(m.username) ? 'admin' : m.role);
+            return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, role: roleOf(e.node), node: userOf(e.node.username) })) };
           },
         },
         { name: `${name}MembersConnection` },
         {
           name: `${name}MemberEdge`,
-          fields: (edge) => ({ role: edge.field({ type: MemberRole, resolve: (e) => (e as unknown as { role: Membership['role'] }).role }) }),
+          fields: (edge) => ({ role: edge.field({ type: MemberRole, resolve: (e) => (e as unknown as { role: MemberRoleValue }).role }) }),
         },
       ),
       admins: t.field({
         type: [User],
-        resolve: async (c, _a, ctx) => (await (kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms).admins(c.id)).map(userOf),
+        resolve: async (c, _a, ctx) => (await adminsOf(c, ctx)).map(userOf),
       }),
     }),
   });
@@ -127,9 +143,9 @@ costRules({
   'Group.allowInvites': groupDetails,
   'Group.disabled': groupDetails,
   'Group.avatar': groupDetails,
-  'Group.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.memberPageSize.max },
+  'Group.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.memberPageSize.max, plusCallWhenSelected: ROLE_PATH },
   'Group.admins': { kind: 'call', children: 'estimate' },
-  'Room.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.memberPageSize.max },
+  'Room.members': { kind: 'pages', pageSize: COLLECTIVE_WIRE.room.memberPageSize.max, plusCallWhenSelected: ROLE_PATH },
   'Room.admins': { kind: 'call', children: 'estimate' },
   'Room.attributes': { kind: 'call' },
   'User.joinedGroups': { kind: 'pages', pageSize: COLLECTIVE_WIRE.group.joinedPageSize.max },

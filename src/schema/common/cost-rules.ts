@@ -4,7 +4,8 @@
  *
  *   batch   one key of a per-request DataLoader per parent: ceil(parents / batch size) calls per depth
  *   call    one upstream call per parent (`children: 'estimate'` for lists whose length Agora decides)
- *   pages   a connection: ceil(first / page size) calls per parent; its nodes multiply by `first`
+ *   pages   a connection: ceil(first / page size) calls per parent (one more when it selects a given
+ *           path); its nodes multiply by `first`
  *   viewer  the signed-in user, or nothing for service requests
  *
  * Fields without a rule cost nothing (they read what their parent holds). A test runs a query through
@@ -17,7 +18,15 @@ export type LoaderName = keyof typeof LOADER_BATCH_SIZES;
 export type CostRule =
   | { kind: 'batch'; loader: LoaderName; argKey?: string }
   | { kind: 'call'; calls?: number; children?: 'estimate'; loads?: LoaderName; estimated?: boolean }
-  | { kind: 'pages'; pageSize: number; loads?: LoaderName; callsPerPage?: number; estimated?: boolean }
+  | {
+      kind: 'pages';
+      pageSize: number;
+      loads?: LoaderName;
+      callsPerPage?: number;
+      estimated?: boolean;
+      /** One more call per parent when the connection's selection asks for this path (members' `edges.role`: the admins). */
+      plusCallWhenSelected?: readonly string[];
+    }
   /** The signed-in user: there when the request has one, null for service requests. */
   | { kind: 'viewer' };
 

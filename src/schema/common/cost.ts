@@ -24,6 +24,7 @@ import { LOADER_BATCH_SIZES } from '../../loaders/index.ts';
 import { decodeGlobalId } from './global-id.ts';
 import { DEFAULT_FIRST, MAX_COUNT } from './pagination.ts';
 
+import { selectsPath } from './selection.ts';
 import { costRuleOf, type CostRule as Rule, type LoaderName } from './cost-rules.ts';
 
 export const LIST_ESTIMATE = 10;
@@ -185,6 +186,8 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
       const first = countArg(field, 'first', walk.variables) ?? (last === undefined ? DEFAULT_FIRST : last);
       weigh(walk, last !== undefined && countArg(field, 'first', walk.variables) === undefined ? 'last' : 'first', parents * first);
       walk.calls += parents * Math.max(1, Math.ceil(first / rule.pageSize)) * (rule.callsPerPage ?? 1);
+      const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      if (rule.plusCallWhenSelected && selectsPath(sets, walk.fragments, rule.plusCallWhenSelected)) walk.calls += parents;
       // Paging backwards reads up to the end of a list whose length only Agora knows.
       if (rule.estimated || last !== undefined || argValue(field, 'before', walk.variables) !== undefined) walk.estimated = true;
       children = parents * Math.min(first, last ?? first);

@@ -8,7 +8,7 @@ import type { GatewayEvent } from '../../events/types.ts';
 import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, membershipCheck, type LiveEvent } from '../common/live.ts';
 import { builder } from '../builder.ts';
 import { User, userOf } from '../users/types.ts';
-import { Message } from './types.ts';
+import { Message, MessageTarget } from './types.ts';
 
 type MessageEventData = Extract<GatewayEvent, { kind: 'message' }>;
 
@@ -34,7 +34,17 @@ const MessageSentEvent = builder.objectRef<LiveEvent<MessageEventData>>('Message
     service: t.field({ type: MessageService, resolve: (e) => e.event.service }),
     target: t.field({ type: SentTarget, resolve: (e) => e.event.target }),
     from: t.field({ type: User, resolve: (e) => userOf(e.event.from) }),
-    to: t.string({ description: 'The receiving user, or the channel, group or room id.', resolve: (e) => e.event.to }),
+    to: t.string({ description: 'The receiving user, or the channel, group or room id (`recipient` is the same as a node).', resolve: (e) => e.event.to }),
+    recipient: t.field({
+      type: MessageTarget,
+      nullable: true,
+      description: 'Who or what received it, as `from` is: a user, a group or a room; null for a Signaling channel, which is not a node.',
+      resolve: (e) => {
+        const { target, to } = e.event;
+        if (target === 'channel') return null;
+        return target === 'group' || target === 'room' ? { kind: target, id: to } : userOf(to);
+      },
+    }),
     messageId: t.string({ nullable: true, description: "Chat's message id (Signaling gives none).", resolve: (e) => e.event.messageIds[0] ?? null }),
     at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
   }),

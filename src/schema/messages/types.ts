@@ -9,6 +9,7 @@ import { Group, Room } from '../collectives/types.ts';
 import { Reaction } from '../reactions.ts';
 import { User, userOf } from '../users/types.ts';
 import { costRules } from '../common/cost-rules.ts';
+import { publicError } from '../common/errors.ts';
 
 const ConversationKind = builder.enumType('ConversationKind', {
   values: { USER: { value: 'user' }, GROUP: { value: 'group' }, ROOM: { value: 'room' } } as const,
@@ -75,7 +76,7 @@ const MessageBody = builder.unionType('MessageBody', {
   types: [TextBody, ImageBody, AudioBody, VideoBody, FileBody, LocationBody, CommandBody, CustomBody],
 });
 
-const MessageTarget = builder.unionType('MessageTarget', {
+export const MessageTarget = builder.unionType('MessageTarget', {
   description: 'Where a message was sent: a user, a group or a room.',
   types: [User, Group, Room],
   resolveType: (target) => ((target as { kind?: string }).kind === 'group' ? Group : (target as { kind?: string }).kind === 'room' ? Room : User),
@@ -97,11 +98,14 @@ export const Message = builder.objectRef<ArchivedMessage>('Message').implement({
     sentAt: t.field({ type: 'DateTime', resolve: (m) => new Date(m.timestamp) }),
     reactions: t.field({
       type: [Reaction],
-      description: 'Reactions, as `as` (a participant of the conversation) sees them.',
-      args: { as: t.arg.string({ required: true }) },
+      description: 'Reactions, as the viewer sees them, or as `as` (a participant of the conversation; a service, which has no username, names one).',
+      args: { as: t.arg.string({ validate: username.nullish() }) },
       resolve: async (m, args, ctx) => {
+        const as = args.as ?? ctx.viewer.username;
+        if (as === undefined)
+          throw publicError('Name the participant whose view of the reactions to read: reactions(as: "<username>")', 'BAD_USER_INPUT', { field: 'as' });
         const groupId = m.conversation === 'group' ? m.to : undefined;
-        const byMessage = await chatOf(ctx).reactions.list({ username: args.as, messageIds: [m.id], groupId });
+        const byMessage = await chatOf(ctx).reactions.list({ username: as, messageIds: [m.id], groupId });
         return byMessage[m.id] ?? [];
       },
     }),

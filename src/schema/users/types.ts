@@ -83,18 +83,24 @@ builder.node(User, {
     }),
     contacts: t.field({
       authScopes: (u) => ({ self: u.username }),
+      // Private: a denial nulls this field alone, not the user (whose public fields stay).
+      nullable: true,
       type: [User],
       description: "The user's contact list.",
       resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.list(u.username)).map(userOf),
     }),
     blocked: t.field({
       authScopes: (u) => ({ self: u.username }),
+      // Private: a denial nulls this field alone, not the user (whose public fields stay).
+      nullable: true,
       type: [User],
       description: 'The users this user has blocked.',
       resolve: async (u, _a, ctx) => (await chatOf(ctx).contacts.listBlocked(u.username)).map(userOf),
     }),
     offlineMessageCount: t.int({
       authScopes: (u) => ({ self: u.username }),
+      // Private: a denial nulls this field alone, not the user (whose public fields stay).
+      nullable: true,
       description: 'Messages waiting for the user to come online.',
       resolve: (u, _a, ctx) => chatOf(ctx).users.offlineMessageCount(u.username),
     }),
@@ -116,6 +122,8 @@ builder.objectFields(User, (t) => ({
     type: GlobalMute,
     description: "The user's global mute.",
     authScopes: (u) => ({ self: u.username }),
+    // Private: a denial nulls this field alone, not the user (whose public fields stay).
+    nullable: true,
     resolve: (u, _a, ctx) => chatOf(ctx).mutes.get(u.username),
   }),
 }));
@@ -134,12 +142,16 @@ export const MutedUser = builder.objectRef<{ username: string; chat: number; gro
 builder.objectFields(User, (t) => ({
   allAttributes: t.field({
     authScopes: (u) => ({ self: u.username }),
+    // Private: a denial nulls this field alone, not the user (whose public fields stay).
+    nullable: true,
     type: 'JSON',
     description: 'Every attribute of the user (one upstream call per user; prefer `attributes(keys:)` in lists).',
     resolve: (u, _a, ctx) => chatOf(ctx).metadata.get(u.username),
   }),
   presenceSubscriptions: t.connection({
     authScopes: (u) => ({ self: u.username }),
+    // Private: a denial nulls this field alone, not the user (whose public fields stay).
+    nullable: true,
     type: User,
     description: 'Whose presence the user subscribes to.',
     resolve: async (u, args, ctx) => {
