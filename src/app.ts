@@ -7,6 +7,10 @@
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { feedFromCallbacks } from './conversations/ingest.ts';
+import { createReconciler, type Reconciler } from './conversations/reconcile.ts';
+import { createMemoryMessageStore, type MessageStore } from './conversations/store.ts';
+import { createRedisMessageStore } from './conversations/store-redis.ts';
 import { createRedisBudgetStore } from './agora/budget-store-redis.ts';
 import type { BudgetStore } from './agora/budgets.ts';
 import { createAgoraClient, type AgoraClient, type AgoraClientOptions } from './agora/client.ts';
@@ -114,6 +118,9 @@ export interface App {
   readonly mode: Context['mode'];
   readonly metrics: GatewayMetrics;
   readonly events: Events;
+  /** The message store (src/conversations/store.ts) and its reconciliation from the hourly export. */
+  readonly conversations: MessageStore;
+  readonly reconciler: Reconciler;
   readonly callbacks: ChatCallbackReceiver;
   /** In emulator mode: an admin token and a user token (alice), signed for this gateway. */
   readonly devTokens: { admin: string; alice: string } | undefined;
@@ -198,6 +205,18 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
 
   metrics.watchEvents(events);
 
+  // The gateway's own record of Chat messages by conversation, reconciled from the hourly export by the poller's leader.
+  const { retention, reconcile } = config.conversations;
+  const conversations = redis ? createRedisMessageStore(redis, `agora-graphql:${appId}:conversations:`, retention) : createMemoryMessageStore(retention);
+  const stopFeeding = feedFromCallbacks(events, conversations, logger);
+  const reconciler = createReconciler({
+    chat: agora.chat,
+    store: conversations,
+    leads: () => events.pollerStats().role === 'leader',
+    settings: reconcile,
+    logger,
+  });
+
   // Agora Chat's callbacks feed the same pipeline. In emulator mode the embedded emulator is given a
   // callback rule of its own, with a secret made for this process, once the gateway's address is known.
   const callbackSecrets = config.chatCallbacks.secrets.length > 0 ? config.chatCallbacks.secrets : ownsEmulator ? [randomSecret()] : [];
@@ -235,7 +254,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       )
     : undefined;
   if (shared) events.listen((event) => invalidate(shared, event));
-  const contextFor = createContextFactory({ agora, mode, events, shared, batching: parts.batching });
+  const contextFor = createContextFactory({ agora, mode, events, conversations, reconciler, shared, batching: parts.batching });
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -341,6 +360,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     mode,
     metrics,
     events,
+    conversations,
+    reconciler,
     callbacks,
     devTokens,
     async start() {
@@ -349,6 +370,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         emulator.state.chatCallbackRules = [{ url: new URL(config.chatCallbacks.path, graphqlUrl).href, secret: callbackSecrets[0]! }];
       }
       events.start();
+      reconciler.start();
       ready = true;
       return { graphqlUrl, emulatorUrl: emulator?.url };
     },
@@ -357,6 +379,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         // /readyz answers 503 from now on, while the doors drain.
         ready = false;
         // The poller first (its read in flight finishes and is published), then the bus, then the doors.
+        await reconciler.stop();
+        stopFeeding();
         await events.stop();
         await doors.stop();
         await agora.close();

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { LogLevel } from './observability/logger.ts';
 import type { SignalingCredentials } from './agora/auth.ts';
+import type { ReconcileSettings } from './conversations/reconcile.ts';
+import type { RetentionSettings } from './conversations/store.ts';
 import { hostPlanForRegion, hostPlanFromList, REGIONS, type HostPlan } from './agora/hosts.ts';
 import type { ChatOptions } from './agora/client.ts';
 import type { HttpTimeouts } from './agora/http.ts';
@@ -83,6 +85,8 @@ export interface Config {
   };
   /** graphql-ws: ping interval (a socket that does not answer within it is closed), and how long a socket may take to send connection_init. */
   webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
+  /** The gateway's message store and its reconciliation from the hourly export (src/conversations/). */
+  conversations: { retention: RetentionSettings; reconcile: ReconcileSettings };
   /** graphql-sse's single-connection mode (src/plugins/use-sse-streams.ts). */
   sseStreams: SseStreamLimits;
 }
@@ -196,6 +200,11 @@ const env = z.object({
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(65_536),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
   WS_CONNECTION_INIT_TIMEOUT_MS: ms(3_000),
+  CONVERSATION_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  CONVERSATION_MAX_AGE_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
+  RECONCILE_INTERVAL_MS: ms(600_000),
+  RECONCILE_DELAY_MS: ms(3_600_000),
+  RECONCILE_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(24),
   SSE_MAX_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).default(5),
   SSE_RESERVATION_TIMEOUT_MS: ms(10_000),
 });
@@ -289,6 +298,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+    },
+    conversations: {
+      retention: { maxPerConversation: e.CONVERSATION_MAX_MESSAGES, maxAgeMs: e.CONVERSATION_MAX_AGE_DAYS * 86_400_000 },
+      reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, delayMs: e.RECONCILE_DELAY_MS, lookbackHours: e.RECONCILE_LOOKBACK_HOURS },
     },
     sseStreams: {
       maxStreamsPerViewer: e.SSE_MAX_STREAMS_PER_CLIENT,

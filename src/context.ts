@@ -3,6 +3,8 @@
  * request as a RequestScope (who asks, and the signal that aborts when they go away); everything a
  * resolver needs follows from it: an Agora client bound to the request, its cost ledger and its loaders.
  */
+import type { Reconciler } from './conversations/reconcile.ts';
+import type { MessageStore } from './conversations/store.ts';
 import { CallLedger } from './agora/call-ledger.ts';
 import type { AgoraClient } from './agora/client.ts';
 import type { SharedReads } from './cache/shared-reads.ts';
@@ -36,6 +38,10 @@ export interface Context {
   renewLoaders(this: Context): void;
   /** The event pipeline: subscriptions read it, mutations publish what they changed. */
   events: Events;
+  /** The gateway's own record of Chat messages by conversation (src/conversations/). */
+  conversations: MessageStore;
+  /** Reads an hour's export into the store on demand (an operator's `reconcileMessages`). */
+  reconciler: Pick<Reconciler, 'reconcileHour'>;
 }
 
 /** Who a context's answers are for (the context's `audience`): equal strings, equal answers. */
@@ -60,6 +66,8 @@ export interface ContextParts {
   agora: AgoraClient;
   mode: Context['mode'];
   events: Events;
+  conversations: MessageStore;
+  reconciler: Pick<Reconciler, 'reconcileHour'>;
   /** Reads shared across requests (src/cache/shared-reads.ts). */
   shared?: SharedReads | undefined;
   /** Diagnostic: false makes every loader key its own upstream call (bench/batching.ts compares). */
@@ -108,6 +116,8 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       agora,
       mode: parts.mode,
       events: parts.events,
+      conversations: parts.conversations,
+      reconciler: parts.reconciler,
       viewer: scope.viewer,
       audience: audienceOf(scope),
       clientAddress: scope.clientAddress,

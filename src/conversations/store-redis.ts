@@ -122,9 +122,9 @@ export function createRedisMessageStore(redis: Redis, prefix: string, retention:
       const flat = await redis.zrange(k.conversation(key), 0, -1, 'WITHSCORES');
       const index = [];
       for (let i = 0; i < flat.length; i += 2) index.push({ id: flat[i]!, at: Number(flat[i + 1]) });
-      const { items, more } = pageOf(index, range);
+      const { items, more, total } = pageOf(index, range);
       const loaded = await load(items.map((p) => p.id));
-      return { messages: loaded.filter(isMessage), more };
+      return { messages: loaded.filter(isMessage), more, total };
     },
     async unread(key, username, since) {
       const ids = await redis.zrangebyscore(k.conversation(key), `(${since}`, '+inf');

@@ -10,7 +10,9 @@
  * conversation only moves forward. In memory here (one instance); Redis in ./store-redis.ts, with the
  * same contract (test/conversations/store.test.ts runs one suite against both).
  */
+import { z } from 'zod';
 import type { ArchivedMessage } from '../agora/chat/messages.ts';
+import { resourceId, username } from '../agora/chat/schemas.ts';
 
 export type ConversationKind = ArchivedMessage['conversation'];
 
@@ -41,6 +43,8 @@ export interface MessagePage {
   messages: StoredMessage[];
   /** Whether more lie beyond the end the page was read from. */
   more: boolean;
+  /** How many messages the range holds in all. */
+  total: number;
 }
 
 export interface PageRange {
@@ -78,6 +82,17 @@ export function conversationKeyOf(m: Pick<ArchivedMessage, 'conversation' | 'fro
   return peerKey(m.from, m.to);
 }
 
+/** A conversation's key as a global id carries it, checked as every id is: `user:<a>:<b>`, `group:<id>`, `room:<id>`. */
+export const conversationKey = z.string().superRefine((key, ctx) => {
+  const parsed = parseConversationKey(key);
+  const valid =
+    parsed !== undefined &&
+    (parsed.members
+      ? parsed.members.every((m) => username.safeParse(m).success) && parsed.members[0] < parsed.members[1]
+      : resourceId('id').safeParse(parsed.id).success);
+  if (!valid) ctx.addIssue({ code: 'custom', message: 'it names no conversation' });
+});
+
 export const peerKey = (a: string, b: string) => (a < b ? `user:${a}:${b}` : `user:${b}:${a}`);
 
 /** What a key names: a conversation with another user (seen from `viewer`), a group or a room. */
@@ -92,10 +107,10 @@ export const compare = (x: Position, y: Position) => x.at - y.at || (x.id < y.id
 export const positionOf = (m: Pick<ArchivedMessage, 'timestamp' | 'id'>): Position => ({ at: m.timestamp, id: m.id });
 
 /** The page of an ordered index (oldest first) that a range asks for; both stores page with it. */
-export function pageOf<T extends Position>(index: readonly T[], range: PageRange): { items: T[]; more: boolean } {
+export function pageOf<T extends Position>(index: readonly T[], range: PageRange): { items: T[]; more: boolean; total: number } {
   const inRange = index.filter((p) => (!range.after || compare(p, range.after) > 0) && (!range.before || compare(p, range.before) < 0));
   const items = range.from === 'newest' ? inRange.slice(Math.max(0, inRange.length - range.limit)) : inRange.slice(0, range.limit);
-  return { items, more: inRange.length > items.length };
+  return { items, more: inRange.length > items.length, total: inRange.length };
 }
 
 /** Keeps a sorted array sorted: inserts by position. */
@@ -189,11 +204,11 @@ export function createMemoryMessageStore(retention: RetentionSettings, now: () =
       return out;
     },
     async messages(key, range) {
-      const { items, more } = pageOf(
+      const { items, more, total } = pageOf(
         (conversations.get(key) ?? []).map((m) => ({ at: m.timestamp, id: m.id, message: m })),
         range,
       );
-      return { messages: items.map((i) => i.message), more };
+      return { messages: items.map((i) => i.message), more, total };
     },
     async unread(key, username, since) {
       return (conversations.get(key) ?? []).filter((m) => m.timestamp > since && m.from !== username && !m.recalled).length;

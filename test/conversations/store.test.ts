@@ -64,7 +64,7 @@ function messageStoreContract(name: string, make: MakeStore) {
       const before = await store.messages(key, { limit: 3, from: 'newest', before: { at: all[4]!.timestamp, id: all[4]!.id } });
       expect(before.messages.map((m) => m.id)).toEqual(all.slice(1, 4).map((m) => m.id));
       const after = await store.messages(key, { limit: 10, from: 'oldest', after: { at: all[4]!.timestamp, id: all[4]!.id } });
-      expect(after).toEqual({ messages: all.slice(5).map((m) => ({ ...m, recalled: false })), more: false });
+      expect(after).toEqual({ messages: all.slice(5).map((m) => ({ ...m, recalled: false })), more: false, total: 2 });
       expect(await store.activity([key, 'group:none'])).toEqual(new Map([[key, { key, at: all[6]!.timestamp, lastMessageId: all[6]!.id }]]));
     });
 
@@ -93,7 +93,7 @@ function messageStoreContract(name: string, make: MakeStore) {
       const m = message({ from: 'alice', to: 'bob' });
       expect(await store.recall(m.id)).toBeUndefined();
       expect(await store.add([m])).toEqual([]);
-      expect(await store.messages(peerKey('alice', 'bob'), { limit: 10, from: 'newest' })).toEqual({ messages: [], more: false });
+      expect(await store.messages(peerKey('alice', 'bob'), { limit: 10, from: 'newest' })).toEqual({ messages: [], more: false, total: 0 });
     });
 
     it('keeps the newest messages of each conversation, within the age limit', async () => {

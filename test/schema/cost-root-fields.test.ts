@@ -10,6 +10,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { tokenFor } from '../helpers/auth.ts';
 import { schema } from '../../src/schema/index.ts';
 import { postGraphQL, startInProcessRunner } from '../helpers/gateway.ts';
 
@@ -114,7 +115,8 @@ describe('extensions.cost through every root field', () => {
               .join(', ')})`
           : ''
       } ${select ?? selection(getNamedType(field.type))} }`;
-      const res = await postGraphQL(graphqlUrl, document, args);
+      // A user's own conversations are a signed-in user's to list.
+      const res = await postGraphQL(graphqlUrl, document, args, field.name === 'conversations' ? { token: await tokenFor('alice') } : {});
       expect(res.body.errors, `${label}: ${document}`).toBeUndefined();
       const cost = res.body.extensions?.cost as { predicted: number; estimated: boolean; actual: number; calls: Record<string, number> };
       if (!cost.estimated) {

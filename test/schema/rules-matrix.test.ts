@@ -47,6 +47,9 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     'Query.rooms',
     'Query.thread',
     'Query.threads',
+    // A user's own list (a service is asked to name one); the horizon is the signed-in user's.
+    'Query.conversations',
+    'Mutation.markConversationRead',
     'Query.node',
     'Query.nodes',
     'Query.chatFile',
@@ -100,6 +103,7 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     'Subscription.messageReceived',
   ],
   admin: [
+    'Mutation.reconcileMessages',
     'Query.attributesCapacity',
     'Query.chatHistory',
     'Query.eventPoller',

@@ -105,7 +105,15 @@ function countArg(field: FieldNode, name: 'first' | 'last', variables: Record<st
 }
 
 /** The loader `node(id:)` uses for each type with global ids; a thread is found by scanning the list. */
-const NODE_LOADERS: Record<string, LoaderName | undefined> = { User: 'users', Group: 'groups', Room: 'rooms', Thread: undefined };
+const NODE_LOADERS: Record<string, LoaderName | 'scan' | 'store'> = {
+  User: 'users',
+  Group: 'groups',
+  Room: 'rooms',
+  Thread: 'scan',
+  // Read from the gateway's message store; a group's conversation asks Agora who belongs to it.
+  Conversation: 'store',
+  Message: 'store',
+};
 
 /**
  * `node(id:)` and `nodes(ids:)`: the ids say which types, so which loaders, the fields under them see.
@@ -128,14 +136,18 @@ function visitNodes(walk: Walk, field: FieldNode, sets: readonly SelectionSetNod
     const target = walk.schema.getType(typename);
     if (!isObjectType(target)) continue;
     const loader = NODE_LOADERS[typename];
+    if (loader === 'scan' || loader === 'store') {
+      // A thread is looked for page by page through the app's threads, and a group's conversation asks
+      // Agora about its members: how many calls, only Agora knows.
+      walk.calls += count;
+      walk.estimated = true;
+      visit(walk, sets, target, count, depth + 1, undefined);
+      continue;
+    }
     if (loader) {
       const entry = walk.batches.get(`${loader}@${depth}:`) ?? { loader, keys: 0 };
       entry.keys += count;
       walk.batches.set(`${loader}@${depth}:`, entry);
-    } else {
-      // A thread is looked for page by page through the app's threads: how many pages, only Agora knows.
-      walk.calls += count;
-      walk.estimated = true;
     }
     visit(walk, sets, target, count, depth + 1, loader);
   }

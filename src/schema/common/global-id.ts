@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { resourceId, username } from '../../agora/chat/schemas.ts';
+import { conversationKey } from '../../conversations/store.ts';
 import { InvalidGlobalIdError } from './errors.ts';
 
 /** Every type that implements Node, with the rule its key follows. A test keeps this equal to the schema. */
@@ -14,6 +15,8 @@ export const NODE_KEYS: Record<string, z.ZodType<string>> = {
   Group: resourceId('group id'),
   Room: resourceId('room id'),
   Thread: resourceId('thread id'),
+  Conversation: conversationKey,
+  Message: resourceId('message id'),
 };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

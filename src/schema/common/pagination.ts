@@ -72,6 +72,21 @@ const isPageCursor = (v: unknown): v is PageCursor =>
   typeof (v as PageCursor).index === 'number' &&
   ((v as PageCursor).page === null || typeof (v as PageCursor).page === 'string');
 
+/** Refuses `last` and `before` by name on a list that pages forwards only, saying why. */
+export function refuseBackwards(args: ConnectionArgs, because: string): void {
+  for (const argument of ['last', 'before'] as const) {
+    if (args[argument] !== null && args[argument] !== undefined) {
+      throw publicError(
+        `\`${argument}\` cannot be used here: this list pages forwards only, because ${because}; use \`first\` and \`after\``,
+        'BAD_USER_INPUT',
+        {
+          field: argument,
+        },
+      );
+    }
+  }
+}
+
 /** A connection over a cursor-paged Agora list: forwards only. */
 export async function cursorConnection<T>(
   args: ConnectionArgs,
@@ -79,15 +94,7 @@ export async function cursorConnection<T>(
   maxPageSize: number,
   defaultFirst = DEFAULT_FIRST,
 ): Promise<Connection<T>> {
-  for (const argument of ['last', 'before'] as const) {
-    if (args[argument] !== null && args[argument] !== undefined) {
-      throw publicError(
-        `\`${argument}\` cannot be used here: this list pages forwards only, because Agora gives forward cursors; use \`first\` and \`after\``,
-        'BAD_USER_INPUT',
-        { field: argument },
-      );
-    }
-  }
+  refuseBackwards(args, 'Agora gives forward cursors');
   const first = countOf(args, 'first') ?? defaultFirst;
   const start = args.after ? decode(args.after, isPageCursor, 'after') : { page: null, index: -1 };
   const edges: { cursor: string; node: T }[] = [];
@@ -172,4 +179,25 @@ export async function numberedConnection<T>(
   const start = Math.max(0, firstSlice.length - last);
   const hasNextPage = first !== undefined ? window.length > first : before !== undefined;
   return connection(edgesFrom(firstSlice.slice(start), from + start), hasNextPage, window.length > last);
+}
+
+/**
+ * A connection over a list the gateway keeps in order (the message store): an edge's cursor is its
+ * position, so the list pages both ways, exactly as the Relay specification says: `first` (20 when
+ * neither count is given) from the start of the range, `last` from its end, both together the last of
+ * the first. A chat screen asks `last: 50`, then `before` the first edge's cursor.
+ */
+export async function positionConnection<P, T>(
+  args: ConnectionArgs,
+  read: (range: { after?: P | undefined; before?: P | undefined; limit: number; from: 'newest' | 'oldest' }) => Promise<{ items: T[]; total: number }>,
+  position: { of: (item: T) => P; valid: (v: unknown) => v is P },
+): Promise<Connection<T>> {
+  const last = countOf(args, 'last');
+  const first = countOf(args, 'first') ?? (last === undefined ? DEFAULT_FIRST : undefined);
+  const after = args.after ? decode(args.after, position.valid, 'after') : undefined;
+  const before = args.before ? decode(args.before, position.valid, 'before') : undefined;
+  const { items, total } = await read(first !== undefined ? { after, before, limit: first, from: 'oldest' } : { after, before, limit: last!, from: 'newest' });
+  const kept = first !== undefined && last !== undefined ? items.slice(Math.max(0, items.length - last)) : items;
+  const edges = kept.map((node) => ({ cursor: encode(position.of(node)), node }));
+  return connection(edges, first !== undefined ? total > first : before !== undefined, last !== undefined ? total > last : after !== undefined);
 }

@@ -5,6 +5,7 @@ import { DENIED_HINT } from '../scopes.ts';
 import { username } from '../../agora/chat/schemas.ts';
 import { FILE_DEFAULTS, type MessageBody as WireMessageBody } from '../../agora/chat/messages.ts';
 import { builder } from '../builder.ts';
+import { sentMessages } from '../../conversations/ingest.ts';
 import { chatOf } from '../common/chat.ts';
 import { domainErrors } from '../common/domain-errors.ts';
 import { publicError } from '../common/errors.ts';
@@ -119,6 +120,20 @@ builder.mutationFields((t) => ({
       });
       const target = input.toUsers ? 'user' : input.toGroups ? 'group' : 'room';
       const at = Date.now();
+      // Recorded here, so that a gateway without callbacks knows its own sends (a callback of the same send is the
+      // same message). The send happened: a store that fails to record it is repaired by reconciliation, not the send's error.
+      await ctx.conversations
+        .add(
+          sentMessages({
+            from: input.from ?? 'admin',
+            conversation: target,
+            ids,
+            body: toBody(input.body),
+            ext: (input.ext ?? undefined) as Record<string, unknown> | undefined,
+            at,
+          }),
+        )
+        .catch(() => undefined);
       await ctx.events.publish(
         Object.entries(ids).map(([recipient, messageId]) => ({
           kind: 'message',
@@ -138,14 +153,18 @@ builder.mutationFields((t) => ({
     description: 'Recalls a Chat message: within the recall window, or at any age with `force` (moderators).',
     authScopes: { moderator: true },
     args: { input: t.arg({ type: RecallMessageInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      chatOf(ctx).messages.recall({
+    resolve: async (_root, { input }, ctx) => {
+      const recalled = await chatOf(ctx).messages.recall({
         messageId: input.messageId,
         conversation: input.conversation,
         to: input.to,
         from: input.from ?? undefined,
         force: input.force ?? undefined,
-      }),
+      });
+      // As for sends: Agora recalled it; reconciliation does not undo a recall the store missed, so the recall callback repairs it.
+      await ctx.conversations.recall(input.messageId).catch(() => undefined);
+      return recalled;
+    },
   }),
   uploadChatFile: t.field({
     type: ChatFile,

@@ -9,6 +9,7 @@ import { Group, Room } from '../collectives/types.ts';
 import { Reaction } from '../reactions.ts';
 import { User, userOf } from '../users/types.ts';
 import { costRules } from '../common/cost-rules.ts';
+import { maySeeMessage } from '../conversations/access.ts';
 import { publicError } from '../common/errors.ts';
 
 const ConversationKind = builder.enumType('ConversationKind', {
@@ -82,11 +83,22 @@ export const MessageTarget = builder.unionType('MessageTarget', {
   resolveType: (target) => ((target as { kind?: string }).kind === 'group' ? Group : (target as { kind?: string }).kind === 'room' ? Room : User),
 });
 
-export const Message = builder.objectRef<ArchivedMessage>('Message').implement({
+/** A message of the hourly archive, or of the gateway's store (which knows whether it was recalled). */
+export type MessageSource = ArchivedMessage & { recalled?: boolean };
+
+export const Message = builder.objectRef<MessageSource>('Message');
+
+builder.node(Message, {
   authScopes: { user: true },
-  description: 'An Agora Chat message.',
+  description: "An Agora Chat message. As a Node, `node(id:)` reads it from the gateway's message store, for those who may see its conversation.",
+  id: { resolve: (m) => m.id },
+  loadOne: async (id, ctx) => {
+    const [message] = await ctx.conversations.get([id]);
+    return message && (await maySeeMessage(ctx, message)) ? message : null;
+  },
   fields: (t) => ({
-    messageId: t.exposeString('id'),
+    messageId: t.exposeString('id', { description: "Agora's msg_id." }),
+    recalled: t.boolean({ description: 'Recalled by its sender or a moderator (as far as the gateway heard).', resolve: (m) => m.recalled ?? false }),
     sender: t.field({ type: User, resolve: (m) => userOf(m.from) }),
     conversation: t.field({ type: ConversationKind, resolve: (m) => m.conversation }),
     target: t.field({

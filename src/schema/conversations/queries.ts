@@ -1,0 +1,130 @@
+/**
+ * A user's conversations, newest activity first: their one-to-one conversations from the message store,
+ * and the groups and rooms they belong to, read from Agora (membership is Agora's to say: a group left
+ * is gone from the list at once), with the store's newest message of each. Groups and rooms without a
+ * recorded message come last.
+ */
+import { AgoraNotFoundError } from '../../agora/errors.ts';
+import type { CollectiveKind } from '../../agora/chat/collectives.ts';
+import { builder, type Context } from '../builder.ts';
+import { chatOf } from '../common/chat.ts';
+import { costRules } from '../common/cost-rules.ts';
+import { publicError } from '../common/errors.ts';
+import { DEFAULT_FIRST, MAX_COUNT, refuseBackwards, type ConnectionArgs } from '../common/pagination.ts';
+import { User } from '../users/types.ts';
+import { Conversation, type ConversationSource } from './types.ts';
+
+/** How many pages of a user's groups (and of their rooms) the list reads at most: 20 a page. */
+const MEMBERSHIP_PAGES = 10;
+
+async function joinedOf(ctx: Context, username: string, kind: CollectiveKind): Promise<string[]> {
+  if (!ctx.agora.chat) return [];
+  const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
+  const keys: string[] = [];
+  for (let pageNum = 1; pageNum <= MEMBERSHIP_PAGES; pageNum++) {
+    const page = await api.joined({ username, pageNum, pageSize: 20 }).catch((error: unknown) => {
+      // A user Chat does not know belongs to nothing.
+      if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
+      throw error;
+    });
+    keys.push(...page.items.map((c) => `${kind}:${c.id}`));
+    if (!page.hasMore) break;
+  }
+  return keys;
+}
+
+/** Newest activity first; conversations without any last, each group by key. */
+const order = (x: ConversationSource, y: ConversationSource) => (y.activity?.at ?? 0) - (x.activity?.at ?? 0) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
+
+interface ListCursor {
+  at: number;
+  key: string;
+}
+
+const encodeCursor = (c: ConversationSource) => Buffer.from(JSON.stringify({ at: c.activity?.at ?? 0, key: c.key })).toString('base64url');
+
+function decodeCursor(cursor: string): ListCursor {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as ListCursor;
+    if (typeof v.at === 'number' && typeof v.key === 'string') return v;
+  } catch {
+    // refused below
+  }
+  throw publicError('The cursor in `after` is not one this list gave out; take cursors from its edges or pageInfo', 'BAD_USER_INPUT', { field: 'after' });
+}
+
+export async function conversationsOf(ctx: Context, username: string, args: ConnectionArgs & { hasUnread?: boolean | null }) {
+  refuseBackwards(args, 'a conversation moves to the top with each new message');
+  const first = args.first ?? DEFAULT_FIRST;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_COUNT)
+    throw publicError(`\`first\` must be 0 to ${MAX_COUNT}`, 'BAD_USER_INPUT', { field: 'first' });
+  const after = args.after ? decodeCursor(args.after) : undefined;
+  const [peers, groups, rooms] = await Promise.all([
+    ctx.conversations.peerConversations(username),
+    joinedOf(ctx, username, 'group'),
+    joinedOf(ctx, username, 'room'),
+  ]);
+  const activity = await ctx.conversations.activity([...groups, ...rooms]);
+  let all: ConversationSource[] = [
+    ...peers.map((a) => ({ key: a.key, as: username, activity: a })),
+    ...[...groups, ...rooms].map((key) => ({ key, as: username, activity: activity.get(key) })),
+  ].sort(order);
+  if (after) all = all.filter((c) => order(c, { key: after.key, as: username, activity: { key: after.key, at: after.at, lastMessageId: '' } }) > 0);
+  if (args.hasUnread) {
+    // Filtered before paging, so that a page of unread conversations is full and `after` still pages.
+    const horizons = await ctx.conversations.readHorizons(
+      username,
+      all.map((c) => c.key),
+    );
+    const unread = await Promise.all(all.map((c) => ctx.conversations.unread(c.key, username, horizons.get(c.key) ?? 0)));
+    all = all.filter((_c, i) => unread[i]! > 0);
+  }
+  const page = all.slice(0, first);
+  const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: all.length > page.length,
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+const LIST_ARGS = 'Newest activity first, forwards only (`first` and `after`); `hasUnread: true` keeps those with unread messages.';
+
+builder.queryFields((t) => ({
+  conversations: t.connection({
+    type: Conversation,
+    authScopes: { user: true },
+    description: `The signed-in user's conversations: one-to-one, and the groups and rooms they belong to. ${LIST_ARGS}`,
+    args: { hasUnread: t.arg.boolean() },
+    resolve: (_root, args, ctx) => {
+      const me = ctx.viewer.username;
+      if (!me)
+        throw publicError('conversations are a user\'s: sign in as one, or read user(username: "...") { conversations }', 'BAD_USER_INPUT', {
+          field: 'conversations',
+        });
+      return conversationsOf(ctx, me, args);
+    },
+  }),
+}));
+
+builder.objectFields(User, (t) => ({
+  conversations: t.connection({
+    type: Conversation,
+    // Private: a denial nulls this field alone, not the user.
+    nullable: true,
+    authScopes: (u) => ({ moderator: true, self: u.username }),
+    description: `This user's conversations, as they see them. ${LIST_ARGS}`,
+    args: { hasUnread: t.arg.boolean() },
+    resolve: (u, args, ctx) => conversationsOf(ctx, u.username, args),
+  }),
+}));
+
+costRules({
+  // The user's groups and rooms, a page of 20 each (more pages for more): the store's reads are not Agora's.
+  'Query.conversations': { kind: 'call', calls: 2, estimated: true },
+  'User.conversations': { kind: 'call', calls: 2, estimated: true },
+});
