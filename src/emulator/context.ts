@@ -42,6 +42,8 @@ export interface EmulatorContext {
   listeners(): { label: string; url: string }[];
   /** Chat callbacks sent, retried and dropped (src/emulator/chat/callbacks.ts). */
   callbackStats(): { delivered: number; retried: number; dropped: number };
+  /** The next `times` callbacks are lost, as Agora drops one whose retry failed too. */
+  dropCallbacks(times: number): void;
 }
 
 /**

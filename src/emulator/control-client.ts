@@ -41,6 +41,8 @@ export interface EmulatorControl {
     expireTokens(): Promise<void>;
     /** Where the emulator POSTs Chat callbacks (at most 4 rules, as in the Console). */
     setCallbackRules(rules: { url: string; secret: string; events?: ('message' | 'recall' | 'status')[] }[]): Promise<void>;
+    /** The next `times` callbacks (messages, recalls, logins) are lost, as Agora drops one whose retry failed too. */
+    dropCallbacks(times: number): Promise<void>;
     /** Callbacks delivered, retried once, and dropped after the retry failed. */
     callbackStats(): Promise<{ rules: { url: string }[]; delivered: number; retried: number; dropped: number }>;
     /** A simulated SDK client sends a text message. */
@@ -95,6 +97,7 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       expireTokens: async () => void (await call('POST', '/chat/tokens/expire')),
       setCallbackRules: async (rules) => void (await call('PUT', '/chat/callbacks', { rules })),
       callbackStats: () => call('GET', '/chat/callbacks'),
+      dropCallbacks: async (times) => void (await call('POST', '/chat/callbacks/drop', { times })),
       send: (username, message) => call('POST', `/chat/users/${enc(username)}/messages`, message),
     },
     calls,

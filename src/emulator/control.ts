@@ -126,6 +126,12 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
     route('chat.callbacks.stats', 'GET', '/chat/callbacks', () =>
       json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })), ...ctx.callbackStats() }),
     ),
+    route('chat.callbacks.drop', 'POST', '/chat/callbacks/drop', (req) => {
+      const times = Number((req.body as { times?: unknown } | undefined)?.times ?? 1);
+      if (!Number.isInteger(times) || times < 1 || times > 100_000) return problem(400, 'times must be an integer from 1 to 100000');
+      ctx.dropCallbacks(times);
+      return json({ dropping: times });
+    }),
     route('chat.send', 'POST', '/chat/users/:uid/messages', (req) => {
       // A simulated SDK client sends a text message (to a user, a group or a room).
       const b = (req.body ?? {}) as { to?: unknown; chatType?: unknown; text?: unknown };

@@ -134,6 +134,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     traffic,
     listeners: () => [...servers].map(([label, s]) => ({ label, url: s.url })),
     callbackStats: callbacks.stats,
+    dropCallbacks: callbacks.drop,
   };
 
   const reset = () => {

@@ -1,0 +1,170 @@
+/**
+ * Conversations over real HTTP, as a chat frontend reads them: a message from an SDK client (the
+ * emulator's, through Chat's callback) in both users' lists and histories; unread counts that move with
+ * sends and markConversationRead; a recall; what a non-member sees of a group (nothing); a dropped
+ * callback restored by reconciliation, exactly once; and two instances sharing one Redis.
+ */
+import { describe, expect, it } from 'vitest';
+import { tokenFor, TEST_API_KEY_HASH } from '../helpers/auth.ts';
+import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
+import { postGraphQL, startGateway, startGatewayRunner } from '../helpers/gateway.ts';
+import { startRedis } from '../helpers/redis.ts';
+import { createReconciler } from '../../src/conversations/reconcile.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+
+interface ConversationNode {
+  id: string;
+  type: string;
+  with: { username: string } | null;
+  group: { groupId: string } | null;
+  unreadCount: number;
+  lastMessage: { messageId: string; sender: { username: string }; body: { text?: string } | null } | null;
+}
+
+const LIST = `query ($unread: Boolean) { conversations(first: 50, hasUnread: $unread) { edges { node {
+  id type with { username } group { groupId } unreadCount lastMessage { messageId sender { username } body { ... on TextBody { text } } }
+} } } }`;
+const HISTORY = `query ($id: ID!) { node(id: $id) { ... on Conversation { messages(last: 20) { edges { node { id messageId recalled sender { username } body { ... on TextBody { text } } } } } } } }`;
+
+/** A user's view, over HTTP with their own token. */
+async function viewer(graphqlUrl: string, username: string) {
+  const token = await tokenFor(username);
+  const ask = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+    const res = await postGraphQL(graphqlUrl, query, variables, { token });
+    if (res.body.errors) throw new Error(`${username}: ${JSON.stringify(res.body.errors)}`);
+    return res.body.data as T;
+  };
+  const list = async (unread?: boolean) =>
+    (await ask<{ conversations: { edges: { node: ConversationNode }[] } }>(LIST, { unread: unread ?? null })).conversations.edges.map((e) => e.node);
+  const withUser = async (other: string) => (await list()).find((c) => c.with?.username === other);
+  const history = async (id: string) =>
+    (
+      await ask<{
+        node: {
+          messages: { edges: { node: { id: string; messageId: string; recalled: boolean; sender: { username: string }; body: { text?: string } } }[] };
+        } | null;
+      }>(HISTORY, { id })
+    ).node?.messages.edges.map((e) => e.node);
+  const markRead = (id: string) =>
+    ask<{ markConversationRead: { unreadCount: number; readUpTo: string | null } }>(
+      'mutation ($id: ID!) { markConversationRead(conversationId: $id) { unreadCount readUpTo } }',
+      { id },
+    );
+  return { ask, list, withUser, history, markRead };
+}
+
+describe('conversations', () => {
+  it('lists an SDK message for both users, counts unread until read, shows a recall, and gives a non-member nothing of a group', async () => {
+    const { graphqlUrl, control, run } = await startGatewayRunner();
+    const [alice, bob, erin] = [await viewer(graphqlUrl, 'alice'), await viewer(graphqlUrl, 'bob'), await viewer(graphqlUrl, 'erin')];
+
+    // alice's SDK client writes to bob: the callback brings it to the gateway's store.
+    await control.chat.send('alice', { to: 'bob', text: 'hello from the SDK' });
+    await expect.poll(async () => (await bob.withUser('alice'))?.unreadCount).toBe(1);
+    const ofBob = (await bob.withUser('alice'))!;
+    expect(ofBob).toMatchObject({ type: 'USER', lastMessage: { sender: { username: 'alice' }, body: { text: 'hello from the SDK' } } });
+    expect(await alice.withUser('bob')).toMatchObject({ id: ofBob.id, unreadCount: 0, with: { username: 'bob' } });
+
+    // bob answers through the gateway: in the store when the send answers.
+    await bob.ask('mutation { sendMessage(input: { from: "bob", toUsers: ["alice"], body: { text: { text: "hi alice" } } }) { __typename } }');
+    expect((await alice.withUser('bob'))?.unreadCount).toBe(1);
+    expect((await alice.list(true)).map((c) => c.with?.username)).toContain('bob');
+    expect((await alice.markRead(ofBob.id)).markConversationRead).toMatchObject({ unreadCount: 0, readUpTo: expect.any(String) });
+    expect((await alice.list(true)).map((c) => c.with?.username)).not.toContain('bob');
+
+    // Both read the same history, oldest first; a moderator's recall shows in it.
+    const history = (await alice.history(ofBob.id))!;
+    expect(history.map((m) => [m.sender.username, m.body.text, m.recalled])).toEqual([
+      ['alice', 'hello from the SDK', false],
+      ['bob', 'hi alice', false],
+    ]);
+    expect(await bob.history(ofBob.id)).toEqual(history);
+    await run('mutation ($id: String!) { recallMessage(input: { messageId: $id, conversation: USER, to: "alice", from: "bob" }) { __typename } }', {
+      id: history[1]!.messageId,
+    });
+    expect((await alice.history(ofBob.id))!.map((m) => m.recalled)).toEqual([false, true]);
+    // Not another's: erin sees neither the conversation nor its messages.
+    expect((await erin.ask<{ node: unknown }>(HISTORY, { id: ofBob.id })).node).toBeNull();
+    expect((await erin.ask<{ node: unknown }>('query ($id: ID!) { node(id: $id) { id } }', { id: history[0]!.id })).node).toBeNull();
+
+    // The demo group (alice owns it; carol and dave are members): a member's message is in the members' lists, not erin's.
+    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
+      '{ user(username: "carol") { joinedGroups(first: 1) { edges { node { groupId } } } } }',
+    );
+    const groupId = user.joinedGroups.edges[0]!.node.groupId;
+    await control.chat.send('carol', { to: groupId, chatType: 'groupchat', text: 'team lunch?' });
+    await expect.poll(async () => (await alice.list()).find((c) => c.group?.groupId === groupId)?.lastMessage?.body?.text).toBe('team lunch?');
+    const group = (await alice.list()).find((c) => c.group?.groupId === groupId)!;
+    expect(group).toMatchObject({ type: 'GROUP', unreadCount: 1 });
+    expect((await erin.list()).find((c) => c.group?.groupId === groupId)).toBeUndefined();
+    expect((await erin.ask<{ node: unknown }>(HISTORY, { id: group.id })).node).toBeNull();
+    await expect(erin.markRead(group.id)).rejects.toThrow(/FORBIDDEN/);
+  });
+
+  it('restores a dropped callback by reconciliation from the hourly export, exactly once', async () => {
+    const { graphqlUrl, control, run } = await startGatewayRunner();
+    const carol = await viewer(graphqlUrl, 'carol');
+    await control.chat.send('alice', { to: 'carol', text: 'first' });
+    await expect.poll(async () => (await carol.withUser('alice'))?.unreadCount).toBe(1);
+    // Agora loses the next callback (its delivery and its retry both failed).
+    await control.chat.dropCallbacks(1);
+    await control.chat.send('alice', { to: 'carol', text: 'lost in transit' });
+    await expect.poll(async () => (await control.chat.callbackStats()).dropped).toBe(1);
+    const id = (await carol.withUser('alice'))!.id;
+    expect((await carol.history(id))!.map((m) => m.body.text)).toEqual(['first']);
+
+    const reconcile = () =>
+      run<{ reconcileMessages: { read: number; added: number } }>('mutation ($hour: DateTime!) { reconcileMessages(hour: $hour) { hour read added } }', {
+        hour: new Date().toISOString(),
+      });
+    const first = (await reconcile()).reconcileMessages;
+    expect(first.added).toBe(1);
+    expect((await carol.history(id))!.map((m) => m.body.text)).toEqual(['first', 'lost in transit']);
+    expect((await carol.withUser('alice'))?.unreadCount).toBe(2);
+    // Again: nothing more is added, nothing twice.
+    expect((await reconcile()).reconcileMessages).toMatchObject({ read: first.read, added: 0 });
+    expect((await carol.history(id))!).toHaveLength(2);
+  });
+
+  it("the background job reconciles each completed hour once, and only on the poller's leader", async () => {
+    const { server, control, graphqlUrl } = await startGatewayRunner();
+    await control.chat.dropCallbacks(1);
+    await control.chat.send('alice', { to: 'dave', text: 'only in the export' });
+    await expect.poll(async () => (await control.chat.callbackStats()).dropped).toBe(1);
+    // The job as the gateway runs it, two hours on: this hour is then completed, and the latest it reads.
+    let leads = false;
+    const job = createReconciler({
+      chat: server.agora.chat,
+      store: server.conversations,
+      leads: () => leads,
+      settings: { intervalMs: 60_000, delayMs: 3_600_000, lookbackHours: 1 },
+      logger: createLogger('silent'),
+      now: () => Date.now() + 2 * 3_600_000,
+    });
+    expect(await job.pass()).toEqual([]);
+    leads = true;
+    expect(await job.pass()).toEqual([expect.objectContaining({ added: 1 })]);
+    expect(await job.pass()).toEqual([]);
+    const dave = await viewer(graphqlUrl, 'dave');
+    expect((await dave.withUser('alice'))?.lastMessage?.body?.text).toBe('only in the export');
+  });
+
+  it('two instances on one Redis share the store: sent through one, listed and read through the other', async () => {
+    const redis = await startRedis();
+    const { emulator, control } = await startEmulator();
+    const env = { ...agoraEnvironment(emulator), REDIS_URL: redis.url, AUTH_API_KEY_HASHES: TEST_API_KEY_HASH, CHAT_CALLBACK_SECRETS: 'conversations-secret' };
+    const [one, two] = [await startGateway(env), await startGateway(env)];
+    for (const name of ['ann', 'ben']) emulator.state.chat.addUser(name, { nickname: name });
+    await control.chat.setCallbackRules([{ url: new URL('/agora/chat/callbacks', one.graphqlUrl).href, secret: 'conversations-secret' }]);
+    const [annOnOne, benOnTwo] = [await viewer(one.graphqlUrl, 'ann'), await viewer(two.graphqlUrl, 'ben')];
+    await annOnOne.ask('mutation { sendMessage(input: { from: "ann", toUsers: ["ben"], body: { text: { text: "via one" } } }) { __typename } }');
+    await control.chat.send('ann', { to: 'ben', text: 'via the SDK' });
+    await expect.poll(async () => (await benOnTwo.withUser('ann'))?.unreadCount).toBe(2);
+    const id = (await benOnTwo.withUser('ann'))!.id;
+    // The gateway's send and the callback of the same send are one message.
+    expect((await benOnTwo.history(id))!.map((m) => m.body.text)).toEqual(['via one', 'via the SDK']);
+    await benOnTwo.markRead(id);
+    const benOnOne = await viewer(one.graphqlUrl, 'ben');
+    expect((await benOnOne.withUser('ann'))?.unreadCount).toBe(0);
+  });
+});
