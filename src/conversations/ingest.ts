@@ -7,15 +7,34 @@
 import type { ArchivedMessage, MessageBody } from '../agora/chat/messages.ts';
 import { toWireBody } from '../agora/chat/messages.ts';
 import type { Events } from '../events/pipeline.ts';
+import type { GatewayEvent } from '../events/types.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { MessageStore } from './store.ts';
+import { conversationKeyOf, type MessageStore } from './store.ts';
 
 export function feedFromCallbacks(events: Events, store: MessageStore, logger: Logger): () => void {
   const failed = (error: unknown) => logger.warn({ err: error }, 'the message store could not record a callback; reconciliation will');
+  // Every instance hears the callback's event; the instance whose store call changed something says so.
   return events.listen((event) => {
-    if (event.kind === 'chat-message') void store.add([event.message]).catch(failed);
-    else if (event.kind === 'chat-recall') void store.recall(event.messageId).catch(failed);
+    if (event.kind === 'chat-message') void recordMessages(events, store, [event.message]).catch(failed);
+    else if (event.kind === 'chat-recall') void recordRecall(events, store, event.messageId).catch(failed);
   });
+}
+
+/** What a change of the store says to `conversationUpdated` subscribers. */
+export const messageChanges = (messages: readonly ArchivedMessage[], change: 'message' | 'recall'): GatewayEvent[] =>
+  messages.map((m) => ({ kind: 'conversation', key: conversationKeyOf(m), change, messageId: m.id, at: Date.now() }));
+
+/** Stores messages and publishes those that were new. */
+export async function recordMessages(events: Events, store: MessageStore, messages: readonly ArchivedMessage[]): Promise<ArchivedMessage[]> {
+  const added = await store.add(messages);
+  await events.publish(messageChanges(added, 'message'));
+  return added;
+}
+
+/** Marks a message recalled, and publishes it when the store knew it and had not yet marked it. */
+export async function recordRecall(events: Events, store: MessageStore, messageId: string): Promise<void> {
+  const recalled = await store.recall(messageId);
+  if (recalled) await events.publish(messageChanges([recalled], 'recall'));
 }
 
 /** What a send stored: one message per recipient, as the export will show it. */

@@ -6,6 +6,7 @@
  *   <p>p:<user>     a user's one-to-one conversations, scored by their newest message
  *   <p>h:<user>     a user's read horizons, by conversation
  *   <p>reconciled   the export hours already reconciled
+ *   <p>recalls      the ids recalled, so that one instance says so
  *
  * A message is added once, by whichever instance sets its `m:` key first (SET NX), so a callback heard
  * by every instance, or a send that Agora's callback repeats, is stored once. Run Redis with AOF
@@ -29,6 +30,7 @@ export function createRedisMessageStore(redis: Redis, prefix: string, retention:
     peers: (user: string) => `${prefix}p:${user}`,
     horizons: (user: string) => `${prefix}h:${user}`,
     reconciled: `${prefix}reconciled`,
+    recalls: `${prefix}recalls`,
   };
   const ttlSeconds = Math.max(1, Math.ceil(retention.maxAgeMs / 1000));
 
@@ -96,8 +98,11 @@ export function createRedisMessageStore(redis: Redis, prefix: string, retention:
         await redis.set(k.message(id), JSON.stringify({ id, tombstone: true } satisfies Tombstone), 'EX', ttlSeconds);
         return undefined;
       }
+      // The first to recall it says so; a second instance hearing the same callback finds it recalled.
+      if (known.recalled || (await redis.sadd(k.recalls, id)) === 0) return undefined;
       const recalled = { ...known, recalled: true };
       await redis.set(k.message(id), JSON.stringify(recalled), 'KEEPTTL');
+      await redis.pexpire(k.recalls, retention.maxAgeMs);
       return recalled;
     },
     get: async (ids) => (await load(ids)).map((v) => (isMessage(v) ? v : undefined)),

@@ -58,7 +58,10 @@ export interface PageRange {
 export interface MessageStore {
   /** Stores what is new (by id) and answers what of it the retention keeps; a known or recalled id is left as it is. */
   add(messages: readonly ArchivedMessage[]): Promise<ArchivedMessage[]>;
-  /** Marks a message recalled (a tombstone when it is not known); answers it when it was known. */
+  /**
+   * Marks a message recalled (a tombstone when it is not known); answers it when this call recalled a
+   * known message, once across instances (so that one of them says so).
+   */
   recall(id: string): Promise<StoredMessage | undefined>;
   get(ids: readonly string[]): Promise<(StoredMessage | undefined)[]>;
   /** A user's one-to-one conversations, newest activity first. */
@@ -188,6 +191,7 @@ export function createMemoryMessageStore(retention: RetentionSettings, now: () =
         tombstones.set(id, now());
         return undefined;
       }
+      if (known.recalled) return undefined;
       known.recalled = true;
       return known;
     },

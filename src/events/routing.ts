@@ -12,6 +12,8 @@ export const routingKey = {
   user: (username: string) => `user:${username}`,
   channel: (channel: string) => `channel:${channel}`,
   collective: (kind: 'group' | 'room', id: string) => `${kind}:${id}`,
+  /** A conversation of the message store, by its key (`user:a:b`, `group:1`). */
+  conversation: (key: string) => `conversation:${key}`,
 };
 
 /** What an event is about, as its routing key (none: only listeners of every event hear it). */
@@ -28,6 +30,8 @@ export function routingKeyOf(event: GatewayEvent): string | undefined {
     case 'group':
     case 'room':
       return routingKey.collective(event.kind, event.id);
+    case 'conversation':
+      return routingKey.conversation(event.key);
     default:
       return undefined;
   }

@@ -20,6 +20,7 @@ import './messages/live.ts';
 import './conversations/types.ts';
 import './conversations/queries.ts';
 import './conversations/mutations.ts';
+import './conversations/live.ts';
 import './threads.ts';
 import './signaling.ts';
 import './reactions.ts';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { tokenFor, TEST_API_KEY_HASH } from '../helpers/auth.ts';
 import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
-import { postGraphQL, startGateway, startGatewayRunner } from '../helpers/gateway.ts';
+import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
+import { activeSubscriptions, subscribe } from '../helpers/live.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { createReconciler } from '../../src/conversations/reconcile.ts';
 import { createLogger } from '../../src/observability/logger.ts';
@@ -99,6 +100,64 @@ describe('conversations', () => {
     expect((await erin.list()).find((c) => c.group?.groupId === groupId)).toBeUndefined();
     expect((await erin.ask<{ node: unknown }>(HISTORY, { id: group.id })).node).toBeNull();
     await expect(erin.markRead(group.id)).rejects.toThrow(/FORBIDDEN/);
+  });
+
+  it('conversationUpdated tells new messages, reads and recalls to those who may see them, and resumes with after', async () => {
+    const { graphqlUrl, control, run, server } = await startGatewayRunner();
+    const UPDATES = `subscription ($id: ID, $after: String) { conversationUpdated(conversationId: $id, after: $after) {
+      cursor change by { username } message { sender { username } recalled body { ... on TextBody { text } } } conversation { type unreadCount } } }`;
+    type Update = {
+      cursor: string;
+      change: string;
+      by: { username: string } | null;
+      message: { sender: { username: string }; recalled: boolean; body: { text?: string } } | null;
+      conversation: { type: string; unreadCount: number };
+    };
+    const as = async (username: string) => wsClient(graphqlUrl, { token: await tokenFor(username) });
+    const bobsUpdates = subscribe<Update>(await as('bob'), 'conversationUpdated', UPDATES);
+    const erinsUpdates = subscribe<Update>(await as('erin'), 'conversationUpdated', UPDATES);
+    await activeSubscriptions(server, 2);
+
+    await control.chat.send('alice', { to: 'bob', text: 'are you there?' });
+    const [first] = await bobsUpdates.waitFor(1);
+    expect(first).toMatchObject({
+      change: 'MESSAGE',
+      message: { sender: { username: 'alice' }, body: { text: 'are you there?' } },
+      conversation: { type: 'USER', unreadCount: 1 },
+    });
+    // alice follows the one conversation, and sees bob read it: a read receipt.
+    const bob = await viewer(graphqlUrl, 'bob');
+    const id = (await bob.withUser('alice'))!.id;
+    const alicesUpdates = subscribe<Update>(await as('alice'), 'conversationUpdated', UPDATES, { id });
+    await activeSubscriptions(server, 3);
+    await bob.markRead(id);
+    expect((await alicesUpdates.waitFor(1))[0]).toMatchObject({ change: 'READ', by: { username: 'bob' } });
+    const { sendMessage } = await run<{ sendMessage: { data: { messageId: string }[] } }>(
+      'mutation { sendMessage(input: { from: "bob", toUsers: ["alice"], body: { text: { text: "yes" } } }) { ... on MutationSendMessageSuccess { data { messageId } } } }',
+    );
+    const messageId = sendMessage.data[0]!.messageId;
+    await run('mutation ($id: String!) { recallMessage(input: { messageId: $id, conversation: USER, to: "alice", from: "bob" }) { __typename } }', {
+      id: messageId,
+    });
+    const bobs = await bobsUpdates.waitFor(4);
+    expect(bobs.map((u) => [u.change, u.by?.username ?? u.message?.body.text])).toEqual([
+      ['MESSAGE', 'are you there?'],
+      ['READ', 'bob'],
+      ['MESSAGE', 'yes'],
+      ['RECALL', 'yes'],
+    ]);
+    // Resumed after the first: the rest, once, in order.
+    const resumed = subscribe<Update>(await as('bob'), 'conversationUpdated', UPDATES, { after: first!.cursor });
+    expect((await resumed.waitFor(3)).map((u) => u.change)).toEqual(['READ', 'MESSAGE', 'RECALL']);
+    // erin is in none of it; a group of which she is no member is refused by id.
+    expect(erinsUpdates.events()).toEqual([]);
+    const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
+      '{ user(username: "carol") { joinedGroups(first: 1) { edges { node { groupId } } } } }',
+    );
+    const groupKey = Buffer.from(`Conversation:group:${user.joinedGroups.edges[0]!.node.groupId}`).toString('base64');
+    const refused = subscribe(await as('erin'), 'conversationUpdated', UPDATES, { id: groupKey });
+    await expect.poll(() => refused.error ?? refused.results[0]?.errors).toBeDefined();
+    expect(JSON.stringify(refused.error ?? refused.results[0]?.errors)).toContain('FORBIDDEN');
   });
 
   it('restores a dropped callback by reconciliation from the hourly export, exactly once', async () => {

@@ -83,7 +83,9 @@ function messageStoreContract(name: string, make: MakeStore) {
       expect(await store.markRead('alice', key, T0 + 1)).toBe(T0 + 3);
       expect(await store.readHorizons('alice', [key, 'group:1'])).toEqual(new Map([[key, T0 + 3]]));
       expect(await store.unread(key, 'alice', T0 + 3)).toBe(1);
-      await store.recall(d!.id);
+      expect(await store.recall(d!.id)).toMatchObject({ id: d!.id, recalled: true });
+      // A second recall of it (another instance heard the same callback) changes nothing, and says so.
+      expect(await store.recall(d!.id)).toBeUndefined();
       expect(await store.unread(key, 'alice', T0 + 3)).toBe(0);
       expect((await store.get([d!.id]))[0]?.recalled).toBe(true);
     });

@@ -50,6 +50,8 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     // A user's own list (a service is asked to name one); the horizon is the signed-in user's.
     'Query.conversations',
     'Mutation.markConversationRead',
+    // All of the viewer's, or one they may see (checked in the resolver: a service is asked to name one).
+    'Subscription.conversationUpdated',
     'Query.node',
     'Query.nodes',
     'Query.chatFile',

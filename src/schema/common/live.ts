@@ -76,6 +76,8 @@ export interface LiveOptions {
   denied?: string;
   /** The routing keys that cover every event `match` accepts (src/events/routing.ts); absent: every event is offered to `match`. */
   keys?: readonly string[] | undefined;
+  /** Checked before each event `match` accepted: when it answers false the event is skipped (not the subscription). */
+  visible?: (event: GatewayEvent) => Promise<boolean>;
 }
 
 export async function liveFeed<E extends GatewayEvent>(
@@ -117,6 +119,13 @@ export async function liveFeed<E extends GatewayEvent>(
     }
     // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
     ctx.renewLoaders();
+    if (options.visible) {
+      const event = (value as LiveEvent).event;
+      return options.visible(event).then((shown) => (shown ? afterVisible(item) : feed.next().then(fromFeed, fromFeedError)));
+    }
+    return afterVisible(item);
+  };
+  const afterVisible = (item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> => {
     if (!stillAllowed) return item as IteratorResult<LiveEvent>;
     return stillAllowed().then(async (allowed): Promise<IteratorResult<LiveItem>> => {
       if (allowed) return item as IteratorResult<LiveEvent>;

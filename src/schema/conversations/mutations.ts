@@ -35,7 +35,8 @@ builder.mutationFields((t) => ({
         throw publicError(`conversationId is the id of a ${typename}, not of a Conversation`, 'BAD_USER_INPUT', { field: 'conversationId' });
       if (!(await maySee(ctx, key))) throw publicError('This conversation is not one of yours', 'FORBIDDEN', { field: 'conversationId' });
       const upTo = args.upTo?.getTime() ?? (await ctx.conversations.activity([key])).get(key)?.at ?? 0;
-      await ctx.conversations.markRead(me, key, upTo);
+      const horizon = await ctx.conversations.markRead(me, key, upTo);
+      await ctx.events.publish([{ kind: 'conversation', key, change: 'read', by: me, upTo: horizon, at: Date.now() }]);
       return { key, as: me };
     },
   }),

@@ -17,7 +17,7 @@ import { Conversation, type ConversationSource } from './types.ts';
 /** How many pages of a user's groups (and of their rooms) the list reads at most: 20 a page. */
 const MEMBERSHIP_PAGES = 10;
 
-async function joinedOf(ctx: Context, username: string, kind: CollectiveKind): Promise<string[]> {
+export async function joinedOf(ctx: Context, username: string, kind: CollectiveKind): Promise<string[]> {
   if (!ctx.agora.chat) return [];
   const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
   const keys: string[] = [];

@@ -5,7 +5,7 @@ import { DENIED_HINT } from '../scopes.ts';
 import { username } from '../../agora/chat/schemas.ts';
 import { FILE_DEFAULTS, type MessageBody as WireMessageBody } from '../../agora/chat/messages.ts';
 import { builder } from '../builder.ts';
-import { sentMessages } from '../../conversations/ingest.ts';
+import { recordMessages, recordRecall, sentMessages } from '../../conversations/ingest.ts';
 import { chatOf } from '../common/chat.ts';
 import { domainErrors } from '../common/domain-errors.ts';
 import { publicError } from '../common/errors.ts';
@@ -122,18 +122,19 @@ builder.mutationFields((t) => ({
       const at = Date.now();
       // Recorded here, so that a gateway without callbacks knows its own sends (a callback of the same send is the
       // same message). The send happened: a store that fails to record it is repaired by reconciliation, not the send's error.
-      await ctx.conversations
-        .add(
-          sentMessages({
-            from: input.from ?? 'admin',
-            conversation: target,
-            ids,
-            body: toBody(input.body),
-            ext: (input.ext ?? undefined) as Record<string, unknown> | undefined,
-            at,
-          }),
-        )
-        .catch(() => undefined);
+      await recordMessages(
+        ctx.events,
+        ctx.conversations,
+
+        sentMessages({
+          from: input.from ?? 'admin',
+          conversation: target,
+          ids,
+          body: toBody(input.body),
+          ext: (input.ext ?? undefined) as Record<string, unknown> | undefined,
+          at,
+        }),
+      ).catch(() => undefined);
       await ctx.events.publish(
         Object.entries(ids).map(([recipient, messageId]) => ({
           kind: 'message',
@@ -162,7 +163,7 @@ builder.mutationFields((t) => ({
         force: input.force ?? undefined,
       });
       // As for sends: Agora recalled it; reconciliation does not undo a recall the store missed, so the recall callback repairs it.
-      await ctx.conversations.recall(input.messageId).catch(() => undefined);
+      await recordRecall(ctx.events, ctx.conversations, input.messageId).catch(() => undefined);
       return recalled;
     },
   }),
