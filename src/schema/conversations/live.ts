@@ -10,11 +10,10 @@ import type { GatewayEvent } from '../../events/types.ts';
 import { parseConversationKey } from '../../conversations/store.ts';
 import { builder } from '../builder.ts';
 import { AFTER_DESCRIPTION, cursorOf, liveEvent, liveFeed, routingKey, type LiveEvent } from '../common/live.ts';
-import { decodeGlobalId } from '../common/global-id.ts';
 import { publicError } from '../common/errors.ts';
 import { Message } from '../messages/types.ts';
 import { User, userOf } from '../users/types.ts';
-import { maySee } from './access.ts';
+import { conversationOf, maySee } from './access.ts';
 import { joinedOf } from './queries.ts';
 import { Conversation } from './types.ts';
 
@@ -57,10 +56,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const isConversation = (e: GatewayEvent): e is ConversationEvent => e.kind === 'conversation';
       if (args.conversationId) {
-        const { typename, id: key } = decodeGlobalId(String(args.conversationId));
-        if (typename !== 'Conversation')
-          throw publicError(`conversationId is the id of a ${typename}, not of a Conversation`, 'BAD_USER_INPUT', { field: 'conversationId' });
-        if (!(await maySee(ctx, key))) throw publicError('This conversation is not one of yours', 'FORBIDDEN', { field: 'conversationId' });
+        const key = await conversationOf(ctx, String(args.conversationId));
         return liveFeed(ctx, args.after, (e): e is ConversationEvent => isConversation(e) && e.key === key, {
           keys: [routingKey.conversation(key)],
           stillAllowed: () => maySee(ctx, key),

@@ -5,9 +5,8 @@
 import { builder } from '../builder.ts';
 import { chatOf } from '../common/chat.ts';
 import { costRules } from '../common/cost-rules.ts';
-import { decodeGlobalId } from '../common/global-id.ts';
 import { publicError } from '../common/errors.ts';
-import { maySee } from './access.ts';
+import { conversationOf } from './access.ts';
 import { Conversation } from './types.ts';
 
 const ReconcileResult = builder.simpleObject('ReconcileResult', {
@@ -30,10 +29,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const me = ctx.viewer.username;
       if (!me) throw publicError("A read horizon is a user's: sign in as one", 'BAD_USER_INPUT', { field: 'conversationId' });
-      const { typename, id: key } = decodeGlobalId(String(args.conversationId));
-      if (typename !== 'Conversation')
-        throw publicError(`conversationId is the id of a ${typename}, not of a Conversation`, 'BAD_USER_INPUT', { field: 'conversationId' });
-      if (!(await maySee(ctx, key))) throw publicError('This conversation is not one of yours', 'FORBIDDEN', { field: 'conversationId' });
+      const key = await conversationOf(ctx, String(args.conversationId));
       const upTo = args.upTo?.getTime() ?? (await ctx.conversations.activity([key])).get(key)?.at ?? 0;
       const horizon = await ctx.conversations.markRead(me, key, upTo);
       await ctx.events.publish([{ kind: 'conversation', key, change: 'read', by: me, upTo: horizon, at: Date.now() }]);
