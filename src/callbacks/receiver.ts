@@ -12,7 +12,7 @@ import type { Events } from '../events/pipeline.ts';
 import type { CollectiveChange, GatewayEvent } from '../events/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CallbackDedupe } from './dedupe.ts';
-import { collectiveIdOf, deviceOf, messageCallback, mucCallback, recallCallback, usernameOf, userStatusCallback } from './schemas.ts';
+import { collectiveIdOf, deviceOf, messageCallback, mucCallback, recallCallback, receiptCallback, usernameOf, userStatusCallback } from './schemas.ts';
 import { verifyChatCallback } from './signature.ts';
 
 export interface CallbackSettings {
@@ -116,6 +116,18 @@ export function createChatCallbackReceiver(options: {
           to: recall.data.to,
           source: 'callback',
           at: recall.data.timestamp,
+        },
+      ];
+    const receipt = parse(receiptCallback);
+    if (receipt.success)
+      return [
+        {
+          kind: 'chat-receipt',
+          receipt: receipt.data.chat_type === 'read_ack' ? 'read' : 'delivery',
+          messageId: receipt.data.payload.ack_message_id,
+          by: receipt.data.from,
+          source: 'callback',
+          at: receipt.data.timestamp,
         },
       ];
     const status = parse(userStatusCallback);

@@ -1,6 +1,6 @@
 /**
  * What Agora Chat's post-delivery callbacks carry (../shared/agora-chat-callbacks.md §2), as far as the
- * notes show: messages, recalls, group and room operations (`muc`), and user status. Every schema lets
+ * notes show: messages, recalls, read and delivery receipts, group and room operations (`muc`), and user status. Every schema lets
  * unknown fields through (Agora adds fields); a body that matches none is contract drift, counted.
  */
 import { z } from 'zod';
@@ -22,6 +22,17 @@ export const messageCallback = z
 
 export const recallCallback = z
   .object({ ...common, chat_type: z.literal('recall'), recall_id: z.string().optional(), msg_id: z.string(), from: z.string(), to: z.string() })
+  .passthrough();
+
+/** A read or delivery receipt: `from` acknowledges `payload.ack_message_id`, which `to` had sent (§2, Receipts). */
+export const receiptCallback = z
+  .object({
+    ...common,
+    chat_type: z.enum(['read_ack', 'delivery_ack']),
+    from: z.string(),
+    to: z.string(),
+    payload: z.object({ ack_message_id: z.string() }).passthrough(),
+  })
   .passthrough();
 
 export const mucCallback = z

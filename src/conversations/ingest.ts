@@ -17,6 +17,7 @@ export function feedFromCallbacks(events: Events, store: MessageStore, logger: L
   return events.listen((event) => {
     if (event.kind === 'chat-message') void recordMessages(events, store, [event.message]).catch(failed);
     else if (event.kind === 'chat-recall') void recordRecall(events, store, event.messageId).catch(failed);
+    else if (event.kind === 'chat-receipt') void recordReceipt(events, store, event).catch(failed);
   });
 }
 
@@ -56,4 +57,20 @@ export function sentMessages(send: {
     bodies: [{ type: wire.type, ...wire.body }],
     ext: send.ext,
   }));
+}
+
+/**
+ * A receipt from Chat: the message's delivery or reading by its recipient. A read also moves the
+ * reader's horizon up to the message (as markConversationRead would), so their unread count follows.
+ */
+export async function recordReceipt(events: Events, store: MessageStore, receipt: Extract<GatewayEvent, { kind: 'chat-receipt' }>): Promise<void> {
+  const noted = await store.receipt(receipt.messageId, { kind: receipt.receipt, by: receipt.by, at: receipt.at });
+  if (!noted) return;
+  const key = conversationKeyOf(noted);
+  if (receipt.receipt === 'delivery') {
+    await events.publish([{ kind: 'conversation', key, change: 'delivered', messageId: noted.id, by: receipt.by, at: receipt.at }]);
+    return;
+  }
+  const upTo = await store.markRead(receipt.by, key, noted.timestamp);
+  await events.publish([{ kind: 'conversation', key, change: 'read', messageId: noted.id, by: receipt.by, upTo, at: receipt.at }]);
 }

@@ -13,7 +13,7 @@
  * (appendonly yes) for this data: without it a restart of Redis loses what was not yet saved.
  */
 import type { Redis } from 'ioredis';
-import { conversationKeyOf, pageOf, type Activity, type MessageStore, type RetentionSettings, type StoredMessage } from './store.ts';
+import { conversationKeyOf, pageOf, receiptApplies, type Activity, type MessageStore, type RetentionSettings, type StoredMessage } from './store.ts';
 
 interface Tombstone {
   id: string;
@@ -31,6 +31,7 @@ export function createRedisMessageStore(redis: Redis, prefix: string, retention:
     horizons: (user: string) => `${prefix}h:${user}`,
     reconciled: `${prefix}reconciled`,
     recalls: `${prefix}recalls`,
+    receipts: `${prefix}receipts`,
   };
   const ttlSeconds = Math.max(1, Math.ceil(retention.maxAgeMs / 1000));
 
@@ -106,6 +107,17 @@ export function createRedisMessageStore(redis: Redis, prefix: string, retention:
       return recalled;
     },
     get: async (ids) => (await load(ids)).map((v) => (isMessage(v) ? v : undefined)),
+    async receipt(id, { kind, by, at }) {
+      const [m] = await load([id]);
+      if (!isMessage(m) || !receiptApplies(m, by)) return undefined;
+      const field = kind === 'read' ? 'readAt' : 'deliveredAt';
+      // The first instance to note it says so.
+      if (m[field] !== undefined || (await redis.sadd(k.receipts, `${kind}:${id}`)) === 0) return undefined;
+      const noted = { ...(parse(await redis.get(k.message(id))) as StoredMessage), [field]: at };
+      await redis.set(k.message(id), JSON.stringify(noted), 'KEEPTTL');
+      await redis.pexpire(k.receipts, retention.maxAgeMs);
+      return noted;
+    },
     async peerConversations(username) {
       const entries = await redis.zrange(k.peers(username), 0, -1, 'REV', 'WITHSCORES');
       const keys = entries.filter((_v, i) => i % 2 === 0);

@@ -18,6 +18,9 @@ export type ConversationKind = ArchivedMessage['conversation'];
 
 export interface StoredMessage extends ArchivedMessage {
   recalled: boolean;
+  /** One-to-one messages: when the recipient's device got it, and when they read it (Chat's receipts). */
+  deliveredAt?: number | undefined;
+  readAt?: number | undefined;
 }
 
 /** Where a message sits in its conversation: by time, then by id (Agora's ids do not order by time). */
@@ -64,6 +67,11 @@ export interface MessageStore {
    */
   recall(id: string): Promise<StoredMessage | undefined>;
   get(ids: readonly string[]): Promise<(StoredMessage | undefined)[]>;
+  /**
+   * Notes a receipt of a one-to-one message by its recipient (the first of each kind counts); answers
+   * the message when this call noted it, once across instances.
+   */
+  receipt(id: string, receipt: { kind: 'read' | 'delivery'; by: string; at: number }): Promise<StoredMessage | undefined>;
   /** A user's one-to-one conversations, newest activity first. */
   peerConversations(username: string): Promise<Activity[]>;
   /** The newest message of each of these conversations (those without any are left out). */
@@ -115,6 +123,9 @@ export function pageOf<T extends Position>(index: readonly T[], range: PageRange
   const items = range.from === 'newest' ? inRange.slice(Math.max(0, inRange.length - range.limit)) : inRange.slice(0, range.limit);
   return { items, more: inRange.length > items.length, total: inRange.length };
 }
+
+/** A receipt counts when it comes from the recipient of a one-to-one message (anyone else's says nothing of it). */
+export const receiptApplies = (m: ArchivedMessage, by: string) => m.conversation === 'user' && m.to === by;
 
 /** Keeps a sorted array sorted: inserts by position. */
 function insertSorted(list: StoredMessage[], m: StoredMessage): void {
@@ -196,6 +207,14 @@ export function createMemoryMessageStore(retention: RetentionSettings, now: () =
       return known;
     },
     get: async (ids) => ids.map((id) => messages.get(id)),
+    async receipt(id, { kind, by, at }) {
+      const m = messages.get(id);
+      if (!m || !receiptApplies(m, by)) return undefined;
+      const field = kind === 'read' ? 'readAt' : 'deliveredAt';
+      if (m[field] !== undefined) return undefined;
+      m[field] = at;
+      return m;
+    },
     async peerConversations(username) {
       return [...(peers.get(username)?.values() ?? [])].sort((x, y) => y.at - x.at || (x.key < y.key ? -1 : 1));
     },

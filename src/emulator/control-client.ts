@@ -40,7 +40,9 @@ export interface EmulatorControl {
     /** Every Chat app token accepted so far now answers 401 "expired access token". */
     expireTokens(): Promise<void>;
     /** Where the emulator POSTs Chat callbacks (at most 4 rules, as in the Console). */
-    setCallbackRules(rules: { url: string; secret: string; events?: ('message' | 'recall' | 'status')[] }[]): Promise<void>;
+    setCallbackRules(rules: { url: string; secret: string; events?: ('message' | 'recall' | 'status' | 'receipt')[] }[]): Promise<void>;
+    /** The user's simulated SDK client reads a message it received (a read_ack callback). */
+    read(username: string, messageId: string): Promise<void>;
     /** The next `times` callbacks (messages, recalls, logins) are lost, as Agora drops one whose retry failed too. */
     dropCallbacks(times: number): Promise<void>;
     /** Callbacks delivered, retried once, and dropped after the retry failed. */
@@ -98,6 +100,7 @@ export function createEmulatorControl(baseUrl: string): EmulatorControl {
       setCallbackRules: async (rules) => void (await call('PUT', '/chat/callbacks', { rules })),
       callbackStats: () => call('GET', '/chat/callbacks'),
       dropCallbacks: async (times) => void (await call('POST', '/chat/callbacks/drop', { times })),
+      read: async (username, messageId) => void (await call('POST', `/chat/users/${enc(username)}/read`, { messageId })),
       send: (username, message) => call('POST', `/chat/users/${enc(username)}/messages`, message),
     },
     calls,

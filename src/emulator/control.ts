@@ -107,7 +107,7 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
     }),
     route('chat.callbacks', 'PUT', '/chat/callbacks', (req) => {
       const rules = (req.body as { rules?: unknown } | undefined)?.rules;
-      const kinds = ['message', 'recall', 'status'];
+      const kinds = ['message', 'recall', 'status', 'receipt'];
       const valid =
         Array.isArray(rules) &&
         rules.length <= 4 &&
@@ -119,13 +119,20 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
             r.secret.length > 0 &&
             (r.events === undefined || (Array.isArray(r.events) && r.events.every((e: unknown) => kinds.includes(String(e))))),
         );
-      if (!valid) return problem(400, 'rules must be at most 4 of { url, secret, events? } (events among message, recall, status), as in the Console');
+      if (!valid) return problem(400, 'rules must be at most 4 of { url, secret, events? } (events among message, recall, status, receipt), as in the Console');
       ctx.state.chatCallbackRules = (rules as CallbackRule[]).map(({ url, secret, events }) => ({ url, secret, events }));
       return json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })) });
     }),
     route('chat.callbacks.stats', 'GET', '/chat/callbacks', () =>
       json({ rules: ctx.state.chatCallbackRules.map((r) => ({ url: r.url })), ...ctx.callbackStats() }),
     ),
+    route('chat.read', 'POST', '/chat/users/:uid/read', (req) => {
+      // A simulated SDK client reads a message it received: Agora posts a read_ack callback.
+      const messageId = (req.body as { messageId?: unknown } | undefined)?.messageId;
+      if (typeof messageId !== 'string') return problem(400, 'messageId is required');
+      if (!ctx.state.chat.read(uid(req), messageId)) return problem(404, `${uid(req)} has not received message ${messageId}`);
+      return json({ uid: uid(req), read: messageId });
+    }),
     route('chat.callbacks.drop', 'POST', '/chat/callbacks/drop', (req) => {
       const times = Number((req.body as { times?: unknown } | undefined)?.times ?? 1);
       if (!Number.isInteger(times) || times < 1 || times > 100_000) return problem(400, 'times must be an integer from 1 to 100000');

@@ -251,7 +251,7 @@ export class SignalingState {
 export interface CallbackRule {
   url: string;
   secret: string;
-  events?: ('message' | 'recall' | 'status')[] | undefined;
+  events?: ('message' | 'recall' | 'status' | 'receipt')[] | undefined;
 }
 
 /** Everything one emulated project holds. */

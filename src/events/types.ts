@@ -28,6 +28,8 @@ export type GatewayEvent =
   /** A Chat message, as Agora's post-delivery callback reported it (sent from an SDK or through REST). */
   | { kind: 'chat-message'; message: ChatMessageData; offline: boolean; source: 'callback'; at: number }
   | { kind: 'chat-recall'; messageId: string; from: string; to: string; source: 'callback'; at: number }
+  /** A user's SDK acknowledged a message: it reached a device (delivery), or was read (Chat's read_ack / delivery_ack). */
+  | { kind: 'chat-receipt'; receipt: 'read' | 'delivery'; messageId: string; by: string; source: 'callback'; at: number }
   /**
    * A conversation of the gateway's message store changed: a message recorded (sent through the
    * gateway, reported by a callback, or restored by reconciliation), recalled, or read up to a time.
@@ -47,7 +49,7 @@ export type GatewayEvent =
 /** The schema's Message, as data: the same shape as a message of the hourly archive. */
 export type ChatMessageData = ArchivedMessage;
 
-export type ConversationChange = 'message' | 'recall' | 'read';
+export type ConversationChange = 'message' | 'recall' | 'read' | 'delivered';
 
 export type CollectiveChange =
   'members-added' | 'members-removed' | 'admin-added' | 'admin-removed' | 'owner-transferred' | 'updated' | 'deleted' | 'disabled' | 'enabled';

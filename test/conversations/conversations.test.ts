@@ -139,16 +139,25 @@ describe('conversations', () => {
     await run('mutation ($id: String!) { recallMessage(input: { messageId: $id, conversation: USER, to: "alice", from: "bob" }) { __typename } }', {
       id: messageId,
     });
-    const bobs = await bobsUpdates.waitFor(4);
-    expect(bobs.map((u) => [u.change, u.by?.username ?? u.message?.body.text])).toEqual([
+    // Both messages reached an online device (the demo's users are online): a delivery receipt each, told
+    // as it comes (Chat's callbacks arrive in their own time); the rest in the order it happened.
+    const bobs = await bobsUpdates.waitFor(6);
+    const told = (updates: Update[]) => updates.filter((u) => u.change !== 'DELIVERED').map((u) => [u.change, u.by?.username ?? u.message?.body.text]);
+    expect(told(bobs)).toEqual([
       ['MESSAGE', 'are you there?'],
       ['READ', 'bob'],
       ['MESSAGE', 'yes'],
       ['RECALL', 'yes'],
     ]);
+    expect(
+      bobs
+        .filter((u) => u.change === 'DELIVERED')
+        .map((u) => u.by?.username)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
     // Resumed after the first: the rest, once, in order.
     const resumed = subscribe<Update>(await as('bob'), 'conversationUpdated', UPDATES, { after: first!.cursor });
-    expect((await resumed.waitFor(3)).map((u) => u.change)).toEqual(['READ', 'MESSAGE', 'RECALL']);
+    expect(told(await resumed.waitFor(5))).toEqual(told(bobs).slice(1));
     // erin is in none of it; a group of which she is no member is refused by id.
     expect(erinsUpdates.events()).toEqual([]);
     const { user } = await run<{ user: { joinedGroups: { edges: { node: { groupId: string } }[] } } }>(
@@ -158,6 +167,27 @@ describe('conversations', () => {
     const refused = subscribe(await as('erin'), 'conversationUpdated', UPDATES, { id: groupKey });
     await expect.poll(() => refused.error ?? refused.results[0]?.errors).toBeDefined();
     expect(JSON.stringify(refused.error ?? refused.results[0]?.errors)).toContain('FORBIDDEN');
+  });
+
+  it("shows Chat's receipts: delivered when bob's device got it, read when he read it, which also clears his unread count", async () => {
+    const { graphqlUrl, control } = await startGatewayRunner();
+    const [alice, bob] = [await viewer(graphqlUrl, 'alice'), await viewer(graphqlUrl, 'bob')];
+    await control.chat.connect('bob');
+    await control.chat.send('alice', { to: 'bob', text: 'did you get this?' });
+    await expect.poll(async () => (await bob.withUser('alice'))?.unreadCount).toBe(1);
+    const id = (await alice.withUser('bob'))!.id;
+    const RECEIPTS = `query ($id: ID!) { node(id: $id) { ... on Conversation { messages(last: 1) { edges { node { messageId delivered readAt readBy { username } } } } } } }`;
+    const last = async () =>
+      (
+        await alice.ask<{
+          node: { messages: { edges: { node: { messageId: string; delivered: boolean; readAt: string | null; readBy: { username: string } | null } }[] } };
+        }>(RECEIPTS, { id })
+      ).node.messages.edges[0]!.node;
+    await expect.poll(async () => (await last()).delivered).toBe(true);
+    expect(await last()).toMatchObject({ readAt: null, readBy: null });
+    await control.chat.read('bob', (await last()).messageId);
+    await expect.poll(async () => (await last()).readBy).toEqual({ username: 'bob' });
+    expect((await bob.withUser('alice'))?.unreadCount).toBe(0);
   });
 
   it('restores a dropped callback by reconciliation from the hourly export, exactly once', async () => {

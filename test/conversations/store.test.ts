@@ -112,6 +112,19 @@ function messageStoreContract(name: string, make: MakeStore) {
       expect(await store.add([message({ from: 'carol', to: 'dave', timestamp: T0 })])).toEqual([]);
     });
 
+    it("notes a one-to-one message's receipts by its recipient, the first of each kind, once", async () => {
+      const { store } = await open();
+      const m = message({ from: 'alice', to: 'bob', timestamp: T0 + 5 });
+      const inGroup = message({ from: 'alice', to: '7', conversation: 'group', timestamp: T0 + 6 });
+      await store.add([m, inGroup]);
+      expect(await store.receipt(m.id, { kind: 'delivery', by: 'carol', at: T0 + 7 })).toBeUndefined();
+      expect(await store.receipt(inGroup.id, { kind: 'read', by: 'bob', at: T0 + 7 })).toBeUndefined();
+      expect(await store.receipt(m.id, { kind: 'delivery', by: 'bob', at: T0 + 7 })).toMatchObject({ deliveredAt: T0 + 7 });
+      expect(await store.receipt(m.id, { kind: 'delivery', by: 'bob', at: T0 + 8 })).toBeUndefined();
+      expect(await store.receipt(m.id, { kind: 'read', by: 'bob', at: T0 + 9 })).toMatchObject({ deliveredAt: T0 + 7, readAt: T0 + 9 });
+      expect((await store.get([m.id]))[0]).toMatchObject({ deliveredAt: T0 + 7, readAt: T0 + 9, recalled: false });
+    });
+
     it('remembers which export hours were reconciled', async () => {
       const { store } = await open();
       expect(await store.reconciled('2026120112')).toBe(false);

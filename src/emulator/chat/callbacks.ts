@@ -39,6 +39,18 @@ export function createCallbackDispatcher(project: EmulatorProject, rules: () => 
       };
     }
     const m = o.message;
+    if (o.type === 'receipt') {
+      // From the reader to the sender, naming the message acknowledged.
+      return {
+        ...base,
+        eventType: 'chat',
+        chat_type: o.ack === 'read' ? 'read_ack' : 'delivery_ack',
+        from: o.by,
+        to: m.from,
+        msg_id: randomUUID(),
+        payload: { ack_message_id: m.id },
+      };
+    }
     if (o.type === 'recall') {
       return { ...base, eventType: 'chat', chat_type: 'recall', recall_id: m.id, msg_id: m.id, from: m.from, to: m.to, payload: { ack_message_id: m.id } };
     }

@@ -130,6 +130,8 @@ export const CHAT_INBOX_MAX = 10_000;
 export type ChatObservation =
   | { type: 'message'; message: ChatMessageRecord }
   | { type: 'recall'; message: ChatMessageRecord }
+  /** A user's SDK client acknowledged a one-to-one message: it reached a device (delivery), or was read. */
+  | { type: 'receipt'; ack: 'read' | 'delivery'; by: string; message: ChatMessageRecord }
   | { type: 'status'; username: string; status: 'online' | 'offline'; reason: 'login' | 'logout'; device: string };
 
 export class ChatState {
@@ -330,6 +332,16 @@ export class ChatState {
     if (!inbox) this.inboxes.set(username, (inbox = []));
     inbox.push(message);
     if (inbox.length > CHAT_INBOX_MAX) inbox.splice(0, inbox.length - CHAT_INBOX_MAX);
+    // The SDK acknowledges a one-to-one message on the device it reached.
+    if (message.chatType === 'chat') this.observe({ type: 'receipt', ack: 'delivery', by: username, message });
+  }
+
+  /** The user's SDK client reads a message it received: a read receipt. Answers whether it had it. */
+  read(username: string, messageId: string): boolean {
+    const message = this.inboxes.get(username)?.find((m) => m.id === messageId);
+    if (!message) return false;
+    this.observe({ type: 'receipt', ack: 'read', by: username, message });
+    return true;
   }
 
   storeMessage(message: ChatMessageRecord): void {

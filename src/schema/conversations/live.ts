@@ -23,7 +23,8 @@ const ConversationChange = builder.enumType('ConversationChange', {
   values: {
     MESSAGE: { value: 'message', description: 'A message was recorded: sent, reported by a callback, or restored by reconciliation.' },
     RECALL: { value: 'recall', description: 'A message was recalled.' },
-    READ: { value: 'read', description: 'A participant read up to `readUpTo`.' },
+    READ: { value: 'read', description: 'A participant read up to `readUpTo` (markConversationRead, or a read receipt of `message`).' },
+    DELIVERED: { value: 'delivered', description: "The recipient's device got `message` (a delivery receipt)." },
   } as const,
 });
 
@@ -37,10 +38,10 @@ const ConversationUpdate = builder.objectRef<LiveEvent<ConversationEvent>>('Conv
     message: t.field({
       type: Message,
       nullable: true,
-      description: 'The message recorded or recalled.',
+      description: 'The message recorded, recalled, or acknowledged by a receipt.',
       resolve: async (e, _a, ctx) => (e.event.messageId ? ((await ctx.conversations.get([e.event.messageId]))[0] ?? null) : null),
     }),
-    by: t.field({ type: User, nullable: true, description: 'Who read.', resolve: (e) => (e.event.by ? userOf(e.event.by) : null) }),
+    by: t.field({ type: User, nullable: true, description: 'Who read, or whose device got it.', resolve: (e) => (e.event.by ? userOf(e.event.by) : null) }),
     readUpTo: t.field({ type: 'DateTime', nullable: true, resolve: (e) => (e.event.upTo ? new Date(e.event.upTo) : null) }),
     at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.event.at) }),
   }),

@@ -83,8 +83,8 @@ export const MessageTarget = builder.unionType('MessageTarget', {
   resolveType: (target) => ((target as { kind?: string }).kind === 'group' ? Group : (target as { kind?: string }).kind === 'room' ? Room : User),
 });
 
-/** A message of the hourly archive, or of the gateway's store (which knows whether it was recalled). */
-export type MessageSource = ArchivedMessage & { recalled?: boolean };
+/** A message of the hourly archive, or of the gateway's store (which knows of recalls and receipts). */
+export type MessageSource = ArchivedMessage & { recalled?: boolean; readAt?: number | undefined; deliveredAt?: number | undefined };
 
 export const Message = builder.objectRef<MessageSource>('Message');
 
@@ -99,6 +99,22 @@ builder.node(Message, {
   fields: (t) => ({
     messageId: t.exposeString('id', { description: "Agora's msg_id." }),
     recalled: t.boolean({ description: 'Recalled by its sender or a moderator (as far as the gateway heard).', resolve: (m) => m.recalled ?? false }),
+    readAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "A one-to-one message: when its recipient read it (Chat's read receipt); null until then.",
+      resolve: (m) => (m.readAt === undefined ? null : new Date(m.readAt)),
+    }),
+    readBy: t.field({
+      type: User,
+      nullable: true,
+      description: 'A one-to-one message: its recipient, once they read it.',
+      resolve: (m) => (m.readAt === undefined ? null : userOf(m.to)),
+    }),
+    delivered: t.boolean({
+      description: "A one-to-one message: whether its recipient's device got it (Chat's delivery receipt, or a read).",
+      resolve: (m) => m.deliveredAt !== undefined || m.readAt !== undefined,
+    }),
     sender: t.field({ type: User, resolve: (m) => userOf(m.from) }),
     conversation: t.field({ type: ConversationKind, resolve: (m) => m.conversation }),
     target: t.field({
