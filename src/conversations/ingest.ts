@@ -15,10 +15,35 @@ export function feedFromCallbacks(events: Events, store: MessageStore, logger: L
   const failed = (error: unknown) => logger.warn({ err: error }, 'the message store could not record a callback; reconciliation will');
   // Every instance hears the callback's event; the instance whose store call changed something says so.
   return events.listen((event) => {
-    if (event.kind === 'chat-message') void recordMessages(events, store, [event.message]).catch(failed);
-    else if (event.kind === 'chat-recall') void recordRecall(events, store, event.messageId).catch(failed);
+    if (event.kind === 'chat-message') {
+      const typing = typingOf(event.message);
+      // A typing signal is never stored; one the gateway sent itself it has already told.
+      if (typing) {
+        if (!event.message.ext?.[SENT_BY_GATEWAY])
+          void events.publish([{ kind: 'typing', key: conversationKeyOf(event.message), ...typing, at: event.at }]).catch(failed);
+        return;
+      }
+      void recordMessages(events, store, [event.message]).catch(failed);
+    } else if (event.kind === 'chat-recall') void recordRecall(events, store, event.messageId).catch(failed);
     else if (event.kind === 'chat-receipt') void recordReceipt(events, store, event).catch(failed);
   });
+}
+
+/**
+ * Typing is carried as a Chat command message (Agora's way for transient signals), with these actions;
+ * an SDK client that sends them is heard the same way.
+ */
+export const TYPING_ACTIONS = { begin: 'TypingBegin', end: 'TypingEnd' } as const;
+/** The ext key that marks a signal the gateway sent (its callback is not told twice). */
+export const SENT_BY_GATEWAY = 'agoraGraphqlSignal';
+
+/** Whether a message is a typing signal, and whose. */
+export function typingOf(m: ArchivedMessage): { username: string; typing: boolean } | undefined {
+  const body = m.bodies[0] as { type?: unknown; action?: unknown } | undefined;
+  if (body?.type !== 'cmd') return undefined;
+  if (body.action === TYPING_ACTIONS.begin) return { username: m.from, typing: true };
+  if (body.action === TYPING_ACTIONS.end) return { username: m.from, typing: false };
+  return undefined;
 }
 
 /** What a change of the store says to `conversationUpdated` subscribers. */

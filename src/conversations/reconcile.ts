@@ -15,6 +15,7 @@ import type { ArchivedMessage } from '../agora/chat/messages.ts';
 import { historyHour } from '../agora/chat/messages.ts';
 import { AgoraNotFoundError } from '../agora/errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { typingOf } from './ingest.ts';
 import type { MessageStore } from './store.ts';
 
 export interface ReconcileSettings {
@@ -75,7 +76,8 @@ export function createReconciler(options: {
       if (error instanceof AgoraNotFoundError) return [];
       throw error;
     });
-    const added = await store.add(archived);
+    // Typing signals are command messages in the export too; they are never messages of a conversation.
+    const added = await store.add(archived.filter((m) => !typingOf(m)));
     if (added.length > 0) options.onAdded?.(added);
     return { hour: historyHour(start), read: archived.length, added: added.length };
   }

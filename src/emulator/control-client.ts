@@ -47,8 +47,11 @@ export interface EmulatorControl {
     dropCallbacks(times: number): Promise<void>;
     /** Callbacks delivered, retried once, and dropped after the retry failed. */
     callbackStats(): Promise<{ rules: { url: string }[]; delivered: number; retried: number; dropped: number }>;
-    /** A simulated SDK client sends a text message. */
-    send(username: string, message: { to: string; chatType?: 'chat' | 'groupchat' | 'chatroom'; text: string }): Promise<{ messageId: string }>;
+    /** A simulated SDK client sends a text message, or a command message (`action`). */
+    send(
+      username: string,
+      message: { to: string; chatType?: 'chat' | 'groupchat' | 'chatroom' } & ({ text: string } | { action: string }),
+    ): Promise<{ messageId: string }>;
   };
   calls(): Promise<Record<string, RouteCounter>>;
   /** TCP connections each listener accepted (control calls included). */

@@ -140,18 +140,24 @@ export function controlRoutes(ctx: EmulatorContext, onReset: () => void): RouteS
       return json({ dropping: times });
     }),
     route('chat.send', 'POST', '/chat/users/:uid/messages', (req) => {
-      // A simulated SDK client sends a text message (to a user, a group or a room).
-      const b = (req.body ?? {}) as { to?: unknown; chatType?: unknown; text?: unknown };
+      // A simulated SDK client sends a text message, or a command (`action`: a transient signal such as typing).
+      const b = (req.body ?? {}) as { to?: unknown; chatType?: unknown; text?: unknown; action?: unknown };
       const chatType = b.chatType ?? 'chat';
-      if (typeof b.to !== 'string' || typeof b.text !== 'string' || (chatType !== 'chat' && chatType !== 'groupchat' && chatType !== 'chatroom')) {
-        return problem(400, 'to and text are required; chatType is chat, groupchat or chatroom');
+      const content =
+        typeof b.action === 'string'
+          ? { type: 'cmd', body: { action: b.action } }
+          : typeof b.text === 'string'
+            ? { type: 'txt', body: { msg: b.text } }
+            : undefined;
+      if (typeof b.to !== 'string' || !content || (chatType !== 'chat' && chatType !== 'groupchat' && chatType !== 'chatroom')) {
+        return problem(400, 'to and text (or action, for a command) are required; chatType is chat, groupchat or chatroom');
       }
       const chat = ctx.state.chat;
       if (!chat.users.has(uid(req))) return problem(404, `${uid(req)} is not a registered Chat user`);
       const collective = chatType === 'groupchat' ? chat.groups.get(b.to) : chatType === 'chatroom' ? chat.rooms.get(b.to) : undefined;
       if (chatType !== 'chat' && !collective) return problem(404, `no ${chatType === 'groupchat' ? 'group' : 'room'} ${b.to}`);
       const recipients = collective ? [collective.owner, ...collective.members].filter((u) => u !== uid(req)) : [b.to];
-      const message = chat.addMessage({ from: uid(req), to: b.to, chatType, type: 'txt', body: { msg: b.text }, ext: undefined });
+      const message = chat.addMessage({ from: uid(req), to: b.to, chatType, ...content, ext: undefined });
       chat.deliver(message, recipients, chatType === 'chatroom');
       return json({ messageId: message.id });
     }),

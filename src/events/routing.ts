@@ -31,6 +31,7 @@ export function routingKeyOf(event: GatewayEvent): string | undefined {
     case 'room':
       return routingKey.collective(event.kind, event.id);
     case 'conversation':
+    case 'typing':
       return routingKey.conversation(event.key);
     default:
       return undefined;

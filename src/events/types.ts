@@ -35,6 +35,8 @@ export type GatewayEvent =
    * gateway, reported by a callback, or restored by reconciliation), recalled, or read up to a time.
    */
   | { kind: 'conversation'; key: string; change: ConversationChange; messageId?: string; by?: string; upTo?: number; at: number }
+  /** A user started or stopped typing in a conversation (a Chat command message; never in the message store). */
+  | { kind: 'typing'; key: string; username: string; typing: boolean; at: number }
   /** A user's Chat login or logout on one device, as Agora's status callback reported it. */
   | {
       kind: 'chat-user-status';

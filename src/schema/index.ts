@@ -21,6 +21,7 @@ import './conversations/types.ts';
 import './conversations/queries.ts';
 import './conversations/mutations.ts';
 import './conversations/live.ts';
+import './conversations/typing.ts';
 import './threads.ts';
 import './signaling.ts';
 import './reactions.ts';

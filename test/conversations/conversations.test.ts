@@ -190,6 +190,38 @@ describe('conversations', () => {
     expect((await bob.withUser('alice'))?.unreadCount).toBe(0);
   });
 
+  it('carries typing as signals: to the others in the conversation, live, and never as a message', async () => {
+    const { graphqlUrl, control, run, server } = await startGatewayRunner();
+    const [alice, bob] = [await viewer(graphqlUrl, 'alice'), await viewer(graphqlUrl, 'bob')];
+    await control.chat.send('alice', { to: 'bob', text: 'hi' });
+    await expect.poll(async () => (await bob.withUser('alice'))?.id).toBeDefined();
+    const id = (await bob.withUser('alice'))!.id;
+    const TYPING = 'subscription ($id: ID!) { typing(conversationId: $id) { user { username } typing } }';
+    const bobSees = subscribe<{ user: { username: string }; typing: boolean }>(wsClient(graphqlUrl, { token: await tokenFor('bob') }), 'typing', TYPING, {
+      id,
+    });
+    const aliceSees = subscribe(wsClient(graphqlUrl, { token: await tokenFor('alice') }), 'typing', TYPING, { id });
+    await activeSubscriptions(server, 2);
+    await alice.ask('mutation ($id: ID!) { setTyping(conversationId: $id) }', { id });
+    await alice.ask('mutation ($id: ID!) { setTyping(conversationId: $id, typing: false) }', { id });
+    // An SDK client's own signal (the same command action), through Chat's callback, is heard the same way.
+    await control.chat.send('alice', { to: 'bob', action: 'TypingBegin' });
+    expect(await bobSees.waitFor(3)).toEqual([
+      { user: { username: 'alice' }, typing: true },
+      { user: { username: 'alice' }, typing: false },
+      { user: { username: 'alice' }, typing: true },
+    ]);
+    expect(aliceSees.events()).toEqual([]);
+    // The command messages reached Agora, and none is in the conversation, nor comes back by reconciliation.
+    expect(await control.callCount('chat.messages.send')).toBeGreaterThanOrEqual(2);
+    await run('mutation ($hour: DateTime!) { reconcileMessages(hour: $hour) { added } }', { hour: new Date().toISOString() });
+    expect((await bob.history(id))!.map((m) => m.body.text)).toEqual(['hi']);
+    // A stranger may not watch it.
+    const erinTries = subscribe(wsClient(graphqlUrl, { token: await tokenFor('erin') }), 'typing', TYPING, { id });
+    await expect.poll(() => erinTries.error ?? erinTries.results[0]?.errors).toBeDefined();
+    expect(JSON.stringify(erinTries.error ?? erinTries.results[0]?.errors)).toContain('FORBIDDEN');
+  });
+
   it('restores a dropped callback by reconciliation from the hourly export, exactly once', async () => {
     const { graphqlUrl, control, run } = await startGatewayRunner();
     const carol = await viewer(graphqlUrl, 'carol');

@@ -52,6 +52,8 @@ const TABLE: Record<keyof typeof RULES, string[]> = {
     'Mutation.markConversationRead',
     // All of the viewer's, or one they may see (checked in the resolver: a service is asked to name one).
     'Subscription.conversationUpdated',
+    'Subscription.typing',
+    'Mutation.setTyping',
     'Query.node',
     'Query.nodes',
     'Query.chatFile',
