@@ -12,6 +12,8 @@ export function invalidate(shared: SharedReads, event: GatewayEvent): void {
     case 'room':
       void shared.invalidate(sharedKeys.item(sharedKeys.details(event.kind), event.id));
       void shared.bump(sharedKeys.memberPages(event.kind, event.id));
+      // Those who joined or left: their lists of groups (or rooms) changed.
+      for (const username of event.usernames) void shared.invalidate(sharedKeys.joined(event.kind, username));
       return;
     case 'user-moderation':
     case 'user-updated':

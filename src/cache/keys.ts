@@ -11,8 +11,11 @@ export type SharedBatch = 'chat.users.batchStatus' | 'chat.presence.getMany' | `
 /** A group's or room's member pages: dropped together by a new generation, never listed. */
 export type MemberPages = `chat.${CollectiveKind}s.members:${string}`;
 
+/** A user's groups or rooms (every page the list reads). */
+export type JoinedKey = `chat.${CollectiveKind}s.joined:${string}`;
+
 /** One cached value. */
-export type SharedKey = `${SharedBatch}:${string}` | `chat.users.get:${string}` | `${MemberPages}:${string}`;
+export type SharedKey = `${SharedBatch}:${string}` | `chat.users.get:${string}` | `${MemberPages}:${string}` | JoinedKey;
 
 export const sharedKeys = {
   onlineStates: 'chat.users.batchStatus',
@@ -24,4 +27,5 @@ export const sharedKeys = {
   user: (username: string): SharedKey => `chat.users.get:${username}`,
   memberPages: (kind: CollectiveKind, id: string): MemberPages => `chat.${kind}s.members:${id}`,
   memberPage: (pages: MemberPages, generation: string, pageNum: number, pageSize: number): SharedKey => `${pages}:${generation}:${pageNum}:${pageSize}`,
+  joined: (kind: CollectiveKind, username: string): JoinedKey => `chat.${kind}s.joined:${username}`,
 } as const satisfies Record<string, SharedBatch | ((...args: never[]) => string)>;

@@ -30,7 +30,12 @@ export interface Loaders {
   users: DataLoader<string, ChatUser>;
   /** One page of a group's or room's members (shared across requests when shared reads are on). */
   memberPage(kind: CollectiveKind, id: string, pageNum: number, pageSize: number): Promise<MemberPage>;
+  /** The ids of a user's groups or rooms, up to JOINED_PAGES pages of 20 (shared across requests when shared reads are on). */
+  joined(kind: CollectiveKind, username: string): Promise<string[]>;
 }
+
+/** How many pages of a user's groups (or rooms) a membership list reads at most: 20 a page. */
+export const JOINED_PAGES = 10;
 
 /**
  * The batch size of each loader: the endpoint's documented maximum. The cost prediction reads the same
@@ -174,6 +179,25 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
       return shared.reads.one(sharedKeys.memberPage(pages, generation, pageNum, pageSize), 'collective', shared.reader, (ledger) =>
         read(baseChat(), { ledger }),
       );
+    },
+
+    joined: () => async (kind, username) => {
+      const read = async (client: ChatClient, opts: CallOptions) => {
+        const api = kind === 'group' ? client.groups : client.rooms;
+        const ids: string[] = [];
+        for (let pageNum = 1; pageNum <= JOINED_PAGES; pageNum++) {
+          const page = await api.joined({ username, pageNum, pageSize: 20 }, opts).catch((error: unknown) => {
+            // A user Chat does not know belongs to nothing.
+            if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
+            throw error;
+          });
+          ids.push(...page.items.map((c) => c.id));
+          if (!page.hasMore) break;
+        }
+        return ids;
+      };
+      if (!shared) return read(need(), {});
+      return shared.reads.one(sharedKeys.joined(kind, username), 'collective', shared.reader, (ledger) => read(baseChat(), { ledger }));
     },
 
     groups: () => collective('group'),

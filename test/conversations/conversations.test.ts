@@ -222,6 +222,17 @@ describe('conversations', () => {
     expect(JSON.stringify(erinTries.error ?? erinTries.results[0]?.errors)).toContain('FORBIDDEN');
   });
 
+  it('with shared reads, a list read again asks Agora nothing, and a membership change shows at once', async () => {
+    const { graphqlUrl, run } = await startGatewayRunner({ SHARED_READS: 'on', CACHE_TTL_COLLECTIVE_MS: '60000' });
+    const erin = await viewer(graphqlUrl, 'erin');
+    const cost = async () => (await postGraphQL(graphqlUrl, LIST, {}, { token: await tokenFor('erin') })).body.extensions?.cost as { actual: number };
+    expect((await cost()).actual).toBe(2);
+    expect((await cost()).actual).toBe(0);
+    const { createGroup } = await run<{ createGroup: { groupId: string } }>('mutation { createGroup(input: { name: "New", owner: "alice" }) { groupId } }');
+    await run('mutation ($id: String!) { addGroupMembers(groupId: $id, usernames: ["erin"]) { __typename } }', { id: createGroup.groupId });
+    await expect.poll(async () => (await erin.list()).some((c) => c.group?.groupId === createGroup.groupId)).toBe(true);
+  });
+
   it('restores a dropped callback by reconciliation from the hourly export, exactly once', async () => {
     const { graphqlUrl, control, run } = await startGatewayRunner();
     const carol = await viewer(graphqlUrl, 'carol');

@@ -4,33 +4,18 @@
  * is gone from the list at once), with the store's newest message of each. Groups and rooms without a
  * recorded message come last.
  */
-import { AgoraNotFoundError } from '../../agora/errors.ts';
 import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import { builder, type Context } from '../builder.ts';
-import { chatOf } from '../common/chat.ts';
 import { costRules } from '../common/cost-rules.ts';
 import { publicError } from '../common/errors.ts';
 import { DEFAULT_FIRST, MAX_COUNT, refuseBackwards, type ConnectionArgs } from '../common/pagination.ts';
 import { User } from '../users/types.ts';
 import { Conversation, type ConversationSource } from './types.ts';
 
-/** How many pages of a user's groups (and of their rooms) the list reads at most: 20 a page. */
-const MEMBERSHIP_PAGES = 10;
-
+/** The keys of a user's group and room conversations, from Agora's membership (a shared read). */
 export async function joinedOf(ctx: Context, username: string, kind: CollectiveKind): Promise<string[]> {
   if (!ctx.agora.chat) return [];
-  const api = kind === 'group' ? chatOf(ctx).groups : chatOf(ctx).rooms;
-  const keys: string[] = [];
-  for (let pageNum = 1; pageNum <= MEMBERSHIP_PAGES; pageNum++) {
-    const page = await api.joined({ username, pageNum, pageSize: 20 }).catch((error: unknown) => {
-      // A user Chat does not know belongs to nothing.
-      if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
-      throw error;
-    });
-    keys.push(...page.items.map((c) => `${kind}:${c.id}`));
-    if (!page.hasMore) break;
-  }
-  return keys;
+  return (await ctx.loaders.joined(kind, username)).map((id) => `${kind}:${id}`);
 }
 
 /** Newest activity first; conversations without any last, each group by key. */
