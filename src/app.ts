@@ -7,7 +7,7 @@
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import { feedFromCallbacks, messageChanges } from './conversations/ingest.ts';
+import { ingestCallbacks, messageChanges } from './conversations/ingest.ts';
 import { createReconciler, type Reconciler } from './conversations/reconcile.ts';
 import { createMemoryMessageStore, type MessageStore } from './conversations/store.ts';
 import { createRedisMessageStore } from './conversations/store-redis.ts';
@@ -208,7 +208,6 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   // The gateway's own record of Chat messages by conversation, reconciled from the hourly export by the poller's leader.
   const { retention, reconcile } = config.conversations;
   const conversations = redis ? createRedisMessageStore(redis, `agora-graphql:${appId}:conversations:`, retention) : createMemoryMessageStore(retention);
-  const stopFeeding = feedFromCallbacks(events, conversations, logger);
   const reconciler = createReconciler({
     chat: agora.chat,
     store: conversations,
@@ -229,6 +228,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
       ? createRedisDedupe(redis, `agora-graphql:${appId}`, 2 * config.chatCallbacks.maxAgeMs)
       : createMemoryDedupe(2 * config.chatCallbacks.maxAgeMs),
     logger,
+    onPublished: ingestCallbacks(events, conversations, logger),
     // A `groupchat` callback does not say whether its id is a group or a room: asked once per id.
     kindOf: (id) => {
       let kind = roomIds.get(id);
@@ -381,7 +381,6 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         ready = false;
         // The poller first (its read in flight finishes and is published), then the bus, then the doors.
         await reconciler.stop();
-        stopFeeding();
         await events.stop();
         await doors.stop();
         await agora.close();

@@ -75,6 +75,8 @@ export function createChatCallbackReceiver(options: {
   logger: Logger;
   /** Whether a `groupchat` id is a group or a chat room (Agora's callback does not say). */
   kindOf: (id: string) => Promise<'group' | 'room'>;
+  /** Told of what each callback published, once, on the instance that received it, before the next callback is worked. */
+  onPublished?: (events: GatewayEvent[]) => Promise<void>;
 }): ChatCallbackReceiver {
   const { settings, events, dedupe, logger } = options;
   const stats: CallbackStats = { received: 0, refused: 0, duplicates: 0, published: 0, drift: 0 };
@@ -184,7 +186,11 @@ export function createChatCallbackReceiver(options: {
     if (found.length === 0) return;
     await events.publish(found);
     stats.published += found.length;
+    await options.onPublished?.(found);
   }
+
+  // Callbacks are worked in the order they came (Agora sends them so): a receipt after its message.
+  let working: Promise<void> = Promise.resolve();
 
   return {
     async handle(req, res, path) {
@@ -215,7 +221,9 @@ export function createChatCallbackReceiver(options: {
       }
       // Agora waits for this answer (and counts anything but a 200 as a failure): answer first, work after.
       answer(res, 200, 'ok');
-      void process(body as Record<string, unknown>).catch((error: unknown) => logger.error({ err: error }, 'a Chat callback could not be published'));
+      working = working
+        .then(() => process(body as Record<string, unknown>))
+        .catch((error: unknown) => logger.error({ err: error }, 'a Chat callback could not be published'));
       return true;
     },
     stats: () => ({ ...stats }),

@@ -11,22 +11,28 @@ import type { GatewayEvent } from '../events/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { conversationKeyOf, type MessageStore } from './store.ts';
 
-export function feedFromCallbacks(events: Events, store: MessageStore, logger: Logger): () => void {
-  const failed = (error: unknown) => logger.warn({ err: error }, 'the message store could not record a callback; reconciliation will');
-  // Every instance hears the callback's event; the instance whose store call changed something says so.
-  return events.listen((event) => {
-    if (event.kind === 'chat-message') {
-      const typing = typingOf(event.message);
-      // A typing signal is never stored; one the gateway sent itself it has already told.
-      if (typing) {
-        if (!event.message.ext?.[SENT_BY_GATEWAY])
-          void events.publish([{ kind: 'typing', key: conversationKeyOf(event.message), ...typing, at: event.at }]).catch(failed);
-        return;
+/**
+ * What a callback published, recorded in the store: by the instance that received it (not by every
+ * instance that hears the event), after the callback before it, so that a receipt finds its message and
+ * every change is told once and in order.
+ */
+export function ingestCallbacks(events: Events, store: MessageStore, logger: Logger): (published: GatewayEvent[]) => Promise<void> {
+  return async (published) => {
+    for (const event of published) {
+      try {
+        if (event.kind === 'chat-message') {
+          const typing = typingOf(event.message);
+          // A typing signal is never stored; one the gateway sent itself it has already told.
+          if (!typing) await recordMessages(events, store, [event.message]);
+          else if (!event.message.ext?.[SENT_BY_GATEWAY])
+            await events.publish([{ kind: 'typing', key: conversationKeyOf(event.message), ...typing, at: event.at }]);
+        } else if (event.kind === 'chat-recall') await recordRecall(events, store, event.messageId);
+        else if (event.kind === 'chat-receipt') await recordReceipt(events, store, event);
+      } catch (error) {
+        logger.warn({ err: error, kind: event.kind }, 'the message store could not record a callback; reconciliation will restore its messages');
       }
-      void recordMessages(events, store, [event.message]).catch(failed);
-    } else if (event.kind === 'chat-recall') void recordRecall(events, store, event.messageId).catch(failed);
-    else if (event.kind === 'chat-receipt') void recordReceipt(events, store, event).catch(failed);
-  });
+    }
+  };
 }
 
 /**
