@@ -143,9 +143,20 @@ export function createRedisMessageStore(redis: Redis, prefix: string, retention:
       const loaded = await load(items.map((p) => p.id));
       return { messages: loaded.filter(isMessage), more, total };
     },
-    async unread(key, username, since) {
-      const ids = await redis.zrangebyscore(k.conversation(key), `(${since}`, '+inf');
-      return (await load(ids)).filter((m) => isMessage(m) && m.from !== username && !m.recalled).length;
+    async unread(queries) {
+      if (queries.length === 0) return [];
+      // Two round trips for any number of conversations: their ids after each horizon, then the messages.
+      const after = await queries.reduce((multi, q) => multi.zrangebyscore(k.conversation(q.key), `(${q.since}`, '+inf'), redis.multi()).exec();
+      const ids = queries.map((_q, i) => (after?.[i]?.[1] ?? []) as string[]);
+      const loaded = await load(ids.flat());
+      const byId = new Map(ids.flat().map((id, i) => [id, loaded[i]]));
+      return queries.map(
+        (q, i) =>
+          ids[i]!.filter((id) => {
+            const m = byId.get(id);
+            return isMessage(m) && m.from !== q.username && !m.recalled;
+          }).length,
+      );
     },
     async readHorizons(username, keys) {
       if (keys.length === 0) return new Map();

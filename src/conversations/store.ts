@@ -50,6 +50,12 @@ export interface MessagePage {
   total: number;
 }
 
+export interface UnreadQuery {
+  key: string;
+  username: string;
+  since: number;
+}
+
 export interface PageRange {
   after?: Position | undefined;
   before?: Position | undefined;
@@ -77,8 +83,8 @@ export interface MessageStore {
   /** The newest message of each of these conversations (those without any are left out). */
   activity(keys: readonly string[]): Promise<Map<string, Activity>>;
   messages(key: string, range: PageRange): Promise<MessagePage>;
-  /** Messages of the conversation after `since` that `username` did not send, recalled ones left out. */
-  unread(key: string, username: string, since: number): Promise<number>;
+  /** For each query: messages of its conversation after `since` that `username` did not send, recalled ones left out. */
+  unread(queries: readonly UnreadQuery[]): Promise<number[]>;
   readHorizons(username: string, keys: readonly string[]): Promise<Map<string, number>>;
   /** Moves the user's read horizon forward to `upTo` (never back); answers the horizon now. */
   markRead(username: string, key: string, upTo: number): Promise<number>;
@@ -233,8 +239,10 @@ export function createMemoryMessageStore(retention: RetentionSettings, now: () =
       );
       return { messages: items.map((i) => i.message), more, total };
     },
-    async unread(key, username, since) {
-      return (conversations.get(key) ?? []).filter((m) => m.timestamp > since && m.from !== username && !m.recalled).length;
+    async unread(queries) {
+      return queries.map(
+        ({ key, username, since }) => (conversations.get(key) ?? []).filter((m) => m.timestamp > since && m.from !== username && !m.recalled).length,
+      );
     },
     async readHorizons(username, keys) {
       const mine = horizons.get(username);

@@ -78,15 +78,23 @@ function messageStoreContract(name: string, make: MakeStore) {
       ];
       await store.add([a!, b!, c!, d!]);
       const key = peerKey('alice', 'bob');
-      expect(await store.unread(key, 'alice', 0)).toBe(3);
+      expect(await store.unread([{ key, username: 'alice', since: 0 }])).toEqual([3]);
+      // Many at once, in the order asked: bob's own messages are not unread to him.
+      expect(
+        await store.unread([
+          { key, username: 'bob', since: 0 },
+          { key: 'group:none', username: 'bob', since: 0 },
+          { key, username: 'alice', since: T0 + 3 },
+        ]),
+      ).toEqual([1, 0, 1]);
       expect(await store.markRead('alice', key, T0 + 3)).toBe(T0 + 3);
       expect(await store.markRead('alice', key, T0 + 1)).toBe(T0 + 3);
       expect(await store.readHorizons('alice', [key, 'group:1'])).toEqual(new Map([[key, T0 + 3]]));
-      expect(await store.unread(key, 'alice', T0 + 3)).toBe(1);
+      expect(await store.unread([{ key, username: 'alice', since: T0 + 3 }])).toEqual([1]);
       expect(await store.recall(d!.id)).toMatchObject({ id: d!.id, recalled: true });
       // A second recall of it (another instance heard the same callback) changes nothing, and says so.
       expect(await store.recall(d!.id)).toBeUndefined();
-      expect(await store.unread(key, 'alice', T0 + 3)).toBe(0);
+      expect(await store.unread([{ key, username: 'alice', since: T0 + 3 }])).toEqual([0]);
       expect((await store.get([d!.id]))[0]?.recalled).toBe(true);
     });
 

@@ -15,7 +15,7 @@ import { Message } from '../messages/types.ts';
 import { User, userOf } from '../users/types.ts';
 import { conversationOf, maySee } from './access.ts';
 import { joinedOf } from './queries.ts';
-import { Conversation } from './types.ts';
+import { Conversation, storeLoaders } from './types.ts';
 
 type ConversationEvent = Extract<GatewayEvent, { kind: 'conversation' }>;
 
@@ -39,7 +39,7 @@ const ConversationUpdate = builder.objectRef<LiveEvent<ConversationEvent>>('Conv
       type: Message,
       nullable: true,
       description: 'The message recorded, recalled, or acknowledged by a receipt.',
-      resolve: async (e, _a, ctx) => (e.event.messageId ? ((await ctx.conversations.get([e.event.messageId]))[0] ?? null) : null),
+      resolve: async (e, _a, ctx) => (e.event.messageId ? ((await storeLoaders(ctx).messages.load(e.event.messageId)) ?? null) : null),
     }),
     by: t.field({ type: User, nullable: true, description: 'Who read, or whose device got it.', resolve: (e) => (e.event.by ? userOf(e.event.by) : null) }),
     readUpTo: t.field({ type: 'DateTime', nullable: true, resolve: (e) => (e.event.upTo ? new Date(e.event.upTo) : null) }),

@@ -61,7 +61,7 @@ export async function conversationsOf(ctx: Context, username: string, args: Conn
       username,
       all.map((c) => c.key),
     );
-    const unread = await Promise.all(all.map((c) => ctx.conversations.unread(c.key, username, horizons.get(c.key) ?? 0)));
+    const unread = await ctx.conversations.unread(all.map((c) => ({ key: c.key, username, since: horizons.get(c.key) ?? 0 })));
     all = all.filter((_c, i) => unread[i]! > 0);
   }
   const page = all.slice(0, first);

@@ -7,7 +7,8 @@
  * (read from Agora, as every rule does); moderators and admins any. A conversation is seen from one
  * user's side (`as`): the viewer, or, for a moderator or service reading another's, that user.
  */
-import { conversationKey, parseConversationKey, type Activity, type Position, type StoredMessage } from '../../conversations/store.ts';
+import DataLoader from 'dataloader';
+import { conversationKey, parseConversationKey, type Activity, type Position, type StoredMessage, type UnreadQuery } from '../../conversations/store.ts';
 import { builder, type Context } from '../builder.ts';
 import { Group, Room } from '../collectives/types.ts';
 import { positionConnection } from '../common/pagination.ts';
@@ -31,10 +32,49 @@ const ConversationKindEnum = builder.enumType('ConversationType', {
 const isPosition = (v: unknown): v is Position =>
   typeof v === 'object' && v !== null && typeof (v as Position).at === 'number' && typeof (v as Position).id === 'string';
 
-const activityOf = async (c: ConversationSource, ctx: Context) => c.activity ?? (await ctx.conversations.activity([c.key])).get(c.key);
+/**
+ * The store's reads of one unit of work (a request, or one subscription event: keyed by its loaders,
+ * which each event renews), batched: a page of 20 conversations asks the store a few times, not 80.
+ */
+interface StoreLoaders {
+  activity: DataLoader<string, Activity | undefined>;
+  messages: DataLoader<string, StoredMessage | undefined>;
+  horizons: DataLoader<{ as: string; key: string }, number, string>;
+  unread: DataLoader<UnreadQuery, number, string>;
+}
+
+const storeLoadersOf = new WeakMap<object, StoreLoaders>();
+
+export function storeLoaders(ctx: Context): StoreLoaders {
+  let loaders = storeLoadersOf.get(ctx.loaders);
+  if (!loaders) {
+    const store = ctx.conversations;
+    loaders = {
+      activity: new DataLoader(async (keys) => {
+        const found = await store.activity(keys);
+        return keys.map((k) => found.get(k));
+      }),
+      messages: new DataLoader((ids) => store.get(ids)),
+      horizons: new DataLoader(
+        async (asked) => {
+          const byUser = new Map<string, string[]>();
+          for (const { as, key } of asked) byUser.set(as, [...(byUser.get(as) ?? []), key]);
+          const found = new Map(await Promise.all([...byUser].map(async ([as, keys]) => [as, await store.readHorizons(as, keys)] as const)));
+          return asked.map(({ as, key }) => found.get(as)?.get(key) ?? 0);
+        },
+        { cacheKeyFn: ({ as, key }) => `${as}\n${key}` },
+      ),
+      unread: new DataLoader((queries) => store.unread(queries), { cacheKeyFn: (q) => `${q.username}\n${q.key}\n${q.since}` }),
+    };
+    storeLoadersOf.set(ctx.loaders, loaders);
+  }
+  return loaders;
+}
+
+const activityOf = async (c: ConversationSource, ctx: Context) => c.activity ?? (await storeLoaders(ctx).activity.load(c.key));
 
 /** The viewer's read horizon in a conversation (0: nothing read). */
-const horizonOf = async (c: ConversationSource, ctx: Context) => (c.as ? ((await ctx.conversations.readHorizons(c.as, [c.key])).get(c.key) ?? 0) : 0);
+const horizonOf = async (c: ConversationSource, ctx: Context) => (c.as ? storeLoaders(ctx).horizons.load({ as: c.as, key: c.key }) : 0);
 
 export const Conversation = builder.objectRef<ConversationSource>('Conversation');
 
@@ -82,12 +122,12 @@ builder.node(Conversation, {
       nullable: true,
       resolve: async (c, _a, ctx) => {
         const activity = await activityOf(c, ctx);
-        return activity ? ((await ctx.conversations.get([activity.lastMessageId]))[0] ?? null) : null;
+        return activity ? ((await storeLoaders(ctx).messages.load(activity.lastMessageId)) ?? null) : null;
       },
     }),
     unreadCount: t.int({
       description: "Messages after the read horizon that this user did not send (recalled ones are not counted); 0 for a service's view.",
-      resolve: async (c, _a, ctx) => (c.as ? ctx.conversations.unread(c.key, c.as, await horizonOf(c, ctx)) : 0),
+      resolve: async (c, _a, ctx) => (c.as ? storeLoaders(ctx).unread.load({ key: c.key, username: c.as, since: await horizonOf(c, ctx) }) : 0),
     }),
     readUpTo: t.field({
       type: 'DateTime',
