@@ -123,6 +123,10 @@ for (const [where, setup] of SETUPS)
         id: history[1]!.messageId,
       });
       expect((await alice.history(ofBob.id))!.map((m) => m.recalled)).toEqual([false, true]);
+      // A moderator sees any conversation.
+      const moderator = await tokenFor('mod', ['moderator']);
+      const asModerator = await postGraphQL(graphqlUrl, HISTORY, { id: ofBob.id }, { token: moderator });
+      expect((asModerator.body.data as { node: { messages: { edges: unknown[] } } }).node.messages.edges).toHaveLength(2);
       // Not another's: erin sees neither the conversation nor its messages.
       expect((await erin.ask<{ node: unknown }>(HISTORY, { id: ofBob.id })).node).toBeNull();
       expect((await erin.ask<{ node: unknown }>('query ($id: ID!) { node(id: $id) { id } }', { id: history[0]!.id })).node).toBeNull();
