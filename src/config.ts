@@ -159,6 +159,7 @@ const env = z.object({
   AUTH_JWT_SECRET: optionalText.pipe(z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional()),
   AUTH_JWKS_URL: optionalText.pipe(z.url({ error: 'AUTH_JWKS_URL must be a URL' }).optional()),
   AUTH_JWKS_COOLDOWN_MS: ms(30_000),
+  AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   AUTH_JWT_ISSUER: optionalText,
   AUTH_JWT_AUDIENCE: optionalText,
   AUTH_API_KEY_HASHES: optionalText.pipe(
@@ -342,6 +343,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwtSecret: e.AUTH_JWT_SECRET,
       jwksUrl: e.AUTH_JWKS_URL,
       jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+      tokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
       issuer: e.AUTH_JWT_ISSUER,
       audience: e.AUTH_JWT_AUDIENCE,
       apiKeyHashes: e.AUTH_API_KEY_HASHES?.split(',') ?? [],
