@@ -147,7 +147,7 @@ const env = z.object({
       .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL')
       .optional(),
   ),
-  EVENT_POLL_INTERVAL_MS: ms(500),
+  EVENT_POLL_INTERVAL_MS: ms(100),
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   SUBSCRIBER_QUEUE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   POLLER_LEASE_MS: z.coerce.number().int().min(300).default(5_000),

@@ -75,8 +75,18 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
     : createMemoryEventLog({ maxLength: settings.logSize, lease });
   const watches: WatchSet = redis ? createRedisWatchSet(redis, { key: `${keyPrefix}:presence-watch`, ttlMs: settings.leaseMs }) : createMemoryWatchSet();
 
-  const poller = createPoller({ agora, log, lease, regions: settings.regions, intervalMs: settings.pollIntervalMs, leaseMs: settings.leaseMs, logger });
   const feeds = new Set<Feed>();
+  const poller = createPoller({
+    agora,
+    log,
+    lease,
+    regions: settings.regions,
+    intervalMs: settings.pollIntervalMs,
+    leaseMs: settings.leaseMs,
+    logger,
+    // With Redis the leader cannot see other instances' subscribers: it reads at the budget's pace always.
+    listening: redis ? undefined : () => feeds.size > 0,
+  });
   const channels = createChannelMembership();
   log.listen((e) => channels.observe(e.event));
   const presence = createPresenceWatcher({ agora, log, watches, intervalMs: settings.presenceIntervalMs, fence: poller.fence, logger });
@@ -103,6 +113,7 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
         },
       });
       feeds.add(feed);
+      if (feeds.size === 1) poller.listened();
       return feed;
     },
     pollerStats: () => poller.stats(),

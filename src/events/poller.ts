@@ -6,14 +6,18 @@
  * two stores (at background priority, within the `signaling.events` budget), drops repeats (a region may
  * return what another already did), orders the round by time, and appends it to the event log with the
  * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
- * while a read comes back full; otherwise the next round starts `intervalMs` after this one started.
+ * while a read comes back full. Otherwise rounds follow each other as fast as the `signaling.events`
+ * budget allows (10 reads a second for all stores: with two stores a round every 223 ms, an event's
+ * mean wait near 110 ms), never faster than `intervalMs` (a floor operators may raise), every
+ * IDLE_GAP_MS while nobody listens, and slower after a 429 (doubling, back to the budget's pace once
+ * reads succeed).
  * A read that failed after Agora may have answered is a possible loss: counted, logged, and shown in
  * `stats()`.
  */
 import type { AgoraClient } from '../agora/client.ts';
-import { AgoraUnavailableError } from '../agora/errors.ts';
+import { AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
 import type { HostPlan } from '../agora/hosts.ts';
-import { SIGNALING_LIMITS } from '../agora/limits.ts';
+import { RATE_LIMITS, SIGNALING_LIMITS } from '../agora/limits.ts';
 import type { ChannelEvent, EventBatch, UserEvent } from '../agora/signaling/events.ts';
 import type { Logger } from '../observability/logger.ts';
 import { FencedOffError, type EventLog } from './log.ts';
@@ -33,7 +37,16 @@ export interface PollerOptions {
   dedupeMemory?: number;
   /** Called after each round that appended events (metrics). */
   onRound?: (stats: PollerStats) => void;
+  /** Whether anyone listens for events now (else rounds slow to IDLE_GAP_MS); always, when absent. */
+  listening?: () => boolean;
 }
+
+/** The share of the `signaling.events` budget rounds spend while listened to: the rest absorbs a retried read. */
+const BUDGET_SHARE = 0.9;
+/** Rounds while nobody listens: Agora still keeps only 2,000 events a store, and channel membership is read from them. */
+export const IDLE_GAP_MS = 2_000;
+/** The longest a run of 429 answers stretches the gap between rounds. */
+const MAX_BACKOFF_MS = 10_000;
 
 export interface PollerStats {
   role: 'leader' | 'standby' | 'stopped';
@@ -61,6 +74,8 @@ export interface Poller {
   stats(): PollerStats;
   /** The lease's fence while this instance leads (the presence watcher appends with it). */
   fence(): Fence | undefined;
+  /** Someone started listening: an idle pause ends now. */
+  listened(): void;
 }
 
 interface EventStore {
@@ -120,6 +135,15 @@ export function createPoller(options: PollerOptions): Poller {
     lastError: undefined,
   };
   let fence: Fence | undefined;
+  /** Added to the gap after Agora answered 429 (the budget should keep that from happening). */
+  let backoffMs = 0;
+  const readsPerSecond = (RATE_LIMITS['signaling.events'].limit * 1000) / RATE_LIMITS['signaling.events'].windowMs;
+  /** The gap between the starts of two rounds: the budget's pace, the floor, idleness and backoff. */
+  const gapMs = () => {
+    const paced = Math.max(options.intervalMs, Math.ceil((stores.length * 1000) / (readsPerSecond * BUDGET_SHARE)));
+    const idle = options.listening && !options.listening() ? Math.max(paced, IDLE_GAP_MS) : paced;
+    return Math.max(idle, backoffMs);
+  };
   let renewal: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const stopping = new AbortController();
@@ -130,11 +154,22 @@ export function createPoller(options: PollerOptions): Poller {
     logger.warn({ err: error }, what);
   };
 
-  /** Waits, unless the poller is stopping. */
+  /** Ends a pause early: the poller stops, or someone starts listening while rounds were idle. */
+  let wake: (() => void) | undefined;
+
+  /** Waits, unless the poller is stopping or woken. */
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        // Removed each time: a listener left per round would pile up on the poller's one signal.
+        stopping.signal.removeEventListener('abort', done);
+        wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wake = done;
+      stopping.signal.addEventListener('abort', done, { once: true });
     });
 
   const lost = (why: string) => {
@@ -201,6 +236,7 @@ export function createPoller(options: PollerOptions): Poller {
       }
       return full;
     } catch (error) {
+      if (error instanceof AgoraRateLimitedError) backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(2 * backoffMs, 2 * gapMs()));
       if (error instanceof AgoraUnavailableError && error.eventsMayBeLost) {
         stats.possibleLosses++;
         logger.error({ operation: error.operation }, 'an event read failed after Agora may have answered: its events may be lost');
@@ -214,7 +250,10 @@ export function createPoller(options: PollerOptions): Poller {
     const events: GatewayEvent[] = [];
     // Every store at once (within the reads' budget): an event read first does not wait on the other reads'
     // round trips before it is published.
+    const limitedBefore = backoffMs;
     const full = (await Promise.all(stores.map((_, i) => read(i, events)))).includes(true);
+    // A round without a 429 halves what earlier ones added.
+    if (backoffMs === limitedBefore) backoffMs = backoffMs < 100 ? 0 : backoffMs / 2;
     stats.lastPollAt = new Date().toISOString();
     if (events.length === 0) return full;
     // Regions and stores arrive in any order: one order by Agora's time across them.
@@ -242,11 +281,11 @@ export function createPoller(options: PollerOptions): Poller {
         await pause(Math.max(50, options.leaseMs / 3));
         continue;
       }
-      // Rounds start every `intervalMs` (the round's own reads count toward it), so an event waits at most
-      // one interval for its read; a full read is followed by another at once.
+      // Rounds start a gap apart (the round's own reads count toward it), so an event waits at most one gap
+      // for its read; a full read is followed by another at once.
       const started = Date.now();
       const full = await round();
-      if (!full) await pause(Math.max(0, options.intervalMs - (Date.now() - started)));
+      if (!full) await pause(Math.max(0, gapMs() - (Date.now() - started)));
     }
   }
 
@@ -265,5 +304,7 @@ export function createPoller(options: PollerOptions): Poller {
     },
     stats: () => ({ ...stats }),
     fence: () => fence,
+    /** Someone started listening: an idle pause ends now, and rounds go at the budget's pace. */
+    listened: () => wake?.(),
   };
 }
