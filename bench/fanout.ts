@@ -7,7 +7,7 @@
  *     full: first, p50, p99, last; each from its publication to its last subscriber);
  * and the gateway's heap per subscriber, and its CPU time per broadcast (from /proc: less noisy than wall time
  * on a machine the load generator shares). Emulator, gateway and this load generator each run in a
- * process of their own; the poll interval is the default (500 ms).
+ * process of their own; the poll's floor is the gateway's default (POLL_INTERVAL_MS sets another).
  *
  * Who subscribes (VIEWERS): `users` (the default), each subscriber signed in as its own user with a token
  * (role moderator, who may watch "everyone"): 10,000 viewers, whose answers the gateway shares when they
@@ -25,14 +25,22 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
 const TARGETED = 200;
 /** Broadcasts in a row (a login, then a logout, of "everyone"...): one alone is one sample of a noisy machine. */
 const BROADCASTS = Number(process.env.BROADCASTS ?? 5);
-const POLL_INTERVAL_MS = 500;
+/** The poll's floor: the gateway's default (100 ms; rounds go at the event budget's pace) unless given. */
+const POLL_INTERVAL_MS = process.env.POLL_INTERVAL_MS ? Number(process.env.POLL_INTERVAL_MS) : undefined;
 const CONNECT_CONCURRENCY = 200;
 const VIEWERS = process.env.VIEWERS ?? 'users';
 if (VIEWERS !== 'users' && VIEWERS !== 'service') throw new Error('VIEWERS is users or service');
+/** Half a round's gap at 90% of the 10 event reads a second, for two stores (src/events/poller.ts). */
+const BUDGET_MEAN_WAIT_MS = Math.round((2 * 1000) / (10 * 0.9) / 2);
+/** Event reads the emulator answered 429 (the gateway's budget should leave none). */
+const eventRead429s = async () => {
+  const calls = (await stack.control('GET', '/calls')) as { routes: Record<string, { byStatus: Record<string, number> }> };
+  return ['signaling.getUserEvents', 'signaling.getChannelEvents'].reduce((sum, route) => sum + (calls.routes[route]?.byStatus['429'] ?? 0), 0);
+};
 const SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
 
 const stack = await startStack({
-  EVENT_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
+  ...(POLL_INTERVAL_MS === undefined ? {} : { EVENT_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS) }),
   ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}),
 });
 const metricsUrl = stack.graphqlUrl.replace('/graphql', '/metrics');
@@ -151,14 +159,18 @@ try {
     publishedToLastMs: { runs: publishedToLast, median: percentile(sortedRuns, 50), max: Math.max(...publishedToLast) },
     gatewayCpuMsPerBroadcast: broadcasts.map((run) => run.gatewayCpuMs),
     loadGeneratorLoopDelay: { p50Ms: round(loopDelay.percentile(50) / 1e6), p99Ms: round(loopDelay.percentile(99) / 1e6), maxMs: round(loopDelay.max / 1e6) },
-    targets: { targetedP99Ms: POLL_INTERVAL_MS + 20, broadcastMs: 1000 },
+    // The anchor of targeted latency: the mean wait for a read when rounds of both stores spend 90% of
+    // the 10 reads a second (a round every 223 ms: 111 ms on average), plus Agora's answer and delivery.
+    budgetMeanWaitMs: BUDGET_MEAN_WAIT_MS,
+    upstream429: await eventRead429s(),
+    targets: { targetedP50Ms: 150, targetedP99Ms: 300, broadcastMs: 1000 },
   };
   console.table({
     'targeted (event at emulator -> client)': {
       p50: results.targeted.p50Ms,
       p99: results.targeted.p99Ms,
       max: results.targeted.maxMs,
-      target: `p99 <= ${POLL_INTERVAL_MS + 20}`,
+      target: `p50 <= 150, p99 <= 300 (budget's mean wait ${BUDGET_MEAN_WAIT_MS})`,
     },
     [`first broadcast to ${first.delivered} (event at emulator -> client)`]: {
       p50: results.broadcast.p50Ms,
