@@ -121,6 +121,8 @@ export interface BudgetOptions {
   maxQueue?: number;
   /** The share of the window's slots that background callers leave to interactive ones. */
   backgroundReserve?: number;
+  /** Classes only background callers use (no interactive call to leave room for): they reserve nothing. */
+  backgroundOnly?: readonly string[];
   /** Prefix of store keys (the app id), so that budgets of different apps never mix. */
   keyPrefix?: string;
   /** How long a slot counts as in flight when its call never reports completion (see BudgetWindow.holdMs). */
@@ -192,7 +194,9 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs };
   };
 
-  const reserveFor = (window: BudgetWindow, priority: Priority): number => (priority === 'interactive' ? 0 : Math.floor(window.limit * backgroundReserve));
+  const backgroundOnly = new Set(options.backgroundOnly ?? []);
+  const reserveFor = (cls: string, window: BudgetWindow, priority: Priority): number =>
+    priority === 'interactive' || backgroundOnly.has(cls) ? 0 : Math.floor(window.limit * backgroundReserve);
 
   async function pump(cls: string, queue: ClassQueue): Promise<void> {
     if (queue.pumping) return;
@@ -203,7 +207,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
         const head = queue.waiters[0]!;
         let result: TakeResult;
         try {
-          result = await store.tryTake(`${keyPrefix}:${cls}`, window, reserveFor(window, head.priority));
+          result = await store.tryTake(`${keyPrefix}:${cls}`, window, reserveFor(cls, window, head.priority));
         } catch (error) {
           // A store that cannot answer must not strand callers: fail the head and go on with the next.
           queue.waiters.shift();

@@ -11,7 +11,7 @@ import { lazyObject } from '../lib/lazy.ts';
 import { createRateBudgets, type BudgetStore, type RateBudgets } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
-import { RATE_LIMITS, SIGNALING_LIMITS } from './limits.ts';
+import { BACKGROUND_ONLY_BUDGETS, RATE_LIMITS, SIGNALING_LIMITS } from './limits.ts';
 import { scaledSchedule, SEED_SCHEDULE } from './retry-policy.ts';
 import { createSignalingClient, type SignalingClient } from './signaling/client.ts';
 
@@ -75,6 +75,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
   const unit = options.retryUnitMs ?? 1000;
   const budgets = createRateBudgets({
     limits: RATE_LIMITS,
+    backgroundOnly: BACKGROUND_ONLY_BUDGETS,
     keyPrefix: options.appId,
     ...options.budget,
   });

@@ -114,6 +114,12 @@ const CHAT_RATE_LIMITS = {
 } as const satisfies Record<string, RateLimit>;
 
 /** Rate limits per endpoint class. A class is shared by every endpoint that counts against it. */
+/**
+ * Budget classes only background work spends: Signaling's event stores are read by the poller alone (no
+ * GraphQL field reads them), so it need leave no share of them to interactive callers.
+ */
+export const BACKGROUND_ONLY_BUDGETS = ['signaling.events'] as const;
+
 export const RATE_LIMITS = {
   /** Seed 000/001: peer-to-peer plus channel messages, 500 calls/s per app id combined. */
   'signaling.messages': perSecond(500),

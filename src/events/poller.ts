@@ -17,6 +17,7 @@
 import type { AgoraClient } from '../agora/client.ts';
 import { AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
 import type { HostPlan } from '../agora/hosts.ts';
+import { DEFAULT_PADDING_MS } from '../agora/budgets.ts';
 import { RATE_LIMITS, SIGNALING_LIMITS } from '../agora/limits.ts';
 import type { ChannelEvent, EventBatch, UserEvent } from '../agora/signaling/events.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -137,7 +138,8 @@ export function createPoller(options: PollerOptions): Poller {
   let fence: Fence | undefined;
   /** Added to the gap after Agora answered 429 (the budget should keep that from happening). */
   let backoffMs = 0;
-  const readsPerSecond = (RATE_LIMITS['signaling.events'].limit * 1000) / RATE_LIMITS['signaling.events'].windowMs;
+  // The budget's own window is padded against arrival jitter (src/agora/budgets.ts): its pace is a little under 10/s.
+  const readsPerSecond = (RATE_LIMITS['signaling.events'].limit * 1000) / (RATE_LIMITS['signaling.events'].windowMs + DEFAULT_PADDING_MS);
   /** The gap between the starts of two rounds: the budget's pace, the floor, idleness and backoff. */
   const gapMs = () => {
     const paced = Math.max(options.intervalMs, Math.ceil((stores.length * 1000) / (readsPerSecond * BUDGET_SHARE)));
@@ -236,7 +238,8 @@ export function createPoller(options: PollerOptions): Poller {
       }
       return full;
     } catch (error) {
-      if (error instanceof AgoraRateLimitedError) backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(2 * backoffMs, 2 * gapMs()));
+      // Agora's own 429 slows the rounds; the gateway's budget refusing a slot is its pacing, not a reason to.
+      if (error instanceof AgoraRateLimitedError && error.source === 'upstream') backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(2 * backoffMs, 2 * gapMs()));
       if (error instanceof AgoraUnavailableError && error.eventsMayBeLost) {
         stats.possibleLosses++;
         logger.error({ operation: error.operation }, 'an event read failed after Agora may have answered: its events may be lost');

@@ -92,6 +92,14 @@ describe('rate budgets (fake clock)', () => {
     await background;
   });
 
+  it('reserves nothing of a class only background callers use (the event poller spends all of signaling.events)', async () => {
+    const budgets = createRateBudgets({ limits: { c: { limit: 10, windowMs: 200 } }, paddingMs: 0, backgroundReserve: 0.2, backgroundOnly: ['c'] });
+    let granted = 0;
+    for (let i = 0; i < 10; i++) void budgets.acquire('c', { ...who, priority: 'background' }).then((release) => void (release(), granted++));
+    await settle();
+    expect(granted).toBe(10);
+  });
+
   it('fails with RATE_LIMITED and a retryAfter when no slot comes before the deadline', async () => {
     const budgets = createRateBudgets({ limits: { c: { limit: 1, windowMs: 1000 } }, paddingMs: 0 });
     (await budgets.acquire('c', who))();
