@@ -22,7 +22,7 @@ import WebSocket from 'ws';
 import { BENCH_API_KEY, benchToken, graphql, percentile, round, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);
-const TARGETED = 200;
+const TARGETED = Number(process.env.TARGETED ?? 200);
 /** Broadcasts in a row (a login, then a logout, of "everyone"...): one alone is one sample of a noisy machine. */
 const BROADCASTS = Number(process.env.BROADCASTS ?? 5);
 /** The poll's floor: the gateway's default (100 ms; rounds go at the event budget's pace) unless given. */
