@@ -7,7 +7,7 @@
  * return what another already did), orders the round by time, and appends it to the event log with the
  * lease's fence, so a leader that lost its lease while paused cannot publish. It reads again at once
  * while a read comes back full. Otherwise rounds follow each other as fast as the `signaling.events`
- * budget allows (10 reads a second for all stores: with two stores a round every 223 ms, an event's
+ * budget allows (10 reads a second for all stores: with two stores a round every 227 ms, an event's
  * mean wait near 110 ms), never faster than `intervalMs` (a floor operators may raise), every
  * IDLE_GAP_MS while nobody listens, and slower after a 429 (doubling, back to the budget's pace once
  * reads succeed).
