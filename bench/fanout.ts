@@ -50,6 +50,7 @@ const clients: Client[] = [];
 try {
   await stack.control('PUT', '/settings', { rateLimits: false });
   const heapBefore = await metric('nodejs_heap_used_bytes');
+  const rssBefore = stack.gatewayRssKB() ?? NaN;
   const latencies: number[] = [];
   // The deliveries of the broadcast under way.
   let broadcast: number[] = [];
@@ -89,6 +90,7 @@ try {
   while ((await metric('graphql_subscriptions_active')) < SUBSCRIBERS) await new Promise((resolve) => setTimeout(resolve, 100));
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   const heapAfter = await metric('nodejs_heap_used_bytes');
+  const rssAfter = stack.gatewayRssKB() ?? NaN;
 
   // The load generator's own event-loop delay while measuring: what it adds to every latency below.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -138,6 +140,8 @@ try {
     pollIntervalMs: POLL_INTERVAL_MS,
     connectSeconds: round(connectSeconds),
     heapPerSubscriberKB: round((heapAfter - heapBefore) / SUBSCRIBERS / 1024),
+    // What the issue's target counts (35 KB at 5,000 idle subscribers): the process's resident memory.
+    rssPerSubscriberKB: round((rssAfter - rssBefore) / SUBSCRIBERS),
     targeted: {
       pollerReadsPerSecond: readsPerSecond,
       events: latencies.length,
@@ -189,7 +193,7 @@ try {
     `broadcasts, published -> last subscriber: ${publishedToLast.join(', ')} ms; the gateway's CPU for each: ${results.gatewayCpuMsPerBroadcast.join(', ')} ms`,
   );
   console.log(
-    `first broadcast: published ${first.pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers (${results.viewers} viewers) connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`,
+    `first broadcast: published ${first.pollerLagMs} ms after the emulator recorded it, first-to-last delivery spread ${results.broadcast.spreadMs} ms; heap per subscriber: ${results.heapPerSubscriberKB} KB, RSS per subscriber: ${results.rssPerSubscriberKB} KB; ${SUBSCRIBERS} subscribers (${results.viewers} viewers) connected in ${results.connectSeconds} s; load generator event-loop delay p99 ${results.loadGeneratorLoopDelay.p99Ms} ms; poller reads/s ${readsPerSecond}`,
   );
   await writeResults('fanout', results);
 } finally {

@@ -44,6 +44,8 @@ export interface Stack {
   control(method: string, path: string, body?: unknown): Promise<unknown>;
   /** The gateway process's CPU time so far (user and system, all its threads, GC helpers too); undefined without Linux's /proc. */
   gatewayCpuMs(): number | undefined;
+  /** The gateway process's resident memory (VmRSS, KB); undefined without Linux's /proc. */
+  gatewayRssKB(): number | undefined;
   stop(): void;
 }
 
@@ -89,6 +91,13 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
         // clock ticks of 10 ms (Linux's USER_HZ is 100).
         const fields = readFileSync(`/proc/${gateway.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
         return (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        return undefined;
+      }
+    },
+    gatewayRssKB() {
+      try {
+        return Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${gateway.child.pid}/status`, 'utf8'))?.[1] ?? NaN);
       } catch {
         return undefined;
       }
