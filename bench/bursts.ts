@@ -1,12 +1,16 @@
 /**
  * Bursts: what a page that opens does. Every 300 ms, B simultaneous `{ user(username:) { nickname } }`
  * queries for B different users (10 and 20), through the gateway, beside the same reads sent straight
- * to the emulator's REST endpoint in the same run; the emulator's own rate limits are off, so only the
- * gateway keeps Agora's. Emulator, gateway and this load generator each run in a process of their own.
+ * to the emulator's REST endpoint and through a minimal yoga + undici proxy (the anchor: the gateway's
+ * p99 over the proxy's is its ratio, target 1.1) in the same run; the emulator's own rate limits are off,
+ * so only the gateway keeps Agora's. Emulator, gateway, proxy and this load generator each run in a
+ * process of their own.
  *
  *   node bench/bursts.ts     # prints a table, writes bench/results/bursts.json
  */
-import { percentile, readUserDirect, readUserThroughGateway, registerUsers, round, startStack, writeResults } from './lib/stack.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { graphql, percentile, readUserDirect, readUserThroughGateway, registerUsers, round, startStack, writeResults } from './lib/stack.ts';
 
 const BURST_EVERY_MS = 300;
 const BURSTS = 100;
@@ -15,6 +19,7 @@ const USERS = 20;
 
 // Each read goes to Agora: this measures what the gateway adds to a call, not what its shared cache saves.
 const stack = await startStack({ SHARED_READS: 'off' });
+let stopProxy = () => undefined as void;
 try {
   // Agora's limits are the gateway's to keep here; the emulator's own would only measure the same thing twice.
   await stack.control('PUT', '/settings', { rateLimits: false });
@@ -36,17 +41,32 @@ try {
     }
     return latencies.sort((a, b) => a - b);
   }
+  const proxyProcess = spawn(process.execPath, [fileURLToPath(new URL('./lib/minimal-proxy.ts', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, CHAT_BASE: stack.chatBase, CHAT_TOKEN: stack.chatToken },
+  });
+  stopProxy = () => proxyProcess.kill('SIGTERM');
+  const proxyUrl = await new Promise<string>((resolve, reject) => {
+    proxyProcess.stdout.on('data', (d: Buffer) => {
+      const m = /minimal proxy at (\S+)/.exec(d.toString());
+      if (m) resolve(m[1]!);
+    });
+    proxyProcess.once('exit', (code) => reject(new Error(`the minimal proxy exited (${code})`)));
+  });
   const direct = (u: string) => readUserDirect(stack, u);
   const gateway = (u: string) => readUserThroughGateway(stack, u);
+  const proxy = (u: string) => graphql(proxyUrl, 'query($u: String!) { user(username: $u) { nickname } }', { u });
 
   // Warm both paths (connections, JIT, the app token) before measuring.
   await measure(direct, 5);
   await measure(gateway, 5);
+  await measure(proxy, 5);
 
   const results = [];
   for (const size of SIZES) {
     const d = await measure(direct, size);
     const g = await measure(gateway, size);
+    const p = await measure(proxy, size);
     const stats = (s: number[]) => ({ p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)) });
     results.push({
       burst: size,
@@ -54,6 +74,8 @@ try {
       shareOfChatBudget: round((size * 1000) / BURST_EVERY_MS / 100),
       direct: stats(d),
       gateway: stats(g),
+      minimalProxy: stats(p),
+      p99RatioToProxy: round(percentile(g, 99) / percentile(p, 99)),
       addedP50Ms: round(percentile(g, 50) - percentile(d, 50)),
       addedP99Ms: round(percentile(g, 99) - percentile(d, 99)),
     });
@@ -64,10 +86,13 @@ try {
       'reads/s': r.readsPerSecond,
       'direct p50/p90/p99 ms': `${r.direct.p50} / ${r.direct.p90} / ${r.direct.p99}`,
       'gateway p50/p90/p99 ms': `${r.gateway.p50} / ${r.gateway.p90} / ${r.gateway.p99}`,
+      'minimal proxy p50/p90/p99 ms': `${r.minimalProxy.p50} / ${r.minimalProxy.p90} / ${r.minimalProxy.p99}`,
+      'p99 / proxy p99': r.p99RatioToProxy,
       'added p99 ms': r.addedP99Ms,
     })),
   );
   await writeResults('bursts', { burstEveryMs: BURST_EVERY_MS, bursts: BURSTS, results });
 } finally {
+  stopProxy();
   stack.stop();
 }
