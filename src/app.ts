@@ -7,7 +7,7 @@
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import { ingestCallbacks, messageChanges } from './conversations/ingest.ts';
+import { ingestCallbacks, recordMessages } from './conversations/ingest.ts';
 import { createReconciler, type Reconciler } from './conversations/reconcile.ts';
 import { createMemoryMessageStore, type MessageStore } from './conversations/store.ts';
 import { createRedisMessageStore } from './conversations/store-redis.ts';
@@ -214,7 +214,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     leads: () => events.pollerStats().role === 'leader',
     settings: reconcile,
     logger,
-    onAdded: (added) => void events.publish(messageChanges(added, 'message')),
+    record: (messages) => recordMessages(events, conversations, messages),
   });
 
   // Agora Chat's callbacks feed the same pipeline. In emulator mode the embedded emulator is given a

@@ -53,7 +53,7 @@ export function typingOf(m: ArchivedMessage): { username: string; typing: boolea
 }
 
 /** What a change of the store says to `conversationUpdated` subscribers. */
-export const messageChanges = (messages: readonly ArchivedMessage[], change: 'message' | 'recall'): GatewayEvent[] =>
+const messageChanges = (messages: readonly ArchivedMessage[], change: 'message' | 'recall'): GatewayEvent[] =>
   messages.map((m) => ({ kind: 'conversation', key: conversationKeyOf(m), change, messageId: m.id, at: Date.now() }));
 
 /** Stores messages and publishes those that were new. */

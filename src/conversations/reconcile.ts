@@ -59,8 +59,8 @@ export function createReconciler(options: {
   leads: () => boolean;
   settings: ReconcileSettings;
   logger: Logger;
-  /** Told of the messages reconciliation added (callbacks had missed them). */
-  onAdded?: (messages: ArchivedMessage[]) => void;
+  /** Stores messages and answers those that were new (./ingest.ts's recordMessages, which also tells subscribers). */
+  record: (messages: readonly ArchivedMessage[]) => Promise<ArchivedMessage[]>;
   now?: () => number;
 }): Reconciler {
   const { chat, store, settings, logger } = options;
@@ -77,8 +77,7 @@ export function createReconciler(options: {
       throw error;
     });
     // Typing signals are command messages in the export too; they are never messages of a conversation.
-    const added = await store.add(archived.filter((m) => !typingOf(m)));
-    if (added.length > 0) options.onAdded?.(added);
+    const added = await options.record(archived.filter((m) => !typingOf(m)));
     return { hour: historyHour(start), read: archived.length, added: added.length };
   }
 

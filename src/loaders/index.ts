@@ -38,6 +38,30 @@ export interface Loaders {
 export const JOINED_PAGES = 10;
 
 /**
+ * The ids of a user's groups or rooms, page by page up to JOINED_PAGES, stopping early once `enough`
+ * says so (a membership check looking for one id). A user Chat does not know belongs to nothing.
+ */
+export async function joinedIds(
+  client: ChatClient,
+  kind: CollectiveKind,
+  username: string,
+  opts: CallOptions = {},
+  enough: (ids: readonly string[]) => boolean = () => false,
+): Promise<string[]> {
+  const api = kind === 'group' ? client.groups : client.rooms;
+  const ids: string[] = [];
+  for (let pageNum = 1; pageNum <= JOINED_PAGES; pageNum++) {
+    const page = await api.joined({ username, pageNum, pageSize: 20 }, opts).catch((error: unknown) => {
+      if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
+      throw error;
+    });
+    ids.push(...page.items.map((c) => c.id));
+    if (!page.hasMore || enough(ids)) break;
+  }
+  return ids;
+}
+
+/**
  * The batch size of each loader: the endpoint's documented maximum. The cost prediction reads the same
  * table, so predicted and actual calls agree.
  */
@@ -182,22 +206,8 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     },
 
     joined: () => async (kind, username) => {
-      const read = async (client: ChatClient, opts: CallOptions) => {
-        const api = kind === 'group' ? client.groups : client.rooms;
-        const ids: string[] = [];
-        for (let pageNum = 1; pageNum <= JOINED_PAGES; pageNum++) {
-          const page = await api.joined({ username, pageNum, pageSize: 20 }, opts).catch((error: unknown) => {
-            // A user Chat does not know belongs to nothing.
-            if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
-            throw error;
-          });
-          ids.push(...page.items.map((c) => c.id));
-          if (!page.hasMore) break;
-        }
-        return ids;
-      };
-      if (!shared) return read(need(), {});
-      return shared.reads.one(sharedKeys.joined(kind, username), 'collective', shared.reader, (ledger) => read(baseChat(), { ledger }));
+      if (!shared) return joinedIds(need(), kind, username);
+      return shared.reads.one(sharedKeys.joined(kind, username), 'collective', shared.reader, (ledger) => joinedIds(baseChat(), kind, username, { ledger }));
     },
 
     groups: () => collective('group'),

@@ -20,6 +20,7 @@
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
 import { AgoraNotFoundError } from '../agora/errors.ts';
 import { publicError } from './common/errors.ts';
+import { joinedIds } from '../loaders/index.ts';
 import type { Context } from '../context.ts';
 
 export interface CollectiveRef {
@@ -126,9 +127,6 @@ export function hintFor(extensions: Record<string, unknown> | null | undefined, 
   return typeof hint === 'string' ? hint.replaceAll('{me}', username ?? 'your username') : undefined;
 }
 
-/** How many pages of a user's memberships a membership check reads at most (20 groups a page). */
-const MEMBERSHIP_PAGES = 10;
-
 /**
  * The viewer's role in a group or room, read from Agora; undefined when not in it, or when it does not
  * exist and the caller asked so. A rule asks `mustExist`: a group that does not exist is NOT_FOUND, the
@@ -151,16 +149,9 @@ export async function roleIn(
   if (!details) return undefined;
   if (details.owner === username) return 'owner';
   if ((await api.admins(ref.id)).includes(username)) return 'admin';
-  for (let pageNum = 1; pageNum <= MEMBERSHIP_PAGES; pageNum++) {
-    // A viewer Chat does not know (a signed-in user never registered there) belongs to nothing.
-    const page = await api.joined({ username, pageNum, pageSize: 20 }).catch((error: unknown) => {
-      if (error instanceof AgoraNotFoundError) return { items: [], hasMore: false };
-      throw error;
-    });
-    if (page.items.some((c) => c.id === ref.id)) return 'member';
-    if (!page.hasMore) break;
-  }
-  return undefined;
+  // Read fresh, page by page until it is found: a rule does not trust the shared reads' cached list.
+  const joined = await joinedIds(chat, ref.kind, username, {}, (ids) => ids.includes(ref.id));
+  return joined.includes(ref.id) ? 'member' : undefined;
 }
 
 /** Whether the viewer may watch these users' presence: each is the viewer or one of their contacts (read from Agora). */

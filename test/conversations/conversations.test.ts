@@ -13,6 +13,7 @@ import { startEmulator } from '../helpers/agora.ts';
 import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
 import { startRedis } from '../helpers/redis.ts';
+import { recordMessages } from '../../src/conversations/ingest.ts';
 import { createReconciler } from '../../src/conversations/reconcile.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
@@ -315,6 +316,7 @@ for (const [where, setup] of SETUPS)
       const job = createReconciler({
         chat: server.agora.chat,
         store: server.conversations,
+        record: (messages) => recordMessages(server.events, server.conversations, messages),
         leads: () => leads,
         settings: { intervalMs: 60_000, delayMs: 3_600_000, lookbackHours: 1 },
         logger: createLogger('silent'),

@@ -105,14 +105,15 @@ function countArg(field: FieldNode, name: 'first' | 'last', variables: Record<st
 }
 
 /** The loader `node(id:)` uses for each type with global ids; a thread is found by scanning the list. */
-const NODE_LOADERS: Record<string, LoaderName | 'scan' | 'store'> = {
+const NODE_LOADERS: Record<string, LoaderName | 'estimated'> = {
   User: 'users',
   Group: 'groups',
   Room: 'rooms',
-  Thread: 'scan',
-  // Read from the gateway's message store; a group's conversation asks Agora who belongs to it.
-  Conversation: 'store',
-  Message: 'store',
+  // A thread is looked for page by page through the app's threads; conversations and messages are read
+  // from the gateway's store, and a group's asks Agora who belongs to it: how many calls, only Agora knows.
+  Thread: 'estimated',
+  Conversation: 'estimated',
+  Message: 'estimated',
 };
 
 /**
@@ -136,9 +137,7 @@ function visitNodes(walk: Walk, field: FieldNode, sets: readonly SelectionSetNod
     const target = walk.schema.getType(typename);
     if (!isObjectType(target)) continue;
     const loader = NODE_LOADERS[typename];
-    if (loader === 'scan' || loader === 'store') {
-      // A thread is looked for page by page through the app's threads, and a group's conversation asks
-      // Agora about its members: how many calls, only Agora knows.
+    if (loader === 'estimated') {
       walk.calls += count;
       walk.estimated = true;
       visit(walk, sets, target, count, depth + 1, undefined);

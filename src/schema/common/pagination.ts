@@ -31,9 +31,10 @@ export const DEFAULT_FIRST = 20;
 /** `last` without `before` on a list of unknown length reads it to the end: at most this many upstream pages. */
 const MAX_PAGES_TO_END = 50;
 
-const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A cursor is JSON in base64url: opaque to clients, checked by `decode` when it comes back. */
+export const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-function decode<T>(cursor: string, valid: (v: unknown) => v is T, argument: 'after' | 'before'): T {
+export function decode<T>(cursor: string, valid: (v: unknown) => v is T, argument: 'after' | 'before'): T {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (valid(value)) return value;
@@ -45,7 +46,7 @@ function decode<T>(cursor: string, valid: (v: unknown) => v is T, argument: 'aft
   });
 }
 
-function countOf(args: ConnectionArgs, argument: 'first' | 'last'): number | undefined {
+export function countOf(args: ConnectionArgs, argument: 'first' | 'last'): number | undefined {
   const value = args[argument];
   if (value === null || value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 0 || value > MAX_COUNT) {

@@ -1,14 +1,14 @@
 /**
  * A user's conversations, newest activity first: their one-to-one conversations from the message store,
- * and the groups and rooms they belong to, read from Agora (membership is Agora's to say: a group left
- * is gone from the list at once), with the store's newest message of each. Groups and rooms without a
+ * and the groups and rooms they belong to, read from Agora through the shared reads (dropped when a
+ * membership event names the user), with the store's newest message of each. Groups and rooms without a
  * recorded message come last.
  */
 import type { CollectiveKind } from '../../agora/chat/collectives.ts';
 import { builder, type Context } from '../builder.ts';
 import { costRules } from '../common/cost-rules.ts';
 import { publicError } from '../common/errors.ts';
-import { DEFAULT_FIRST, MAX_COUNT, refuseBackwards, type ConnectionArgs } from '../common/pagination.ts';
+import { countOf, decode, DEFAULT_FIRST, encode, refuseBackwards, type ConnectionArgs } from '../common/pagination.ts';
 import { User } from '../users/types.ts';
 import { Conversation, type ConversationSource } from './types.ts';
 
@@ -26,24 +26,13 @@ interface ListCursor {
   key: string;
 }
 
-const encodeCursor = (c: ConversationSource) => Buffer.from(JSON.stringify({ at: c.activity?.at ?? 0, key: c.key })).toString('base64url');
-
-function decodeCursor(cursor: string): ListCursor {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as ListCursor;
-    if (typeof v.at === 'number' && typeof v.key === 'string') return v;
-  } catch {
-    // refused below
-  }
-  throw publicError('The cursor in `after` is not one this list gave out; take cursors from its edges or pageInfo', 'BAD_USER_INPUT', { field: 'after' });
-}
+const isListCursor = (v: unknown): v is ListCursor =>
+  typeof v === 'object' && v !== null && typeof (v as ListCursor).at === 'number' && typeof (v as ListCursor).key === 'string';
 
 export async function conversationsOf(ctx: Context, username: string, args: ConnectionArgs & { hasUnread?: boolean | null }) {
   refuseBackwards(args, 'a conversation moves to the top with each new message');
-  const first = args.first ?? DEFAULT_FIRST;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_COUNT)
-    throw publicError(`\`first\` must be 0 to ${MAX_COUNT}`, 'BAD_USER_INPUT', { field: 'first' });
-  const after = args.after ? decodeCursor(args.after) : undefined;
+  const first = countOf(args, 'first') ?? DEFAULT_FIRST;
+  const after = args.after ? decode(args.after, isListCursor, 'after') : undefined;
   const [peers, groups, rooms] = await Promise.all([
     ctx.conversations.peerConversations(username),
     joinedOf(ctx, username, 'group'),
@@ -65,7 +54,7 @@ export async function conversationsOf(ctx: Context, username: string, args: Conn
     all = all.filter((_c, i) => unread[i]! > 0);
   }
   const page = all.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
+  const edges = page.map((node) => ({ cursor: encode({ at: node.activity?.at ?? 0, key: node.key }), node }));
   return {
     edges,
     pageInfo: {
