@@ -154,6 +154,16 @@ export async function roleIn(
   return joined.includes(ref.id) ? 'member' : undefined;
 }
 
+/**
+ * Whether the viewer belongs to a group or room now (read from Agora), or is a moderator: what a check at
+ * each event asks. A group that no longer exists is one the viewer has left.
+ */
+export async function belongsTo(ctx: Context, ref: CollectiveRef): Promise<boolean> {
+  const { viewer } = ctx;
+  if (viewer.roles.has('admin') || viewer.roles.has('moderator')) return true;
+  return viewer.username !== undefined && (await roleIn(ctx, ref, viewer.username)) !== undefined;
+}
+
 /** Whether the viewer may watch these users' presence: each is the viewer or one of their contacts (read from Agora). */
 export async function canWatch(ctx: Context, usernames: readonly string[]): Promise<boolean> {
   const { viewer } = ctx;

@@ -5,7 +5,7 @@
  * saying where to resume, and then the subscription completes.
  */
 import type { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { canWatch, roleIn, type CollectiveRef } from '../scopes.ts';
+import { belongsTo, canWatch, type CollectiveRef } from '../scopes.ts';
 import { CursorAheadError, CursorTooOldError, type FeedItem } from '../../events/feed.ts';
 import { decodeCursor, encodeCursor, type GatewayEvent, type Sequenced } from '../../events/types.ts';
 import { routingKey } from '../../events/routing.ts';
@@ -158,10 +158,7 @@ export const keysFor = (list: readonly string[] | null | undefined, key: (value:
 /** For a group's or room's events: the viewer's membership, read again at every event (loaders are fresh per event). */
 export function membershipCheck(ctx: Context, ref: CollectiveRef): LiveOptions {
   return {
-    stillAllowed: async () =>
-      ctx.viewer.roles.has('moderator') ||
-      ctx.viewer.roles.has('admin') ||
-      (ctx.viewer.username !== undefined && (await roleIn(ctx, ref, ctx.viewer.username)) !== undefined),
+    stillAllowed: () => belongsTo(ctx, ref),
     denied: `You are no longer a member of ${ref.kind} ${ref.id}`,
   };
 }

@@ -7,16 +7,14 @@ import { conversationKeyOf, parseConversationKey } from '../../conversations/sto
 import type { Context } from '../../context.ts';
 import { decodeGlobalId } from '../common/global-id.ts';
 import { publicError } from '../common/errors.ts';
-import { roleIn } from '../scopes.ts';
+import { belongsTo } from '../scopes.ts';
 
 export async function maySee(ctx: Context, key: string): Promise<boolean> {
-  const { viewer } = ctx;
-  if (viewer.roles.has('admin') || viewer.roles.has('moderator')) return true;
-  const me = viewer.username;
   const parsed = parseConversationKey(key);
-  if (!me || !parsed) return false;
-  if (parsed.members) return parsed.members.includes(me);
-  return (await roleIn(ctx, { kind: parsed.kind === 'group' ? 'group' : 'room', id: parsed.id }, me)) !== undefined;
+  if (!parsed) return false;
+  if (!parsed.members) return belongsTo(ctx, { kind: parsed.kind === 'group' ? 'group' : 'room', id: parsed.id });
+  const { viewer } = ctx;
+  return viewer.roles.has('admin') || viewer.roles.has('moderator') || (viewer.username !== undefined && parsed.members.includes(viewer.username));
 }
 
 export const maySeeMessage = (ctx: Context, message: ArchivedMessage) => maySee(ctx, conversationKeyOf(message));
