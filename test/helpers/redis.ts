@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { leftover } from './leftovers.ts';
+import { leaveIdleClass } from './spawn.ts';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 
@@ -34,6 +35,7 @@ export async function startRedis(): Promise<TestRedis> {
     const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    leaveIdleClass(child);
     leftover(child, (c) => {
       if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { leftover } from './leftovers.ts';
 import { recordSuiteText } from './suite-log.ts';
@@ -22,11 +22,28 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+/**
+ * A functional test's worker runs in Linux's idle scheduling class (test/setup-functional.ts), and the
+ * processes it starts inherit it. A gateway process is timed by what it serves (a poller's lease renewed
+ * every few hundred milliseconds, a start awaited by the test), and beside the load test an idle process
+ * gets no CPU at all for its 20 s: a leader started then printed nothing before its test gave up. So the
+ * command (and the redis-server the instances share) runs in the normal class where the machine allows it (CI runs as root); elsewhere it stays idle.
+ */
+export function leaveIdleClass(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    execFileSync('chrt', ['--all-tasks', '--other', '--pid', '0', String(child.pid)], { stdio: 'ignore' });
+  } catch {
+    // Not permitted (an unprivileged user with no RLIMIT_NICE) or no chrt: the process keeps the worker's class.
+  }
+}
+
 /** Runs the agora-graphql command; the process is killed after the test if still running. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Running {
   const child = leftover(spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }), (c) => {
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
+  leaveIdleClass(child);
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
