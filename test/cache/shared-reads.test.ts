@@ -16,7 +16,9 @@ interface Cost {
 
 describe('shared reads', () => {
   it('50 concurrent identical queries make 1 upstream call, and each request says how it was answered', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner(SHARED);
+    // Kept for a minute: 50 requests on a loaded machine (an idle-class worker beside the load test) can
+    // take longer than a second to all arrive, and one arriving after a short maximum age reads again.
+    const { graphqlUrl, control } = await startGatewayRunner({ ...SHARED, CACHE_TTL_USER_MS: '60000' });
     await control.clearCalls();
     await control.addFault({ route: 'chat.users.get', delayMs: 100 });
     const answers = await Promise.all(Array.from({ length: 50 }, () => postGraphQL(graphqlUrl, '{ user(username: "alice") { nickname } }')));
@@ -100,7 +102,7 @@ describe('shared reads', () => {
   });
 
   it('never serves a value older than its maximum age, and a request that asks for fresh data reaches Agora', async () => {
-    const { graphqlUrl, control } = await startGatewayRunner({ ...SHARED, CACHE_TTL_USER_MS: '300' });
+    const { graphqlUrl, control } = await startGatewayRunner({ ...SHARED, CACHE_TTL_USER_MS: '1500' });
     const read = (headers: Record<string, string> = {}) =>
       fetch(graphqlUrl, {
         method: 'POST',
@@ -112,7 +114,7 @@ describe('shared reads', () => {
     expect((await read()).extensions.cost).toMatchObject({ actual: 0, cacheHits: 1 });
     expect((await read({ 'x-graphql-fresh': '1' })).extensions.cost).toMatchObject({ actual: 1, cacheHits: 0 });
     expect((await read({ 'cache-control': 'no-cache' })).extensions.cost).toMatchObject({ actual: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     expect((await read()).extensions.cost).toMatchObject({ actual: 1, cacheHits: 0 });
     expect(await control.callCount('chat.users.get')).toBe(3);
   });
