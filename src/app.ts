@@ -21,7 +21,7 @@ import type { Config } from './config.ts';
 import { randomSecret, signToken } from './auth/tokens.ts';
 import { createFairShare } from './auth/fair-share.ts';
 import { createMemoryDedupe, createRedisDedupe } from './callbacks/dedupe.ts';
-import { invalidate } from './cache/invalidation.ts';
+import { invalidate, resourcesChangedBy } from './cache/invalidation.ts';
 import { createMemoryValueStore, createRedisValueStore, createSharedReads } from './cache/shared-reads.ts';
 import { createChatCallbackReceiver, type ChatCallbackReceiver } from './callbacks/receiver.ts';
 import { createAuthenticator, SERVICE } from './auth/viewer.ts';
@@ -45,6 +45,8 @@ import { createUpstreamHealth } from './observability/upstream-health.ts';
 import { useOperationMetrics } from './plugins/use-operation-metrics.ts';
 import { useRequestId } from './plugins/use-request-id.ts';
 import { useEventByEventSubscriptions } from './execution/live-execution.ts';
+import { createLiveQueries, type LiveQueries } from './execution/live-queries.ts';
+import { predictCost, type CostPrediction } from './schema/common/cost.ts';
 
 export { GRAPHQL_PATH };
 
@@ -122,6 +124,8 @@ export interface App {
   readonly conversations: MessageStore;
   readonly reconciler: Reconciler;
   readonly callbacks: ChatCallbackReceiver;
+  /** `@live` queries on this instance: how many, of how many shapes, and their re-executions so far. */
+  readonly liveQueries: Pick<LiveQueries, 'stats'>;
   /** In emulator mode: an admin token and a user token (alice), signed for this gateway. */
   readonly devTokens: { admin: string; alice: string } | undefined;
 }
@@ -254,8 +258,36 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         redis ? createRedisValueStore(redis, `agora-graphql:${appId}:shared:`) : createMemoryValueStore(config.sharedReads.maxEntries),
       )
     : undefined;
-  if (shared) events.listen((event) => invalidate(shared, event));
   const contextFor = createContextFactory({ agora, mode, events, conversations, reconciler, shared, batching: parts.batching });
+
+  /** An operation of this prediction within its viewer's fair share, or the refusal that says when to retry. */
+  const admitToFairShare = async (ctx: Context, prediction: CostPrediction) => {
+    const refused = await fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls);
+    return (
+      refused &&
+      publicError(`This client has used its share of ${refused.what} for now: retry after ${refused.retryAfterSeconds} s`, 'RATE_LIMITED', {
+        retryAfter: refused.retryAfterSeconds,
+        reason: 'FAIR_SHARE',
+      })
+    );
+  };
+  const liveQueries = createLiveQueries({
+    settings: config.liveQueries,
+    contextFor,
+    admit: (ctx, args) =>
+      admitToFairShare(
+        ctx,
+        predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName, ctx.viewer.username !== undefined),
+      ),
+    watch: (usernames) => events.watch(usernames),
+    logger,
+  });
+  // What an event changed: the shared reads drop it, then the live queries that read it run again.
+  events.listen((event) => {
+    const dropped = shared && invalidate(shared, event);
+    const resources = resourcesChangedBy(event);
+    if (resources.length > 0) liveQueries.changed(resources, dropped);
+  });
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -270,21 +302,11 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         watchIdentity: (context) => watchingIdentity(context as Context),
         isSharedEvent: isLiveEvent,
       }),
+      // Before the cost plugin, whose admission then wraps a live query's first execution.
+      liveQueries.plugin(),
       ...(persisted ? [usePersistedOperations(persisted)] : []),
       useHardening(config.limits),
-      useUpstreamCost(
-        { maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain },
-        async (ctx, prediction) => {
-          const refused = await fairShare.admit(ctx.viewer, ctx.clientAddress, prediction.calls);
-          return (
-            refused &&
-            publicError(`This client has used its share of ${refused.what} for now: retry after ${refused.retryAfterSeconds} s`, 'RATE_LIMITED', {
-              retryAfter: refused.retryAfterSeconds,
-              reason: 'FAIR_SHARE',
-            })
-          );
-        },
-      ),
+      useUpstreamCost({ maxCalls: config.limits.maxUpstreamCalls, maxObjects: config.limits.maxObjects, expose: config.limits.explain }, admitToFairShare),
       useRequestId(),
       useOperationMetrics(metrics),
       useCsrfPrevention(),
@@ -364,6 +386,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     conversations,
     reconciler,
     callbacks,
+    liveQueries,
     devTokens,
     async start() {
       const graphqlUrl = await doors.start();
@@ -381,6 +404,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
         ready = false;
         // The poller first (its read in flight finishes and is published), then the bus, then the doors.
         await reconciler.stop();
+        liveQueries.stop();
         await events.stop();
         await doors.stop();
         await agora.close();

@@ -16,6 +16,7 @@ import type { CallbackSettings } from './callbacks/receiver.ts';
 import type { SharedReadSettings } from './cache/shared-reads.ts';
 import type { AuthSettings } from './auth/viewer.ts';
 import type { EventSettings } from './events/pipeline.ts';
+import type { LiveQuerySettings } from './execution/live-queries.ts';
 
 export type AgoraTarget =
   | { mode: 'emulator' }
@@ -89,6 +90,10 @@ export interface Config {
   conversations: { retention: RetentionSettings; reconcile: ReconcileSettings };
   /** graphql-sse's single-connection mode (src/plugins/use-sse-streams.ts). */
   sseStreams: SseStreamLimits;
+  /** `@live` queries (src/execution/live-queries.ts). */
+  liveQueries: LiveQuerySettings;
+  /** Serve the schema as an Apollo Federation subgraph (src/schema/federation.ts); the plain schema when off. */
+  federation: boolean;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +192,8 @@ const env = z.object({
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   PERSISTED_OPERATIONS: optionalText,
   SHARED_READS: z.enum(['on', 'off']).default('on'),
+  LIVE_THROTTLE_MS: ms(1_000),
+  FEDERATION: z.enum(['on', 'off'], { error: 'FEDERATION must be on or off' }).default('off'),
   SHARED_READS_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(2),
   CACHE_TTL_USER_MS: z.coerce.number().int().min(0).default(5_000),
   CACHE_TTL_ONLINE_MS: z.coerce.number().int().min(0).default(2_000),
@@ -310,6 +317,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reservationTimeoutMs: e.SSE_RESERVATION_TIMEOUT_MS,
     },
     persistedOperationsPath: e.PERSISTED_OPERATIONS,
+    liveQueries: { throttleMs: e.LIVE_THROTTLE_MS },
+    federation: e.FEDERATION === 'on',
     sharedReads: {
       enabled: e.SHARED_READS === 'on',
       windowMs: e.SHARED_READS_WINDOW_MS,

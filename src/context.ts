@@ -6,6 +6,7 @@
 import type { Reconciler } from './conversations/reconcile.ts';
 import type { MessageStore } from './conversations/store.ts';
 import { CallLedger } from './agora/call-ledger.ts';
+import type { Priority } from './agora/budgets.ts';
 import type { AgoraClient } from './agora/client.ts';
 import type { SharedReads } from './cache/shared-reads.ts';
 import type { Events } from './events/pipeline.ts';
@@ -42,6 +43,10 @@ export interface Context {
   conversations: MessageStore;
   /** Reads an hour's export into the store on demand (an operator's `reconcileMessages`). */
   reconciler: Pick<Reconciler, 'reconcileHour'>;
+  /** What the context was made for: a live query makes a fresh context of it for every re-execution. */
+  scope: RequestScope;
+  /** In a live query's execution: the resources it read (`User:alice`), which decide when it runs again. */
+  liveReads?: Set<string>;
 }
 
 /** Who a context's answers are for (the context's `audience`): equal strings, equal answers. */
@@ -60,6 +65,8 @@ export interface RequestScope {
   clientAddress?: string | undefined;
   /** The caller asked for fresh data (x-graphql-fresh, or Cache-Control: no-cache): shared reads skip their cache. */
   fresh?: boolean | undefined;
+  /** The budgets' priority of the Agora calls made for it: `background` for a live query's re-executions. */
+  priority?: Priority | undefined;
 }
 
 export interface ContextParts {
@@ -110,8 +117,10 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
   const batch = parts.batching ?? true;
   return (scope) => {
     const ledger = new CallLedger();
-    const agora = parts.agora.bind({ signal: scope.signal, ledger });
-    const shared = parts.shared && { reads: parts.shared, base: parts.agora, reader: { ledger, fresh: scope.fresh ?? false } };
+    const agora = parts.agora.bind({ signal: scope.signal, ledger, priority: scope.priority });
+    // A shared call outlives its request (no signal), but keeps the priority of the work that started it.
+    const base = scope.priority ? parts.agora.bind({ priority: scope.priority }) : parts.agora;
+    const shared = parts.shared && { reads: parts.shared, base, reader: { ledger, fresh: scope.fresh ?? false } };
     const context: Context = {
       agora,
       mode: parts.mode,
@@ -119,6 +128,7 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       conversations: parts.conversations,
       reconciler: parts.reconciler,
       viewer: scope.viewer,
+      scope,
       audience: audienceOf(scope),
       clientAddress: scope.clientAddress,
       ledger,

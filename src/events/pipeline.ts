@@ -45,6 +45,8 @@ export interface Events {
   subscriberStats(): { subscribers: number; queued: number };
   /** How far back the log reaches. */
   window(): ReturnType<EventLog['window']>;
+  /** Has the presence watcher read these users' presence until the answered function is called (a live query's users). */
+  watch(usernames: readonly string[]): () => void;
   /** Every event appended, on any instance, from now on (the shared reads' invalidation listens). */
   listen(listener: (event: GatewayEvent) => void): () => void;
   /** Who is in which Signaling channel, from the join and leave events read so far. */
@@ -123,6 +125,7 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
       return { subscribers: feeds.size, queued };
     },
     window: () => log.window(),
+    watch: (usernames) => watches.watch(usernames),
     listen: (listener) => log.listen((e) => listener(e.event)),
     channels,
     start() {

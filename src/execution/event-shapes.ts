@@ -63,7 +63,8 @@ export class SharedResults<R> {
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
 
-function documentId(document: DocumentNode): number {
+/** A parsed document's number: yoga's parser cache hands the same object to every request with the same text. */
+export function documentId(document: DocumentNode): number {
   let id = documentIds.get(document);
   if (id === undefined) documentIds.set(document, (id = nextDocumentId++));
   return id;

@@ -1,7 +1,9 @@
-import { lexicographicSortSchema, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLLiveDirective } from '@n1ru4l/graphql-live-query';
+import { GraphQLDirective, lexicographicSortSchema, specifiedDirectives, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
 import { nameArgumentsInInputErrors } from './common/argument-paths.ts';
 import { builder } from './builder.ts';
 import { resolveEventsOnce } from './common/live.ts';
+import { recordResourceReads } from './common/resource-reads.ts';
 import './common/scalars.ts';
 import './common/domain-errors.ts';
 import './health.ts';
@@ -27,7 +29,26 @@ import './signaling.ts';
 import './reactions.ts';
 import './push.ts';
 
-export const schema: GraphQLSchema = nameArgumentsInInputErrors(resolveEventsOnce(builder.toSchema()));
+/**
+ * `@live` queries (src/execution/live-queries.ts): the directive's arguments as @n1ru4l/graphql-live-query
+ * defines them (which its clients and its readers know), described as this gateway keeps them.
+ */
+const live = new GraphQLDirective({
+  ...GraphQLLiveDirective.toConfig(),
+  description:
+    'Keeps this query current: its result at once, then a whole new result whenever something it read changes (at most once per LIVE_THROTTLE_MS). Over graphql-ws or SSE.',
+  args: {
+    if: { ...GraphQLLiveDirective.toConfig().args.if!, description: 'Whether the query is live.' },
+    throttle: {
+      ...GraphQLLiveDirective.toConfig().args.throttle!,
+      description: "The least milliseconds between two results: a longer interval than the gateway's is kept, a shorter one is not.",
+    },
+  },
+});
+
+export const schema: GraphQLSchema = recordResourceReads(
+  nameArgumentsInInputErrors(resolveEventsOnce(builder.toSchema({ directives: [...specifiedDirectives, live] }))),
+);
 
 /** The schema as SDL, sorted so that the committed schema.graphql diffs cleanly. */
 export const printSchema = (): string => `${printGraphQLSchema(lexicographicSortSchema(schema))}\n`;
