@@ -97,6 +97,8 @@ interface Group {
   dirty: boolean;
   timer: NodeJS.Timeout | undefined;
   lastRunAt: number;
+  /** The data of its last execution: a root field that turns null ends it. */
+  data: Result['data'];
   watched: string;
   unwatch: (() => void) | undefined;
 }
@@ -104,6 +106,14 @@ interface Group {
 /** A denial ends the live query: the result that carries it is the last. */
 const ENDING_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
 const endsLive = (result: Result) => result.errors?.some((e) => ENDING_CODES.has(String(e.extensions?.code))) ?? false;
+
+/**
+ * A root field that answered an object and now answers null: what it watched was deleted, or the viewer may
+ * no longer see it (a node the rules hide is null, as in any query). Nothing it could still read would change
+ * that, so the result is the last.
+ */
+const vanished = (before: Result['data'], after: Result['data']) =>
+  before != null && after != null && Object.keys(before).some((key) => before[key] !== null && after[key] === null);
 
 export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
   const { settings } = options;
@@ -156,17 +166,20 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
     );
   };
 
+  /** Results after which a live query completes (a denial, or what it watched vanished). */
+  const last = new WeakSet<Result>();
+
   const send = (member: Member, result: Result, text: string) => {
     member.lastSent = text;
     member.lastSentAt = Date.now();
     member.channel.push(result);
-    if (endsLive(result)) leave(member);
+    if (last.has(result)) leave(member);
   };
 
   /** A result for one member: sent when its throttle allows, else held (a newer one replaces it); an unchanged one is not sent. */
   const offer = (member: Member, result: Result) => {
     const text = JSON.stringify(result);
-    if (text === member.lastSent && !endsLive(result)) return;
+    if (text === member.lastSent && !last.has(result)) return;
     const wait = member.lastSentAt + member.throttleMs - Date.now();
     if (wait <= 0) return send(member, result, text);
     member.held = result;
@@ -178,7 +191,15 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
     }, wait);
   };
 
-  const join = (member: Member, key: string, grain: Group['grain'], operation: Operation, rootFields: readonly string[], reads: Set<string>) => {
+  const join = (
+    member: Member,
+    key: string,
+    grain: Group['grain'],
+    operation: Operation,
+    rootFields: readonly string[],
+    reads: Set<string>,
+    data: Result['data'],
+  ) => {
     let group = groups.get(key);
     if (!group) {
       group = {
@@ -194,6 +215,7 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
         dirty: false,
         timer: undefined,
         lastRunAt: Date.now(),
+        data,
         watched: '',
         unwatch: undefined,
       };
@@ -241,13 +263,15 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
       reexecutions++;
       const { result, reads, identityRead } = await executeRecorded(group.operation, fresh, group.rootFields);
       if (group.controller.signal.aborted) return;
+      if (endsLive(result) || vanished(group.data, result.data)) last.add(result);
+      group.data = result.data;
       index(group, reads);
       if (group.grain === 'wide' && identityRead) {
         // It read who the viewer is: the result is the representative's alone; each other member gets its own.
         for (const member of [...group.members]) {
           if (member === representative) continue;
           group.members.delete(member);
-          const own = join(member, member.narrowKey, 'narrow', group.operation, group.rootFields, reads);
+          const own = join(member, member.narrowKey, 'narrow', group.operation, group.rootFields, reads, group.data);
           schedule(own);
         }
         groups.delete(group.key);
@@ -304,8 +328,8 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
     };
     members.add(member);
     const group = identityRead
-      ? join(member, member.narrowKey, 'narrow', shape, rootFields, reads)
-      : join(member, keyOf(context.audience.wide), 'wide', shape, rootFields, reads);
+      ? join(member, member.narrowKey, 'narrow', shape, rootFields, reads, result.data)
+      : join(member, keyOf(context.audience.wide), 'wide', shape, rootFields, reads, result.data);
     send(member, result, JSON.stringify(result));
     if ([...changedMeanwhile].some((r) => reads.has(r))) schedule(group);
 
@@ -333,6 +357,19 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
         if (!directive) return;
         const { isLive, throttleValue } = getLiveDirectiveArgumentValues(directive, (args.variableValues ?? {}) as Record<string, unknown>);
         if (isLive) setExecuteFn((a) => start(a, throttleValue ?? null));
+      },
+      // An HTTP request that accepts no stream (only JSON) gets yoga's 406 with no body: it is told why, and the live query ends.
+      onResultProcess({ result, resultProcessor, setResultProcessor }) {
+        if (resultProcessor || !(Symbol.asyncIterator in result)) return;
+        setResultProcessor(async (stream, fetchAPI) => {
+          await (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]().return?.();
+          const error = {
+            message:
+              'A @live query answers a stream of results: ask with Accept: text/event-stream (SSE) or multipart/mixed, or send it over graphql-ws. Without @live it is answered once.',
+            extensions: { code: 'BAD_USER_INPUT', reason: 'LIVE_QUERY_NEEDS_A_STREAM' },
+          };
+          return new fetchAPI.Response(JSON.stringify({ errors: [error] }), { status: 406, headers: { 'content-type': 'application/json; charset=utf-8' } });
+        }, 'application/json');
       },
     }),
     changed(resources, dropped) {

@@ -20,6 +20,7 @@
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
 import { AgoraNotFoundError } from '../agora/errors.ts';
 import { publicError } from './common/errors.ts';
+import { noteRead } from './common/resource-reads.ts';
 import { joinedIds } from '../loaders/index.ts';
 import type { Context } from '../context.ts';
 
@@ -140,6 +141,8 @@ export async function roleIn(
 ): Promise<'owner' | 'admin' | 'member' | undefined> {
   const chat = ctx.agora.chat;
   if (!chat) return undefined;
+  // A live query whose rules read this membership runs again when it changes.
+  noteRead(ctx, `${ref.kind === 'group' ? 'Group' : 'Room'}:${ref.id}`);
   const api = ref.kind === 'group' ? chat.groups : chat.rooms;
   const details = await (ref.kind === 'group' ? ctx.loaders.groups : ctx.loaders.rooms).load(ref.id).catch((error: unknown) => {
     if (!opts.mustExist) return undefined;

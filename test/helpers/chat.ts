@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { buildChatAppToken, buildChatUserToken } from '../../src/agora/access-token.ts';
+import { chatCallbackSignature } from '../../src/callbacks/signature.ts';
 import type { EmulatorSettings } from '../../src/emulator/context.ts';
 import { chatOf, clientFor, startEmulator } from './agora.ts';
 import type { Emulator } from '../../src/emulator/server.ts';
@@ -44,4 +45,20 @@ export async function startChat(users: string[] = [], settings: Partial<Emulator
   const chat = chatOf(clientFor(t.emulator));
   for (let i = 0; i < users.length; i += 60) await chat.users.registerMany(users.slice(i, i + 60).map((username) => ({ username })));
   return { ...t, chat };
+}
+
+/** Posts a Chat callback to the gateway as Agora does: signed `md5(callId + secret + timestamp)`; answers the status. */
+export async function postChatCallback(
+  graphqlUrl: string,
+  secret: string,
+  body: { callId: string; timestamp: number } & Record<string, unknown>,
+): Promise<number> {
+  const security = chatCallbackSignature(body.callId, secret, body.timestamp);
+  const res = await fetch(new URL('/agora/chat/callbacks', graphqlUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body, security }),
+  });
+  await res.body?.cancel();
+  return res.status;
 }

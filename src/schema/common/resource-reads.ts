@@ -31,3 +31,11 @@ export function recordResourceReads(schema: GraphQLSchema): GraphQLSchema {
   }
   return schema;
 }
+
+/**
+ * Notes a read that no node field shows: a rule that read who belongs to a group decides what the viewer
+ * sees, so a change of its members (an event naming `Group:123`) makes the live query check again.
+ */
+export function noteRead(context: Pick<Context, 'liveReads'>, resource: string): void {
+  context.liveReads?.add(resource);
+}
