@@ -7,7 +7,7 @@ import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
 import { TEST_API_KEY_HASH, tokenFor } from '../helpers/auth.ts';
 import { postChatCallback } from '../helpers/chat.ts';
 import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
-import { subscribe, subscribeSse, type Subscriber } from '../helpers/live.ts';
+import { subscribe, subscribeSse, type Subscribable, type Subscriber } from '../helpers/live.ts';
 import { startRedis } from '../helpers/redis.ts';
 
 interface GroupView {
@@ -81,21 +81,18 @@ describe('live queries', () => {
     const client = wsClient(graphqlUrl);
     const arrivals = new Map<Subscriber<GroupView>, number[]>();
     const watch = (query: string) => {
-      const live = subscribe<GroupView>(
-        {
-          subscribe: (payload, sink) =>
-            client.subscribe(payload, {
-              ...sink,
-              next: (value) => {
-                arrivals.get(live)!.push(performance.now());
-                sink.next(value);
-              },
-            }),
-        },
-        'group',
-        query,
-        { id },
-      );
+      // graphql-ws's client, noting when each result arrives.
+      const timed: Subscribable = {
+        subscribe: (payload, sink) =>
+          client.subscribe(payload, {
+            ...sink,
+            next: (value) => {
+              arrivals.get(live)!.push(performance.now());
+              sink.next(value);
+            },
+          }),
+      };
+      const live = subscribe<GroupView>(timed, 'group', query, { id });
       arrivals.set(live, []);
       return live;
     };
