@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
 import { authHeaders, TEST_API_KEY_HASH, tokenFor } from '../helpers/auth.ts';
+import { postChatCallback } from '../helpers/chat.ts';
 import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
 import { activeSubscriptions, subscribe } from '../helpers/live.ts';
 import { startRedis } from '../helpers/redis.ts';
@@ -88,16 +88,7 @@ describe('shared reads', () => {
       from: 'erin',
       payload: { muc_id: `org#app_${groupId}@conference.easemob.com`, operation: 'leave', is_chatroom: false },
     };
-    const security = createHash('md5').update(`${muc.callId}rule-secret${muc.timestamp}`).digest('hex');
-    expect(
-      (
-        await fetch(new URL('/agora/chat/callbacks', graphqlUrl), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ...muc, security }),
-        })
-      ).status,
-    ).toBe(200);
+    expect(await postChatCallback(graphqlUrl, 'rule-secret', muc)).toBe(200);
     await expect.poll(async () => (await count(), control.callCount('chat.groups.details'))).toBeGreaterThan(0);
   });
 

@@ -7,7 +7,7 @@ import { agoraEnvironment, startEmulator } from '../helpers/agora.ts';
 import { TEST_API_KEY_HASH, tokenFor } from '../helpers/auth.ts';
 import { postChatCallback } from '../helpers/chat.ts';
 import { postGraphQL, startGateway, startGatewayRunner, wsClient } from '../helpers/gateway.ts';
-import { subscribe, subscribeSse, type Subscribable, type Subscriber } from '../helpers/live.ts';
+import { sseClient, subscribe, subscribeSse, type Subscribable, type Subscriber } from '../helpers/live.ts';
 import { startRedis } from '../helpers/redis.ts';
 
 interface GroupView {
@@ -33,7 +33,7 @@ async function next<T>(live: Subscriber<T>, seen: number): Promise<T> {
 }
 
 describe('live queries', () => {
-  it('answer at once, then again when a member is added through the gateway, when a user logs in, and when a callback says the group changed (graphql-ws and SSE)', async () => {
+  it('answer at once, then again when a member is added through the gateway, when a user logs in, and when a callback says the group changed (graphql-ws, SSE, graphql-sse single connection)', async () => {
     const { graphqlUrl, server, control } = await startGatewayRunner({
       LIVE_THROTTLE_MS: '50',
       PRESENCE_POLL_INTERVAL_MS: '50',
@@ -42,12 +42,15 @@ describe('live queries', () => {
     const id = await productTeam(graphqlUrl);
     const overWs = subscribe<GroupView>(wsClient(graphqlUrl, { token: await tokenFor('alice') }), 'group', LIVE_GROUP, { id });
     const overSse = subscribeSse<GroupView>(graphqlUrl, 'group', LIVE_GROUP, { id });
-    for (const live of [overWs, overSse]) expect(usernames(await next(live, 0))).toEqual(['alice', 'bob', 'carol', 'dave']);
+    // graphql-sse's client in its single-connection mode: one stream, operations posted into it.
+    const overOneStream = subscribe<GroupView>(sseClient(graphqlUrl, true, await tokenFor('carol')), 'group', LIVE_GROUP, { id });
+    const all = [overWs, overSse, overOneStream];
+    for (const live of all) expect(usernames(await next(live, 0))).toEqual(['alice', 'bob', 'carol', 'dave']);
     expect(overWs.results[0]).toMatchObject({ isLive: true });
 
     // Through the gateway: its own mutation's event.
     await postGraphQL(graphqlUrl, `mutation { addGroupMembers(groupId: "${id}", usernames: ["erin"]) { __typename } }`);
-    for (const live of [overWs, overSse]) {
+    for (const live of all) {
       const view = await next(live, 1);
       expect(view.memberCount).toBe(5);
       expect(onlineOf(view, 'erin')).toBe(false);
@@ -58,7 +61,7 @@ describe('live queries', () => {
     const presenceReads = await control.callCount('chat.presence.getMany');
     await expect.poll(() => control.callCount('chat.presence.getMany')).toBeGreaterThanOrEqual(presenceReads + 2);
     await control.chat.connect('erin');
-    for (const live of [overWs, overSse]) expect(onlineOf(await next(live, 2), 'erin')).toBe(true);
+    for (const live of all) expect(onlineOf(await next(live, 2), 'erin')).toBe(true);
 
     // erin leaves outside the gateway (an SDK), and Agora's callback says so.
     await server.agora.chat!.groups.removeMembers({ id, usernames: ['erin'] });
@@ -70,8 +73,8 @@ describe('live queries', () => {
       payload: { muc_id: `org#app_${id}@conference.easemob.com`, operation: 'leave', is_chatroom: false },
     };
     expect(await postChatCallback(graphqlUrl, SECRET, leave)).toBe(200);
-    for (const live of [overWs, overSse]) expect(usernames(await next(live, 3))).toEqual(['alice', 'bob', 'carol', 'dave']);
-    for (const live of [overWs, overSse]) expect(live.results.every((r) => r.errors === undefined)).toBe(true);
+    for (const live of all) expect(usernames(await next(live, 3))).toEqual(['alice', 'bob', 'carol', 'dave']);
+    for (const live of all) expect(live.results.every((r) => r.errors === undefined)).toBe(true);
   });
 
   it('send at most one result per LIVE_THROTTLE_MS, or per a longer @live(throttle:), never a shorter one; the last always shows the newest state', async () => {

@@ -4,6 +4,7 @@
  * that cannot be missed by a subscriber that is still starting).
  */
 import type { Client } from 'graphql-ws';
+import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { expect } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { authHeaders } from './auth.ts';
@@ -110,6 +111,11 @@ export function subscribeSse<T = Record<string, unknown>>(
     if (!controller.signal.aborted) r.error = error;
   });
   return r;
+}
+
+/** graphql-sse's client in either of its modes, signed in with `token`; disposed after the test. */
+export function sseClient(graphqlUrl: string, singleConnection: boolean, token: string): SseClient {
+  return leftover(createSseClient({ url: graphqlUrl, singleConnection, retryAttempts: 0, headers: { authorization: `Bearer ${token}` } }), (c) => c.dispose());
 }
 
 /** Waits until the gateway holds `n` live subscriptions (WebSocket and SSE). */

@@ -3,20 +3,15 @@
  * (yoga's own SSE) and the single connection (src/plugins/use-sse-streams.ts), and what binds a stream to
  * who reserved it.
  */
-import { createClient, type Client as SseClient } from 'graphql-sse';
+import type { Client as SseClient } from 'graphql-sse';
 import { describe, expect, it } from 'vitest';
 import { createEmulatorControl } from '../../src/emulator/control-client.ts';
 import { tokenFor } from '../helpers/auth.ts';
 import { startGateway } from '../helpers/gateway.ts';
-import { leftover } from '../helpers/leftovers.ts';
-import { activeSubscriptions, subscribe } from '../helpers/live.ts';
+import { activeSubscriptions, sseClient, subscribe } from '../helpers/live.ts';
 
 const USER_EVENTS = 'subscription ($usernames: [String!]) { userEvents(usernames: $usernames) { type user { username } } }';
 const TOKEN_HEADER = 'x-graphql-event-stream-token';
-
-function sseClient(graphqlUrl: string, singleConnection: boolean, token: string): SseClient {
-  return leftover(createClient({ url: graphqlUrl, singleConnection, retryAttempts: 0, headers: { authorization: `Bearer ${token}` } }), (c) => c.dispose());
-}
 
 function queryOver(client: SseClient, query: string): Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }> {
   return new Promise((resolve, reject) => {
