@@ -39,7 +39,7 @@ import { useSseStreams } from './plugins/use-sse-streams.ts';
 import { useHardening } from './plugins/use-hardening.ts';
 import { loadPersistedOperations, resolveOperation, usePersistedOperations } from './plugins/use-persisted-operations.ts';
 import { createMaskError, publicError } from './schema/common/errors.ts';
-import { schema } from './schema/index.ts';
+import { federatedSchema, schema } from './schema/index.ts';
 import { isLiveEvent } from './schema/common/live.ts';
 import { createUpstreamHealth } from './observability/upstream-health.ts';
 import { useOperationMetrics } from './plugins/use-operation-metrics.ts';
@@ -289,7 +289,8 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     if (resources.length > 0) liveQueries.changed(resources, dropped);
   });
   const yoga = createYoga<ServerContext, Context>({
-    schema,
+    // FEDERATION=on: the same schema as an Apollo Federation subgraph (`_service`, `_entities`, entity keys).
+    schema: config.federation ? federatedSchema() : schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // Both doors give a scope; an in-process `yoga.fetch` acts as the service, aborted with its request.
     context: (initial): Context => contextFor(initial.scope ?? { viewer: SERVICE, signal: initial.request.signal }),

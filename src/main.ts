@@ -4,6 +4,7 @@
  *   agora-graphql [serve]                       the gateway (embedded emulator without Agora credentials)
  *   agora-graphql emulator [--port N] [--host H] the emulator alone
  *   agora-graphql print-schema                  the GraphQL schema as SDL
+ *   agora-graphql print-subgraph-schema         the schema as an Apollo Federation subgraph's SDL (FEDERATION=on)
  *   agora-graphql print-endpoints               the Agora Chat coverage table (Markdown)
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ Commands:
   emulator [--port N] [--host H]
                              Run the Agora emulator alone and print its URL and credentials.
   print-schema               Print the GraphQL schema (SDL).
+  print-subgraph-schema      Print the schema as a Federation subgraph's SDL, as _service { sdl } answers it.
   print-endpoints            Print the Agora Chat endpoint coverage table (Markdown).
 
 Configuration is read from the environment; see README.md.`;
@@ -116,6 +118,9 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       return 0;
     case 'print-schema':
       io.stdout.write((await import('./schema/index.ts')).printSchema());
+      return 0;
+    case 'print-subgraph-schema':
+      io.stdout.write((await import('./schema/index.ts')).printSubgraph());
       return 0;
     case 'print-endpoints':
       io.stdout.write((await import('./agora/chat/endpoints.ts')).chatEndpointsMarkdown());

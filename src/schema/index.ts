@@ -1,3 +1,4 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLLiveDirective } from '@n1ru4l/graphql-live-query';
 import { GraphQLDirective, lexicographicSortSchema, specifiedDirectives, printSchema as printGraphQLSchema, type GraphQLSchema } from 'graphql';
 import { nameArgumentsInInputErrors } from './common/argument-paths.ts';
@@ -28,6 +29,7 @@ import './threads.ts';
 import './signaling.ts';
 import './reactions.ts';
 import './push.ts';
+import { subgraphSchema } from './federation.ts';
 
 /**
  * `@live` queries (src/execution/live-queries.ts): the directive's arguments as @n1ru4l/graphql-live-query
@@ -46,9 +48,20 @@ const live = new GraphQLDirective({
   },
 });
 
-export const schema: GraphQLSchema = recordResourceReads(
-  nameArgumentsInInputErrors(resolveEventsOnce(builder.toSchema({ directives: [...specifiedDirectives, live] }))),
-);
+const directives = [...specifiedDirectives, live];
+
+/** What every built schema gets: argument paths in input errors, subscription events resolved once, reads recorded. */
+const finish = (built: GraphQLSchema): GraphQLSchema => recordResourceReads(nameArgumentsInInputErrors(resolveEventsOnce(built)));
+
+export const schema: GraphQLSchema = finish(builder.toSchema({ directives }));
+
+let subgraph: GraphQLSchema | undefined;
+
+/** The schema as a Federation subgraph (FEDERATION=on): built on first use, as the plain one is not. */
+export const federatedSchema = (): GraphQLSchema => (subgraph ??= subgraphSchema(finish, { directives }));
+
+/** The subgraph's SDL, as `_service { sdl }` answers it (for a schema registry or a composer). */
+export const printSubgraph = (): string => `${printSubgraphSchema(federatedSchema())}\n`;
 
 /** The schema as SDL, sorted so that the committed schema.graphql diffs cleanly. */
 export const printSchema = (): string => `${printGraphQLSchema(lexicographicSortSchema(schema))}\n`;
