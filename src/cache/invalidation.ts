@@ -32,6 +32,9 @@ export function invalidate(shared: SharedReads, event: GatewayEvent): Promise<un
   }
 }
 
+/** A root field read with one of its arguments: `Query.user(username:"alice")`. */
+export const rootResource = (field: string, argument: string, value: string): string => `${field}(${argument}:${JSON.stringify(value)})`;
+
 /**
  * The resources an event changed, named as live queries record what they read (src/execution/resource-reads.ts):
  * `Type:id` for a node (`User:alice`, `Group:123`), `Query.field` for a root field whose list changed.
@@ -40,13 +43,19 @@ export function resourcesChangedBy(event: GatewayEvent): string[] {
   switch (event.kind) {
     case 'group':
     case 'room': {
-      const [Type, list] = event.kind === 'group' ? ['Group', 'Query.groups'] : ['Room', 'Query.rooms'];
+      const [Type, list, one, key] =
+        event.kind === 'group' ? ['Group', 'Query.groups', 'Query.group', 'groupId'] : ['Room', 'Query.rooms', 'Query.room', 'roomId'];
       // Those who joined or left: their lists of groups (or rooms) changed; a deleted one leaves the app's list.
-      return [`${Type}:${event.id}`, ...event.usernames.map((u) => `User:${u}`), ...(event.change === 'deleted' ? [list] : [])];
+      return [
+        `${Type}:${event.id}`,
+        rootResource(one, key, event.id),
+        ...event.usernames.map((u) => `User:${u}`),
+        ...(event.change === 'deleted' ? [list] : []),
+      ];
     }
     case 'user-updated':
-      // A profile changed, or the user came or went: the app's list of users too.
-      return [`User:${event.username}`, 'Query.users'];
+      // A profile changed, or the user came or went: the app's list of users too, and a `user` that found none.
+      return [`User:${event.username}`, rootResource('Query.user', 'username', event.username), 'Query.users'];
     case 'user':
     case 'user-moderation':
     case 'chat-user-status':

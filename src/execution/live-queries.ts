@@ -32,10 +32,12 @@ import {
   type ExecutionResult,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { watchingIdentity, type Context, type RequestScope } from '../context.ts';
 import type { Logger } from '../observability/logger.ts';
+import { rootResource } from '../cache/invalidation.ts';
 import { documentId } from './event-shapes.ts';
 
 export interface LiveQuerySettings {
@@ -103,9 +105,12 @@ interface Group {
   unwatch: (() => void) | undefined;
 }
 
-/** A denial ends the live query: the result that carries it is the last. */
+/**
+ * A denial of a root field ends the live query: the result that carries it is the last. A private field
+ * denied below the root is answered as in any query (null, with its error), and the live query goes on.
+ */
 const ENDING_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
-const endsLive = (result: Result) => result.errors?.some((e) => ENDING_CODES.has(String(e.extensions?.code))) ?? false;
+const endsLive = (result: Result) => result.errors?.some((e) => e.path?.length === 1 && ENDING_CODES.has(String(e.extensions?.code))) ?? false;
 
 /**
  * A root field that answered an object and now answers null: what it watched was deleted, or the viewer may
@@ -299,7 +304,7 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
   async function start(args: ExecutionArgs, requestedThrottle: number | null): Promise<Result | AsyncIterableIterator<Result>> {
     const context = args.contextValue as Context;
     const operation = getOperationAST(args.document, args.operationName)!;
-    const rootFields = rootFieldsOf(args.document, operation);
+    const rootFields = rootFieldsOf(args.document, operation, (args.variableValues ?? {}) as Record<string, unknown>);
     const changedMeanwhile = new Set<string>();
     starting.add(changedMeanwhile);
     let first: Awaited<ReturnType<typeof executeRecorded>>;
@@ -397,15 +402,26 @@ async function executeRecorded(args: Operation & { signal?: AbortSignal | undefi
   return { result: { ...result, isLive: true }, reads, identityRead: watched.identityRead() };
 }
 
-/** `Query.field` for each root field of the operation (fragments followed): a change to its list reruns it. */
-function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+/**
+ * What the root fields read, before any node: `Query.field` for each (a change to its list reruns it), and
+ * `Query.field(arg:"value")` for each string argument (`Query.user(username:"newbie")`: a user created after a
+ * live query found none reruns it). Fragments are followed.
+ */
+function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): string[] {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const names = new Set<string>();
   const seen = new Set<string>();
+  const valueOf = (node: ValueNode): unknown => (node.kind === Kind.VARIABLE ? variables[node.name.value] : node.kind === Kind.STRING ? node.value : undefined);
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) names.add(`Query.${selection.name.value}`);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      if (selection.kind === Kind.FIELD) {
+        const field = `Query.${selection.name.value}`;
+        names.add(field);
+        for (const argument of selection.arguments ?? []) {
+          const value = valueOf(argument.value);
+          if (typeof value === 'string') names.add(rootResource(field, argument.name.value, value));
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
         const fragment = fragments.get(selection.name.value);

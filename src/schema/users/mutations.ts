@@ -92,6 +92,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: [RegisterUserInput], required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const result = await chatOf(ctx).users.registerMany(input.map(defined));
+      // The users came: a live `user` or `users` that found none shows them.
+      await profileChanged(
+        ctx,
+        result.created.map((u) => u.username),
+      );
       return { created: result.created.map((entity) => ({ username: entity.username, entity })), failed: result.failed };
     },
   }),
