@@ -89,6 +89,8 @@ export interface HttpTimeouts {
 
 export interface AttemptInfo {
   operation: string;
+  /** The budgets' priority it was made at: `background` for the poller, watchers and live queries' re-executions. */
+  priority: Priority;
   origin: string;
   attempt: number;
   status?: number | undefined;
@@ -393,6 +395,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         }
         options.onAttempt?.({
           operation: req.operation,
+          priority: req.priority ?? 'interactive',
           origin,
           attempt: attempts,
           status: result.ok ? result.response.status : result.failure.kind === 'status' ? result.failure.status : undefined,

@@ -65,8 +65,8 @@ export function createMetrics(): GatewayMetrics {
   });
   const upstream = new Counter({
     name: 'agora_upstream_calls_total',
-    help: 'Calls to Agora by operation and status (HTTP status, or how the call failed)',
-    labelNames: ['operation', 'status'],
+    help: 'Calls to Agora by operation, status (HTTP status, or how the call failed) and budget priority (interactive, background)',
+    labelNames: ['operation', 'status', 'priority'],
     registers: [registry],
   });
   const upstreamSeconds = new Histogram({
@@ -151,7 +151,11 @@ export function createMetrics(): GatewayMetrics {
       operationSeconds.observe({ operation: name, type }, seconds);
     },
     upstreamAttempt(info) {
-      upstream.inc({ operation: info.operation, status: info.status !== undefined ? String(info.status) : (info.failure ?? 'unknown') });
+      upstream.inc({
+        operation: info.operation,
+        status: info.status !== undefined ? String(info.status) : (info.failure ?? 'unknown'),
+        priority: info.priority,
+      });
       upstreamSeconds.observe({ operation: info.operation }, info.durationMs / 1000);
     },
     retry(info) {

@@ -139,6 +139,9 @@ describe('live queries', () => {
     // One re-execution: one read of the group's details and one of its member page, for the three of them.
     expect(await control.callCount('chat.groups.details')).toBe(1);
     expect(await control.callCount('chat.groups.members')).toBe(1);
+    // Made at background priority: interactive requests go first at Agora's budgets.
+    const metrics = await (await fetch(graphqlUrl.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/^agora_upstream_calls_total\{operation="chat.groups.details",status="200",priority="background"\} 1$/m);
   });
 
   it('stop for a viewer who loses access: a member removed from a group gets null for its conversation, and then completion', async () => {

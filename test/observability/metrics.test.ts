@@ -44,9 +44,9 @@ describe('/metrics', () => {
     expect(sample(text, 'graphql_operations_total', { operation: 'Broken', type: 'query', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
     expect(sample(text, 'graphql_operation_duration_seconds_count', { operation: 'Profile', type: 'query' })).toBe(2);
     // Profile twice, and Online's user.
-    expect(sample(text, 'agora_upstream_calls_total', { operation: 'chat.users.get', status: '200' })).toBe(3);
-    expect(sample(text, 'agora_upstream_calls_total', { operation: 'chat.groups.details', status: '404' })).toBe(1);
-    expect(sample(text, 'agora_upstream_calls_total', { operation: 'chat.users.batchStatus', status: '503' })).toBe(1);
+    expect(sample(text, 'agora_upstream_calls_total', { operation: 'chat.users.get', status: '200', priority: 'interactive' })).toBe(3);
+    expect(sample(text, 'agora_upstream_calls_total', { operation: 'chat.groups.details', status: '404', priority: 'interactive' })).toBe(1);
+    expect(sample(text, 'agora_upstream_calls_total', { operation: 'chat.users.batchStatus', status: '503', priority: 'interactive' })).toBe(1);
     expect(sample(text, 'agora_retries_total', { operation: 'chat.users.batchStatus', host: 'primary' })).toBe(1);
     expect(sample(text, 'agora_budget_granted', { class: 'chat.users.get' })).toBe(3);
     expect(sample(text, 'graphql_ws_connections')).toBe(1);
