@@ -282,6 +282,7 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     watch: (usernames) => events.watch(usernames),
     logger,
   });
+  metrics.watchLiveQueries(liveQueries);
   // What an event changed: the shared reads drop it, then the live queries that read it run again.
   events.listen((event) => {
     const dropped = shared && invalidate(shared, event);

@@ -40,6 +40,8 @@ export interface GatewayMetrics {
   watchBudgets(budgets: RateBudgets): void;
   /** The event pipeline whose poller and subscribers are read at each scrape. */
   watchEvents(events: EventCounters): void;
+  /** The live queries whose counts are read at each scrape. */
+  watchLiveQueries(live: { stats(): { queries: number; shapes: number; reexecutions: number } }): void;
   /** Reads an operation got from the shared cache, or from another request's call. */
   sharedReads(counts: { cacheHits: number; coalesced: number }): void;
   socketOpened(): void;
@@ -112,6 +114,21 @@ export function createMetrics(): GatewayMetrics {
         for (const budgets of watched) for (const [cls, stats] of Object.entries(budgets.stats())) this.inc({ class: cls }, pick(stats));
       },
     });
+  let live: { stats(): { queries: number; shapes: number; reexecutions: number } } | undefined;
+  for (const [name, help, key] of [
+    ['graphql_live_queries', 'Open @live queries on this instance', 'queries'],
+    ['graphql_live_query_shapes', 'Shapes among them: each is re-executed once per change', 'shapes'],
+    ['graphql_live_query_reexecutions', 'Re-executions of live queries so far', 'reexecutions'],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        if (live) this.set(live.stats()[key]);
+      },
+    });
+  }
   let events: EventCounters | undefined;
   const eventGauge = (name: string, help: string, read: (e: EventCounters) => number | undefined) =>
     new Gauge({
@@ -169,6 +186,9 @@ export function createMetrics(): GatewayMetrics {
     },
     watchEvents: (pipeline) => {
       events = pipeline;
+    },
+    watchLiveQueries: (queries) => {
+      live = queries;
     },
     socketOpened: () => sockets.inc(),
     socketClosed: () => sockets.dec(),

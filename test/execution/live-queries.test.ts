@@ -142,6 +142,8 @@ describe('live queries', () => {
     // Made at background priority: interactive requests go first at Agora's budgets.
     const metrics = await (await fetch(graphqlUrl.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/^agora_upstream_calls_total\{operation="chat.groups.details",status="200",priority="background"\} 1$/m);
+    expect(metrics).toMatch(/^graphql_live_queries 3$/m);
+    expect(metrics).toMatch(/^graphql_live_query_shapes 1$/m);
   });
 
   it('stop for a viewer who loses access: a member removed from a group gets null for its conversation, and then completion', async () => {
