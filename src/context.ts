@@ -10,6 +10,7 @@ import type { Priority } from './agora/budgets.ts';
 import type { AgoraClient } from './agora/client.ts';
 import type { SharedReads } from './cache/shared-reads.ts';
 import type { Events } from './events/pipeline.ts';
+import { createInterner } from './lib/intern.ts';
 import { lazyObjectUsed } from './lib/lazy.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Viewer } from './auth/viewer.ts';
@@ -89,9 +90,12 @@ function audienceOf({ viewer, fresh }: RequestScope): Audience {
   const roles = [...viewer.roles].sort();
   return {
     narrow: JSON.stringify(['viewer', viewer.kind, viewer.username ?? null, roles, fresh ?? false]),
-    wide: JSON.stringify(['kind and roles', viewer.kind, roles, fresh ?? false]),
+    // The same few for every viewer: one instance each, not one per subscription holding it.
+    wide: wideAudience(JSON.stringify(['kind and roles', viewer.kind, roles, fresh ?? false])),
   };
 }
+
+const wideAudience = createInterner(100);
 
 /**
  * A context for one execution that notes whether anything read who the viewer is (`viewer.username`):

@@ -46,6 +46,8 @@ export interface Stack {
   gatewayCpuMs(): number | undefined;
   /** The gateway process's resident memory (VmRSS, KB); undefined without Linux's /proc. */
   gatewayRssKB(): number | undefined;
+  /** The gateway process's id (a heap snapshot is asked of it by a signal: bench/subscriber-heap.ts). */
+  gatewayPid: number;
   stop(): void;
 }
 
@@ -102,6 +104,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
         return undefined;
       }
     },
+    gatewayPid: gateway.child.pid!,
     stop() {
       gateway.child.kill('SIGTERM');
       emulator.child.kill('SIGTERM');

@@ -5,6 +5,7 @@
  */
 import { Kind, visit, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Audience } from '../context.ts';
+import { createInterner } from '../lib/intern.ts';
 
 export interface SharingOptions {
   /** Who the context's answers are for; undefined: its events are never shared. */
@@ -118,6 +119,9 @@ function namesReadBy(operation: OperationDefinitionNode, fragments: Record<strin
   return names;
 }
 
+/** Wide shapes are few and held by every subscriber of each: one instance of each. */
+const wideShape = createInterner(1_000);
+
 /** A subscription's shape at both grains of its audience. */
 export type Shape = Audience;
 
@@ -132,5 +136,5 @@ export function shapeOf(
   // Absent and null are told apart: an argument given no variable takes its default.
   const read = namesReadBy(operation, fragments).map((name) => (name in variableValues ? [name, variableValues[name]] : [name]));
   const shape = (who: string) => JSON.stringify([documentId(document), operation.name?.value ?? null, read, who]);
-  return { narrow: shape(audience.narrow), wide: shape(audience.wide) };
+  return { narrow: shape(audience.narrow), wide: wideShape(shape(audience.wide)) };
 }

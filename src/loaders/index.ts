@@ -137,7 +137,8 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     if (!chat) throw chatNotConfigured();
     return chat;
   };
-  const attributeLoaders = new Map<string, DataLoader<string, Attributes>>();
+  // Made on the first attribute read: most units of work (a subscription's, most requests) read none.
+  let attributeLoaders: Map<string, DataLoader<string, Attributes>> | undefined;
   // `batch: false` measures what batching saves: nothing is shared then either.
   const shared = options.batch === false ? undefined : options.shared;
   const baseChat = (): ChatClient => {
@@ -184,6 +185,7 @@ export function createLoaders(agora: AgoraClient, viewer: string | undefined, op
     attributes: () => (keys) => {
       const names = [...new Set(keys)].sort();
       const id = JSON.stringify(names);
+      attributeLoaders ??= new Map();
       let loader = attributeLoaders.get(id);
       if (!loader) {
         loader = batchLoader<Attributes>('attributes', sharedKeys.attributes(names), 'attributes', async (usernames, client, opts) => {

@@ -90,14 +90,21 @@ export function createMetrics(): GatewayMetrics {
     labelNames: ['operation'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'nodejs_heap_used_bytes',
-    help: 'V8 heap in use by this process',
-    registers: [registry],
-    collect() {
-      this.set(process.memoryUsage().heapUsed);
-    },
-  });
+  for (const [name, help, key] of [
+    ['nodejs_heap_used_bytes', 'V8 heap in use by this process', 'heapUsed'],
+    ['nodejs_heap_total_bytes', 'V8 heap this process has reserved (used and free)', 'heapTotal'],
+    ['nodejs_external_bytes', 'Memory of C++ objects bound to JavaScript objects (buffers included)', 'external'],
+    ['nodejs_resident_bytes', 'Resident set size of this process', 'rss'],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(process.memoryUsage()[key]);
+      },
+    });
+  }
   const cacheHits = new Counter({ name: 'shared_reads_cache_hits_total', help: 'Reads served from the shared cache (no Agora call)', registers: [registry] });
   const coalesced = new Counter({ name: 'shared_reads_coalesced_total', help: "Reads that joined another request's Agora call", registers: [registry] });
   const sockets = new Gauge({ name: 'graphql_ws_connections', help: 'Open graphql-ws connections', registers: [registry] });

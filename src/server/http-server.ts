@@ -18,6 +18,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { requestIdFrom, withRequestId } from '../observability/request-id.ts';
 import type { Context } from '../context.ts';
+import { createInterner } from '../lib/intern.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -71,6 +72,11 @@ function httpScope(res: ServerResponse, viewer: Viewer, clientAddress: string | 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** The credentials of an HTTP request, or of a graphql-ws connection_init payload. */
+const operationText = createInterner(1_000);
+
+/** Where a graphql-ws client puts its credential in connection_init (read by credentialsOf). */
+const CREDENTIAL_PARAMS = ['authorization', 'Authorization', 'x-api-key', 'apiKey'] as const;
+
 export function credentialsOf(source: Record<string, unknown> | undefined | null): Credentials {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return { authorization: text(source?.authorization) ?? text(source?.Authorization), apiKey: text(source?.['x-api-key']) ?? text(source?.apiKey) };
@@ -202,6 +208,10 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
             return false;
           }
           if (viewer.kind === 'anonymous') return false;
+          // graphql-ws keeps the connection's parameters as long as the socket: the credential is not kept with them.
+          // (Readonly in graphql-ws's types; the object is the client's parsed message, ours to trim.)
+          const params = ctx.connectionParams as Record<string, unknown> | undefined;
+          for (const key of CREDENTIAL_PARAMS) if (params) delete params[key];
           const socket = ctx.extra.socket as { close(code: number, reason: string): void };
           const state: { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout } = {
             controller: new AbortController(),
@@ -240,6 +250,9 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
             ];
           }
           const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal, clientAddress: ctx.extra.request.socket.remoteAddress };
+          // Every subscriber of an app sends the same few operations: one copy of each text is held, not one per subscription.
+          // (Readonly in graphql-ws's types; the object is the client's parsed message, ours to trim.)
+          if (typeof payload.query === 'string') (payload as { query: string }).query = operationText(payload.query);
           const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });
           const text = options.resolveOperation ? options.resolveOperation(payload) : payload.query;
           if (text instanceof GraphQLError) return [text];
