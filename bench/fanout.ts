@@ -55,21 +55,17 @@ const stack = await startStack({
 const metricsUrl = stack.graphqlUrl.replace('/graphql', '/metrics');
 const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(metricsUrl)).text())?.[1] ?? NaN);
 const clients: Client[] = [];
+/** MEMORY_DETAIL=1: the gateway's heap (used, reserved), external and resident memory, in MB. */
+async function memoryDetail(): Promise<void> {
+  if (!process.env.MEMORY_DETAIL) return;
+  const names = ['nodejs_heap_used_bytes', 'nodejs_heap_total_bytes', 'nodejs_external_bytes', 'nodejs_resident_bytes'];
+  console.log(Object.fromEntries(await Promise.all(names.map(async (n) => [n, Math.round((await metric(n)) / 1024 / 1024)]))));
+}
 
 try {
   await stack.control('PUT', '/settings', { rateLimits: false });
   const heapBefore = await metric('nodejs_heap_used_bytes');
-  if (process.env.MEMORY_DETAIL)
-    console.log(
-      Object.fromEntries(
-        await Promise.all(
-          ['nodejs_heap_used_bytes', 'nodejs_heap_total_bytes', 'nodejs_external_bytes', 'nodejs_resident_bytes'].map(async (n) => [
-            n,
-            Math.round((await metric(n)) / 1024 / 1024),
-          ]),
-        ),
-      ),
-    );
+  await memoryDetail();
   const rssBefore = stack.gatewayRssKB() ?? NaN;
   const latencies: number[] = [];
   // The deliveries of the broadcast under way.
@@ -115,17 +111,7 @@ try {
   // connect storm left (tokens verified, documents parsed) and gives pages back; the figure the target is for.
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
   const idleHeap = await metric('nodejs_heap_used_bytes');
-  if (process.env.MEMORY_DETAIL)
-    console.log(
-      Object.fromEntries(
-        await Promise.all(
-          ['nodejs_heap_used_bytes', 'nodejs_heap_total_bytes', 'nodejs_external_bytes', 'nodejs_resident_bytes'].map(async (n) => [
-            n,
-            Math.round((await metric(n)) / 1024 / 1024),
-          ]),
-        ),
-      ),
-    );
+  await memoryDetail();
   const idleRss = stack.gatewayRssKB() ?? NaN;
 
   // The load generator's own event-loop delay while measuring: what it adds to every latency below.

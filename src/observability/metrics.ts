@@ -90,21 +90,21 @@ export function createMetrics(): GatewayMetrics {
     labelNames: ['operation'],
     registers: [registry],
   });
-  for (const [name, help, key] of [
-    ['nodejs_heap_used_bytes', 'V8 heap in use by this process', 'heapUsed'],
-    ['nodejs_heap_total_bytes', 'V8 heap this process has reserved (used and free)', 'heapTotal'],
-    ['nodejs_external_bytes', 'Memory of C++ objects bound to JavaScript objects (buffers included)', 'external'],
-    ['nodejs_resident_bytes', 'Resident set size of this process', 'rss'],
-  ] as const) {
+  /** A gauge read at each scrape; `undefined` leaves it as it was. */
+  const readGauge = (name: string, help: string, read: () => number | undefined) =>
     new Gauge({
       name,
       help,
       registers: [registry],
       collect() {
-        this.set(process.memoryUsage()[key]);
+        const value = read();
+        if (value !== undefined) this.set(value);
       },
     });
-  }
+  readGauge('nodejs_heap_used_bytes', 'V8 heap in use by this process', () => process.memoryUsage().heapUsed);
+  readGauge('nodejs_heap_total_bytes', 'V8 heap this process has reserved (used and free)', () => process.memoryUsage().heapTotal);
+  readGauge('nodejs_external_bytes', 'Memory of C++ objects bound to JavaScript objects (buffers included)', () => process.memoryUsage().external);
+  readGauge('nodejs_resident_bytes', 'Resident set size of this process', () => process.memoryUsage.rss());
   const cacheHits = new Counter({ name: 'shared_reads_cache_hits_total', help: 'Reads served from the shared cache (no Agora call)', registers: [registry] });
   const coalesced = new Counter({ name: 'shared_reads_coalesced_total', help: "Reads that joined another request's Agora call", registers: [registry] });
   const sockets = new Gauge({ name: 'graphql_ws_connections', help: 'Open graphql-ws connections', registers: [registry] });
@@ -122,31 +122,11 @@ export function createMetrics(): GatewayMetrics {
       },
     });
   let live: { stats(): { queries: number; shapes: number; reexecutions: number } } | undefined;
-  for (const [name, help, key] of [
-    ['graphql_live_queries', 'Open @live queries on this instance', 'queries'],
-    ['graphql_live_query_shapes', 'Shapes among them: each is re-executed once per change', 'shapes'],
-    ['graphql_live_query_reexecutions', 'Re-executions of live queries so far', 'reexecutions'],
-  ] as const) {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        if (live) this.set(live.stats()[key]);
-      },
-    });
-  }
+  readGauge('graphql_live_queries', 'Open @live queries on this instance', () => live?.stats().queries);
+  readGauge('graphql_live_query_shapes', 'Shapes among them: each is re-executed once per change', () => live?.stats().shapes);
+  readGauge('graphql_live_query_reexecutions', 'Re-executions of live queries so far', () => live?.stats().reexecutions);
   let events: EventCounters | undefined;
-  const eventGauge = (name: string, help: string, read: (e: EventCounters) => number | undefined) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const value = events && read(events);
-        if (value !== undefined) this.set(value);
-      },
-    });
+  const eventGauge = (name: string, help: string, read: (e: EventCounters) => number | undefined) => readGauge(name, help, () => events && read(events));
   eventGauge('event_poller_leader', '1 while this instance polls Agora events (holds the lease), else 0', (e) => (e.pollerStats().role === 'leader' ? 1 : 0));
   eventGauge('event_poller_reads', 'Reads of Agora event feeds by this instance', (e) => e.pollerStats().reads);
   eventGauge('event_poller_events_published', 'Events this instance polled and published', (e) => e.pollerStats().eventsPublished);
