@@ -8,9 +8,7 @@
  *
  *   node bench/bursts.ts     # prints a table, writes bench/results/bursts.json
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { graphql, percentile, readUserDirect, readUserThroughGateway, registerUsers, round, startStack, writeResults } from './lib/stack.ts';
+import { percentile, readUserDirect, readUserThroughGateway, registerUsers, round, startMinimalProxy, startStack, writeResults } from './lib/stack.ts';
 
 const BURST_EVERY_MS = 300;
 const BURSTS = 100;
@@ -41,21 +39,11 @@ try {
     }
     return latencies.sort((a, b) => a - b);
   }
-  const proxyProcess = spawn(process.execPath, [fileURLToPath(new URL('./lib/minimal-proxy.ts', import.meta.url))], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CHAT_BASE: stack.chatBase, CHAT_TOKEN: stack.chatToken },
-  });
-  stopProxy = () => proxyProcess.kill('SIGTERM');
-  const proxyUrl = await new Promise<string>((resolve, reject) => {
-    proxyProcess.stdout.on('data', (d: Buffer) => {
-      const m = /minimal proxy at (\S+)/.exec(d.toString());
-      if (m) resolve(m[1]!);
-    });
-    proxyProcess.once('exit', (code) => reject(new Error(`the minimal proxy exited (${code})`)));
-  });
+  const minimalProxy = await startMinimalProxy(stack);
+  stopProxy = minimalProxy.stop;
   const direct = (u: string) => readUserDirect(stack, u);
   const gateway = (u: string) => readUserThroughGateway(stack, u);
-  const proxy = (u: string) => graphql(proxyUrl, 'query($u: String!) { user(username: $u) { nickname } }', { u });
+  const proxy = minimalProxy.read;
 
   // Warm both paths (connections, JIT, the app token) before measuring.
   await measure(direct, 5);

@@ -148,3 +148,26 @@ export const readUserDirect = (stack: Stack, username: string) =>
 /** The same read through the gateway. */
 export const readUserThroughGateway = (stack: Stack, username: string) =>
   graphql(stack.graphqlUrl, 'query($u: String!) { user(username: $u) { nickname } }', { u: username });
+
+/**
+ * The anchor of per-request cost: a minimal graphql-yoga + undici proxy of the same user read
+ * (./minimal-proxy.ts), in a process of its own, against the stack's emulator. Answers its URL and a stop.
+ */
+export async function startMinimalProxy(stack: Stack): Promise<{ url: string; read(username: string): Promise<unknown>; stop(): void }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./minimal-proxy.ts', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, CHAT_BASE: stack.chatBase, CHAT_TOKEN: stack.chatToken },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /minimal proxy at (\S+)/.exec(d.toString());
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the minimal proxy exited (${code})`)));
+  });
+  return {
+    url,
+    read: (u) => graphql(url, 'query($u: String!) { user(username: $u) { nickname } }', { u }),
+    stop: () => void child.kill('SIGTERM'),
+  };
+}
