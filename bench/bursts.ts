@@ -16,7 +16,7 @@ const SIZES = [10, 20];
 const USERS = 20;
 
 // Each read goes to Agora: this measures what the gateway adds to a call, not what its shared cache saves.
-const stack = await startStack({ SHARED_READS: 'off' });
+const stack = await startStack({ SHARED_READS: 'off', ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
 let stopProxy = () => undefined as void;
 try {
   // Agora's limits are the gateway's to keep here; the emulator's own would only measure the same thing twice.
