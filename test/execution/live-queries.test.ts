@@ -200,6 +200,23 @@ describe('live queries', () => {
     expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', reason: 'LIVE_QUERY_NEEDS_A_STREAM' } }] });
     expect((await postGraphQL(graphqlUrl, 'query @live(if: false) { health }')).body.data).toEqual({ health: 'ok' });
   });
+
+  it('stream as multipart/mixed too, as incremental-delivery clients read it', async () => {
+    const { graphqlUrl } = await startGatewayRunner();
+    const controller = new AbortController();
+    const res = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed', authorization: `Bearer ${await tokenFor('alice')}` },
+      body: JSON.stringify({ query: 'query @live { health }' }),
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('"isLive":true')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain('{"data":{"health":"ok"},"isLive":true}');
+    controller.abort();
+  });
 });
 
 describe('live queries on several instances', () => {
