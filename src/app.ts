@@ -274,11 +274,15 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
   const liveQueries = createLiveQueries({
     settings: config.liveQueries,
     contextFor,
-    admit: (ctx, args) =>
-      admitToFairShare(
-        ctx,
-        predictCost(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>, args.operationName, ctx.viewer.username !== undefined),
-      ),
+    // A group's members share a kind of viewer, so one prediction serves its every re-execution.
+    admission: ({ schema, document, variableValues, operationName }) => {
+      let prediction: CostPrediction | undefined;
+      return (ctx) =>
+        admitToFairShare(
+          ctx,
+          (prediction ??= predictCost(schema, document, (variableValues ?? {}) as Record<string, unknown>, operationName, ctx.viewer.username !== undefined)),
+        );
+    },
     watch: (usernames) => events.watch(usernames),
     logger,
   });

@@ -49,8 +49,11 @@ export interface LiveQueryOptions {
   settings: LiveQuerySettings;
   /** A fresh context for each re-execution. */
   contextFor(scope: RequestScope): Context;
-  /** Whether the fair share admits one more execution: the refusal (RATE_LIMITED with retryAfter) when not. */
-  admit(context: Context, args: ExecutionArgs): Promise<GraphQLError | undefined>;
+  /**
+   * How the fair share admits re-executions of one operation (made once per group, so that what the
+   * operation costs is predicted once): the refusal (RATE_LIMITED with retryAfter) when it does not.
+   */
+  admission(operation: Operation): (context: Context) => Promise<GraphQLError | undefined>;
   /** Has the presence watcher read these users' presence while a live query shows them. */
   watch(usernames: readonly string[]): () => void;
   logger: Logger;
@@ -67,7 +70,8 @@ export interface LiveQueries {
 }
 
 type Result = ExecutionResult & { isLive?: boolean };
-type Operation = Omit<ExecutionArgs, 'contextValue' | 'rootValue' | 'signal'>;
+/** What a live query runs again: its schema, document, variables and operation name. */
+export type Operation = Omit<ExecutionArgs, 'contextValue' | 'rootValue' | 'signal'>;
 
 /** One client's live query: what it was sent last, and when. */
 interface Member {
@@ -90,6 +94,7 @@ interface Group {
   key: string;
   grain: 'wide' | 'narrow';
   operation: Operation;
+  admit: (context: Context) => Promise<GraphQLError | undefined>;
   rootFields: readonly string[];
   throttleMs: number;
   members: Set<Member>;
@@ -211,6 +216,7 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
         key,
         grain,
         operation,
+        admit: options.admission(operation),
         rootFields,
         throttleMs: member.throttleMs,
         members: new Set(),
@@ -257,7 +263,7 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
     group.lastRunAt = Date.now();
     try {
       const fresh = options.contextFor({ ...representative.scope, signal: group.controller.signal, priority: 'background' });
-      const refused = await options.admit(fresh, { ...group.operation, contextValue: fresh });
+      const refused = await group.admit(fresh);
       if (refused) {
         // Its share is spent: the change is shown once it refills, not answered as an error.
         group.dirty = true;
@@ -272,26 +278,16 @@ export function createLiveQueries(options: LiveQueryOptions): LiveQueries {
       group.data = result.data;
       index(group, reads);
       if (group.grain === 'wide' && identityRead) {
-        // It read who the viewer is: the result is the representative's alone; each other member gets its own.
+        // It read who the viewer is: the result is the representative's alone. Every member joins its own
+        // viewer's group; the others execute for themselves, and a change seen meanwhile reruns them all.
         for (const member of [...group.members]) {
-          if (member === representative) continue;
           group.members.delete(member);
-          const own = join(member, member.narrowKey, 'narrow', group.operation, group.rootFields, reads, group.data);
-          schedule(own);
+          const own = join(member, member.narrowKey, 'narrow', group.operation, group.rootFields, reads, result.data);
+          if (member === representative) offer(member, result);
+          if (member !== representative || group.dirty) schedule(own);
         }
-        groups.delete(group.key);
-        group.key = representative.narrowKey;
-        group.grain = 'narrow';
-        const existing = groups.get(group.key);
-        if (existing && existing !== group) {
-          group.members.delete(representative);
-          existing.members.add(representative);
-          representative.group = existing;
-          if (group.members.size === 0) dispose(group);
-          offer(representative, result);
-          return;
-        }
-        groups.set(group.key, group);
+        dispose(group);
+        return;
       }
       for (const member of [...group.members]) offer(member, result);
     } finally {

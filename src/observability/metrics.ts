@@ -41,13 +41,18 @@ export interface GatewayMetrics {
   /** The event pipeline whose poller and subscribers are read at each scrape. */
   watchEvents(events: EventCounters): void;
   /** The live queries whose counts are read at each scrape. */
-  watchLiveQueries(live: { stats(): { queries: number; shapes: number; reexecutions: number } }): void;
+  watchLiveQueries(live: LiveQueryCounters): void;
   /** Reads an operation got from the shared cache, or from another request's call. */
   sharedReads(counts: { cacheHits: number; coalesced: number }): void;
   socketOpened(): void;
   socketClosed(): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
+}
+
+/** What the live-query gauges read (src/execution/live-queries.ts, which sits above this module). */
+interface LiveQueryCounters {
+  stats(): { queries: number; shapes: number; reexecutions: number };
 }
 
 export function createMetrics(): GatewayMetrics {
@@ -121,7 +126,7 @@ export function createMetrics(): GatewayMetrics {
         for (const budgets of watched) for (const [cls, stats] of Object.entries(budgets.stats())) this.inc({ class: cls }, pick(stats));
       },
     });
-  let live: { stats(): { queries: number; shapes: number; reexecutions: number } } | undefined;
+  let live: LiveQueryCounters | undefined;
   readGauge('graphql_live_queries', 'Open @live queries on this instance', () => live?.stats().queries);
   readGauge('graphql_live_query_shapes', 'Shapes among them: each is re-executed once per change', () => live?.stats().shapes);
   readGauge('graphql_live_query_reexecutions', 'Re-executions of live queries so far', () => live?.stats().reexecutions);

@@ -49,13 +49,12 @@ for (const [ref, kind, Name] of [
     resolveReference: (reference): CollectiveSource => {
       const given = reference as Record<string, unknown>;
       if (typeof given.id === 'string') {
-        const decoded = (() => {
-          try {
-            return decodeGlobalId(given.id as string);
-          } catch (error) {
-            throw refused(Name, (error as Error).message);
-          }
-        })();
+        let decoded: ReturnType<typeof decodeGlobalId>;
+        try {
+          decoded = decodeGlobalId(given.id);
+        } catch (error) {
+          throw refused(Name, (error as Error).message);
+        }
         if (decoded.typename !== Name) throw refused(Name, `the id is of a ${decoded.typename}`);
         return { kind, id: decoded.id };
       }

@@ -35,14 +35,15 @@ import { subgraphSchema } from './federation.ts';
  * `@live` queries (src/execution/live-queries.ts): the directive's arguments as @n1ru4l/graphql-live-query
  * defines them (which its clients and its readers know), described as this gateway keeps them.
  */
+const liveConfig = GraphQLLiveDirective.toConfig();
 const live = new GraphQLDirective({
-  ...GraphQLLiveDirective.toConfig(),
+  ...liveConfig,
   description:
     'Keeps this query current: its result at once, then a whole new result whenever something it read changes (at most once per LIVE_THROTTLE_MS). Over graphql-ws or SSE.',
   args: {
-    if: { ...GraphQLLiveDirective.toConfig().args.if!, description: 'Whether the query is live.' },
+    if: { ...liveConfig.args.if!, description: 'Whether the query is live.' },
     throttle: {
-      ...GraphQLLiveDirective.toConfig().args.throttle!,
+      ...liveConfig.args.throttle!,
       description: "The least milliseconds between two results: a longer interval than the gateway's is kept, a shorter one is not.",
     },
   },
