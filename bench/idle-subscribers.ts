@@ -10,47 +10,20 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
-import { benchToken, round, startStack, writeResults } from './lib/stack.ts';
+import { connectIdleSubscribers, IDLE_SUBSCRIPTION, round, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 5_000);
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 10);
-const SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
 const ANCHOR_SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) }';
 const rssKB = (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Connects the subscribers, each signed in as its own user; answers once the server acknowledged every socket. */
-async function connect(graphqlUrl: string, query: string): Promise<Client[]> {
-  const clients: Client[] = [];
-  let acknowledged = 0;
-  for (let i = 0; i < SUBSCRIBERS; i += 200) {
-    await Promise.all(
-      Array.from({ length: Math.min(200, SUBSCRIBERS - i) }, async (_, j) => {
-        const username = `sub${i + j}`;
-        const token = await benchToken(username, ['moderator']);
-        const client = createClient({
-          url: graphqlUrl.replace(/^http/, 'ws'),
-          webSocketImpl: WebSocket,
-          connectionParams: { authorization: `Bearer ${token}` },
-          on: { connected: () => void acknowledged++ },
-        });
-        clients.push(client);
-        client.subscribe({ query, variables: { users: [username, 'everyone'] } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-      }),
-    );
-  }
-  while (acknowledged < SUBSCRIBERS) await pause(100);
-  // The subscribe messages follow the acknowledgement: a moment for the last of them.
-  await pause(1000);
-  return clients;
-}
-
 async function measure(pid: number, graphqlUrl: string, query: string): Promise<number> {
   await pause(1000);
   const before = rssKB(pid);
-  const clients = await connect(graphqlUrl, query);
+  const clients = await connectIdleSubscribers(graphqlUrl, SUBSCRIBERS, query);
+  // The subscribe messages follow the acknowledgements: a moment for the last of them.
+  await pause(1000);
   await pause(IDLE_SECONDS * 1000);
   const after = rssKB(pid);
   await Promise.all(clients.map((c) => c.dispose()));
@@ -65,7 +38,7 @@ const stack = await startStack();
 try {
   const anchorKB = await measure(anchor.pid!, anchorUrl, ANCHOR_SUBSCRIPTION);
   anchor.kill();
-  const gatewayKB = await measure(stack.gatewayPid, stack.graphqlUrl, SUBSCRIPTION);
+  const gatewayKB = await measure(stack.gatewayPid, stack.graphqlUrl, IDLE_SUBSCRIPTION);
   const results = {
     subscribers: SUBSCRIBERS,
     idleSeconds: IDLE_SECONDS,

@@ -10,13 +10,11 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
-import { benchToken, round, startStack, writeResults } from './lib/stack.ts';
+import type { Client } from 'graphql-ws';
+import { connectIdleSubscribers, IDLE_SUBSCRIPTION, round, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1_000);
 const WARM = 100;
-const SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
 const dir = join(tmpdir(), `subscriber-heap-${process.pid}`);
 
 await mkdir(dir, { recursive: true });
@@ -26,26 +24,8 @@ const metricsUrl = stack.graphqlUrl.replace('/graphql', '/metrics');
 const active = async () => Number(/^graphql_subscriptions_active (\S+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? NaN);
 
 async function subscribeMore(n: number): Promise<void> {
-  const from = clients.length;
-  for (let i = from; i < from + n; i += 200) {
-    await Promise.all(
-      Array.from({ length: Math.min(200, from + n - i) }, async (_, j) => {
-        const username = `sub${i + j}`;
-        const token = await benchToken(username, ['moderator']);
-        const client = createClient({
-          url: stack.graphqlUrl.replace(/^http/, 'ws'),
-          webSocketImpl: WebSocket,
-          connectionParams: { authorization: `Bearer ${token}` },
-          lazy: false,
-        });
-        clients.push(client);
-        client.subscribe(
-          { query: SUBSCRIPTION, variables: { users: [username, 'everyone'] } },
-          { next: () => undefined, error: () => undefined, complete: () => undefined },
-        );
-      }),
-    );
-  }
+  clients.push(...(await connectIdleSubscribers(stack.graphqlUrl, n, IDLE_SUBSCRIPTION, clients.length)));
+  // The subscribe messages follow the acknowledgements: until the gateway holds every subscription.
   while ((await active()) < clients.length) await new Promise((r) => setTimeout(r, 100));
 }
 

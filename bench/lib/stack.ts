@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { buildChatAppToken } from '../../src/agora/access-token.ts';
 import { signToken } from '../../src/auth/tokens.ts';
 import type { Role } from '../../src/auth/viewer.ts';
@@ -170,4 +172,35 @@ export async function startMinimalProxy(stack: Stack): Promise<{ url: string; re
     read: (u) => graphql(url, 'query($u: String!) { user(username: $u) { nickname } }', { u }),
     stop: () => void child.kill('SIGTERM'),
   };
+}
+
+/** The subscription idle subscribers hold in the memory benchmarks, as bench/fanout.ts subscribes. */
+export const IDLE_SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
+
+/**
+ * `count` graphql-ws subscribers, a socket each, each signed in as its own user (`sub<n>`, from `from` on,
+ * role moderator, who may watch "everyone") and subscribed to `query` with `users: [itself, "everyone"]`,
+ * 200 connecting at once; answers once the server acknowledged every socket.
+ */
+export async function connectIdleSubscribers(graphqlUrl: string, count: number, query = IDLE_SUBSCRIPTION, from = 0): Promise<Client[]> {
+  const clients: Client[] = [];
+  let acknowledged = 0;
+  for (let i = from; i < from + count; i += 200) {
+    await Promise.all(
+      Array.from({ length: Math.min(200, from + count - i) }, async (_, j) => {
+        const username = `sub${i + j}`;
+        const token = await benchToken(username, ['moderator']);
+        const client = createClient({
+          url: graphqlUrl.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${token}` },
+          on: { connected: () => void acknowledged++ },
+        });
+        clients.push(client);
+        client.subscribe({ query, variables: { users: [username, 'everyone'] } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      }),
+    );
+  }
+  while (acknowledged < count) await new Promise((resolve) => setTimeout(resolve, 100));
+  return clients;
 }
