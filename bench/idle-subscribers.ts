@@ -7,14 +7,11 @@
  *
  *   node bench/idle-subscribers.ts               # 5,000 subscribers; prints a table, writes bench/results/idle-subscribers.json
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { connectIdleSubscribers, IDLE_SUBSCRIPTION, round, startStack, writeResults } from './lib/stack.ts';
+import { ANCHOR_SUBSCRIPTION, connectIdleSubscribers, IDLE_SUBSCRIPTION, round, startMemoryAnchor, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 5_000);
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 10);
-const ANCHOR_SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) }';
 const rssKB = (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,14 +27,11 @@ async function measure(pid: number, graphqlUrl: string, query: string): Promise<
   return round((after - before) / SUBSCRIBERS);
 }
 
-const anchor = spawn(process.execPath, [fileURLToPath(new URL('./lib/bare-yoga-ws.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-const anchorUrl = await new Promise<string>((resolve) =>
-  anchor.stdout.on('data', (d: Buffer) => /at (\S+)/.test(String(d)) && resolve(/at (\S+)/.exec(String(d))![1]!)),
-);
+const anchor = await startMemoryAnchor();
 const stack = await startStack();
 try {
-  const anchorKB = await measure(anchor.pid!, anchorUrl, ANCHOR_SUBSCRIPTION);
-  anchor.kill();
+  const anchorKB = await measure(anchor.pid, anchor.graphqlUrl, ANCHOR_SUBSCRIPTION);
+  anchor.stop();
   const gatewayKB = await measure(stack.gatewayPid, stack.graphqlUrl, IDLE_SUBSCRIPTION);
   const results = {
     subscribers: SUBSCRIBERS,
@@ -53,6 +47,6 @@ try {
   console.log(`gateway / anchor: ${results.ratio} (target: 35 KB per subscriber at 5,000)`);
   await writeResults('idle-subscribers', results);
 } finally {
-  anchor.kill();
+  anchor.stop();
   stack.stop();
 }

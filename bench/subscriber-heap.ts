@@ -6,33 +6,40 @@
  *
  *   node bench/subscriber-heap.ts               # 1,000 subscribers; prints a table, writes bench/results/subscriber-heap.json
  *   SUBSCRIBERS=2000 node bench/subscriber-heap.ts
+ *   ANCHOR=1 node bench/subscriber-heap.ts      # the same of graphql-yoga with graphql-ws alone (bench/lib/bare-yoga-ws.ts)
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
-import { connectIdleSubscribers, IDLE_SUBSCRIPTION, round, startStack, writeResults } from './lib/stack.ts';
+import { ANCHOR_SUBSCRIPTION, connectIdleSubscribers, IDLE_SUBSCRIPTION, round, startMemoryAnchor, startStack, writeResults } from './lib/stack.ts';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1_000);
 const WARM = 100;
 const dir = join(tmpdir(), `subscriber-heap-${process.pid}`);
 
 await mkdir(dir, { recursive: true });
-const stack = await startStack({ NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}` });
+const NODE_OPTIONS = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
+const ANCHOR = Boolean(process.env.ANCHOR);
+const server = ANCHOR ? await startMemoryAnchor({ NODE_OPTIONS }).then((a) => ({ ...a, gatewayPid: a.pid })) : await startStack({ NODE_OPTIONS });
 const clients: Client[] = [];
-const metricsUrl = stack.graphqlUrl.replace('/graphql', '/metrics');
+const metricsUrl = server.graphqlUrl.replace('/graphql', '/metrics');
 const active = async () => Number(/^graphql_subscriptions_active (\S+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? NaN);
+const rssKB = () => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${server.gatewayPid}/status`, 'utf8'))?.[1] ?? NaN);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function subscribeMore(n: number): Promise<void> {
-  clients.push(...(await connectIdleSubscribers(stack.graphqlUrl, n, IDLE_SUBSCRIPTION, clients.length)));
-  // The subscribe messages follow the acknowledgements: until the gateway holds every subscription.
-  while ((await active()) < clients.length) await new Promise((r) => setTimeout(r, 100));
+  clients.push(...(await connectIdleSubscribers(server.graphqlUrl, n, ANCHOR ? ANCHOR_SUBSCRIPTION : IDLE_SUBSCRIPTION, clients.length)));
+  // The subscribe messages follow the acknowledgements: until the gateway holds every subscription (the anchor has no count: a moment).
+  if (ANCHOR) await pause(2000);
+  else while ((await active()) < clients.length) await pause(100);
 }
 
 /** Asks the gateway for a heap snapshot and waits until it is written (its size stops growing). */
 async function snapshot(): Promise<string> {
   const before = new Set(await readdir(dir).catch(() => []));
-  process.kill(stack.gatewayPid, 'SIGUSR2');
+  process.kill(server.gatewayPid, 'SIGUSR2');
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
     const fresh = (await readdir(dir).catch(() => [])).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
@@ -44,10 +51,11 @@ async function snapshot(): Promise<string> {
     if (
       (await stat(path)).size === size &&
       size > 0 &&
-      (await fetch(metricsUrl).then(
-        (r) => r.ok,
-        () => false,
-      ))
+      (ANCHOR ||
+        (await fetch(metricsUrl).then(
+          (r) => r.ok,
+          () => false,
+        )))
     )
       return path;
   }
@@ -83,9 +91,9 @@ try {
   await subscribeMore(WARM);
   const first = await snapshot();
   // After the first snapshot, whose writing grows the process too.
-  const rssBefore = stack.gatewayRssKB() ?? NaN;
+  const rssBefore = rssKB();
   await subscribeMore(SUBSCRIBERS);
-  const rssAfter = stack.gatewayRssKB() ?? NaN;
+  const rssAfter = rssKB();
   const second = await snapshot();
   const [a, b] = [await byKind(first), await byKind(second)];
   const rows = [...b]
@@ -109,10 +117,10 @@ try {
   console.log(
     `heap per subscriber ${results.heapPerSubscriberKB} KB (shallow sizes of what the snapshots hold), RSS per subscriber ${results.rssPerSubscriberKB} KB`,
   );
-  await writeResults('subscriber-heap', results);
+  await writeResults(ANCHOR ? 'subscriber-heap-anchor' : 'subscriber-heap', results);
 } finally {
   for (const client of clients) void client.dispose();
-  stack.stop();
+  server.stop();
   // KEEP=1 leaves the two snapshots for a closer look (Chrome DevTools reads them).
   if (process.env.KEEP) console.log(`snapshots kept in ${dir}`);
   else await rm(dir, { recursive: true, force: true });

@@ -177,6 +177,24 @@ export async function startMinimalProxy(stack: Stack): Promise<{ url: string; re
 /** The subscription idle subscribers hold in the memory benchmarks, as bench/fanout.ts subscribes. */
 export const IDLE_SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) { at type user { username } } }';
 
+/** The same subscription on the memory anchor (bench/lib/bare-yoga-ws.ts), whose events are strings. */
+export const ANCHOR_SUBSCRIPTION = 'subscription Mine($users: [String!]) { userEvents(usernames: $users) }';
+
+/**
+ * The memory anchor, graphql-yoga with graphql-ws alone, in a process of its own as the gateway is
+ * (`env`: more of its environment, e.g. NODE_OPTIONS).
+ */
+export async function startMemoryAnchor(env: Record<string, string> = {}): Promise<{ graphqlUrl: string; pid: number; stop(): void }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./bare-yoga-ws.ts', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  const graphqlUrl = await new Promise<string>((resolve) =>
+    child.stdout!.on('data', (d: Buffer) => /at (\S+)/.test(String(d)) && resolve(/at (\S+)/.exec(String(d))![1]!)),
+  );
+  return { graphqlUrl, pid: child.pid!, stop: () => child.kill() };
+}
+
 /**
  * `count` graphql-ws subscribers, a socket each, each signed in as its own user (`sub<n>`, from `from` on,
  * role moderator, who may watch "everyone") and subscribed to `query` with `users: [itself, "everyone"]`,
