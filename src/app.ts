@@ -41,6 +41,7 @@ import { loadPersistedOperations, resolveOperation, usePersistedOperations } fro
 import { createMaskError, publicError } from './schema/common/errors.ts';
 import { federatedSchema, schema } from './schema/index.ts';
 import { isLiveEvent } from './schema/common/live.ts';
+import { forgetSubscribeAuthorization } from './schema/scopes.ts';
 import { createUpstreamHealth } from './observability/upstream-health.ts';
 import { useOperationMetrics } from './plugins/use-operation-metrics.ts';
 import { useRequestId } from './plugins/use-request-id.ts';
@@ -303,11 +304,14 @@ export async function buildApp(config: Config, parts: AppParts = {}): Promise<Ap
     plugins: [
       // First, so that the others wrap how subscriptions run (src/execution/live-execution.ts).
       // Subscribers of one operation, audience and variables share each event's execution.
-      useEventByEventSubscriptions({
-        audienceOf: (context) => (context as Partial<Context>).audience,
-        watchIdentity: (context) => watchingIdentity(context as Context),
-        isSharedEvent: isLiveEvent,
-      }),
+      useEventByEventSubscriptions(
+        {
+          audienceOf: (context) => (context as Partial<Context>).audience,
+          watchIdentity: (context) => watchingIdentity(context as Context),
+          isSharedEvent: isLiveEvent,
+        },
+        { started: metrics.subscriptionStarted, ended: metrics.subscriptionEnded, subscribed: forgetSubscribeAuthorization },
+      ),
       // Before the cost plugin, whose admission then wraps a live query's first execution.
       liveQueries.plugin(),
       ...(persisted ? [usePersistedOperations(persisted)] : []),

@@ -67,22 +67,51 @@ async function sourceOf(args: SubscribeArgs, sharing: SharingOptions | undefined
   return { events: stream[Symbol.asyncIterator](), operation: built.operation, shape };
 }
 
+/**
+ * What the gateway learns of each subscription's life, told by the stream itself rather than by an
+ * envelop hook: a hook's `onEnd` wraps every subscription in one more iterator (and its arrays), held
+ * for as long as the subscriber listens.
+ */
+export interface SubscriptionHooks {
+  /** A subscription's stream started. */
+  started(): void;
+  /** It ended, however (the subscriber left, its source ended or failed); once per `started`. */
+  ended(): void;
+  /**
+   * Once its root field subscribed: what the context keeps from that only (authorization's cache of the
+   * subscribe step) may go, since each event is authorized afresh.
+   */
+  subscribed?(context: unknown): void;
+}
+
 export async function subscribeEventByEvent(
   args: SubscribeArgs,
   sharing?: SharingOptions,
   shared: SharedResults<EventResult> = new SharedResults(),
+  hooks?: SubscriptionHooks,
 ): Promise<AsyncIterableIterator<Result> | ExecutionResult> {
   const source = await sourceOf(args, sharing);
+  hooks?.subscribed?.(args.contextValue);
   if (!('events' in source)) return source;
   const { events: payloads, operation, shape } = source;
+  hooks?.started();
   // Each event is executed without the subscription's signal, to which execute would add a listener per
   // event. The signal still ends the stream, and each event's Agora calls carry it (the context's client).
   const { signal, ...perEvent } = args;
   const stop = () => void payloads.return?.();
-  const forgetSignal = () => signal?.removeEventListener('abort', stop);
+  let ended = false;
+  /** Once, however the stream ends: the signal is let go and the end is told. */
+  const finish = () => {
+    signal?.removeEventListener('abort', stop);
+    if (ended) return;
+    ended = true;
+    hooks?.ended();
+  };
   if (signal?.aborted) stop();
   else signal?.addEventListener('abort', stop, { once: true });
-  const run = (payload: unknown, contextValue = perEvent.contextValue): EventResult => {
+  // Each event executes in a context of its own over the subscription's: what an execution caches by its
+  // context (authorization's answers, loaders kept beside it) is that event's, fresh, and goes with it.
+  const run = (payload: unknown, contextValue: unknown = Object.create(perEvent.contextValue as object)): EventResult => {
     return settled(execute({ ...perEvent, contextValue, rootValue: payload }), single);
   };
   const executeShared = (event: object, shape: Shape): EventResult => {
@@ -104,7 +133,7 @@ export async function subscribeEventByEvent(
   };
   const executeEvent = (step: IteratorResult<unknown>): EventResult => {
     if (step.done) {
-      forgetSignal();
+      finish();
       return { done: true, value: undefined };
     }
     const event = step.value;
@@ -112,7 +141,7 @@ export async function subscribeEventByEvent(
   };
   // As graphql-tools does: a source that fails is an error located at the operation.
   const sourceFailed = (error: unknown): never => {
-    forgetSignal();
+    finish();
     const original = error instanceof Error ? error : new Error(String(error));
     throw new GraphQLError(original.message, { originalError: original, nodes: [operation] });
   };
@@ -120,12 +149,12 @@ export async function subscribeEventByEvent(
     [Symbol.asyncIterator]: () => results,
     next: () => payloads.next().then(executeEvent, sourceFailed),
     return: async () => {
-      forgetSignal();
+      finish();
       await payloads.return?.();
       return { done: true, value: undefined };
     },
     throw: async (error: unknown) => {
-      forgetSignal();
+      finish();
       await payloads.return?.();
       throw error;
     },
@@ -149,11 +178,11 @@ function single(result: Result): IteratorResult<Result> {
  * First among the plugins, so that the others (the cost plugin's admission) wrap it. With `sharing`,
  * subscribers of one shape share each event's execution.
  */
-export function useEventByEventSubscriptions(sharing?: SharingOptions): Plugin {
+export function useEventByEventSubscriptions(sharing?: SharingOptions, hooks?: SubscriptionHooks): Plugin {
   const shared = new SharedResults<EventResult>();
   return {
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn((args) => subscribeEventByEvent(args, sharing, shared));
+      setSubscribeFn((args) => subscribeEventByEvent(args, sharing, shared, hooks));
     },
   };
 }

@@ -132,8 +132,9 @@ export interface LoaderOptions {
  */
 export function createLoaders(agora: AgoraClient, viewer: string | undefined, options: LoaderOptions = {}): Loaders {
   const size = (loader: keyof typeof LOADER_BATCH_SIZES) => (options.batch === false ? 1 : LOADER_BATCH_SIZES[loader]);
-  const chat = agora.chat;
+  // Read at the first call, not here: binding Chat's namespaces costs closures a subscription's context would hold for nothing.
   const need = (): ChatClient => {
+    const chat = agora.chat;
     if (!chat) throw chatNotConfigured();
     return chat;
   };

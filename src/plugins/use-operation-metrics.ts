@@ -1,6 +1,6 @@
 /**
  * Operation metrics, over HTTP and WebSocket alike: each operation's outcome (`ok` or the error code a
- * client saw) and latency, and active subscriptions.
+ * client saw) and latency.
  */
 import { Kind, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -14,7 +14,10 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
   return { name: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
 }
 
-/** GraphQL operations, their outcome and latency, and active subscriptions, into the gateway's metrics. */
+/**
+ * GraphQL operations, their outcome and latency, into the gateway's metrics. Active subscriptions are
+ * counted by the subscription streams themselves (SubscriptionHooks in src/execution/live-execution.ts).
+ */
 export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
   return {
     onValidate: ({ params }) => {
@@ -42,10 +45,7 @@ export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
       const { name } = operationOf(args.document, args.operationName);
       return {
         onSubscribeResult({ result }) {
-          if (!(Symbol.asyncIterator in result)) return;
-          metrics.subscriptionStarted();
-          metrics.operation({ name, type: 'subscription', outcome: 'ok', seconds: 0 });
-          return { onEnd: () => metrics.subscriptionEnded() };
+          if (Symbol.asyncIterator in result) metrics.operation({ name, type: 'subscription', outcome: 'ok', seconds: 0 });
         },
       };
     },

@@ -17,6 +17,7 @@
  *   inChannels  the viewer is in each of these Signaling channels, as the joins and leaves the gateway
  *               has read say (or is a moderator); an empty list is every channel: moderators only
  */
+import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { CollectiveKind } from '../agora/chat/collectives.ts';
 import { AgoraNotFoundError } from '../agora/errors.ts';
 import { publicError } from './common/errors.ts';
@@ -212,3 +213,9 @@ export function scopesFor(ctx: Context) {
     inChannels: (channels: readonly string[]) => inChannels(ctx, channels),
   };
 }
+
+/**
+ * Lets go of the authorization answers cached for a context (Pothos keeps them per context object): a
+ * subscription's context lives as long as its subscriber, and each of its events is authorized afresh.
+ */
+export const forgetSubscribeAuthorization = (context: unknown): void => RequestCache.clearForContext(context as object);
