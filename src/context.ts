@@ -11,7 +11,7 @@ import type { AgoraClient } from './agora/client.ts';
 import type { SharedReads } from './cache/shared-reads.ts';
 import type { Events } from './events/pipeline.ts';
 import { createInterner } from './lib/intern.ts';
-import { lazyObjectUsed } from './lib/lazy.ts';
+import { renewedLazy } from './lib/lazy.ts';
 import { createLoaders } from './loaders/index.ts';
 import type { Viewer } from './auth/viewer.ts';
 import type { Loaders } from './loaders/index.ts';
@@ -117,6 +117,15 @@ export function watchingIdentity<C extends { viewer: Viewer }>(context: C): { co
   return { context: Object.create(context, { viewer: { value: watched, enumerable: true } }) as C, identityRead: () => read };
 }
 
+/**
+ * One function for every context (not a closure each: a subscription's context lives as long as its
+ * subscriber). `this`: yoga hands resolvers a context merged from ours, not ours itself. Loaders no event
+ * has touched hold nothing yet: they are as fresh as new ones (and cost nothing).
+ */
+function renewLoaders(this: Context): void {
+  this.loaders = renewedLazy(this.loaders);
+}
+
 export function createContextFactory(parts: ContextParts): (scope: RequestScope) => Context {
   const batch = parts.batching ?? true;
   return (scope) => {
@@ -137,11 +146,7 @@ export function createContextFactory(parts: ContextParts): (scope: RequestScope)
       clientAddress: scope.clientAddress,
       ledger,
       loaders: createLoaders(agora, scope.viewer.username, { batch, shared }),
-      // `this`: yoga hands resolvers a context merged from this one, not this object itself.
-      renewLoaders(this: Context) {
-        // Loaders no event has touched hold nothing yet: they are as fresh as new ones (and cost nothing).
-        if (lazyObjectUsed(this.loaders)) this.loaders = createLoaders(agora, scope.viewer.username, { batch, shared });
-      },
+      renewLoaders,
     };
     return context;
   };

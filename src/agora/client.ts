@@ -7,7 +7,7 @@ import { createChatAppAuth, createSignalingAuth, type SignalingCredentials } fro
 import { createChatClient, type ChatClient } from './chat/client.ts';
 import type { CallOptions, ServiceContext } from './endpoint.ts';
 import type { RequestAuth } from './auth.ts';
-import { lazyObject } from '../lib/lazy.ts';
+import { lazyKind } from '../lib/lazy.ts';
 import { createRateBudgets, type BudgetStore, type RateBudgets } from './budgets.ts';
 import { hostPlanFromList, type HostPlan } from './hosts.ts';
 import { createAgoraHttp, type AgoraHttp, type AttemptInfo, type DispatcherFactory, type HttpTimeouts, type RetryInfo } from './http.ts';
@@ -100,25 +100,26 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     historyPollIntervalMs: (SIGNALING_LIMITS.historyPollIntervalMs / 1000) * unit,
   });
   const chat = chatOptions && chatAuth ? createChatClient(chatContext(http, chatOptions, chatAuth)) : undefined;
-  const chatNamespaces = chat && Object.entries(chat);
-  const client: AgoraClient = {
-    signaling,
-    chat,
-    http,
-    budgets,
-    // Building the service clients takes milliseconds (their zod schemas); binding only wraps their
-    // methods, and only those of the services and namespaces a request reads.
-    bind: (binding) =>
-      lazyObject<AgoraClient>({
-        signaling: () => bindMethods(signaling, binding),
-        chat: () => chatNamespaces && bindNamespaces<ChatClient>(chatNamespaces, binding),
-        http: () => http,
-        budgets: () => budgets,
-        bind: () => client.bind,
-        close: () => client.close,
-      }),
-    close: () => http.close(),
-  };
+  // Building the service clients takes milliseconds (their zod schemas); binding only wraps their
+  // methods, and only those of the services and namespaces a request reads. A bound client is an object
+  // of a lazy kind declared here once (src/lib/lazy.ts): making one, per request and per subscription,
+  // is one allocation.
+  const boundChat =
+    chat &&
+    lazyKind<ChatClient, CallOptions>(
+      Object.fromEntries(Object.entries(chat).map(([name, service]) => [name, (binding: CallOptions) => bindMethods(service as object, binding)])) as {
+        [K in keyof ChatClient]: (binding: CallOptions) => ChatClient[K];
+      },
+    );
+  const bound = lazyKind<AgoraClient, CallOptions>({
+    signaling: (binding) => bindMethods(signaling, binding),
+    chat: (binding) => boundChat?.(binding),
+    http: () => http,
+    budgets: () => budgets,
+    bind: () => client.bind,
+    close: () => client.close,
+  });
+  const client: AgoraClient = { signaling, chat, http, budgets, bind: bound, close: () => http.close() };
   return client;
 }
 
@@ -131,11 +132,4 @@ function bindMethods<T extends object>(service: T, binding: CallOptions): T {
     bound[name] = typeof value === 'function' ? (input?: unknown, opts?: CallOptions) => (value as Method)(input, { ...binding, ...opts }) : value;
   }
   return bound as T;
-}
-
-/** Each namespace is bound on first use: a request touches two or three of Chat's twelve. */
-function bindNamespaces<T extends Record<string, object>>(namespaces: [string, object][], binding: CallOptions): T {
-  const makers: Record<string, () => object> = {};
-  for (const [name, service] of namespaces) makers[name] = () => bindMethods(service, binding);
-  return lazyObject(makers as { [K in keyof T]: () => T[K] });
 }

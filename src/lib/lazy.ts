@@ -1,45 +1,52 @@
 /**
- * An object whose properties are made on first read, then kept: for what a unit of work may or may not
+ * Objects whose properties are made on first read, then kept: for what a unit of work may or may not
  * use (a request's loaders, a bound client's namespaces), so that making the object costs nothing.
  *
- * The getters live on a prototype shared by every lazy object with the same keys, so that making one is
- * an `Object.create` and not a `defineProperty` per key: requests make several each.
+ * A kind of lazy object is declared once, with a maker per property that reads the object's state; the
+ * getters live on one prototype for the kind, so that making an object is an `Object.create` and one
+ * field, not a closure per property: a subscription's context keeps its loaders and its bound client for
+ * as long as the subscriber listens, and 5,000 subscribers would otherwise hold 5,000 sets of makers.
  */
-const MAKERS = Symbol('lazy makers');
+const STATE = Symbol('lazy state');
 const USED = Symbol('lazy used');
+const MAKE = Symbol('lazy make');
 
-interface LazyTarget {
-  [MAKERS]: Record<string, () => unknown>;
+interface LazyTarget<S> {
+  [STATE]: S;
   [USED]?: true;
 }
 
-const prototypes = new Map<string, object>();
+type Makers<T, S> = { [K in keyof T]: (state: S) => T[K] };
 
-function prototypeFor(keys: readonly string[]): object {
-  const signature = keys.join('\u0000');
-  let proto = prototypes.get(signature);
-  if (proto) return proto;
-  proto = {};
-  for (const key of keys) {
+/** A kind of lazy object: call it with a state to make one. */
+export function lazyKind<T extends object, S>(makers: Makers<T, S>): (state: S) => T {
+  const proto: Record<PropertyKey, unknown> = {};
+  for (const key of Object.keys(makers) as (keyof T & string)[]) {
+    const make = makers[key];
     Object.defineProperty(proto, key, {
       enumerable: true,
-      get(this: LazyTarget) {
+      get(this: LazyTarget<S>) {
         this[USED] = true;
-        const value = this[MAKERS][key]!();
+        const value = make(this[STATE]);
         Object.defineProperty(this, key, { value, enumerable: true });
         return value;
       },
     });
   }
-  prototypes.set(signature, proto);
-  return proto;
+  const create = (state: S): T => {
+    const target = Object.create(proto) as LazyTarget<S>;
+    target[STATE] = state;
+    return target as unknown as T;
+  };
+  proto[MAKE] = create;
+  return create;
 }
 
-/** Whether any property of a lazy object was made yet (an unused one is as fresh as a new one). */
-export const lazyObjectUsed = (target: object): boolean => (target as Partial<LazyTarget>)[USED] === true;
-
-export function lazyObject<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
-  const target = Object.create(prototypeFor(Object.keys(makers))) as LazyTarget;
-  target[MAKERS] = makers as Record<string, () => unknown>;
-  return target as unknown as T;
+/**
+ * A lazy object as fresh as a new one of the same kind and state: itself while none of its properties
+ * was made yet (it holds nothing), or a new one.
+ */
+export function renewedLazy<T extends object>(target: T): T {
+  const lazy = target as unknown as LazyTarget<unknown> & { [MAKE]: (state: unknown) => T };
+  return lazy[USED] ? lazy[MAKE](lazy[STATE]) : target;
 }

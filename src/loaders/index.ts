@@ -17,7 +17,7 @@ import { sharedKeys, type SharedBatch } from '../cache/keys.ts';
 import type { Reader, SharedReads, ShareKind } from '../cache/shared-reads.ts';
 import { AgoraNotFoundError, chatNotConfigured } from '../agora/errors.ts';
 import { CHAT_LIMITS } from '../agora/limits.ts';
-import { lazyObject } from '../lib/lazy.ts';
+import { lazyKind } from '../lib/lazy.ts';
 
 export interface Loaders {
   /** `User.online`: Chat's batch status read. */
@@ -126,111 +126,129 @@ export interface LoaderOptions {
   shared?: SharedAccess | undefined;
 }
 
+/** What a set of loaders reads from: shared by every renewal of it (src/context.ts). */
+interface LoaderState {
+  /** The client bound to the unit of work. */
+  agora: AgoraClient;
+  viewer: string | undefined;
+  batch: boolean;
+  /** `batch: false` measures what batching saves: nothing is shared then either. */
+  shared: SharedAccess | undefined;
+}
+
+// Read at the first call: binding Chat's namespaces is work a subscription's idle context need not hold.
+const ownChat = ({ agora }: LoaderState): ChatClient => {
+  const chat = agora.chat;
+  if (!chat) throw chatNotConfigured();
+  return chat;
+};
+
+const baseChat = ({ shared }: LoaderState): ChatClient => {
+  if (!shared?.base.chat) throw chatNotConfigured();
+  return shared.base.chat;
+};
+
 /**
- * The loaders of one unit of work (a request, or one subscription event). `agora` is the client bound
- * to that work, so the loaders' calls carry its abort signal and count in its ledger.
+ * One loader per batch read, whether shared or not: `read` is called with the request's own client, or,
+ * when reads are shared, with the unbound client for a chunk of keys that many requests may be waiting on.
  */
-export function createLoaders(agora: AgoraClient, viewer: string | undefined, options: LoaderOptions = {}): Loaders {
-  const size = (loader: keyof typeof LOADER_BATCH_SIZES) => (options.batch === false ? 1 : LOADER_BATCH_SIZES[loader]);
-  // Read at the first call, not here: binding Chat's namespaces costs closures a subscription's context would hold for nothing.
-  const need = (): ChatClient => {
-    const chat = agora.chat;
-    if (!chat) throw chatNotConfigured();
-    return chat;
-  };
-  // Made on the first attribute read: most units of work (a subscription's, most requests) read none.
-  let attributeLoaders: Map<string, DataLoader<string, Attributes>> | undefined;
-  // `batch: false` measures what batching saves: nothing is shared then either.
-  const shared = options.batch === false ? undefined : options.shared;
-  const baseChat = (): ChatClient => {
-    if (!shared?.base.chat) throw chatNotConfigured();
-    return shared.base.chat;
-  };
-  /**
-   * One loader per batch read, whether shared or not: `read` is called with the request's own client, or,
-   * when reads are shared, with the unbound client for a chunk of keys that many requests may be waiting on.
-   */
-  const batchLoader = <V>(
-    loader: keyof typeof LOADER_BATCH_SIZES,
-    batch: SharedBatch,
-    kind: ShareKind,
-    read: (keys: readonly string[], client: ChatClient, opts: CallOptions) => Promise<(V | Error)[]>,
-  ) =>
-    new DataLoader<string, V>(
-      (keys) =>
-        perKey(keys, () =>
-          shared
-            ? shared.reads.many(batch, keys, kind, shared.reader, LOADER_BATCH_SIZES[loader], (chunk, ledger) => read(chunk, baseChat(), { ledger }))
-            : read(keys, need(), {}),
-        ),
-      { maxBatchSize: size(loader) },
-    );
-  const collective = (kind: CollectiveKind) =>
-    batchLoader<ChatCollective>(kind === 'group' ? 'groups' : 'rooms', sharedKeys.details(kind), 'collective', (ids, client, opts) =>
-      detailsOf(client, kind, ids, opts),
-    );
-
-  return lazyObject<Loaders>({
-    online: () =>
-      batchLoader<OnlineState>('online', sharedKeys.onlineStates, 'online', async (usernames, client, opts) => {
-        const states = await client.users.batchStatus([...usernames], opts);
-        return usernames.map((u): OnlineState => states[u] ?? 'offline');
-      }),
-
-    // Agora reads presence as one user (whose subscriptions it checks); a shared read asks as the first user.
-    presence: () =>
-      batchLoader<Presence>('presence', sharedKeys.presence, 'online', (usernames, client, opts) =>
-        client.presence.getMany({ username: (shared ? undefined : viewer) ?? usernames[0]!, users: [...usernames] }, opts),
+function batchLoader<V>(
+  state: LoaderState,
+  loader: keyof typeof LOADER_BATCH_SIZES,
+  batch: SharedBatch,
+  kind: ShareKind,
+  read: (keys: readonly string[], client: ChatClient, opts: CallOptions) => Promise<(V | Error)[]>,
+): DataLoader<string, V> {
+  const { shared } = state;
+  return new DataLoader<string, V>(
+    (keys) =>
+      perKey(keys, () =>
+        shared
+          ? shared.reads.many(batch, keys, kind, shared.reader, LOADER_BATCH_SIZES[loader], (chunk, ledger) => read(chunk, baseChat(state), { ledger }))
+          : read(keys, ownChat(state), {}),
       ),
+    { maxBatchSize: state.batch ? LOADER_BATCH_SIZES[loader] : 1 },
+  );
+}
 
-    attributes: () => (keys) => {
+const collective = (state: LoaderState, kind: CollectiveKind) =>
+  batchLoader<ChatCollective>(state, kind === 'group' ? 'groups' : 'rooms', sharedKeys.details(kind), 'collective', (ids, client, opts) =>
+    detailsOf(client, kind, ids, opts),
+  );
+
+/** Each loader is made on its first read: most units of work (a subscription's, most requests) read one or two. */
+const makeLoaders = lazyKind<Loaders, LoaderState>({
+  online: (state) =>
+    batchLoader<OnlineState>(state, 'online', sharedKeys.onlineStates, 'online', async (usernames, client, opts) => {
+      const states = await client.users.batchStatus([...usernames], opts);
+      return usernames.map((u): OnlineState => states[u] ?? 'offline');
+    }),
+
+  // Agora reads presence as one user (whose subscriptions it checks); a shared read asks as the first user.
+  presence: (state) =>
+    batchLoader<Presence>(state, 'presence', sharedKeys.presence, 'online', (usernames, client, opts) =>
+      client.presence.getMany({ username: (state.shared ? undefined : state.viewer) ?? usernames[0]!, users: [...usernames] }, opts),
+    ),
+
+  attributes: (state) => {
+    const byNames = new Map<string, DataLoader<string, Attributes>>();
+    return (keys) => {
       const names = [...new Set(keys)].sort();
       const id = JSON.stringify(names);
-      attributeLoaders ??= new Map();
-      let loader = attributeLoaders.get(id);
+      let loader = byNames.get(id);
       if (!loader) {
-        loader = batchLoader<Attributes>('attributes', sharedKeys.attributes(names), 'attributes', async (usernames, client, opts) => {
+        loader = batchLoader<Attributes>(state, 'attributes', sharedKeys.attributes(names), 'attributes', async (usernames, client, opts) => {
           const found = await client.metadata.getMany({ usernames: [...usernames], keys: names }, opts);
           return usernames.map((u): Attributes => found[u] ?? {});
         });
-        attributeLoaders.set(id, loader);
+        byNames.set(id, loader);
       }
       return loader;
-    },
+    };
+  },
 
-    memberPage: () => async (kind, id, pageNum, pageSize) => {
-      const read = (client: ChatClient, opts: CallOptions) => (kind === 'group' ? client.groups : client.rooms).members({ id, pageNum, pageSize }, opts);
-      if (!shared) return read(need(), {});
-      const pages = sharedKeys.memberPages(kind, id);
-      const generation = await shared.reads.generation(pages);
-      return shared.reads.one(sharedKeys.memberPage(pages, generation, pageNum, pageSize), 'collective', shared.reader, (ledger) =>
-        read(baseChat(), { ledger }),
-      );
-    },
+  memberPage: (state) => async (kind, id, pageNum, pageSize) => {
+    const { shared } = state;
+    const read = (client: ChatClient, opts: CallOptions) => (kind === 'group' ? client.groups : client.rooms).members({ id, pageNum, pageSize }, opts);
+    if (!shared) return read(ownChat(state), {});
+    const pages = sharedKeys.memberPages(kind, id);
+    const generation = await shared.reads.generation(pages);
+    return shared.reads.one(sharedKeys.memberPage(pages, generation, pageNum, pageSize), 'collective', shared.reader, (ledger) =>
+      read(baseChat(state), { ledger }),
+    );
+  },
 
-    joined: () => async (kind, username) => {
-      if (!shared) return joinedIds(need(), kind, username);
-      return shared.reads.one(sharedKeys.joined(kind, username), 'collective', shared.reader, (ledger) => joinedIds(baseChat(), kind, username, { ledger }));
-    },
+  joined: (state) => async (kind, username) => {
+    const { shared } = state;
+    if (!shared) return joinedIds(ownChat(state), kind, username);
+    return shared.reads.one(sharedKeys.joined(kind, username), 'collective', shared.reader, (ledger) => joinedIds(baseChat(state), kind, username, { ledger }));
+  },
 
-    groups: () => collective('group'),
-    rooms: () => collective('room'),
+  groups: (state) => collective(state, 'group'),
+  rooms: (state) => collective(state, 'room'),
 
-    // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
-    users: () =>
-      new DataLoader(
-        (usernames) =>
-          Promise.all(
-            usernames.map((u) =>
-              (shared
-                ? shared.reads.one(sharedKeys.user(u), 'user', shared.reader, (ledger) => baseChat().users.get(u, { ledger }))
-                : need().users.get(u)
-              ).catch(asError),
-            ),
+  // Agora has no batch read of users: one call per user, deduplicated and cached for the request.
+  users: (state) =>
+    new DataLoader(
+      (usernames) =>
+        Promise.all(
+          usernames.map((u) =>
+            (state.shared
+              ? state.shared.reads.one(sharedKeys.user(u), 'user', state.shared.reader, (ledger) => baseChat(state).users.get(u, { ledger }))
+              : ownChat(state).users.get(u)
+            ).catch(asError),
           ),
-        {
-          maxBatchSize: size('users'),
-        },
-      ),
-  });
+        ),
+      { maxBatchSize: state.batch ? LOADER_BATCH_SIZES.users : 1 },
+    ),
+});
+
+/**
+ * The loaders of one unit of work (a request, or one subscription event). `agora` is the client bound
+ * to that work, so the loaders' calls carry its abort signal and count in its ledger. `renewedLazy`
+ * (src/lib/lazy.ts) makes the same loaders afresh, for the next event.
+ */
+export function createLoaders(agora: AgoraClient, viewer: string | undefined, options: LoaderOptions = {}): Loaders {
+  const batch = options.batch !== false;
+  return makeLoaders({ agora, viewer, batch, shared: batch ? options.shared : undefined });
 }
