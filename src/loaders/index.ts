@@ -143,6 +143,9 @@ const ownChat = ({ agora }: LoaderState): ChatClient => {
   return chat;
 };
 
+/** A loader's batch size: its endpoint's maximum, or 1 when batching is measured off. */
+const batchSize = ({ batch }: LoaderState, loader: keyof typeof LOADER_BATCH_SIZES): number => (batch ? LOADER_BATCH_SIZES[loader] : 1);
+
 const baseChat = ({ shared }: LoaderState): ChatClient => {
   if (!shared?.base.chat) throw chatNotConfigured();
   return shared.base.chat;
@@ -167,7 +170,7 @@ function batchLoader<V>(
           ? shared.reads.many(batch, keys, kind, shared.reader, LOADER_BATCH_SIZES[loader], (chunk, ledger) => read(chunk, baseChat(state), { ledger }))
           : read(keys, ownChat(state), {}),
       ),
-    { maxBatchSize: state.batch ? LOADER_BATCH_SIZES[loader] : 1 },
+    { maxBatchSize: batchSize(state, loader) },
   );
 }
 
@@ -239,7 +242,7 @@ const makeLoaders = lazyKind<Loaders, LoaderState>({
             ).catch(asError),
           ),
         ),
-      { maxBatchSize: state.batch ? LOADER_BATCH_SIZES.users : 1 },
+      { maxBatchSize: batchSize(state, 'users') },
     ),
 });
 
