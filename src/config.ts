@@ -156,7 +156,7 @@ const env = z.object({
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   SUBSCRIBER_QUEUE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   POLLER_LEASE_MS: z.coerce.number().int().min(300).default(5_000),
-  PRESENCE_POLL_INTERVAL_MS: ms(2_000),
+  PRESENCE_POLL_INTERVAL_MS: ms(250),
   AGORA_RTM_EVENT_REGIONS: optionalText,
   AGORA_RTM_EVENT_HOSTS: optionalText,
   NODE_ENV: z.string().optional(),

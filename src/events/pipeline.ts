@@ -14,7 +14,7 @@ import { createRedisLease } from './lease-redis.ts';
 import { createMemoryEventLog, type EventLog } from './log.ts';
 import { createRedisEventLog } from './log-redis.ts';
 import { createPoller, type PollerStats } from './poller.ts';
-import { createPresenceWatcher } from './presence.ts';
+import { createPresenceWatcher, type PresenceWatcherStats } from './presence.ts';
 import type { GatewayEvent } from './types.ts';
 import { createMemoryWatchSet, type WatchSet } from './watch-set.ts';
 import { createRedisWatchSet } from './watch-set-redis.ts';
@@ -41,6 +41,7 @@ export interface Events {
     watch?: readonly string[];
   }): AsyncIterableIterator<FeedItem>;
   pollerStats(): PollerStats;
+  presenceStats(): PresenceWatcherStats;
   /** Open subscriber feeds on this instance, and the events waiting in their queues. */
   subscriberStats(): { subscribers: number; queued: number };
   /** How far back the log reaches. */
@@ -119,6 +120,7 @@ export async function createEventPipeline(options: EventPipelineOptions): Promis
       return feed;
     },
     pollerStats: () => poller.stats(),
+    presenceStats: () => presence.stats(),
     subscriberStats() {
       let queued = 0;
       for (const feed of feeds) queued += feed.queued();

@@ -17,13 +17,13 @@
 import type { AgoraClient } from '../agora/client.ts';
 import { AgoraRateLimitedError, AgoraUnavailableError } from '../agora/errors.ts';
 import type { HostPlan } from '../agora/hosts.ts';
-import { DEFAULT_PADDING_MS } from '../agora/budgets.ts';
 import { RATE_LIMITS, SIGNALING_LIMITS } from '../agora/limits.ts';
 import type { ChannelEvent, EventBatch, UserEvent } from '../agora/signaling/events.ts';
 import type { Logger } from '../observability/logger.ts';
 import { FencedOffError, type EventLog } from './log.ts';
 import type { Fence, Lease } from './lease.ts';
 import type { GatewayEvent } from './types.ts';
+import { createPace } from './pace.ts';
 
 export interface PollerOptions {
   agora: AgoraClient;
@@ -46,8 +46,6 @@ export interface PollerOptions {
 const BUDGET_SHARE = 0.9;
 /** Rounds while nobody listens: Agora still keeps only 2,000 events a store, and channel membership is read from them. */
 export const IDLE_GAP_MS = 2_000;
-/** The longest a run of 429 answers stretches the gap between rounds. */
-const MAX_BACKOFF_MS = 10_000;
 
 export interface PollerStats {
   role: 'leader' | 'standby' | 'stopped';
@@ -136,16 +134,9 @@ export function createPoller(options: PollerOptions): Poller {
     lastError: undefined,
   };
   let fence: Fence | undefined;
-  /** Added to the gap after Agora answered 429 (the budget should keep that from happening). */
-  let backoffMs = 0;
-  // The budget's own window is padded against arrival jitter (src/agora/budgets.ts): its pace is a little under 10/s.
-  const readsPerSecond = (RATE_LIMITS['signaling.events'].limit * 1000) / (RATE_LIMITS['signaling.events'].windowMs + DEFAULT_PADDING_MS);
+  const pace = createPace({ budget: RATE_LIMITS['signaling.events'], share: BUDGET_SHARE, floorMs: options.intervalMs, idleMs: IDLE_GAP_MS });
   /** The gap between the starts of two rounds: the budget's pace, the floor, idleness and backoff. */
-  const gapMs = () => {
-    const paced = Math.max(options.intervalMs, Math.ceil((stores.length * 1000) / (readsPerSecond * BUDGET_SHARE)));
-    const idle = options.listening && !options.listening() ? Math.max(paced, IDLE_GAP_MS) : paced;
-    return Math.max(idle, backoffMs);
-  };
+  const gapMs = () => pace.gapMs(stores.length, options.listening !== undefined && !options.listening());
   let renewal: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const stopping = new AbortController();
@@ -239,7 +230,7 @@ export function createPoller(options: PollerOptions): Poller {
       return full;
     } catch (error) {
       // Agora's own 429 slows the rounds; the gateway's budget refusing a slot is its pacing, not a reason to.
-      if (error instanceof AgoraRateLimitedError && error.source === 'upstream') backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(2 * backoffMs, 2 * gapMs()));
+      if (error instanceof AgoraRateLimitedError && error.source === 'upstream') pace.limited(stores.length);
       if (error instanceof AgoraUnavailableError && error.eventsMayBeLost) {
         stats.possibleLosses++;
         logger.error({ operation: error.operation }, 'an event read failed after Agora may have answered: its events may be lost');
@@ -253,10 +244,8 @@ export function createPoller(options: PollerOptions): Poller {
     const events: GatewayEvent[] = [];
     // Every store at once (within the reads' budget): an event read first does not wait on the other reads'
     // round trips before it is published.
-    const limitedBefore = backoffMs;
     const full = (await Promise.all(stores.map((_, i) => read(i, events)))).includes(true);
-    // A round without a 429 halves what earlier ones added.
-    if (backoffMs === limitedBefore) backoffMs = backoffMs < 100 ? 0 : backoffMs / 2;
+    pace.roundEnded();
     stats.lastPollAt = new Date().toISOString();
     if (events.length === 0) return full;
     // Regions and stores arrive in any order: one order by Agora's time across them.
