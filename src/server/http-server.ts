@@ -8,9 +8,8 @@ import { createServer as createNodeServer, type IncomingMessage, type Server, ty
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthenticationError, type Authenticator, type Credentials, type Viewer } from '../auth/viewer.ts';
 import type { RequestScope } from '../context.ts';
 import type { GraphiQL as GraphiQLHandler } from './graphiql.ts';
@@ -19,6 +18,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { requestIdFrom, withRequestId } from '../observability/request-id.ts';
 import type { Context } from '../context.ts';
 import { createInterner } from '../lib/intern.ts';
+import { serveGraphQLOverWebSocket } from './websocket-adapter.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -190,8 +190,9 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       // CORS does not protect WebSockets: a page on any site could open one with the user's cookies.
       verifyClient: ({ req }: { req: IncomingMessage }) => originAllowed(header(req.headers.origin), req.headers.host, options.allowedOrigins),
     });
-    const sockets = new WeakMap<object, { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout }>();
-    const ws = useServer<Record<string, unknown>, { request: IncomingMessage; socket: unknown }>(
+    wss.on('error', (error) => logger.error({ err: error }, 'the WebSocket server failed'));
+    const sockets = new WeakMap<WebSocket, { controller: AbortController; viewer: Viewer; subscriptions: number }>();
+    const ws = serveGraphQLOverWebSocket<Record<string, unknown>>(
       {
         // No connection_init in time: closed with 4408. A socket that answers no ping within the
         // keep-alive interval (gone, or not read at all) is terminated.
@@ -212,23 +213,14 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           // (Readonly in graphql-ws's types; the object is the client's parsed message, ours to trim.)
           const params = ctx.connectionParams as Record<string, unknown> | undefined;
           for (const key of CREDENTIAL_PARAMS) if (params) delete params[key];
-          const socket = ctx.extra.socket as { close(code: number, reason: string): void };
-          const state: { controller: AbortController; viewer: Viewer; subscriptions: number; expiry?: NodeJS.Timeout } = {
-            controller: new AbortController(),
-            viewer,
-            subscriptions: 0,
-          };
           // When the token expires the socket goes, so that the client reconnects with a fresh one.
-          if (viewer.expiresAt !== undefined)
-            state.expiry = setTimeout(() => socket.close(4403, 'Forbidden: the token expired'), Math.max(0, viewer.expiresAt - Date.now()));
-          sockets.set(ctx.extra.socket as object, state);
+          if (viewer.expiresAt !== undefined) ws.closeAt(ctx.extra.socket, viewer.expiresAt, 4403, 'Forbidden: the token expired');
+          sockets.set(ctx.extra.socket, { controller: new AbortController(), viewer, subscriptions: 0 });
           metrics.socketOpened();
           return true;
         },
         onClose: (ctx) => {
-          const state = sockets.get(ctx.extra.socket as object);
-          state?.controller.abort();
-          clearTimeout(state?.expiry);
+          sockets.get(ctx.extra.socket)?.controller.abort();
           if (ctx.acknowledged) metrics.socketClosed();
         },
         // Every result and error passes here: most have nothing to change, and cost one check.
@@ -236,11 +228,11 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           carriesHttpStatus(result.errors) ? { ...result, errors: result.errors!.map(withoutHttpStatus) } : undefined,
         onError: (_ctx, _id, _payload, errors) => (carriesHttpStatus(errors) ? errors.map(withoutHttpStatus) : undefined),
         onComplete: (ctx) => {
-          const state = sockets.get(ctx.extra.socket as object);
+          const state = sockets.get(ctx.extra.socket);
           if (state) state.subscriptions--;
         },
         onSubscribe: async (ctx, _id, payload) => {
-          const state = sockets.get(ctx.extra.socket as object);
+          const state = sockets.get(ctx.extra.socket);
           if (!state) return [new GraphQLError('The connection is not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
           if (state.subscriptions >= options.webSocket.maxSubscriptionsPerSocket) {
             return [
@@ -276,12 +268,9 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
         },
       },
       wss,
-      options.webSocket.keepAliveMs,
+      { keepAliveMs: options.webSocket.keepAliveMs, logger },
     );
-    stopWebSockets = async () => {
-      await ws.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    };
+    stopWebSockets = () => ws.dispose();
   }
 
   return {

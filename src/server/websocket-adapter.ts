@@ -1,0 +1,138 @@
+/**
+ * graphql-ws's protocol server (`makeServer`) on `ws` sockets, as graphql-ws's own `use/ws` adapter
+ * does, with what each socket holds made small, since an idle subscriber is mostly what its socket keeps:
+ * - a message is handed on synchronously: graphql-ws's adapter awaits each message's handling in an
+ *   async listener, which for a subscribe message lasts as long as the subscription and so keeps the
+ *   message's raw Buffer and its text (about 0.4 KB a subscriber);
+ * - one keep-alive sweep for all sockets, not a timer (and a pong listener) per socket: every
+ *   `keepAliveMs` each socket is pinged, and one that did not answer the previous ping is terminated;
+ * - one sweep for the sockets that must close at a time (a token's expiry), checked every second, not a
+ *   timer per socket.
+ */
+import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as ProtocolSocket } from 'graphql-ws';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../observability/logger.ts';
+
+export interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+}
+
+export interface WebSocketAdapter {
+  /** Closes `socket` with `code` once `at` (epoch ms) has passed, within a second. */
+  closeAt(socket: WebSocket, at: number, code: number, reason: string): void;
+  /** Closes every socket with 1001 (going away) and stops the sweeps. */
+  dispose(): Promise<void>;
+}
+
+/** How often sockets with a deadline are checked. */
+const DEADLINE_SWEEP_MS = 1_000;
+
+/** The socket that graphql-ws's protocol server talks to: methods on a prototype, not closures per socket. */
+class ProtocolOverWs implements ProtocolSocket {
+  private readonly ws: WebSocket;
+  private readonly logger: Logger;
+
+  constructor(ws: WebSocket, logger: Logger) {
+    this.ws = ws;
+    this.logger = logger;
+  }
+
+  get protocol(): string {
+    return this.ws.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.ws.readyState !== this.ws.OPEN) return resolve();
+      this.ws.send(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    const { ws, logger } = this;
+    ws.on('message', (data) => {
+      handle(String(data)).catch((error: unknown) => {
+        logger.error({ err: error }, 'a WebSocket message could not be handled');
+        ws.close(CloseCode.InternalServerError, 'Internal server error');
+      });
+    });
+  }
+}
+
+/** Sockets pinged and not heard from since: terminated at the next sweep. */
+function answered(this: WebSocket): void {
+  awaitingPong.delete(this);
+}
+const awaitingPong = new WeakSet<WebSocket>();
+
+export function serveGraphQLOverWebSocket<P extends Record<string, unknown>>(
+  options: ServerOptions<P, SocketExtra>,
+  wss: WebSocketServer,
+  settings: { keepAliveMs: number; logger: Logger },
+): WebSocketAdapter {
+  const { logger } = settings;
+  const server = makeServer(options);
+  wss.options.handleProtocols = handleProtocols;
+  const deadlines = new Map<WebSocket, { at: number; code: number; reason: string }>();
+
+  wss.on('connection', (ws, request) => {
+    ws.once('error', onSocketError);
+    ws.on('pong', answered);
+    const closed = server.opened(new ProtocolOverWs(ws, logger), { socket: ws, request });
+    ws.once('close', (code, reason) => {
+      deadlines.delete(ws);
+      void closed(code, String(reason));
+    });
+  });
+
+  function onSocketError(this: WebSocket, error: Error): void {
+    logger.warn({ err: error }, 'a WebSocket failed');
+    this.close(CloseCode.InternalServerError, 'Internal server error');
+  }
+
+  const keepAlive =
+    settings.keepAliveMs > 0 && Number.isFinite(settings.keepAliveMs)
+      ? setInterval(() => {
+          for (const ws of wss.clients) {
+            if (ws.readyState !== ws.OPEN) continue;
+            if (awaitingPong.has(ws)) {
+              ws.terminate();
+              continue;
+            }
+            awaitingPong.add(ws);
+            ws.ping();
+          }
+        }, settings.keepAliveMs)
+      : undefined;
+  keepAlive?.unref();
+
+  const deadlineSweep = setInterval(() => {
+    if (deadlines.size === 0) return;
+    const now = Date.now();
+    for (const [ws, deadline] of deadlines) {
+      if (deadline.at > now) continue;
+      deadlines.delete(ws);
+      ws.close(deadline.code, deadline.reason);
+    }
+  }, DEADLINE_SWEEP_MS);
+  deadlineSweep.unref();
+
+  return {
+    closeAt(ws, at, code, reason) {
+      deadlines.set(ws, { at, code, reason });
+    },
+    async dispose() {
+      clearInterval(keepAlive);
+      clearInterval(deadlineSweep);
+      for (const ws of wss.clients) ws.close(1001, 'Going away');
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
