@@ -77,6 +77,15 @@ const operationText = createInterner(1_000);
 /** Where a graphql-ws client puts its credential in connection_init (read by credentialsOf). */
 const CREDENTIAL_PARAMS = ['authorization', 'Authorization', 'x-api-key', 'apiKey'] as const;
 
+const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Connection parameters without the credential (most clients send nothing else: one shared empty object). */
+function withoutCredentials(params: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
+  if (!params) return NO_PARAMS;
+  const rest = Object.fromEntries(Object.entries(params).filter(([key]) => !(CREDENTIAL_PARAMS as readonly string[]).includes(key)));
+  return Object.keys(rest).length > 0 ? rest : NO_PARAMS;
+}
+
 export function credentialsOf(source: Record<string, unknown> | undefined | null): Credentials {
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return { authorization: text(source?.authorization) ?? text(source?.Authorization), apiKey: text(source?.['x-api-key']) ?? text(source?.apiKey) };
@@ -210,9 +219,8 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           }
           if (viewer.kind === 'anonymous') return false;
           // graphql-ws keeps the connection's parameters as long as the socket: the credential is not kept with them.
-          // (Readonly in graphql-ws's types; the object is the client's parsed message, ours to trim.)
-          const params = ctx.connectionParams as Record<string, unknown> | undefined;
-          for (const key of CREDENTIAL_PARAMS) if (params) delete params[key];
+          // A copy without it, not deletions: an object whose properties were deleted is kept as a dictionary, larger.
+          (ctx as { connectionParams?: Record<string, unknown> }).connectionParams = withoutCredentials(ctx.connectionParams);
           // When the token expires the socket goes, so that the client reconnects with a fresh one.
           if (viewer.expiresAt !== undefined) ws.closeAt(ctx.extra.socket, viewer.expiresAt, 4403, 'Forbidden: the token expired');
           sockets.set(ctx.extra.socket, { controller: new AbortController(), viewer, subscriptions: 0 });
@@ -245,7 +253,9 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
           // Every subscriber of an app sends the same few operations: one copy of each text is held, not one per subscription.
           // (Readonly in graphql-ws's types; the object is the client's parsed message, ours to trim.)
           if (typeof payload.query === 'string') (payload as { query: string }).query = operationText(payload.query);
-          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, scope });
+          // The initial context is kept as long as the subscription: what the context factory and the plugins read,
+          // and no more (graphql-ws's own context, the socket and the upgrade request stay with graphql-ws).
+          const enveloped = yoga.getEnveloped({ params: payload, scope });
           const text = options.resolveOperation ? options.resolveOperation(payload) : payload.query;
           if (text instanceof GraphQLError) return [text];
           let document;
