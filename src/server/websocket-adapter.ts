@@ -6,8 +6,9 @@
  *   message's raw Buffer and its text (about 0.4 KB a subscriber);
  * - one keep-alive sweep for all sockets, not a timer (and a pong listener) per socket: every
  *   `keepAliveMs` each socket is pinged, and one that did not answer the previous ping is terminated;
- * - one sweep for the sockets that must close at a time (a token's expiry), checked every second, not a
- *   timer per socket.
+ * - one sweep for the sockets that must close at a time (a token's expiry; no `connection_init` within
+ *   `connectionInitWaitTimeout`), checked every second (or at the init timeout, when shorter), not a timer
+ *   per socket: graphql-ws's own init timer, even once cleared, stays referenced for the socket's life.
  */
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as ProtocolSocket } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
@@ -26,8 +27,10 @@ export interface WebSocketAdapter {
   dispose(): Promise<void>;
 }
 
-/** How often sockets with a deadline are checked. */
+/** How often sockets with a deadline are checked, at most. */
 const DEADLINE_SWEEP_MS = 1_000;
+/** graphql-ws's default wait for `connection_init`. */
+const DEFAULT_INIT_WAIT_MS = 3_000;
 
 /** The socket that graphql-ws's protocol server talks to: methods on a prototype, not closures per socket. */
 class ProtocolOverWs implements ProtocolSocket {
@@ -77,16 +80,30 @@ export function serveGraphQLOverWebSocket<P extends Record<string, unknown>>(
   settings: { keepAliveMs: number; logger: Logger },
 ): WebSocketAdapter {
   const { logger } = settings;
-  const server = makeServer(options);
+  const initWaitMs = options.connectionInitWaitTimeout ?? DEFAULT_INIT_WAIT_MS;
+  const waitsForInit = initWaitMs > 0 && Number.isFinite(initWaitMs);
+  const server = makeServer({
+    ...options,
+    // The wait for connection_init is this adapter's deadline sweep; its arrival ends the wait.
+    connectionInitWaitTimeout: Infinity,
+    onConnect(ctx) {
+      awaitingInit.delete(ctx.extra.socket);
+      return options.onConnect?.(ctx);
+    },
+  });
   wss.options.handleProtocols = handleProtocols;
   const deadlines = new Map<WebSocket, { at: number; code: number; reason: string }>();
+  /** Sockets that have not sent connection_init yet, and when they must have. */
+  const awaitingInit = new Map<WebSocket, number>();
 
   wss.on('connection', (ws, request) => {
     ws.once('error', onSocketError);
     ws.on('pong', answered);
+    if (waitsForInit) awaitingInit.set(ws, Date.now() + initWaitMs);
     const closed = server.opened(new ProtocolOverWs(ws, logger), { socket: ws, request });
     ws.once('close', (code, reason) => {
       deadlines.delete(ws);
+      awaitingInit.delete(ws);
       void closed(code, String(reason));
     });
   });
@@ -112,15 +129,23 @@ export function serveGraphQLOverWebSocket<P extends Record<string, unknown>>(
       : undefined;
   keepAlive?.unref();
 
-  const deadlineSweep = setInterval(() => {
-    if (deadlines.size === 0) return;
-    const now = Date.now();
-    for (const [ws, deadline] of deadlines) {
-      if (deadline.at > now) continue;
-      deadlines.delete(ws);
-      ws.close(deadline.code, deadline.reason);
-    }
-  }, DEADLINE_SWEEP_MS);
+  const deadlineSweep = setInterval(
+    () => {
+      if (deadlines.size === 0 && awaitingInit.size === 0) return;
+      const now = Date.now();
+      for (const [ws, at] of awaitingInit) {
+        if (at > now) continue;
+        awaitingInit.delete(ws);
+        ws.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+      }
+      for (const [ws, deadline] of deadlines) {
+        if (deadline.at > now) continue;
+        deadlines.delete(ws);
+        ws.close(deadline.code, deadline.reason);
+      }
+    },
+    waitsForInit ? Math.min(DEADLINE_SWEEP_MS, initWaitMs) : DEADLINE_SWEEP_MS,
+  );
   deadlineSweep.unref();
 
   return {
