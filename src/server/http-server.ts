@@ -249,7 +249,7 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
               }),
             ];
           }
-          const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal, clientAddress: ctx.extra.request.socket.remoteAddress };
+          const scope: RequestScope = { viewer: state.viewer, signal: state.controller.signal, clientAddress: ctx.extra.clientAddress };
           // Every subscriber of an app sends the same few operations: one copy of each text is held, not one per subscription.
           // (Readonly in graphql-ws's types; the object is the client's parsed message, ours to trim.)
           if (typeof payload.query === 'string') (payload as { query: string }).query = operationText(payload.query);

@@ -11,13 +11,17 @@
  *   per socket: graphql-ws's own init timer, even once cleared, stays referenced for the socket's life.
  */
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as ProtocolSocket } from 'graphql-ws';
-import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../observability/logger.ts';
 
+/**
+ * What graphql-ws keeps beside each socket's context. Not the upgrade request, which graphql-ws's own
+ * adapter keeps there (with its headers, raw and parsed, about 1 KB a socket): the client's address is
+ * all of it the gateway reads afterwards.
+ */
 export interface SocketExtra {
   socket: WebSocket;
-  request: IncomingMessage;
+  clientAddress: string | undefined;
 }
 
 export interface WebSocketAdapter {
@@ -100,7 +104,7 @@ export function serveGraphQLOverWebSocket<P extends Record<string, unknown>>(
     ws.once('error', onSocketError);
     ws.on('pong', answered);
     if (waitsForInit) awaitingInit.set(ws, Date.now() + initWaitMs);
-    const closed = server.opened(new ProtocolOverWs(ws, logger), { socket: ws, request });
+    const closed = server.opened(new ProtocolOverWs(ws, logger), { socket: ws, clientAddress: request.socket.remoteAddress });
     ws.once('close', (code, reason) => {
       deadlines.delete(ws);
       awaitingInit.delete(ws);
