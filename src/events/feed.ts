@@ -52,7 +52,7 @@ export class CursorAheadError extends Error {
  * each batch's deliveries finish before the next starts, and timers, pings and other events get turns.
  */
 const WAKE_BATCH = 256;
-const toWake: (() => void)[] = [];
+const toWake: SubscriberFeed[] = [];
 /** Where the next batch starts: a broadcast's 10,000 wakes are read in place, not moved forty times. */
 let wakeHead = 0;
 let wakeScheduled = false;
@@ -60,7 +60,7 @@ let wakeScheduled = false;
 function drainWakes(): void {
   // Wakes queued while this batch runs go to the back, in order.
   const batchEnd = Math.min(wakeHead + WAKE_BATCH, toWake.length);
-  while (wakeHead < batchEnd) toWake[wakeHead++]!();
+  while (wakeHead < batchEnd) toWake[wakeHead++]!.answerWaiting();
   if (wakeHead < toWake.length) {
     setImmediate(drainWakes);
   } else {
@@ -70,8 +70,8 @@ function drainWakes(): void {
   }
 }
 
-function wakeSoon(wake: () => void): void {
-  toWake.push(wake);
+function wakeSoon(feed: SubscriberFeed): void {
+  toWake.push(feed);
   if (!wakeScheduled) {
     wakeScheduled = true;
     setImmediate(drainWakes);
@@ -84,140 +84,171 @@ export type Feed = AsyncIterableIterator<FeedItem> & { queued(): number };
 const DONE: IteratorResult<FeedItem> = Object.freeze({ done: true, value: undefined });
 
 export function openFeed(options: FeedOptions): Feed {
-  const { log, match, queueSize } = options;
-  const page = options.replayPage ?? 500;
-  const live: Sequenced[] = [];
-  let replaying = options.after !== undefined;
-  let replayQueue: Sequenced[] = [];
+  return new SubscriberFeed(options);
+}
+
+/**
+ * A class, not closures over the feed's state: a subscriber holds its feed for as long as it listens,
+ * and one object with its methods on a prototype is a fraction of a dozen closures and their context.
+ */
+class SubscriberFeed implements Feed {
+  private readonly log: EventLog;
+  private readonly match: (event: GatewayEvent) => boolean;
+  private readonly queueSize: number;
+  private readonly page: number;
+  private readonly onEnd: (() => void) | undefined;
+  private readonly live: Sequenced[] = [];
+  private replaying: boolean;
+  private replayQueue: Sequenced[] = [];
   /** Every event of the log up to here was read by the replay. */
-  let replayEnd = options.after ?? 0;
-  let replayRead = false;
+  private replayEnd: number;
+  private replayRead = false;
   /** The last sequence handed to the subscriber. */
-  let delivered = options.after ?? 0;
-  let overflowed = false;
-  let done = false;
+  private delivered: number;
+  private overflowed = false;
+  private done = false;
+  private ended = false;
   /**
    * The subscriber's `next()` while it waits for a live event: answered directly when one comes. A
    * subscriber spends its life waiting, so this is all it holds between events (one promise), and a
    * broadcast's collections have that much less to keep.
    */
-  let waiting: ((result: IteratorResult<FeedItem>) => void) | undefined;
+  private waiting: ((result: IteratorResult<FeedItem>) => void) | undefined;
   /** A wake is queued with the pacer (one per feed at a time, however many events arrive meanwhile). */
-  let wakePending = false;
+  private wakePending = false;
+  private readonly unlisten: () => void;
 
-  let ended = false;
+  constructor(options: FeedOptions) {
+    this.log = options.log;
+    this.match = options.match;
+    this.queueSize = options.queueSize;
+    this.page = options.replayPage ?? 500;
+    this.onEnd = options.onEnd;
+    this.replaying = options.after !== undefined;
+    this.replayEnd = options.after ?? 0;
+    this.delivered = options.after ?? 0;
+    // Listening starts before the replay is read: whatever is appended meanwhile is queued, not missed.
+    this.unlisten = options.log.listen((e) => this.offer(e), options.keys);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  queued(): number {
+    return this.live.length + this.replayQueue.length;
+  }
+
+  next(): Promise<IteratorResult<FeedItem>> {
+    return this.replaying && !this.overflowed ? this.nextWhileReplaying() : this.nextLive();
+  }
+
+  async return(): Promise<IteratorResult<FeedItem>> {
+    return this.finish();
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<FeedItem>> {
+    this.finish();
+    throw error;
+  }
+
+  /** An appended event, offered to this feed by the log. */
+  private offer(e: Sequenced): void {
+    if (this.ended || !this.match(e.event)) return;
+    if (this.live.length >= this.queueSize) {
+      // The subscriber is not keeping up (its socket may not be read at all): let its queue go now,
+      // and end it where it can resume, when it next asks.
+      this.overflowed = true;
+      this.end();
+    } else {
+      this.live.push(e);
+    }
+    if (this.waiting && !this.wakePending) {
+      this.wakePending = true;
+      wakeSoon(this);
+    }
+  }
+
   /** Stops listening and lets the queue go, at once (the subscriber may still learn why, later). */
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    unlisten();
-    live.length = 0;
-    replayQueue = [];
-    options.onEnd?.();
-  };
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.unlisten();
+    this.live.length = 0;
+    this.replayQueue = [];
+    this.onEnd?.();
+  }
 
-  const finish = (): IteratorResult<FeedItem> => {
-    done = true;
-    end();
-    const resolve = waiting;
-    waiting = undefined;
+  private finish(): IteratorResult<FeedItem> {
+    this.done = true;
+    this.end();
+    const resolve = this.waiting;
+    this.waiting = undefined;
     resolve?.(DONE);
     return DONE;
-  };
+  }
 
   /** What the live queue has for the subscriber now; undefined while it holds nothing new. */
-  const takeLive = (): IteratorResult<FeedItem> | undefined => {
-    if (done) return DONE;
-    if (overflowed) {
-      finish();
-      return { done: false, value: { overflow: true, lastSeq: delivered } };
+  private takeLive(): IteratorResult<FeedItem> | undefined {
+    if (this.done) return DONE;
+    if (this.overflowed) {
+      this.finish();
+      return { done: false, value: { overflow: true, lastSeq: this.delivered } };
     }
-    for (let e = live.shift(); e; e = live.shift()) {
+    for (let e = this.live.shift(); e; e = this.live.shift()) {
       // Already replayed.
-      if (e.seq <= delivered) continue;
-      delivered = e.seq;
+      if (e.seq <= this.delivered) continue;
+      this.delivered = e.seq;
       return { done: false, value: e };
     }
     return undefined;
-  };
+  }
 
   /** The pacer's turn for this feed: the waiting `next()` gets what the queue now has. */
-  const answerWaiting = () => {
-    wakePending = false;
-    const resolve = waiting;
+  answerWaiting(): void {
+    this.wakePending = false;
+    const resolve = this.waiting;
     if (!resolve) return;
-    waiting = undefined;
-    const result = takeLive();
+    this.waiting = undefined;
+    const result = this.takeLive();
     if (result) resolve(result);
-    else waiting = resolve;
-  };
+    else this.waiting = resolve;
+  }
 
-  // Listening starts before the replay is read: whatever is appended meanwhile is queued, not missed.
-  const unlisten = log.listen((e) => {
-    if (ended || !match(e.event)) return;
-    if (live.length >= queueSize) {
-      // The subscriber is not keeping up (its socket may not be read at all): let its queue go now,
-      // and end it where it can resume, when it next asks.
-      overflowed = true;
-      end();
-    } else {
-      live.push(e);
-    }
-    if (waiting && !wakePending) {
-      wakePending = true;
-      wakeSoon(answerWaiting);
-    }
-  }, options.keys);
+  private nextLive(): Promise<IteratorResult<FeedItem>> {
+    const result = this.takeLive();
+    return result ? Promise.resolve(result) : new Promise((resolve) => (this.waiting = resolve));
+  }
 
-  const nextLive = (): Promise<IteratorResult<FeedItem>> => {
-    const result = takeLive();
-    return result ? Promise.resolve(result) : new Promise((resolve) => (waiting = resolve));
-  };
-
-  async function nextReplayed(): Promise<Sequenced | undefined> {
+  private async nextReplayed(): Promise<Sequenced | undefined> {
     for (;;) {
-      const e = replayQueue.shift();
+      const e = this.replayQueue.shift();
       if (e) return e;
-      if (replayRead) return undefined;
-      const read = await log.read(replayEnd, page);
-      if (replayEnd < read.oldestSeq - 1) throw new CursorTooOldError(read.oldestSeq);
-      if (replayEnd > read.lastSeq) throw new CursorAheadError(read.lastSeq);
-      replayQueue = read.events.filter((x) => match(x.event));
-      replayEnd = read.events.at(-1)?.seq ?? replayEnd;
-      replayRead = read.events.length < page;
+      if (this.replayRead) return undefined;
+      const read = await this.log.read(this.replayEnd, this.page);
+      if (this.replayEnd < read.oldestSeq - 1) throw new CursorTooOldError(read.oldestSeq);
+      if (this.replayEnd > read.lastSeq) throw new CursorAheadError(read.lastSeq);
+      this.replayQueue = read.events.filter((x) => this.match(x.event));
+      this.replayEnd = read.events.at(-1)?.seq ?? this.replayEnd;
+      this.replayRead = read.events.length < this.page;
     }
   }
 
   /** While replaying: the next replayed event; once the replay is through, live from where it ended. */
-  async function nextWhileReplaying(): Promise<IteratorResult<FeedItem>> {
+  private async nextWhileReplaying(): Promise<IteratorResult<FeedItem>> {
     let e: Sequenced | undefined;
     try {
-      e = await nextReplayed();
+      e = await this.nextReplayed();
     } catch (error) {
-      finish();
+      this.finish();
       throw error;
     }
-    if (e && !done) {
-      delivered = e.seq;
+    if (e && !this.done) {
+      this.delivered = e.seq;
       return { done: false, value: e };
     }
-    replaying = false;
-    delivered = Math.max(delivered, replayEnd);
-    return nextLive();
+    this.replaying = false;
+    this.delivered = Math.max(this.delivered, this.replayEnd);
+    return this.nextLive();
   }
-
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    queued: () => live.length + replayQueue.length,
-    next: () => (replaying && !overflowed ? nextWhileReplaying() : nextLive()),
-    async return() {
-      return finish();
-    },
-    async throw(error?: unknown) {
-      finish();
-      throw error;
-    },
-  };
 }

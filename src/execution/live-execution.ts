@@ -93,73 +93,125 @@ export async function subscribeEventByEvent(
   const source = await sourceOf(args, sharing);
   hooks?.subscribed?.(args.contextValue);
   if (!('events' in source)) return source;
-  const { events: payloads, operation, shape } = source;
   hooks?.started();
-  // Each event is executed without the subscription's signal, to which execute would add a listener per
-  // event. The signal still ends the stream, and each event's Agora calls carry it (the context's client).
-  const { signal, ...perEvent } = args;
-  const stop = () => void payloads.return?.();
-  let ended = false;
+  return new EventResults(args, source, sharing, shared, hooks);
+}
+
+/**
+ * A subscription's results, one per event of its source. A class, not closures over the subscription's
+ * state: it is held for as long as the subscriber listens, and one object with its methods on a prototype
+ * (the abort listener among them, as `handleEvent`) is a fraction of a dozen closures and their context.
+ */
+class EventResults implements AsyncIterableIterator<Result> {
+  private readonly payloads: AsyncIterator<unknown>;
+  private readonly operation: OperationDefinitionNode;
+  private readonly shape: Shape | undefined;
+  private readonly signal: AbortSignal | undefined;
+  /** The execution's arguments without the subscription's signal, to which execute would add a listener per event. */
+  private readonly perEvent: Omit<SubscribeArgs, 'signal'>;
+  private readonly sharing: SharingOptions | undefined;
+  private readonly shared: SharedResults<EventResult>;
+  private readonly hooks: SubscriptionHooks | undefined;
+  private ended = false;
+
+  constructor(
+    args: SubscribeArgs,
+    source: Source,
+    sharing: SharingOptions | undefined,
+    shared: SharedResults<EventResult>,
+    hooks: SubscriptionHooks | undefined,
+  ) {
+    // The signal still ends the stream, and each event's Agora calls carry it (the context's client).
+    const { signal, ...perEvent } = args;
+    this.payloads = source.events;
+    this.operation = source.operation;
+    this.shape = source.shape;
+    this.signal = signal;
+    this.perEvent = perEvent;
+    this.sharing = sharing;
+    this.shared = shared;
+    this.hooks = hooks;
+    if (signal?.aborted) this.handleEvent();
+    else signal?.addEventListener('abort', this, { once: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Result>> {
+    return this.payloads.next().then(
+      (step) => this.executeEvent(step),
+      (error: unknown) => this.sourceFailed(error),
+    );
+  }
+
+  async return(): Promise<IteratorResult<Result>> {
+    this.finish();
+    await this.payloads.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<Result>> {
+    this.finish();
+    await this.payloads.return?.();
+    throw error;
+  }
+
+  /** The subscription's signal aborted: its source ends (and with it this stream). */
+  handleEvent(): void {
+    void this.payloads.return?.();
+  }
+
   /** Once, however the stream ends: the signal is let go and the end is told. */
-  const finish = () => {
-    signal?.removeEventListener('abort', stop);
-    if (ended) return;
-    ended = true;
-    hooks?.ended();
-  };
-  if (signal?.aborted) stop();
-  else signal?.addEventListener('abort', stop, { once: true });
-  // Each event executes in a context of its own over the subscription's: what an execution caches by its
-  // context (authorization's answers, loaders kept beside it) is that event's, fresh, and goes with it.
-  const run = (payload: unknown, contextValue: unknown = Object.create(perEvent.contextValue as object)): EventResult => {
-    return settled(execute({ ...perEvent, contextValue, rootValue: payload }), single);
-  };
-  const executeShared = (event: object, shape: Shape): EventResult => {
-    const known = shared.get(event, shape.wide);
+  private finish(): void {
+    this.signal?.removeEventListener('abort', this);
+    if (this.ended) return;
+    this.ended = true;
+    this.hooks?.ended();
+  }
+
+  private executeEvent(step: IteratorResult<unknown>): EventResult {
+    if (step.done) {
+      this.finish();
+      return { done: true, value: undefined };
+    }
+    const event = step.value;
+    return this.shape !== undefined && this.sharing?.isSharedEvent(event) ? this.executeShared(event as object, this.shape) : this.run(event);
+  }
+
+  /** As graphql-tools does: a source that fails is an error located at the operation. */
+  private sourceFailed(error: unknown): never {
+    this.finish();
+    const original = error instanceof Error ? error : new Error(String(error));
+    throw new GraphQLError(original.message, { originalError: original, nodes: [this.operation] });
+  }
+
+  /**
+   * Each event executes in a context of its own over the subscription's: what an execution caches by its
+   * context (authorization's answers, loaders kept beside it) is that event's, fresh, and goes with it.
+   */
+  private run(payload: unknown, contextValue: unknown = Object.create(this.perEvent.contextValue as object)): EventResult {
+    return settled(execute({ ...this.perEvent, contextValue, rootValue: payload }), single);
+  }
+
+  private executeShared(event: object, shape: Shape): EventResult {
+    const known = this.shared.get(event, shape.wide);
     if (known && !known.signal?.aborted) {
       // Read once the result is known: whether its subscription went away while it ran (its upstream calls
       // were aborted with it: executed again, and remembered in its place), and whether it read who its
       // viewer is (then it is that viewer's alone: another executes the event for itself, unremembered, since
       // an answer of its own would serve only its own further subscriptions of this shape).
       return settled(known.result, (result) => {
-        if (known.signal?.aborted) return executeShared(event, shape);
-        return known.narrow !== shape.narrow && known.identityRead() ? run(event) : result;
+        if (known.signal?.aborted) return this.executeShared(event, shape);
+        return known.narrow !== shape.narrow && known.identityRead() ? this.run(event) : result;
       });
     }
-    const watched = sharing!.watchIdentity(perEvent.contextValue);
-    const result = run(event, watched.context);
-    shared.set(event, shape.wide, { result, signal, narrow: shape.narrow, identityRead: watched.identityRead });
+    const watched = this.sharing!.watchIdentity(this.perEvent.contextValue);
+    const result = this.run(event, watched.context);
+    this.shared.set(event, shape.wide, { result, signal: this.signal, narrow: shape.narrow, identityRead: watched.identityRead });
     return result;
-  };
-  const executeEvent = (step: IteratorResult<unknown>): EventResult => {
-    if (step.done) {
-      finish();
-      return { done: true, value: undefined };
-    }
-    const event = step.value;
-    return shape !== undefined && sharing?.isSharedEvent(event) ? executeShared(event as object, shape) : run(event);
-  };
-  // As graphql-tools does: a source that fails is an error located at the operation.
-  const sourceFailed = (error: unknown): never => {
-    finish();
-    const original = error instanceof Error ? error : new Error(String(error));
-    throw new GraphQLError(original.message, { originalError: original, nodes: [operation] });
-  };
-  const results: AsyncIterableIterator<Result> = {
-    [Symbol.asyncIterator]: () => results,
-    next: () => payloads.next().then(executeEvent, sourceFailed),
-    return: async () => {
-      finish();
-      await payloads.return?.();
-      return { done: true, value: undefined };
-    },
-    throw: async (error: unknown) => {
-      finish();
-      await payloads.return?.();
-      throw error;
-    },
-  };
-  return results;
+  }
 }
 
 /** `then` for a value that may be a promise or not: no promise (and no turn of the event loop) when it is not. */

@@ -10,7 +10,7 @@ import { builder } from './builder.ts';
 import { numberedConnection } from './common/pagination.ts';
 import { costRules } from './common/cost-rules.ts';
 import type { GatewayEvent } from '../events/types.ts';
-import { AFTER_DESCRIPTION, cursorOf, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './common/live.ts';
+import { AFTER_DESCRIPTION, anyOf, cursorOf, keysFor, liveEvent, liveFeed, routingKey, type LiveEvent } from './common/live.ts';
 import { User, userOf } from './users/types.ts';
 import { DENIED_HINT, inChannels } from './scopes.ts';
 
@@ -56,11 +56,6 @@ const ChannelEvent = builder.objectRef<LiveEvent<ChannelEventData>>('ChannelEven
 
 /** A subscription's filter list: Signaling user ids or channel names, as Agora allows them, at most 1,000. */
 const filterList = (id: typeof userId) => z.array(id).max(1000, 'at most 1,000');
-
-const anyOf = (list: readonly string[] | null | undefined) => {
-  const set = list && list.length > 0 ? new Set(list) : undefined;
-  return (value: string) => !set || set.has(value);
-};
 
 builder.subscriptionFields((t) => ({
   userEvents: t.field({

@@ -62,13 +62,18 @@ class ProtocolOverWs implements ProtocolSocket {
   }
 
   onMessage(handle: (data: string) => Promise<void>): void {
-    const { ws, logger } = this;
-    ws.on('message', (data) => {
-      handle(String(data)).catch((error: unknown) => {
-        logger.error({ err: error }, 'a WebSocket message could not be handled');
-        ws.close(CloseCode.InternalServerError, 'Internal server error');
-      });
-    });
+    this.handle = handle;
+    // Bound once per socket: a subscribe message's handling lasts as long as its subscription, and a
+    // closure per message (and its context) would be held that long.
+    const failed = this.failed.bind(this);
+    this.ws.on('message', (data) => void this.handle?.(String(data)).catch(failed));
+  }
+
+  private handle: ((data: string) => Promise<void>) | undefined;
+
+  private failed(error: unknown): void {
+    this.logger.error({ err: error }, 'a WebSocket message could not be handled');
+    this.ws.close(CloseCode.InternalServerError, 'Internal server error');
   }
 }
 
@@ -101,11 +106,12 @@ export function serveGraphQLOverWebSocket<P extends Record<string, unknown>>(
   const awaitingInit = new Map<WebSocket, number>();
 
   wss.on('connection', (ws, request) => {
-    ws.once('error', onSocketError);
+    // `on`, not `once`: a once listener is a wrapper closure per socket (ws emits close once anyway).
+    ws.on('error', onSocketError);
     ws.on('pong', answered);
     if (waitsForInit) awaitingInit.set(ws, Date.now() + initWaitMs);
     const closed = server.opened(new ProtocolOverWs(ws, logger), { socket: ws, clientAddress: request.socket.remoteAddress });
-    ws.once('close', (code, reason) => {
+    ws.on('close', (code, reason) => {
       deadlines.delete(ws);
       awaitingInit.delete(ws);
       void closed(code, String(reason));

@@ -86,7 +86,7 @@ export async function liveFeed<E extends GatewayEvent>(
   match: (event: GatewayEvent) => event is E,
   options: LiveOptions = {},
 ): Promise<AsyncIterable<LiveItem>> {
-  const { watch, stillAllowed, keys } = options;
+  const { watch, keys } = options;
   let afterSeq: number | undefined;
   if (after !== null && after !== undefined) {
     afterSeq = decodeCursor(after);
@@ -95,9 +95,42 @@ export async function liveFeed<E extends GatewayEvent>(
     if (afterSeq < window.oldestSeq - 1) throw cursorError(new CursorTooOldError(window.oldestSeq));
     if (afterSeq > window.lastSeq) throw cursorError(new CursorAheadError(window.lastSeq));
   }
-  const feed = ctx.events.feed({ after: afterSeq, match, keys, watch });
-  // Made once per subscription, not per event: a subscriber waits on one promise between events.
-  const fromFeed = (item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> => {
+  return new LiveStream(ctx, ctx.events.feed({ after: afterSeq, match, keys, watch }), options);
+}
+
+/**
+ * An event subscription's source over its feed. A class, not closures over the feed: it is held for as
+ * long as the subscriber listens, and made once per subscription, not per event (a subscriber waits on
+ * one promise between events).
+ */
+class LiveStream implements AsyncIterable<LiveItem>, AsyncIterator<LiveItem> {
+  private readonly ctx: Context;
+  private readonly feed: AsyncIterator<FeedItem>;
+  private readonly options: LiveOptions;
+
+  constructor(ctx: Context, feed: AsyncIterator<FeedItem>, options: LiveOptions) {
+    this.ctx = ctx;
+    this.feed = feed;
+    this.options = options;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<LiveItem>> {
+    return this.feed.next().then(
+      (item) => this.fromFeed(item),
+      (error: unknown) => fromFeedError(error),
+    );
+  }
+
+  async return(): Promise<IteratorResult<LiveItem>> {
+    await this.feed.return?.();
+    return DONE;
+  }
+
+  private fromFeed(item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> {
     if (item.done) return DONE;
     const value = item.value;
     if ('overflow' in value) {
@@ -118,38 +151,45 @@ export async function liveFeed<E extends GatewayEvent>(
       };
     }
     // Each event is resolved with loaders of its own: nothing read for an earlier event is reused.
-    ctx.renewLoaders();
-    if (options.visible) {
-      const event = (value as LiveEvent).event;
-      return options.visible(event).then((shown) => (shown ? afterVisible(item) : feed.next().then(fromFeed, fromFeedError)));
-    }
-    return afterVisible(item);
-  };
-  const afterVisible = (item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> => {
+    this.ctx.renewLoaders();
+    const { visible } = this.options;
+    if (visible) return visible((value as LiveEvent).event).then((shown) => (shown ? this.afterVisible(item) : this.next()));
+    return this.afterVisible(item);
+  }
+
+  private afterVisible(item: IteratorResult<FeedItem>): IteratorResult<LiveItem> | Promise<IteratorResult<LiveItem>> {
+    const { stillAllowed, denied } = this.options;
     if (!stillAllowed) return item as IteratorResult<LiveEvent>;
     return stillAllowed().then(async (allowed): Promise<IteratorResult<LiveItem>> => {
       if (allowed) return item as IteratorResult<LiveEvent>;
-      await feed.return?.();
-      return { done: false, value: { end: publicError(options.denied ?? 'This subscription is no longer allowed', 'FORBIDDEN') } };
+      await this.feed.return?.();
+      return { done: false, value: { end: publicError(denied ?? 'This subscription is no longer allowed', 'FORBIDDEN') } };
     });
-  };
-  const fromFeedError = (error: unknown): IteratorResult<LiveItem> => {
-    const end = cursorError(error);
-    if (!end) throw error;
-    return { done: false, value: { end } };
-  };
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => feed.next().then(fromFeed, fromFeedError),
-      return: async () => {
-        await feed.return?.();
-        return DONE;
-      },
-    }),
-  };
+  }
+}
+
+function fromFeedError(error: unknown): IteratorResult<LiveItem> {
+  const end = cursorError(error);
+  if (!end) throw error;
+  return { done: false, value: { end } };
 }
 
 const DONE: IteratorResult<LiveItem> = Object.freeze({ done: true, value: undefined });
+
+/** Lists this long or shorter are searched rather than hashed. */
+const SHORT_LIST = 16;
+
+/**
+ * A subscription's filter list as a membership test; absent or empty: everything passes. A short list
+ * (most name one user) is searched: a Set, even of one name, holds a hash table of about 200 bytes for as
+ * long as its subscriber listens.
+ */
+export function anyOf(list: readonly string[] | null | undefined): (value: string) => boolean {
+  if (!list || list.length === 0) return () => true;
+  if (list.length <= SHORT_LIST) return (value) => list.includes(value);
+  const set = new Set(list);
+  return (value) => set.has(value);
+}
 
 /** The routing keys of a filter list: none when it is absent or empty (then every event is offered to the filter). */
 export const keysFor = (list: readonly string[] | null | undefined, key: (value: string) => string): string[] | undefined =>

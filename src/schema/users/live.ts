@@ -9,7 +9,7 @@ import { username } from '../../agora/chat/schemas.ts';
 import { CHAT_LIMITS } from '../../agora/limits.ts';
 import type { GatewayEvent } from '../../events/types.ts';
 import { builder, type Context } from '../builder.ts';
-import { AFTER_DESCRIPTION, cursorOf, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../common/live.ts';
+import { AFTER_DESCRIPTION, anyOf, cursorOf, EventSource, liveEvent, liveFeed, watchCheck, type LiveEvent } from '../common/live.ts';
 import { User, userOf } from './types.ts';
 
 type PresenceEventData = Extract<GatewayEvent, { kind: 'presence' }>;
@@ -54,8 +54,8 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {
-      const wanted = new Set(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted.has(e.username), {
+      const wanted = anyOf(args.usernames);
+      return liveFeed(ctx, args.after, (e): e is PresenceEventData => e.kind === 'presence' && wanted(e.username), {
         watch: args.usernames,
         // Contacts change: whether the viewer may still watch is read again at each event.
         ...watchCheck(ctx, args.usernames),
@@ -141,8 +141,8 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {
-      const wanted = new Set(args.usernames);
-      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted.has(e.username), watchCheck(ctx, args.usernames));
+      const wanted = anyOf(args.usernames);
+      return liveFeed(ctx, args.after, (e): e is StatusData => e.kind === 'chat-user-status' && wanted(e.username), watchCheck(ctx, args.usernames));
     },
     resolve: (item) => liveEvent<StatusData>(item),
   }),
