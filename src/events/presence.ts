@@ -9,7 +9,8 @@
  * is one read, so the floor sets the pace; with 2,000 it is 20 reads, and the budget does.
  */
 import type { AgoraClient } from '../agora/client.ts';
-import { AgoraRateLimitedError } from '../agora/errors.ts';
+import type { Presence } from '../agora/chat/presence.ts';
+import { AgoraBadRequestError, AgoraNotFoundError, AgoraRateLimitedError } from '../agora/errors.ts';
 import { CHAT_LIMITS, RATE_LIMITS } from '../agora/limits.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Fence } from './lease.ts';
@@ -20,6 +21,11 @@ import type { WatchSet } from './watch-set.ts';
 
 /** The share of `chat.presence.getMany` the watcher spends; interactive `User.presence` reads use the rest. */
 const BUDGET_SHARE = 0.5;
+/**
+ * Names of a chunk tried in turn as the user who reads (the path's `{username}`): Agora refuses the whole
+ * read when that user does not exist ("resource not exist"), as a watched user deleted since may not.
+ */
+const READER_TRIES = 3;
 
 export interface PresenceWatcherOptions {
   agora: AgoraClient;
@@ -50,21 +56,32 @@ export function createPresenceWatcher(options: PresenceWatcherOptions) {
 
   async function readChunk(chunk: string[], changes: GatewayEvent[]): Promise<void> {
     const chat = agora.chat!;
-    stats.reads++;
-    try {
-      const found = await chat.presence.getMany({ username: chunk[0]!, users: chunk }, { priority: 'background' });
-      for (const p of found) {
-        const state = `${p.online ? 1 : 0}|${p.ext}`;
-        const before = known.get(p.username);
-        known.set(p.username, state);
-        if (before !== undefined && before !== state) changes.push({ kind: 'presence', username: p.username, online: p.online, ext: p.ext, at: Date.now() });
+    const tries = Math.min(READER_TRIES, chunk.length);
+    for (let attempt = 0; attempt < tries; attempt++) {
+      stats.reads++;
+      try {
+        const found = await chat.presence.getMany({ username: chunk[attempt]!, users: chunk }, { priority: 'background' });
+        noteChanges(found, changes);
+        return;
+      } catch (error) {
+        const readerUnknown = error instanceof AgoraBadRequestError || error instanceof AgoraNotFoundError;
+        if (readerUnknown && attempt + 1 < tries) continue;
+        if (error instanceof AgoraRateLimitedError && error.source === 'upstream') {
+          stats.limited++;
+          pace.limited(calls);
+        }
+        logger.warn({ err: error }, 'a presence read failed');
+        return;
       }
-    } catch (error) {
-      if (error instanceof AgoraRateLimitedError && error.source === 'upstream') {
-        stats.limited++;
-        pace.limited(calls);
-      }
-      logger.warn({ err: error }, 'a presence read failed');
+    }
+  }
+
+  function noteChanges(found: readonly Presence[], changes: GatewayEvent[]): void {
+    for (const p of found) {
+      const state = `${p.online ? 1 : 0}|${p.ext}`;
+      const before = known.get(p.username);
+      known.set(p.username, state);
+      if (before !== undefined && before !== state) changes.push({ kind: 'presence', username: p.username, online: p.online, ext: p.ext, at: Date.now() });
     }
   }
 

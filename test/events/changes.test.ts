@@ -28,6 +28,22 @@ describe('presence, live', () => {
     expect(watch.events()).toHaveLength(1);
   });
 
+  it("reads a chunk's presence as another of its users when Agora does not know the first (a watched user deleted since)", async () => {
+    const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
+    const client = wsClient(graphqlUrl);
+    // aaron is no Chat user: a read as him is refused ("resource not exist"), and would have failed the whole chunk.
+    const watch = subscribe<{ user: { username: string }; online: boolean; ext: string }>(
+      client,
+      'presenceChanged',
+      'subscription { presenceChanged(usernames: ["aaron", "alice"]) { user { username } online ext } }',
+    );
+    await activeSubscriptions(server, 1);
+    await expect.poll(() => server.events.presenceStats().rounds, { interval: 10 }).toBeGreaterThan(1);
+    await control.chat.setPresence('alice', { status: '1', ext: 'in a meeting' });
+    const [change] = await watch.waitFor(1);
+    expect(change).toEqual({ user: { username: 'alice' }, online: true, ext: 'in a meeting' });
+  });
+
   it('reads the presence of watched users only while someone watches them', async () => {
     const { graphqlUrl, control, server } = await startGatewayRunner(LIVE_ENV);
     await new Promise((resolve) => setTimeout(resolve, 200));
