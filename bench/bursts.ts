@@ -4,14 +4,17 @@
  * to the emulator's REST endpoint and through a minimal yoga + undici proxy (the anchor: the gateway's
  * p99 over the proxy's is its ratio, target 1.1) in the same run; the emulator's own rate limits are off,
  * so only the gateway keeps Agora's. Emulator, gateway, proxy and this load generator each run in a
- * process of their own.
+ * process of their own. The three paths take turns burst by burst (in an order that rotates), so that a
+ * slow moment of this shared machine falls on all of them alike, not on whichever ran then; a p99 of
+ * BURSTS x B samples per path.
  *
  *   node bench/bursts.ts     # prints a table, writes bench/results/bursts.json
+ *   BURSTS=100 node bench/bursts.ts
  */
 import { percentile, readUserDirect, readUserThroughGateway, registerUsers, round, startMinimalProxy, startStack, writeResults } from './lib/stack.ts';
 
 const BURST_EVERY_MS = 300;
-const BURSTS = 100;
+const BURSTS = Number(process.env.BURSTS ?? 250);
 const SIZES = [10, 20];
 const USERS = 20;
 
@@ -24,20 +27,25 @@ try {
   const users = Array.from({ length: USERS }, (_, i) => `burst${i}`);
   await registerUsers(stack, users);
 
-  async function measure(read: (u: string) => Promise<unknown>, size: number): Promise<number[]> {
-    const latencies: number[] = [];
-    for (let b = 0; b < BURSTS; b++) {
-      const started = performance.now();
-      await Promise.all(
-        users.slice(0, size).map(async (u) => {
-          const t = performance.now();
-          await read(u);
-          latencies.push(performance.now() - t);
-        }),
-      );
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, BURST_EVERY_MS - (performance.now() - started))));
+  type Read = (u: string) => Promise<unknown>;
+  /** BURSTS bursts of `size` reads on each path, the paths taking turns; each path's latencies, sorted. */
+  async function measure(paths: Read[], size: number, bursts = BURSTS): Promise<number[][]> {
+    const latencies = paths.map((): number[] => []);
+    for (let b = 0; b < bursts; b++) {
+      for (let turn = 0; turn < paths.length; turn++) {
+        const which = (b + turn) % paths.length;
+        const started = performance.now();
+        await Promise.all(
+          users.slice(0, size).map(async (u) => {
+            const t = performance.now();
+            await paths[which]!(u);
+            latencies[which]!.push(performance.now() - t);
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, BURST_EVERY_MS - (performance.now() - started))));
+      }
     }
-    return latencies.sort((a, b) => a - b);
+    return latencies.map((l) => l.sort((a, b) => a - b));
   }
   const minimalProxy = await startMinimalProxy(stack);
   stopProxy = minimalProxy.stop;
@@ -45,19 +53,16 @@ try {
   const gateway = (u: string) => readUserThroughGateway(stack, u);
   const proxy = minimalProxy.read;
 
-  // Warm both paths (connections, JIT, the app token) before measuring.
-  await measure(direct, 5);
-  await measure(gateway, 5);
-  await measure(proxy, 5);
+  // Warm every path (connections, JIT, the app token) before measuring.
+  await measure([direct, gateway, proxy], 5, 100);
 
   const results = [];
   for (const size of SIZES) {
-    const d = await measure(direct, size);
-    const g = await measure(gateway, size);
-    const p = await measure(proxy, size);
+    const [d, g, p] = (await measure([direct, gateway, proxy], size)) as [number[], number[], number[]];
     const stats = (s: number[]) => ({ p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)) });
     results.push({
       burst: size,
+      samplesPerPath: g.length,
       readsPerSecond: Math.round((size * 1000) / BURST_EVERY_MS),
       shareOfChatBudget: round((size * 1000) / BURST_EVERY_MS / 100),
       direct: stats(d),
