@@ -155,10 +155,13 @@ export const readUserThroughGateway = (stack: Stack, username: string) =>
  * The anchor of per-request cost: a minimal graphql-yoga + undici proxy of the same user read
  * (./minimal-proxy.ts), in a process of its own, against the stack's emulator. Answers its URL and a stop.
  */
-export async function startMinimalProxy(stack: Stack): Promise<{ url: string; read(username: string): Promise<unknown>; stop(): void }> {
+export async function startMinimalProxy(
+  stack: Stack,
+  nodeOptions?: string,
+): Promise<{ url: string; pid: number; read(username: string): Promise<unknown>; stop(): void }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./minimal-proxy.ts', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CHAT_BASE: stack.chatBase, CHAT_TOKEN: stack.chatToken },
+    env: { ...process.env, CHAT_BASE: stack.chatBase, CHAT_TOKEN: stack.chatToken, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -169,6 +172,7 @@ export async function startMinimalProxy(stack: Stack): Promise<{ url: string; re
   });
   return {
     url,
+    pid: child.pid!,
     read: (u) => graphql(url, 'query($u: String!) { user(username: $u) { nickname } }', { u }),
     stop: () => void child.kill('SIGTERM'),
   };

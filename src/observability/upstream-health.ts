@@ -22,21 +22,35 @@ export interface UpstreamHealth {
   report(services: readonly string[]): Record<string, { state: Reachability } | ServiceState>;
 }
 
+/** What a call left: kept as it came, since every Agora call records one and /readyz reads few. */
+interface LastAttempt {
+  at: Date;
+  info: AttemptInfo;
+}
+
 export function createUpstreamHealth(now: () => Date = () => new Date()): UpstreamHealth {
-  const last = new Map<string, ServiceState>();
+  const last = new Map<string, LastAttempt>();
+  const stateOf = ({ at, info }: LastAttempt): ServiceState => {
+    const answered = info.status !== undefined;
+    return {
+      state: answered ? 'reachable' : 'unreachable',
+      at: at.toISOString(),
+      operation: info.operation,
+      outcome: answered ? String(info.status) : (info.failure ?? 'unknown'),
+    };
+  };
   return {
     record(info) {
-      const service = info.operation.split('.')[0] ?? 'unknown';
-      const answered = info.status !== undefined;
-      last.set(service, {
-        state: answered ? 'reachable' : 'unreachable',
-        at: now().toISOString(),
-        operation: info.operation,
-        outcome: answered ? String(info.status) : (info.failure ?? 'unknown'),
-      });
+      const dot = info.operation.indexOf('.');
+      last.set(dot < 0 ? info.operation : info.operation.slice(0, dot), { at: now(), info });
     },
     report(services) {
-      return Object.fromEntries(services.map((s) => [s, last.get(s) ?? { state: 'unknown' as const }]));
+      return Object.fromEntries(
+        services.map((s) => {
+          const attempt = last.get(s);
+          return [s, attempt ? stateOf(attempt) : { state: 'unknown' as const }];
+        }),
+      );
     },
   };
 }

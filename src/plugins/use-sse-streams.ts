@@ -58,11 +58,12 @@ const refusal = (status: 403 | 404 | 429, message: string, code: string): SseAns
 const jsonAnswer = (status: 403, message: string, code: string) =>
   new Response(refusalBody(message, code), { status, statusText: STATUS_TEXT[status], headers: jsonHeaders() });
 
-const tokenOf = (request: Request): string | undefined =>
-  request.headers.get(TOKEN_HEADER_KEY) ?? new URL(request.url).searchParams.get(TOKEN_QUERY_KEY) ?? undefined;
+/** The stream a request names (`url`: the request's, when yoga has parsed it already). */
+const tokenOf = (request: Request, url?: URL): string | undefined =>
+  request.headers.get(TOKEN_HEADER_KEY) ?? (url ?? new URL(request.url)).searchParams.get(TOKEN_QUERY_KEY) ?? undefined;
 
 /** A request of the single-connection mode: a reservation, a stop, or anything naming a stream. */
-const isStreamRequest = (request: Request) => request.method === 'PUT' || request.method === 'DELETE' || tokenOf(request) !== undefined;
+const isStreamRequest = (request: Request, url: URL) => request.method === 'PUT' || request.method === 'DELETE' || tokenOf(request, url) !== undefined;
 
 const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 
@@ -269,13 +270,13 @@ export function useSseStreams(options: SseStreamOptions): Plugin<Record<string, 
       handler = build(yoga as unknown as YogaServerInstance<ServerContext, Context>);
     },
     onRequest({ request, endResponse, serverContext, url }) {
-      if (url.pathname !== options.path || !isStreamRequest(request)) return;
+      if (url.pathname !== options.path || !isStreamRequest(request, url)) return;
       if (!preflighted(request.headers)) return endResponse(jsonAnswer(403, CSRF_REFUSAL, 'FORBIDDEN'));
       const scope = serverContext.scope;
       if (!scope) return endResponse(jsonAnswer(403, 'Event streams are served by the HTTP door', 'FORBIDDEN'));
       scopes.set(request, scope);
       return handler!(request).then((response) => {
-        const token = tokenOf(request);
+        const token = tokenOf(request, url);
         const stream = token === undefined ? undefined : streams.get(token);
         if (!stream || !response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) return endResponse(response);
         const watched = watchedBody(response.body, () => forget(token!));
