@@ -11,22 +11,17 @@
  *   node bench/bursts.ts     # prints a table, writes bench/results/bursts.json
  *   BURSTS=100 node bench/bursts.ts
  */
-import { percentile, readUserDirect, readUserThroughGateway, registerUsers, round, startMinimalProxy, startStack, writeResults } from './lib/stack.ts';
+import { percentile, readUserDirect, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
 
 const BURST_EVERY_MS = 300;
 const BURSTS = Number(process.env.BURSTS ?? 250);
 const SIZES = [10, 20];
 const USERS = 20;
 
-// Each read goes to Agora: this measures what the gateway adds to a call, not what its shared cache saves.
-const stack = await startStack({ SHARED_READS: 'off', ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
+const users = Array.from({ length: USERS }, (_, i) => `burst${i}`);
+const stack = await startReadStack(users);
 let stopProxy = () => undefined as void;
 try {
-  // Agora's limits are the gateway's to keep here; the emulator's own would only measure the same thing twice.
-  await stack.control('PUT', '/settings', { rateLimits: false });
-  const users = Array.from({ length: USERS }, (_, i) => `burst${i}`);
-  await registerUsers(stack, users);
-
   type Read = (u: string) => Promise<unknown>;
   /** BURSTS bursts of `size` reads on each path, the paths taking turns; each path's latencies, sorted. */
   async function measure(paths: Read[], size: number, bursts = BURSTS): Promise<number[][]> {

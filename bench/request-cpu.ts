@@ -9,35 +9,26 @@
  *
  *   node bench/request-cpu.ts      # prints a table, writes bench/results/request-cpu.json
  */
-import { readFileSync } from 'node:fs';
-import { readUserThroughGateway, registerUsers, round, startMinimalProxy, startStack, writeResults } from './lib/stack.ts';
+import { processCpuMs, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
 
 const READS = Number(process.env.READS ?? 6_000);
 /** Microsecond precision, in milliseconds. */
 const micros = (ms: number) => Math.round(ms * 1000) / 1000;
 const BURST = 10;
 
-const cpuMs = (pid: number) => {
-  // Fields 14 and 15 of /proc/<pid>/stat: utime and stime, in ticks of 10 ms.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
-const stack = await startStack({ SHARED_READS: 'off', ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
+const users = Array.from({ length: BURST }, (_, i) => `cpu${i}`);
+const stack = await startReadStack(users);
 let stopProxy = () => undefined as void;
 try {
-  await stack.control('PUT', '/settings', { rateLimits: false });
-  const users = Array.from({ length: BURST }, (_, i) => `cpu${i}`);
-  await registerUsers(stack, users);
   const proxy = await startMinimalProxy(stack, process.env.PROXY_NODE_OPTIONS);
   stopProxy = proxy.stop;
   const bursts = async (read: (u: string) => Promise<unknown>, reads: number) => {
     for (let done = 0; done < reads; done += BURST) await Promise.all(users.map((u) => read(u)));
   };
   const perRead = async (pid: number, read: (u: string) => Promise<unknown>) => {
-    const before = cpuMs(pid);
+    const before = processCpuMs(pid);
     await bursts(read, READS);
-    return (cpuMs(pid) - before) / READS;
+    return (processCpuMs(pid) - before) / READS;
   };
   const gateway = (u: string) => readUserThroughGateway(stack, u);
   // Warm both (connections, JIT, the app token).

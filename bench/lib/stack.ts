@@ -64,6 +64,14 @@ export const benchToken = (sub: string, roles: Role[]): Promise<string> => signT
 
 /** `gatewayEnv`: more of the gateway's configuration (e.g. its poll interval). */
 
+/** A process's CPU time so far, user and system, in ms. */
+export function processCpuMs(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command: utime and stime, in clock
+  // ticks of 10 ms (Linux's USER_HZ is 100).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
@@ -91,10 +99,7 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
     },
     gatewayCpuMs() {
       try {
-        // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command: utime and stime, in
-        // clock ticks of 10 ms (Linux's USER_HZ is 100).
-        const fields = readFileSync(`/proc/${gateway.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * 10;
+        return processCpuMs(gateway.child.pid!);
       } catch {
         return undefined;
       }
@@ -112,6 +117,24 @@ export async function startStack(gatewayEnv: Record<string, string> = {}): Promi
       emulator.child.kill('SIGTERM');
     },
   };
+}
+
+/**
+ * A stack for measuring what a read costs: shared reads off (every read goes to Agora: what the gateway
+ * adds to a call, not what its cache saves), the emulator's rate limits off (Agora's limits are the
+ * gateway's to keep; the emulator's would measure the same thing twice), these users registered, and
+ * GATEWAY_NODE_OPTIONS (a profiler, say) given to the gateway.
+ */
+export async function startReadStack(usernames: string[]): Promise<Stack> {
+  const stack = await startStack({ SHARED_READS: 'off', ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
+  try {
+    await stack.control('PUT', '/settings', { rateLimits: false });
+    await registerUsers(stack, usernames);
+    return stack;
+  } catch (error) {
+    stack.stop();
+    throw error;
+  }
 }
 
 /** One GraphQL request; rejects when the answer has errors. */
