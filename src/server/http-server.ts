@@ -80,7 +80,7 @@ const CREDENTIAL_PARAMS = ['authorization', 'Authorization', 'x-api-key', 'apiKe
 const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Connection parameters without the credential (most clients send nothing else: one shared empty object). */
-function withoutCredentials(params: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
+export function withoutCredentials(params: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
   if (!params) return NO_PARAMS;
   const rest = Object.fromEntries(Object.entries(params).filter(([key]) => !(CREDENTIAL_PARAMS as readonly string[]).includes(key)));
   return Object.keys(rest).length > 0 ? rest : NO_PARAMS;
