@@ -47,8 +47,13 @@ export interface BudgetStore {
    * last `windowMs`); otherwise answers how long until one leaves it, if none is released first.
    */
   tryTake(key: string, window: BudgetWindow, reserve: number): Promise<TakeResult>;
+  /**
+   * tryTake answered at once, for a store that counts in this process: a call that finds its class's
+   * queue empty then takes its slot without a queue entry, a deadline timer or a promise of the store's.
+   */
+  tryTakeNow?(key: string, window: BudgetWindow, reserve: number): TakeResult;
   /** The slot's call completed now: the slot leaves the window `windowMs` from now. */
-  release(key: string, slot: string, window: BudgetWindow): Promise<void>;
+  release(key: string, slot: string, window: BudgetWindow): Promise<void> | void;
 }
 
 /** The sliding-window log in this process: per key, each slot's expiry. */
@@ -76,23 +81,25 @@ export function createMemoryBudgetStore(now: () => number = () => Date.now()): B
     });
     log.earliest = earliest;
   };
+  const tryTakeNow = (key: string, window: BudgetWindow, reserve: number): TakeResult => {
+    const t = now();
+    const log = logOf(key);
+    prune(log, t);
+    const room = window.limit - reserve;
+    if (log.slots.size < room) {
+      const slot = String(++issued);
+      expireAt(log, slot, t + window.holdMs + window.windowMs);
+      return { granted: true, slot };
+    }
+    // The expiry that brings the count under `room`.
+    const expiries = [...log.slots.values()].sort((a, b) => a - b);
+    const freeing = expiries[log.slots.size - room] ?? t + window.windowMs;
+    return { granted: false, retryInMs: Math.max(1, freeing - t) };
+  };
   return {
-    async tryTake(key, window, reserve) {
-      const t = now();
-      const log = logOf(key);
-      prune(log, t);
-      const room = window.limit - reserve;
-      if (log.slots.size < room) {
-        const slot = String(++issued);
-        expireAt(log, slot, t + window.holdMs + window.windowMs);
-        return { granted: true, slot };
-      }
-      // The expiry that brings the count under `room`.
-      const expiries = [...log.slots.values()].sort((a, b) => a - b);
-      const freeing = expiries[log.slots.size - room] ?? t + window.windowMs;
-      return { granted: false, retryInMs: Math.max(1, freeing - t) };
-    },
-    async release(key, slot, window) {
+    tryTakeNow,
+    tryTake: async (key, window, reserve) => tryTakeNow(key, window, reserve),
+    release(key, slot, window) {
       const log = logOf(key);
       if (log.slots.has(slot)) expireAt(log, slot, now() + window.windowMs);
     },
@@ -189,14 +196,39 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return limit;
   };
 
+  const windows = new Map<string, BudgetWindow>();
   const windowOf = (cls: string): BudgetWindow => {
-    const limit = limitOf(cls);
-    return { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs };
+    let window = windows.get(cls);
+    if (!window) {
+      const limit = limitOf(cls);
+      windows.set(cls, (window = { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs }));
+    }
+    return window;
   };
 
   const backgroundOnly = new Set(options.backgroundOnly ?? []);
   const reserveFor = (cls: string, window: BudgetWindow, priority: Priority): number =>
     priority === 'interactive' || backgroundOnly.has(cls) ? 0 : Math.floor(window.limit * backgroundReserve);
+
+  /** The release of a granted slot: idempotent, as callers may release once on success and again in a `finally`. */
+  function releaserOf(cls: string, queue: ClassQueue, window: BudgetWindow, slot: string): ReleaseSlot {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const releasing = store.release(`${keyPrefix}:${cls}`, slot, window);
+      // The slot now leaves the window `windowMs` from now, earlier than the store said when it was
+      // taken: a pump at work (perhaps asleep on that older answer) looks again then. With no pump at
+      // work there is no one to wake: the next one reads the store afresh.
+      if (!queue.pumping) {
+        void releasing?.catch(() => undefined);
+        return;
+      }
+      const wakeLater = () => setTimeout(() => queue.wake?.(), window.windowMs).unref?.();
+      if (releasing) void releasing.then(wakeLater, () => undefined);
+      else wakeLater();
+    };
+  }
 
   async function pump(cls: string, queue: ClassQueue): Promise<void> {
     if (queue.pumping) return;
@@ -220,18 +252,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
           queue.waiters.shift();
           head.cleanup();
           statsOf(cls).granted++;
-          const key = `${keyPrefix}:${cls}`;
-          const slot = result.slot;
-          let released = false;
-          head.resolve(() => {
-            if (released) return;
-            released = true;
-            // A slot that leaves the window later frees room: let the queue look again then.
-            void store.release(key, slot, window).then(
-              () => setTimeout(() => queue.wake?.(), window.windowMs).unref?.(),
-              () => undefined,
-            );
-          });
+          head.resolve(releaserOf(cls, queue, window, result.slot));
           continue;
         }
         await new Promise<void>((resolve) => {
@@ -264,6 +285,15 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
       };
 
       if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
+      // The common case, a class with room and no one waiting: a store in this process grants at once.
+      if (store.tryTakeNow && q.waiters.length === 0 && !q.pumping) {
+        const window = windowOf(cls);
+        const result = store.tryTakeNow(`${keyPrefix}:${cls}`, window, reserveFor(cls, window, priority));
+        if (result.granted) {
+          s.granted++;
+          return Promise.resolve(releaserOf(cls, q, window, result.slot));
+        }
+      }
       if (q.waiters.length >= maxQueue) {
         s.rejected++;
         return Promise.reject(

@@ -49,6 +49,18 @@ describe('rate budgets (fake clock)', () => {
     expect(granted).toBe(100);
   });
 
+  it('grants a class with room and no one waiting without a timer: no deadline, and no wake-up after the release', async () => {
+    const budgets = createRateBudgets({ limits: { c: { limit: 10, windowMs: 1000 } }, paddingMs: 0 });
+    const release = await budgets.acquire('c', who);
+    expect(vi.getTimerCount()).toBe(0);
+    release();
+    release();
+    // Let any continuation of the release run (the store's promise, a wake-up scheduled after it).
+    await settle();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(budgets.stats().c).toMatchObject({ granted: 1, waited: 0 });
+  });
+
   it('makes call limit + 1 wait until the first call completed a padded window ago, and not a millisecond less', async () => {
     const budgets = createRateBudgets({ limits: { c: { limit: 10, windowMs: 1000 } }, paddingMs: 100 });
     const releases = [];
