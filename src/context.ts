@@ -87,13 +87,23 @@ export interface ContextParts {
  * asked for fresh data. At two grains: this viewer, and every viewer of its kind and roles.
  */
 function audienceOf({ viewer, fresh }: RequestScope): Audience {
-  const roles = [...viewer.roles].sort();
-  return {
-    narrow: JSON.stringify(['viewer', viewer.kind, viewer.username ?? null, roles, fresh ?? false]),
-    // The same few for every viewer: one instance each, not one per subscription holding it.
-    wide: wideAudience(JSON.stringify(['kind and roles', viewer.kind, roles, fresh ?? false])),
-  };
+  // Worked out once per viewer: a verified token's viewer is one object for every request it makes.
+  let known = audiences.get(viewer);
+  if (!known) audiences.set(viewer, (known = {}));
+  const grain = fresh ? 'fresh' : 'cached';
+  let audience = known[grain];
+  if (!audience) {
+    const roles = [...viewer.roles].sort();
+    known[grain] = audience = {
+      narrow: JSON.stringify(['viewer', viewer.kind, viewer.username ?? null, roles, fresh ?? false]),
+      // The same few for every viewer: one instance each, not one per subscription holding it.
+      wide: wideAudience(JSON.stringify(['kind and roles', viewer.kind, roles, fresh ?? false])),
+    };
+  }
+  return audience;
 }
+
+const audiences = new WeakMap<Viewer, { fresh?: Audience; cached?: Audience }>();
 
 const wideAudience = createInterner(100);
 

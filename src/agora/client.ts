@@ -102,17 +102,18 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
   const chat = chatOptions && chatAuth ? createChatClient(chatContext(http, chatOptions, chatAuth)) : undefined;
   // Building the service clients takes milliseconds (their zod schemas); binding only wraps their
   // methods, and only those of the services and namespaces a request reads. A bound client is an object
-  // of a lazy kind declared here once (src/lib/lazy.ts): making one, per request and per subscription,
-  // is one allocation.
+  // of a lazy kind declared here once (src/lib/lazy.ts), and so is each bound namespace (bindingsOf):
+  // making one, per request and per subscription, is one allocation.
   const boundChat =
     chat &&
     lazyKind<ChatClient, CallOptions>(
-      Object.fromEntries(Object.entries(chat).map(([name, service]) => [name, (binding: CallOptions) => bindMethods(service as object, binding)])) as {
+      Object.fromEntries(Object.entries(chat).map(([name, service]) => [name, bindingsOf(service as object)])) as {
         [K in keyof ChatClient]: (binding: CallOptions) => ChatClient[K];
       },
     );
+  const boundSignaling = bindingsOf(signaling);
   const bound = lazyKind<AgoraClient, CallOptions>({
-    signaling: (binding) => bindMethods(signaling, binding),
+    signaling: boundSignaling,
     chat: (binding) => boundChat?.(binding),
     http: () => http,
     budgets: () => budgets,
@@ -125,11 +126,20 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
 
 type Method = (input?: unknown, opts?: CallOptions) => unknown;
 
-/** Every method of `service`, called with `binding` under its own call options. */
-function bindMethods<T extends object>(service: T, binding: CallOptions): T {
-  const bound: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(service)) {
-    bound[name] = typeof value === 'function' ? (input?: unknown, opts?: CallOptions) => (value as Method)(input, { ...binding, ...opts }) : value;
-  }
-  return bound as T;
+/**
+ * The bound form of `service`: every method called with a binding under its own call options. A lazy
+ * kind (src/lib/lazy.ts) declared once per service, so that binding a namespace for a request is one
+ * allocation and each method it calls one closure more, made on first use (a resolver may hold a method
+ * apart from its namespace: `(disabled ? groups.disable : groups.enable)(id)`).
+ */
+function bindingsOf<T extends object>(service: T): (binding: CallOptions) => T {
+  const makers = Object.fromEntries(
+    Object.entries(service).map(([name, value]) => [
+      name,
+      typeof value === 'function'
+        ? (binding: CallOptions) => (input?: unknown, opts?: CallOptions) => (value as Method)(input, opts ? { ...binding, ...opts } : binding)
+        : () => value as unknown,
+    ]),
+  );
+  return lazyKind<T, CallOptions>(makers as { [K in keyof T]: (binding: CallOptions) => T[K] });
 }

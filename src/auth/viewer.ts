@@ -4,7 +4,7 @@
  * is the Agora username (or `service:<name>` for a service acting as no user); its `roles` claim holds
  * `user`, `moderator` and/or `admin`. API keys act as admin. A credential that is present but wrong is an error (UNAUTHENTICATED), never anonymity.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export type Role = 'user' | 'moderator' | 'admin';
@@ -63,7 +63,8 @@ export interface Authenticator {
 const ROLES: readonly Role[] = ['user', 'moderator', 'admin'];
 const USERNAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+/** One-shot (no Hash object): it runs for every request that carries an API key or a token. */
+export const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 /** A subject of this form names a service (a back end, an operator's tool), not an Agora user. */
 export const SERVICE_SUBJECT = /^service:[A-Za-z0-9_.@-]{1,64}$/;
@@ -121,7 +122,7 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
 
   async function cachedVerify(token: string): Promise<Viewer> {
     if (cacheSize === 0) return verify(token);
-    const key = createHash('sha256').update(token).digest('base64');
+    const key = hash('sha256', token, 'base64');
     const hit = verified.get(key);
     const now = Date.now();
     if (hit && hit.until > now) {
@@ -162,8 +163,8 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
     async viewerOf({ authorization, apiKey }) {
       if (settings.disabled) return SERVICE;
       if (apiKey !== undefined) {
-        const hash = Buffer.from(sha256(apiKey), 'hex');
-        if (keyHashes.some((k) => k.length === hash.length && timingSafeEqual(k, hash))) return SERVICE;
+        const digest = Buffer.from(sha256(apiKey), 'hex');
+        if (keyHashes.some((k) => k.length === digest.length && timingSafeEqual(k, digest))) return SERVICE;
         throw new AuthenticationError('The API key is not known to this gateway');
       }
       if (authorization === undefined || authorization === '') return ANONYMOUS;

@@ -214,12 +214,62 @@ function visit(walk: Walk, sets: readonly SelectionSetNode[], type: GraphQLObjec
   }
 }
 
+/**
+ * Predictions already made, per schema and document (yoga's parse cache hands the same DocumentNode to
+ * every request of one text). A prediction depends on the variables only through the ones the walk read
+ * (a page's `first`, a list of ids), so it is kept with their names and found again by their values:
+ * `user(username: $u)` is walked once whichever user is asked for.
+ */
+interface Predicted {
+  operationName: string | null | undefined;
+  signedIn: boolean;
+  /** The variables the walk read, and their values then. */
+  read: readonly string[];
+  values: string;
+  prediction: CostPrediction;
+}
+const predicted = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Predicted[]>>();
+/** Kept per document: the variants of one document in use (pages of different sizes, say) are few. */
+const PREDICTIONS_PER_DOCUMENT = 16;
+
+const valuesOf = (names: readonly string[], variables: Record<string, unknown>) =>
+  names.map((name) => (variables[name] === undefined ? '~' : JSON.stringify(variables[name]))).join(',');
+
 export function predictCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> = {},
   operationName?: string | null,
   signedIn = false,
+): CostPrediction {
+  let byDocument = predicted.get(schema);
+  if (!byDocument) predicted.set(schema, (byDocument = new WeakMap()));
+  let known = byDocument.get(document);
+  if (!known) byDocument.set(document, (known = []));
+  for (const p of known) {
+    if (p.operationName === operationName && p.signedIn === signedIn && p.values === valuesOf(p.read, variables)) return p.prediction;
+  }
+  // The walk is a function of the variables it reads: the same values of those give the same prediction.
+  const read = new Set<string>();
+  const watched = new Proxy(variables, {
+    get(target, name) {
+      if (typeof name === 'string') read.add(name);
+      return Reflect.get(target, name) as unknown;
+    },
+  });
+  const prediction = Object.freeze(walkCost(schema, document, watched, operationName, signedIn));
+  const names = [...read];
+  if (known.length >= PREDICTIONS_PER_DOCUMENT) known.shift();
+  known.push({ operationName, signedIn, read: names, values: valuesOf(names, variables), prediction });
+  return prediction;
+}
+
+function walkCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | null | undefined,
+  signedIn: boolean,
 ): CostPrediction {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
