@@ -58,7 +58,7 @@ export interface BudgetStore {
 
 /** The sliding-window log in this process: per key, each slot's expiry. */
 export function createMemoryBudgetStore(now: () => number = () => Date.now()): BudgetStore {
-  // Per key: each slot's expiry, and the earliest of them, so that a take prunes only when one is due.
+  // Per key: each slot's expiry, and the earliest of them, so that a sweep runs only when one is due.
   // A take runs for every Agora call: it allocates nothing but its slot.
   type SlotLog = { slots: Map<string, number>; earliest: number };
   const logs = new Map<string, SlotLog>();
@@ -84,8 +84,10 @@ export function createMemoryBudgetStore(now: () => number = () => Date.now()): B
   const tryTakeNow = (key: string, window: BudgetWindow, reserve: number): TakeResult => {
     const t = now();
     const log = logOf(key);
-    prune(log, t);
     const room = window.limit - reserve;
+    // Slots that left the window only make the log look fuller than it is: they are swept when it looks
+    // full, not on every take (a sweep reads every slot, and a class at its pace has one due on most takes).
+    if (log.slots.size >= room) prune(log, t);
     if (log.slots.size < room) {
       const slot = String(++issued);
       expireAt(log, slot, t + window.holdMs + window.windowMs);

@@ -178,6 +178,7 @@ export function classifyNetworkError(error: unknown): Failure {
 }
 
 function buildPath(upstream: Upstream, path: string, query: AgoraRequest<unknown>['query']): string {
+  if (!query) return `${upstream.basePath}${path}`;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
   const qs = params.toString();
@@ -278,15 +279,15 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
     } finally {
       answered();
     }
-    let raw: Buffer;
+    const ok = (res.statusCode >= 200 && res.statusCode < 300) || req.successStatuses?.includes(res.statusCode);
+    // A file is kept as bytes; anything else (an error's body too) is read as text once and parsed.
+    let parsedBody: unknown;
     try {
-      raw = Buffer.from(await res.body.arrayBuffer());
+      parsedBody = ok && req.expect === 'bytes' ? Buffer.from(await res.body.arrayBuffer()) : parseJson(await res.body.text());
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
       return { ok: false, failure: { kind: 'network' }, error };
     }
-    const ok = (res.statusCode >= 200 && res.statusCode < 300) || req.successStatuses?.includes(res.statusCode);
-    const parsedBody = ok && req.expect === 'bytes' ? raw : parseJson(raw.toString('utf8'));
     if (ok) {
       const parsed = req.response.safeParse(parsedBody);
       if (!parsed.success) {

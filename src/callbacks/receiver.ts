@@ -34,8 +34,11 @@ export interface CallbackStats {
 }
 
 export interface ChatCallbackReceiver {
-  /** Handles the request when it is for the callback path; answers whether it was. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
+  /**
+   * Handles the request when it is for the callback path; answers whether it was (`false` at once for
+   * any other path: every GraphQL request asks).
+   */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): false | Promise<boolean>;
   stats(): CallbackStats;
 }
 
@@ -193,39 +196,42 @@ export function createChatCallbackReceiver(options: {
   let working: Promise<void> = Promise.resolve();
 
   return {
-    async handle(req, res, path) {
-      if (settings.secrets.length === 0 || path !== settings.path) return false;
-      if (req.method !== 'POST') {
-        answer(res, 405, 'POST only');
-        return true;
-      }
-      stats.received++;
-      const text = await readBody(req);
-      let body: unknown;
-      try {
-        body = text === undefined ? undefined : JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        stats.refused++;
-        answer(res, 400, 'a JSON object is expected');
-        return true;
-      }
-      const check = verifyChatCallback(body as Record<string, unknown>, settings.secrets, { now: Date.now(), maxAgeMs: settings.maxAgeMs });
-      if (!check.ok) {
-        stats.refused++;
-        logger.warn({ why: check.why, callId: (body as { callId?: unknown }).callId }, 'a Chat callback was refused');
-        answer(res, 401, 'refused');
-        return true;
-      }
-      // Agora waits for this answer (and counts anything but a 200 as a failure): answer first, work after.
-      answer(res, 200, 'ok');
-      working = working
-        .then(() => process(body as Record<string, unknown>))
-        .catch((error: unknown) => logger.error({ err: error }, 'a Chat callback could not be published'));
-      return true;
+    handle(req, res, path) {
+      return settings.secrets.length === 0 || path !== settings.path ? false : receive(req, res);
     },
     stats: () => ({ ...stats }),
   };
+
+  async function receive(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.method !== 'POST') {
+      answer(res, 405, 'POST only');
+      return true;
+    }
+    stats.received++;
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      stats.refused++;
+      answer(res, 400, 'a JSON object is expected');
+      return true;
+    }
+    const check = verifyChatCallback(body as Record<string, unknown>, settings.secrets, { now: Date.now(), maxAgeMs: settings.maxAgeMs });
+    if (!check.ok) {
+      stats.refused++;
+      logger.warn({ why: check.why, callId: (body as { callId?: unknown }).callId }, 'a Chat callback was refused');
+      answer(res, 401, 'refused');
+      return true;
+    }
+    // Agora waits for this answer (and counts anything but a 200 as a failure): answer first, work after.
+    answer(res, 200, 'ok');
+    working = working
+      .then(() => process(body as Record<string, unknown>))
+      .catch((error: unknown) => logger.error({ err: error }, 'a Chat callback could not be published'));
+    return true;
+  }
 }

@@ -24,17 +24,18 @@ export interface UpstreamHealth {
 
 /** What a call left: kept as it came, since every Agora call records one and /readyz reads few. */
 interface LastAttempt {
-  at: Date;
+  /** Epoch ms: a Date is made only when /readyz asks. */
+  at: number;
   info: AttemptInfo;
 }
 
-export function createUpstreamHealth(now: () => Date = () => new Date()): UpstreamHealth {
+export function createUpstreamHealth(now: () => number = Date.now): UpstreamHealth {
   const last = new Map<string, LastAttempt>();
   const stateOf = ({ at, info }: LastAttempt): ServiceState => {
     const answered = info.status !== undefined;
     return {
       state: answered ? 'reachable' : 'unreachable',
-      at: at.toISOString(),
+      at: new Date(at).toISOString(),
       operation: info.operation,
       outcome: answered ? String(info.status) : (info.failure ?? 'unknown'),
     };

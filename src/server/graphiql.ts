@@ -131,7 +131,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charC
 
 export interface GraphiQL {
   /** Serves the page (GET or HEAD of the GraphQL path asking for HTML) or one of its files; false if the request is neither. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
+  handle(req: IncomingMessage, res: ServerResponse, path: string): false | Promise<boolean>;
 }
 
 /**
@@ -170,21 +170,23 @@ export function createGraphiQL(options: { graphqlPath: string; title: string; gr
   );
 
   return {
-    async handle(req, res, path) {
+    // `false` at once for what is neither (every GraphQL request asks).
+    handle(req, res, path) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       const fixed = files.byPath.get(path);
       if (fixed) {
         // The first request waits for compression (well under a second) rather than send 9 MB raw.
-        await files.compressAll();
-        send(req, res, fixed, { 'cache-control': 'public, max-age=31536000, immutable' });
-        return true;
+        return files.compressAll().then(() => {
+          send(req, res, fixed, { 'cache-control': 'public, max-age=31536000, immutable' });
+          return true;
+        });
       }
       const wantsPage = (path === options.graphqlPath || path === `${options.graphqlPath}/`) && String(req.headers.accept ?? '').includes('text/html');
       if (!wantsPage) return false;
       // The page is small and names the files by hash, so a browser revalidates it and keeps the rest.
       void files.compressAll();
       send(req, res, page, { 'cache-control': 'no-cache', 'content-security-policy': GRAPHIQL_CSP, 'referrer-policy': 'no-referrer' });
-      return true;
+      return Promise.resolve(true);
     },
   };
 }

@@ -35,7 +35,7 @@ export interface HttpPartOptions {
   webSocket: { keepAliveMs: number; connectionInitTimeoutMs: number; maxMessageBytes: number; maxSubscriptionsPerSocket: number };
   authenticator: Authenticator;
   /** Agora Chat's callbacks: signed by Agora, not by a caller's credentials. */
-  callbacks?: { handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> } | undefined;
+  callbacks?: { handle(req: IncomingMessage, res: ServerResponse, path: string): false | Promise<boolean> } | undefined;
   /** With persisted operations only: the document a subscribe message runs, or why it may not. */
   resolveOperation?: ((payload: { query?: string | undefined; extensions?: Record<string, unknown> | null | undefined }) => string | GraphQLError) | undefined;
   /** Browser origins allowed besides the gateway's own (a request without Origin is not a browser's). */
@@ -170,8 +170,11 @@ export function createHttpPart(options: HttpPartOptions): HttpPart {
       res.writeHead(body.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;
     }
-    if (await options.callbacks?.handle(req, res, path)) return;
-    if (await graphiql.handle(req, res, path)) return;
+    // Each answers `false` at once for a request that is not theirs: a GraphQL request waits for neither.
+    const callback = options.callbacks?.handle(req, res, path);
+    if (callback && (await callback)) return;
+    const page = graphiql.handle(req, res, path);
+    if (page && (await page)) return;
     const refusal = bodyRefusal(req, options.maxBodyBytes);
     if (refusal) {
       res
