@@ -8,9 +8,10 @@
  * - per rate-budget class: slots granted, callers that waited, callers refused (RATE_LIMITED);
  * - open WebSocket connections and active subscriptions.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { RateBudgets } from '../agora/budgets.ts';
 import type { AttemptInfo, RetryInfo } from '../agora/http.ts';
+import { count, countedFamily, histogramFamily, observe } from './series.ts';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -33,7 +34,8 @@ export interface EventCounters {
 
 export interface GatewayMetrics {
   readonly registry: Registry;
-  operation(info: { name: string; type: string; outcome: string; seconds: number }): void;
+  /** One operation's outcome (`ok` or the error code a client saw) and latency; positional, as it is counted for every operation. */
+  operation(name: string, type: string, outcome: string, seconds: number): void;
   upstreamAttempt(info: AttemptInfo): void;
   retry(info: RetryInfo): void;
   /** The budgets whose stats are read at each scrape. */
@@ -57,31 +59,28 @@ interface LiveQueryCounters {
 
 export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
-  const operations = new Counter({
+  // Counted for every operation and every Agora call: families of ./series.ts, not prom-client's own.
+  const operations = countedFamily(registry, {
     name: 'graphql_operations_total',
     help: 'GraphQL operations by name, type and outcome',
     labelNames: ['operation', 'type', 'outcome'],
-    registers: [registry],
   });
-  const operationSeconds = new Histogram({
+  const operationSeconds = histogramFamily(registry, {
     name: 'graphql_operation_duration_seconds',
     help: 'GraphQL operation latency',
     labelNames: ['operation', 'type'],
     buckets: SECONDS,
-    registers: [registry],
   });
-  const upstream = new Counter({
+  const upstream = countedFamily(registry, {
     name: 'agora_upstream_calls_total',
     help: 'Calls to Agora by operation, status (HTTP status, or how the call failed) and budget priority (interactive, background)',
     labelNames: ['operation', 'status', 'priority'],
-    registers: [registry],
   });
-  const upstreamSeconds = new Histogram({
+  const upstreamSeconds = histogramFamily(registry, {
     name: 'agora_upstream_call_duration_seconds',
     help: 'Latency of calls to Agora',
     labelNames: ['operation'],
     buckets: SECONDS,
-    registers: [registry],
   });
   const retries = new Counter({
     name: 'agora_retries_total',
@@ -155,17 +154,13 @@ export function createMetrics(): GatewayMetrics {
 
   return {
     registry,
-    operation({ name, type, outcome, seconds }) {
-      operations.inc({ operation: name, type, outcome });
-      operationSeconds.observe({ operation: name, type }, seconds);
+    operation(name, type, outcome, seconds) {
+      count(operations.at(name, type, outcome));
+      observe(operationSeconds.at(name, type), seconds);
     },
     upstreamAttempt(info) {
-      upstream.inc({
-        operation: info.operation,
-        status: info.status !== undefined ? String(info.status) : (info.failure ?? 'unknown'),
-        priority: info.priority,
-      });
-      upstreamSeconds.observe({ operation: info.operation }, info.durationMs / 1000);
+      count(upstream.at(info.operation, info.status ?? info.failure ?? 'unknown', info.priority));
+      observe(upstreamSeconds.at(info.operation), info.durationMs / 1000);
     },
     retry(info) {
       retries.inc({ operation: info.operation, host: info.host });

@@ -7,11 +7,28 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { publicCodeOf } from '../schema/common/errors.ts';
 
-/** The operation a document runs: its name (or "anonymous") and type. */
-function operationOf(document: DocumentNode, operationName: string | null | undefined) {
-  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  return { name: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
+interface Operation {
+  name: string;
+  type: string;
+}
+
+/** Per document (yoga's parse cache hands every request of one text the same one), by operation name. */
+const operations = new WeakMap<DocumentNode, Map<string | null | undefined, Operation>>();
+const MAX_NAMES_PER_DOCUMENT = 8;
+
+/** The operation a document runs: its name (or "anonymous") and type, worked out once per document and name. */
+function operationOf(document: DocumentNode, operationName: string | null | undefined): Operation {
+  let named = operations.get(document);
+  if (!named) operations.set(document, (named = new Map()));
+  let found = named.get(operationName);
+  if (!found) {
+    const definitions = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    const operation = operationName ? definitions.find((o) => o.name?.value === operationName) : definitions[0];
+    found = { name: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
+    // A client names the operation: only the few names a document holds are kept.
+    if (named.size < MAX_NAMES_PER_DOCUMENT) named.set(operationName, found);
+  }
+  return found;
 }
 
 /**
@@ -25,7 +42,7 @@ export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
       return ({ result }) => {
         if (result.length === 0) return;
         const { name, type } = operationOf(params.documentAST, undefined);
-        metrics.operation({ name, type, outcome: 'GRAPHQL_VALIDATION_FAILED', seconds: (performance.now() - started) / 1000 });
+        metrics.operation(name, type, 'GRAPHQL_VALIDATION_FAILED', (performance.now() - started) / 1000);
       };
     },
     onExecute: ({ args }) => {
@@ -37,7 +54,7 @@ export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
           const ledger = (args.contextValue as { ledger?: { cacheHits: number; coalesced: number } }).ledger;
           if (ledger) metrics.sharedReads(ledger);
           const [first] = result.errors ?? [];
-          metrics.operation({ name, type, outcome: first ? publicCodeOf(first) : 'ok', seconds: (performance.now() - started) / 1000 });
+          metrics.operation(name, type, first ? publicCodeOf(first) : 'ok', (performance.now() - started) / 1000);
         },
       };
     },
@@ -45,7 +62,7 @@ export function useOperationMetrics(metrics: GatewayMetrics): Plugin {
       const { name } = operationOf(args.document, args.operationName);
       return {
         onSubscribeResult({ result }) {
-          if (Symbol.asyncIterator in result) metrics.operation({ name, type: 'subscription', outcome: 'ok', seconds: 0 });
+          if (Symbol.asyncIterator in result) metrics.operation(name, 'subscription', 'ok', 0);
         },
       };
     },

@@ -59,8 +59,11 @@ const jsonAnswer = (status: 403, message: string, code: string) =>
   new Response(refusalBody(message, code), { status, statusText: STATUS_TEXT[status], headers: jsonHeaders() });
 
 /** The stream a request names (`url`: the request's, when yoga has parsed it already). */
-const tokenOf = (request: Request, url?: URL): string | undefined =>
-  request.headers.get(TOKEN_HEADER_KEY) ?? (url ?? new URL(request.url)).searchParams.get(TOKEN_QUERY_KEY) ?? undefined;
+const tokenOf = (request: Request, url?: URL): string | undefined => {
+  const parsed = url ?? new URL(request.url);
+  // A URL's searchParams is made when first read: a request without a query string (every POST) makes none.
+  return request.headers.get(TOKEN_HEADER_KEY) ?? (parsed.search ? parsed.searchParams.get(TOKEN_QUERY_KEY) : null) ?? undefined;
+};
 
 /** A request of the single-connection mode: a reservation, a stop, or anything naming a stream. */
 const isStreamRequest = (request: Request, url: URL) => request.method === 'PUT' || request.method === 'DELETE' || tokenOf(request, url) !== undefined;
