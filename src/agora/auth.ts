@@ -5,7 +5,8 @@
 import { buildChatAppToken, buildRtmToken } from './access-token.ts';
 
 export interface RequestAuth {
-  headers(): Promise<Record<string, string>>;
+  /** The call's credential headers: at once while the credential is fresh (every call asks), or once renewed. */
+  headers(): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
   /** Renews the credential; the HTTP layer calls it once after a 401 and retries once. */
   refresh?(): Promise<void>;
 }
@@ -13,6 +14,8 @@ export interface RequestAuth {
 export interface RefreshingToken {
   /** The current token; mints a new one when none is cached or it is near expiry. Single flight. */
   get(): Promise<string>;
+  /** The cached token while it needs no renewal, else undefined (then `get()`). */
+  fresh(): string | undefined;
   /** Drops the cached token so that the next get() mints a new one. */
   invalidate(): void;
 }
@@ -33,6 +36,7 @@ export function createRefreshingToken(mint: () => Promise<MintedToken>, options:
   let current: { token: MintedToken; renewAfter: number } | undefined;
   let inflight: Promise<string> | undefined;
 
+  const fresh = () => (current && now() < current.renewAfter ? current.token.value : undefined);
   const renew = (): Promise<string> => {
     inflight ??= (async () => {
       try {
@@ -48,10 +52,8 @@ export function createRefreshingToken(mint: () => Promise<MintedToken>, options:
   };
 
   return {
-    get() {
-      if (current && now() < current.renewAfter) return Promise.resolve(current.token.value);
-      return renew();
-    },
+    get: () => Promise.resolve(fresh() ?? renew()),
+    fresh,
     invalidate() {
       current = undefined;
     },
@@ -89,9 +91,8 @@ const basicHeader = (key: string, secret: string): string => `Basic ${Buffer.fro
  */
 export function createSignalingAuth(credentials: SignalingCredentials): SignalingAuth {
   if (credentials.kind === 'basic') {
-    const auth: RequestAuth = {
-      headers: async () => ({ authorization: basicHeader(credentials.customerKey, credentials.customerSecret) }),
-    };
+    const headers = { authorization: basicHeader(credentials.customerKey, credentials.customerSecret) };
+    const auth: RequestAuth = { headers: () => headers };
     return { forUser: () => auth, forService: () => auth, cachedTokens: () => 0 };
   }
   const ttl = credentials.tokenTtlSeconds ?? 3600;
@@ -120,10 +121,32 @@ export function createSignalingAuth(credentials: SignalingCredentials): Signalin
     return token;
   };
   const forUser = (uid: string): RequestAuth => ({
-    headers: async () => ({ 'x-agora-token': await tokenFor(uid).get(), 'x-agora-uid': uid }),
+    headers: () => tokenHeaders(tokenFor(uid), (value) => ({ 'x-agora-token': value, 'x-agora-uid': uid })),
     refresh: async () => tokenFor(uid).invalidate(),
   });
   return { forUser, forService: () => forUser(credentials.serviceUid), cachedTokens: () => tokens.size };
+}
+
+/** Per token, the headers of its current value: made when the value changes, not for every call. */
+const madeHeaders = new WeakMap<RefreshingToken, { value: string; headers: Readonly<Record<string, string>> }>();
+
+const bearer = (value: string): Readonly<Record<string, string>> => ({ authorization: `Bearer ${value}` });
+
+function headersOf(token: RefreshingToken, value: string, build: (value: string) => Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const made = madeHeaders.get(token);
+  if (made?.value === value) return made.headers;
+  const headers = build(value);
+  madeHeaders.set(token, { value, headers });
+  return headers;
+}
+
+/** A token's headers: at once while it is fresh, else once it is renewed. */
+function tokenHeaders(
+  token: RefreshingToken,
+  build: (value: string) => Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>> {
+  const value = token.fresh();
+  return value !== undefined ? headersOf(token, value, build) : token.get().then((renewed) => headersOf(token, renewed, build));
 }
 
 /**
@@ -137,7 +160,7 @@ export function createChatAppAuth(opts: { appId: string; appCertificate: string;
     expiresAt: Date.now() + ttl * 1000,
   }));
   return {
-    headers: async () => ({ authorization: `Bearer ${await token.get()}` }),
+    headers: () => tokenHeaders(token, bearer),
     refresh: async () => token.invalidate(),
   };
 }

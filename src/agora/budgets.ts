@@ -198,6 +198,13 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return limit;
   };
 
+  // Per class, made once: every Agora call asks for its class's window and store key.
+  const storeKeys = new Map<string, string>();
+  const storeKeyOf = (cls: string): string => {
+    let key = storeKeys.get(cls);
+    if (key === undefined) storeKeys.set(cls, (key = `${keyPrefix}:${cls}`));
+    return key;
+  };
   const windows = new Map<string, BudgetWindow>();
   const windowOf = (cls: string): BudgetWindow => {
     let window = windows.get(cls);
@@ -218,7 +225,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
     return () => {
       if (released) return;
       released = true;
-      const releasing = store.release(`${keyPrefix}:${cls}`, slot, window);
+      const releasing = store.release(storeKeyOf(cls), slot, window);
       // The slot now leaves the window `windowMs` from now, earlier than the store said when it was
       // taken: a pump at work (perhaps asleep on that older answer) looks again then. With no pump at
       // work there is no one to wake: the next one reads the store afresh.
@@ -241,7 +248,7 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
         const head = queue.waiters[0]!;
         let result: TakeResult;
         try {
-          result = await store.tryTake(`${keyPrefix}:${cls}`, window, reserveFor(cls, window, head.priority));
+          result = await store.tryTake(storeKeyOf(cls), window, reserveFor(cls, window, head.priority));
         } catch (error) {
           // A store that cannot answer must not strand callers: fail the head and go on with the next.
           queue.waiters.shift();
@@ -280,22 +287,22 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
       if (!queue) queues.set(cls, (queue = { waiters: [], pumping: false, wake: undefined }));
       const q = queue;
       const s = statsOf(cls);
-      // A caller at `position` in the queue is served within its window's worth of turns.
-      const retryAfterFor = (position: number): number => {
-        const window = windowOf(cls);
-        return Math.ceil((Math.floor(position / window.limit) + 1) * window.windowMs);
-      };
 
       if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
       // The common case, a class with room and no one waiting: a store in this process grants at once.
       if (store.tryTakeNow && q.waiters.length === 0 && !q.pumping) {
         const window = windowOf(cls);
-        const result = store.tryTakeNow(`${keyPrefix}:${cls}`, window, reserveFor(cls, window, priority));
+        const result = store.tryTakeNow(storeKeyOf(cls), window, reserveFor(cls, window, priority));
         if (result.granted) {
           s.granted++;
           return Promise.resolve(releaserOf(cls, q, window, result.slot));
         }
       }
+      // A caller at `position` in the queue is served within its window's worth of turns.
+      const retryAfterFor = (position: number): number => {
+        const window = windowOf(cls);
+        return Math.ceil((Math.floor(position / window.limit) + 1) * window.windowMs);
+      };
       if (q.waiters.length >= maxQueue) {
         s.rejected++;
         return Promise.reject(

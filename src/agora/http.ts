@@ -205,7 +205,8 @@ function encodeBody(req: AgoraRequest<unknown>): { body?: string | Buffer; conte
   return {};
 }
 
-const NO_AUTH: RequestAuth = { headers: async () => ({}) };
+const NO_HEADERS = {};
+const NO_AUTH: RequestAuth = { headers: () => NO_HEADERS };
 const BYTES = z.instanceof(Buffer);
 
 const isClientError = (failure: Failure): boolean => failure.kind === 'status' && failure.status >= 400 && failure.status < 500 && failure.status !== 408;
@@ -257,11 +258,12 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
     answered: () => void,
   ): Promise<{ ok: true; response: AgoraResponse<T> } | { ok: false; failure: Failure; error: AgoraError | unknown }> {
     const { body, contentType } = encodeBody(req);
+    const credential = req.auth.headers();
     const headers: Record<string, string> = {
       accept: req.expect === 'bytes' ? 'application/octet-stream' : 'application/json',
       ...(contentType ? { 'content-type': contentType } : {}),
       ...req.headers,
-      ...(await req.auth.headers()),
+      ...(credential instanceof Promise ? await credential : credential),
     };
     let res: Dispatcher.ResponseData;
     try {
@@ -363,6 +365,7 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
       let host: HostRole = 'primary';
       let attempts = 0;
       let refreshed = false;
+      const who = { service: req.upstream.service, operation: req.operation, priority: req.priority, signal: req.signal };
       for (;;) {
         const origin = originFor(req.upstream.hosts, host);
         const slots: ReleaseSlot[] = [];
@@ -373,16 +376,8 @@ export function createAgoraHttp(options: AgoraHttpOptions): AgoraHttp {
         let started = 0;
         let result: Awaited<ReturnType<typeof attempt<T>>>;
         try {
-          for (const budget of typeof req.budget === 'string' ? [req.budget] : req.budget) {
-            slots.push(
-              await options.budgets.acquire(budget, {
-                service: req.upstream.service,
-                operation: req.operation,
-                priority: req.priority,
-                signal: req.signal,
-              }),
-            );
-          }
+          if (typeof req.budget === 'string') slots.push(await options.budgets.acquire(req.budget, who));
+          else for (const budget of req.budget) slots.push(await options.budgets.acquire(budget, who));
           attempts++;
           stats.attempts++;
           req.ledger?.record(req.operation);

@@ -97,4 +97,18 @@ describe('Chat app auth', () => {
     // A new mint has a new salt, so the token differs.
     expect((await auth.headers()).authorization).not.toBe(first);
   });
+
+  it('answers the headers of a fresh token at once, one object for every call until the token changes', async () => {
+    const { createChatAppAuth } = await import('../../src/agora/auth.ts');
+    const auth = createChatAppAuth({ appId: '970ca35de60c44645bbae8a215061b33', appCertificate: '5cfd2fd1755d40ecb72977518be15d3b' });
+    // The first call mints, so it waits; every later one answers without a promise.
+    const minted = await auth.headers();
+    const again = auth.headers();
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toBe(minted);
+    await auth.refresh!();
+    const renewed = await auth.headers();
+    expect(renewed).not.toBe(minted);
+    expect(auth.headers()).toBe(renewed);
+  });
 });
