@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -19,9 +20,16 @@ import type { Role } from '../../src/auth/viewer.ts';
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 export const round = (ms: number) => Math.round(ms * 10) / 10;
 
-/** Runs `agora-graphql <args>` and resolves with its output once `ready` matches it. */
-async function startProcess(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; out: string }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../../src/bin.mjs', import.meta.url)), ...args], {
+const THIS_CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `agora-graphql <args>` (of this checkout, or another's) and resolves with its output once `ready` matches it. */
+async function startProcess(
+  args: string[],
+  ready: RegExp,
+  env: Record<string, string> = {},
+  checkout = THIS_CHECKOUT,
+): Promise<{ child: ChildProcess; out: string }> {
+  const child = spawn(process.execPath, [join(checkout, 'src/bin.mjs'), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
   });
@@ -38,6 +46,8 @@ async function startProcess(args: string[], ready: RegExp, env: Record<string, s
 
 export interface Stack {
   graphqlUrl: string;
+  /** The emulator's AGORA_* credentials, as a further gateway is configured with them (startGatewayProcess). */
+  emulatorEnv: Record<string, string>;
   emulatorUrl: string;
   /** The Chat REST base of the emulator, and an app token for calling it directly. */
   chatBase: string;
@@ -72,20 +82,30 @@ export function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** A gateway (`agora-graphql serve`, of this checkout or another's) configured with the emulator's credentials; answers its process and GraphQL URL. */
+export async function startGatewayProcess(
+  emulatorEnv: Record<string, string>,
+  gatewayEnv: Record<string, string> = {},
+  checkout = THIS_CHECKOUT,
+): Promise<{ child: ChildProcess; graphqlUrl: string }> {
+  const gateway = await startProcess(
+    ['serve'],
+    /serving GraphiQL at \S+\n/,
+    { ...emulatorEnv, PORT: '0', AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH, AUTH_JWT_SECRET: BENCH_JWT_SECRET, ...gatewayEnv },
+    checkout,
+  );
+  return { child: gateway.child, graphqlUrl: /serving GraphiQL at (\S+)\n/.exec(gateway.out)![1]! };
+}
+
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const gateway = await startProcess(['serve'], /serving GraphiQL at \S+\n/, {
-    ...env,
-    PORT: '0',
-    AUTH_API_KEY_HASHES: BENCH_API_KEY_HASH,
-    AUTH_JWT_SECRET: BENCH_JWT_SECRET,
-    ...gatewayEnv,
-  });
+  const gateway = await startGatewayProcess(env, gatewayEnv);
   const emulatorUrl = env.AGORA_CHAT_HOST!;
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
   return {
-    graphqlUrl: /serving GraphiQL at (\S+)\n/.exec(gateway.out)![1]!,
+    graphqlUrl: gateway.graphqlUrl,
+    emulatorEnv: env,
     emulatorUrl,
     chatBase: `${emulatorUrl}/${org}/${app}`,
     chatToken: buildChatAppToken({ appId: env.AGORA_APP_ID!, appCertificate: env.AGORA_APP_CERTIFICATE!, expireSeconds: 3600 }),
