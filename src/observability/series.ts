@@ -34,6 +34,7 @@ function familyOf(
   spec: { name: string; help: string; labelNames: readonly string[]; buckets?: readonly number[] },
   type: 'counter' | 'histogram',
 ) {
+  if (spec.labelNames.length < 1 || spec.labelNames.length > 3) throw new Error(`${spec.name}: a family has one to three labels`);
   const root: Level = new Map();
   const all: Series[] = [];
   const bounds = spec.buckets ?? [];
