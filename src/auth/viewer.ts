@@ -57,7 +57,11 @@ export interface Credentials {
 }
 
 export interface Authenticator {
-  viewerOf(credentials: Credentials): Promise<Viewer>;
+  /**
+   * Who the credentials name: at once for an API key, for nobody and for a token verified before (most
+   * requests), else once the token is verified. A credential that does not hold rejects, never throws.
+   */
+  viewerOf(credentials: Credentials): Viewer | Promise<Viewer>;
 }
 
 const ROLES: readonly Role[] = ['user', 'moderator', 'admin'];
@@ -120,7 +124,7 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
   const verified = new Map<string, { viewer: Viewer; until: number }>();
   const cacheSize = settings.tokenCacheSize ?? 10_000;
 
-  async function cachedVerify(token: string): Promise<Viewer> {
+  function cachedVerify(token: string): Viewer | Promise<Viewer> {
     if (cacheSize === 0) return verify(token);
     const key = hash('sha256', token, 'base64');
     const hit = verified.get(key);
@@ -131,13 +135,14 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
       return hit.viewer;
     }
     if (hit) verified.delete(key);
-    const viewer = await verify(token);
-    const until = Math.min(viewer.expiresAt ?? Infinity, now + TOKEN_CACHE_MAX_AGE_MS);
-    if (until > now) {
-      verified.set(key, { viewer, until });
-      if (verified.size > cacheSize) verified.delete(verified.keys().next().value!);
-    }
-    return viewer;
+    return verify(token).then((viewer) => {
+      const until = Math.min(viewer.expiresAt ?? Infinity, now + TOKEN_CACHE_MAX_AGE_MS);
+      if (until > now) {
+        verified.set(key, { viewer, until });
+        if (verified.size > cacheSize) verified.delete(verified.keys().next().value!);
+      }
+      return viewer;
+    });
   }
 
   async function verify(token: string): Promise<Viewer> {
@@ -160,16 +165,16 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
   }
 
   return {
-    async viewerOf({ authorization, apiKey }) {
+    viewerOf({ authorization, apiKey }) {
       if (settings.disabled) return SERVICE;
       if (apiKey !== undefined) {
         const digest = Buffer.from(sha256(apiKey), 'hex');
         if (keyHashes.some((k) => k.length === digest.length && timingSafeEqual(k, digest))) return SERVICE;
-        throw new AuthenticationError('The API key is not known to this gateway');
+        return Promise.reject(new AuthenticationError('The API key is not known to this gateway'));
       }
       if (authorization === undefined || authorization === '') return ANONYMOUS;
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      if (!match) throw new AuthenticationError('Authorization must be "Bearer <JWT>"');
+      if (!match) return Promise.reject(new AuthenticationError('Authorization must be "Bearer <JWT>"'));
       return cachedVerify(match[1]!);
     },
   };

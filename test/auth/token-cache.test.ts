@@ -18,6 +18,23 @@ describe('verified tokens', () => {
     expect(await uncached.viewerOf(bearer(token))).not.toBe(await uncached.viewerOf(bearer(token)));
   });
 
+  it('answer at once once verified, as an API key and no credential do, and a refusal rejects rather than throws', async () => {
+    const { sha256 } = await import('../../src/auth/viewer.ts');
+    const auth = createAuthenticator({ jwtSecret: SECRET, apiKeyHashes: [sha256('a-key-of-the-suite')], clockToleranceSeconds: 0 });
+    const token = await signToken(SECRET, { sub: 'alice', roles: ['user'] });
+    const verifying = auth.viewerOf(bearer(token));
+    expect(verifying).toBeInstanceOf(Promise);
+    const viewer = await verifying;
+    expect(auth.viewerOf(bearer(token))).toBe(viewer);
+    expect(auth.viewerOf({ apiKey: 'a-key-of-the-suite' })).toMatchObject({ kind: 'service' });
+    expect(auth.viewerOf({})).toMatchObject({ kind: 'anonymous' });
+    // Refusals come as rejections, whatever the credential: callers await them in one place.
+    const unknownKey = auth.viewerOf({ apiKey: 'not-a-key' });
+    expect(unknownKey).toBeInstanceOf(Promise);
+    await expect(unknownKey).rejects.toThrow(AuthenticationError);
+    await expect(auth.viewerOf({ authorization: 'Basic abc' })).rejects.toThrow(/Bearer/);
+  });
+
   it('are never served past their exp, and a failure is never kept', async () => {
     const auth = authenticator();
     // exp is in whole seconds: 1 to 2 s from now.
