@@ -10,6 +10,7 @@
  *
  *   node bench/bursts.ts     # prints a table, writes bench/results/bursts.json
  *   BURSTS=100 node bench/bursts.ts
+ *   GATEWAY_NODE_OPTIONS=... PROXY_NODE_OPTIONS=... node bench/bursts.ts   # e.g. --import a GC observer into each
  */
 import { percentile, readUserDirect, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
 
@@ -42,7 +43,7 @@ try {
     }
     return latencies.map((l) => l.sort((a, b) => a - b));
   }
-  const minimalProxy = await startMinimalProxy(stack);
+  const minimalProxy = await startMinimalProxy(stack, process.env.PROXY_NODE_OPTIONS);
   stopProxy = minimalProxy.stop;
   const direct = (u: string) => readUserDirect(stack, u);
   const gateway = (u: string) => readUserThroughGateway(stack, u);
