@@ -199,21 +199,17 @@ export function createRateBudgets(options: BudgetOptions): RateBudgets {
   };
 
   // Per class, made once: every Agora call asks for its class's window and store key.
-  const storeKeys = new Map<string, string>();
-  const storeKeyOf = (cls: string): string => {
-    let key = storeKeys.get(cls);
-    if (key === undefined) storeKeys.set(cls, (key = `${keyPrefix}:${cls}`));
-    return key;
-  };
-  const windows = new Map<string, BudgetWindow>();
-  const windowOf = (cls: string): BudgetWindow => {
-    let window = windows.get(cls);
-    if (!window) {
+  const classes = new Map<string, { window: BudgetWindow; storeKey: string }>();
+  const classOf = (cls: string) => {
+    let known = classes.get(cls);
+    if (!known) {
       const limit = limitOf(cls);
-      windows.set(cls, (window = { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs }));
+      classes.set(cls, (known = { window: { limit: limit.limit, windowMs: limit.windowMs + paddingMs, holdMs }, storeKey: `${keyPrefix}:${cls}` }));
     }
-    return window;
+    return known;
   };
+  const windowOf = (cls: string): BudgetWindow => classOf(cls).window;
+  const storeKeyOf = (cls: string): string => classOf(cls).storeKey;
 
   const backgroundOnly = new Set(options.backgroundOnly ?? []);
   const reserveFor = (cls: string, window: BudgetWindow, priority: Priority): number =>

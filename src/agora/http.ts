@@ -180,7 +180,7 @@ export function classifyNetworkError(error: unknown): Failure {
 function buildPath(upstream: Upstream, path: string, query: AgoraRequest<unknown>['query']): string {
   if (!query) return `${upstream.basePath}${path}`;
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   const qs = params.toString();
   return `${upstream.basePath}${path}${qs ? `?${qs}` : ''}`;
 }

@@ -2,10 +2,11 @@
  * Operation metrics, over HTTP and WebSocket alike: each operation's outcome (`ok` or the error code a
  * client saw) and latency.
  */
-import { Kind, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { publicCodeOf } from '../schema/common/errors.ts';
+import { operationToRun } from '../schema/common/selection.ts';
 
 interface Operation {
   name: string;
@@ -22,8 +23,7 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
   if (!named) operations.set(document, (named = new Map()));
   let found = named.get(operationName);
   if (!found) {
-    const definitions = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-    const operation = operationName ? definitions.find((o) => o.name?.value === operationName) : definitions[0];
+    const operation = operationToRun(document, operationName);
     found = { name: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
     // A client names the operation: only the few names a document holds are kept.
     if (named.size < MAX_NAMES_PER_DOCUMENT) named.set(operationName, found);

@@ -16,7 +16,6 @@ import {
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
   valueFromASTUntyped,
 } from 'graphql';
@@ -24,7 +23,7 @@ import { LOADER_BATCH_SIZES } from '../../loaders/index.ts';
 import { decodeGlobalId } from './global-id.ts';
 import { DEFAULT_FIRST, MAX_COUNT } from './pagination.ts';
 
-import { selectsPath } from './selection.ts';
+import { operationToRun, selectsPath } from './selection.ts';
 import { costRuleOf, type CostRule as Rule, type LoaderName } from './cost-rules.ts';
 
 export const LIST_ESTIMATE = 10;
@@ -271,8 +270,7 @@ function walkCost(
   operationName: string | null | undefined,
   signedIn: boolean,
 ): CostPrediction {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const operation = operationToRun(document, operationName);
   const root =
     operation && (operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : undefined);
   const walk: Walk = {

@@ -3,7 +3,16 @@
  * inline and named fragments of any type condition. The members connection reads a list's admins only
  * when its edges ask for `role`, and the cost prediction counts that read by the same test.
  */
-import { Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+
+/**
+ * The operation a request runs: the one of that name, or the document's first (the cost prediction and
+ * the operation metrics read the same one).
+ */
+export function operationToRun(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+}
 
 export function selectsPath(
   sets: readonly SelectionSetNode[],
