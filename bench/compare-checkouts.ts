@@ -9,6 +9,7 @@
  *   node bench/compare-checkouts.ts /tmp/before     # prints a table, writes bench/results/compare-checkouts.json
  */
 import {
+  pacedBurst,
   percentile,
   processCpuMs,
   readUserThroughGateway,
@@ -25,7 +26,6 @@ if (!other) throw new Error('usage: node bench/compare-checkouts.ts <another che
 const READS = Number(process.env.READS ?? 4_000);
 const BURST = 10;
 const BURST_EVERY_MS = 130;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const users = Array.from({ length: BURST }, (_, i) => `compare${i}`);
 const stack = await startReadStack(users);
@@ -43,10 +43,7 @@ try {
   ].map((s) => ({ ...s, cpuMs: 0, bursts: [] as number[] }));
   const burst = async (server: (typeof servers)[number], measured: boolean) => {
     const cpu = processCpuMs(server.pid);
-    const started = performance.now();
-    await Promise.all(users.map((u) => server.read(u)));
-    const took = performance.now() - started;
-    await sleep(Math.max(0, BURST_EVERY_MS - took));
+    const took = await pacedBurst(server.read, users, BURST_EVERY_MS);
     if (!measured) return;
     server.cpuMs += processCpuMs(server.pid) - cpu;
     server.bursts.push(took);

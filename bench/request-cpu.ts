@@ -12,14 +12,14 @@
  *
  *   node bench/request-cpu.ts      # prints a table, writes bench/results/request-cpu.json
  */
-import { processCpuMs, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
+import { sleep } from '../src/lib/sleep.ts';
+import { pacedBurst, processCpuMs, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
 
 const READS = Number(process.env.READS ?? 4_000);
 const BURST = 10;
 const BURST_EVERY_MS = 130;
 /** Microsecond precision, in milliseconds. */
 const micros = (ms: number) => Math.round(ms * 1000) / 1000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const users = Array.from({ length: BURST }, (_, i) => `cpu${i}`);
 const stack = await startReadStack(users);
@@ -27,12 +27,7 @@ let stopProxy = () => undefined as void;
 try {
   const proxy = await startMinimalProxy(stack, process.env.PROXY_NODE_OPTIONS);
   stopProxy = proxy.stop;
-  /** One burst of 10 reads, then the pause that keeps the pace. */
-  const burst = async (read: (u: string) => Promise<unknown>) => {
-    const started = performance.now();
-    await Promise.all(users.map((u) => read(u)));
-    await sleep(Math.max(0, BURST_EVERY_MS - (performance.now() - started)));
-  };
+  const burst = (read: (u: string) => Promise<unknown>) => pacedBurst(read, users, BURST_EVERY_MS);
   /** CPU ms per wall-clock ms of a process that answers nothing (its timers, its poller). */
   const idleRate = async (pid: number) => {
     const before = processCpuMs(pid);

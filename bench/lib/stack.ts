@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { buildChatAppToken } from '../../src/agora/access-token.ts';
+import { sleep } from '../../src/lib/sleep.ts';
 import { signToken } from '../../src/auth/tokens.ts';
 import type { Role } from '../../src/auth/viewer.ts';
 
@@ -155,6 +156,18 @@ export async function startReadStack(usernames: string[]): Promise<Stack> {
     stack.stop();
     throw error;
   }
+}
+
+/**
+ * One burst: every user read at once, then the pause that keeps a burst starting every `everyMs`. Answers
+ * how long the burst took (its last read).
+ */
+export async function pacedBurst(read: (username: string) => Promise<unknown>, usernames: readonly string[], everyMs: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(usernames.map((u) => read(u)));
+  const took = performance.now() - started;
+  await sleep(everyMs - took);
+  return took;
 }
 
 /** One GraphQL request; rejects when the answer has errors. */
