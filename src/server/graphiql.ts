@@ -7,12 +7,15 @@
  * small shell with no inline script, and the bundle, the workers and the stylesheet are separate files
  * under /graphiql/, named by their content hash: cached for good by browsers, compressed once per process
  * (brotli and gzip) when GraphiQL is first opened, and sent compressed to every client that accepts it.
+ *
+ * The bundle is loaded when GraphiQL is first opened, not when the gateway starts: its module holds about
+ * 30 MB of strings (its source and the values it exports) that a gateway no one opens GraphiQL on would
+ * carry in its heap for good, marked by every full GC.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/';
@@ -62,13 +65,17 @@ function asset(name: string, ext: string, type: string, body: Buffer): Asset {
 
 const SCRIPT = 'text/javascript; charset=utf-8';
 
-/**
- * The files that are the same for every gateway in the process, made once: hashing 9 MB costs about 20 ms,
- * compressing it about half a second, and a test process starts dozens of gateways that never open GraphiQL.
- */
-let staticAssets: ReturnType<typeof makeStaticAssets> | undefined;
+type StaticAssets = Awaited<ReturnType<typeof makeStaticAssets>>;
 
-function makeStaticAssets() {
+/**
+ * The files that are the same for every gateway in the process, made once when GraphiQL is first opened:
+ * hashing 9 MB costs about 20 ms, compressing it about half a second, and a test process starts dozens of
+ * gateways that never open GraphiQL.
+ */
+let staticAssets: Promise<StaticAssets> | undefined;
+
+async function makeStaticAssets() {
+  const { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } = await import('@graphql-yoga/render-graphiql/graphiql');
   const workers = {
     editorWorkerService: asset('editor.worker', 'js', SCRIPT, Buffer.from(editorWorkerService)),
     json: asset('json.worker', 'js', SCRIPT, Buffer.from(jsonWorker)),
@@ -141,12 +148,42 @@ export interface GraphiQL {
 export type GatewayGraphiQLOptions = GraphiQLOptions & { connectionParams?: Record<string, string> };
 
 export function createGraphiQL(options: { graphqlPath: string; title: string; graphiql: GatewayGraphiQLOptions }): GraphiQL {
-  const files = (staticAssets ??= makeStaticAssets());
+  let opened: Promise<{ files: StaticAssets; page: Asset }> | undefined;
+  const open = () => (opened ??= (staticAssets ??= makeStaticAssets()).then((files) => ({ files, page: pageOf(files, options) })));
+
+  return {
+    // `false` at once for what is neither (every GraphQL request asks).
+    handle(req, res, path) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+      if (path.startsWith(GRAPHIQL_ASSETS_PATH)) {
+        return open().then(async ({ files }) => {
+          const fixed = files.byPath.get(path);
+          if (!fixed) return false;
+          // The first request waits for compression (well under a second) rather than send 9 MB raw.
+          await files.compressAll();
+          send(req, res, fixed, { 'cache-control': 'public, max-age=31536000, immutable' });
+          return true;
+        });
+      }
+      const wantsPage = (path === options.graphqlPath || path === `${options.graphqlPath}/`) && String(req.headers.accept ?? '').includes('text/html');
+      if (!wantsPage) return false;
+      return open().then(({ files, page }) => {
+        // The page is small and names the files by hash, so a browser revalidates it and keeps the rest.
+        void files.compressAll();
+        send(req, res, page, { 'cache-control': 'no-cache', 'content-security-policy': GRAPHIQL_CSP, 'referrer-policy': 'no-referrer' });
+        return true;
+      });
+    },
+  };
+}
+
+/** The page of one gateway: its title and options, and the files named by their hashes. */
+function pageOf(files: StaticAssets, options: { title: string; graphiql: GatewayGraphiQLOptions }): Asset {
   const config = {
     options: options.graphiql,
     workers: Object.fromEntries(Object.entries(files.workers).map(([label, w]) => [label, w.path])),
   };
-  const page = asset(
+  return asset(
     'index',
     'html',
     'text/html; charset=utf-8',
@@ -168,25 +205,4 @@ export function createGraphiQL(options: { graphqlPath: string; title: string; gr
 </html>
 `),
   );
-
-  return {
-    // `false` at once for what is neither (every GraphQL request asks).
-    handle(req, res, path) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      const fixed = files.byPath.get(path);
-      if (fixed) {
-        // The first request waits for compression (well under a second) rather than send 9 MB raw.
-        return files.compressAll().then(() => {
-          send(req, res, fixed, { 'cache-control': 'public, max-age=31536000, immutable' });
-          return true;
-        });
-      }
-      const wantsPage = (path === options.graphqlPath || path === `${options.graphqlPath}/`) && String(req.headers.accept ?? '').includes('text/html');
-      if (!wantsPage) return false;
-      // The page is small and names the files by hash, so a browser revalidates it and keeps the rest.
-      void files.compressAll();
-      send(req, res, page, { 'cache-control': 'no-cache', 'content-security-policy': GRAPHIQL_CSP, 'referrer-policy': 'no-referrer' });
-      return Promise.resolve(true);
-    },
-  };
 }
