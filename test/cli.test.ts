@@ -5,7 +5,7 @@ import { hostPlanFromList } from '../src/agora/hosts.ts';
 import { main } from '../src/main.ts';
 import { postGraphQL } from './helpers/gateway.ts';
 import { leftover } from './helpers/leftovers.ts';
-import { cleanEnv, runCli } from './helpers/spawn.ts';
+import { cleanEnv, reportingModuleLoads, runCli } from './helpers/spawn.ts';
 
 /** Output streams for running a command in-process. */
 function captured() {
@@ -27,6 +27,15 @@ describe('agora-graphql serve (npm start)', () => {
     expect(anonymous.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+  });
+
+  it('as a single instance (no REDIS_URL), does not load the Redis client', async () => {
+    const run = runCli(['serve'], cleanEnv({ PORT: '0', ...reportingModuleLoads('ioredis', 'graphql-yoga') }));
+    const [, url] = await run.waitFor(/serving GraphiQL at (http:\/\/\S+\/graphql)/);
+    expect((await postGraphQL(url!, '{ health }')).body.data).toEqual({ health: 'ok' });
+    // The report works (yoga is loaded by every gateway), and names no Redis client.
+    expect(run.stdout()).toContain('loading module graphql-yoga');
+    expect(run.stdout()).not.toContain('loading module ioredis');
   });
 
   it('refuses a half-configured environment with a message naming what is missing, and no secret', async () => {

@@ -5,6 +5,15 @@ import { recordSuiteText } from './suite-log.ts';
 
 export const BIN = fileURLToPath(new URL('../../src/bin.mjs', import.meta.url));
 
+/**
+ * Environment that has a started process print `loading module <package>` when it first loads one of these
+ * packages (test/helpers/report-module-loads.mjs), for tests of what the gateway loads and when.
+ */
+export const reportingModuleLoads = (...packages: string[]): Record<string, string> => ({
+  NODE_OPTIONS: `--import ${fileURLToPath(new URL('./report-module-loads.mjs', import.meta.url))}`,
+  REPORT_MODULE_LOADS: packages.join(','),
+});
+
 /** The environment without any Agora or gateway settings of the machine running the tests. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
