@@ -14,7 +14,7 @@
  *   BURSTS=100 node bench/bursts.ts
  *   GATEWAY_NODE_OPTIONS=... PROXY_NODE_OPTIONS=... node bench/bursts.ts   # e.g. --import a GC observer into each
  */
-import { percentile, readUserDirect, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
+import { pacedBurst, percentile, readUserDirect, readUserThroughGateway, round, startMinimalProxy, startReadStack, writeResults } from './lib/stack.ts';
 
 const BURST_EVERY_MS = 300;
 const BURSTS = Number(process.env.BURSTS ?? 250);
@@ -57,17 +57,14 @@ try {
     for (let b = 0; b < bursts; b++) {
       for (let turn = 0; turn < paths.length; turn++) {
         const which = (b + turn) % paths.length;
-        const started = performance.now();
         const burst: number[] = [];
-        await Promise.all(
-          users.slice(0, size).map(async (u) => {
-            const t = performance.now();
-            await paths[which]!(u);
-            burst.push(performance.now() - t);
-          }),
-        );
+        const timed = async (u: string) => {
+          const t = performance.now();
+          await paths[which]!(u);
+          burst.push(performance.now() - t);
+        };
+        await pacedBurst(timed, users.slice(0, size), BURST_EVERY_MS);
         latencies[which]!.push(burst);
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, BURST_EVERY_MS - (performance.now() - started))));
       }
     }
     return latencies;
