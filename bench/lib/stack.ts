@@ -23,14 +23,26 @@ export const round = (ms: number) => Math.round(ms * 10) / 10;
 
 const THIS_CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `agora-graphql <args>` (of this checkout, or another's) and resolves with its output once `ready` matches it. */
+/**
+ * The Node flags `agora-graphql` runs with: those of its first line (`#!/usr/bin/env -S node <flags>`),
+ * as `npm start` and the Dockerfile give them too. A checkout of before the flags has none.
+ */
+function nodeFlagsOf(checkout: string): string[] {
+  const shebang = readFileSync(join(checkout, 'src/bin.mjs'), 'utf8').split('\n', 1)[0]!;
+  return /^#!.*\bnode\b(.*)$/.exec(shebang)![1]!.trim().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Runs `agora-graphql <args>` (of this checkout, or another's) as its command runs, and resolves with its
+ * output once `ready` matches it.
+ */
 async function startProcess(
   args: string[],
   ready: RegExp,
   env: Record<string, string> = {},
   checkout = THIS_CHECKOUT,
 ): Promise<{ child: ChildProcess; out: string }> {
-  const child = spawn(process.execPath, [join(checkout, 'src/bin.mjs'), ...args], {
+  const child = spawn(process.execPath, [...nodeFlagsOf(checkout), join(checkout, 'src/bin.mjs'), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
   });
