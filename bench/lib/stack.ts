@@ -113,7 +113,11 @@ export async function startGatewayProcess(
 export async function startStack(gatewayEnv: Record<string, string> = {}): Promise<Stack> {
   const emulator = await startProcess(['emulator', '--port', '0'], /AGORA_CHAT_APP_KEY=\S+\n/);
   const env = Object.fromEntries([...emulator.out.matchAll(/^\s+(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const gateway = await startGatewayProcess(env, gatewayEnv);
+  // A gateway that does not start (a bad NODE_OPTIONS, say) must not leave the emulator running.
+  const gateway = await startGatewayProcess(env, gatewayEnv).catch((error: unknown) => {
+    emulator.child.kill('SIGTERM');
+    throw error;
+  });
   const emulatorUrl = env.AGORA_CHAT_HOST!;
   const [org, app] = env.AGORA_CHAT_APP_KEY!.split('#');
   return {
