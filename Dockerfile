@@ -23,4 +23,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The Node flags of src/bin.mjs's first line (why: the comment there).
-CMD ["node", "--max-semi-space-size=8", "src/bin.mjs", "serve"]
+CMD ["node", "--max-semi-space-size=16", "src/bin.mjs", "serve"]

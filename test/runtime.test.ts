@@ -36,7 +36,7 @@ describe('the runtime', () => {
     expect(shebang).toMatch(/^#!\/usr\/bin\/env -S node( --[a-z-]+=\w+)+$/);
     const flags = shebang.replace('#!/usr/bin/env -S node ', '');
     // The young generation's cap (why: the comment in src/bin.mjs); the benchmarks read the same line.
-    expect(flags).toContain('--max-semi-space-size=8');
+    expect(flags).toContain('--max-semi-space-size=16');
     expect(pkg.scripts.start).toBe(`node ${flags} src/bin.mjs serve`);
     const cmd = (await read('Dockerfile')).split('\n').find((line) => line.startsWith('CMD '));
     expect(JSON.parse(cmd!.slice(4))).toEqual(['node', ...flags.split(' '), 'src/bin.mjs', 'serve']);
